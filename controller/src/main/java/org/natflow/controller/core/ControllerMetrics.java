@@ -1,0 +1,34 @@
+package org.natflow.controller.core;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of the OpenFlow core, read by the application's metrics binder. Kept as plain adders so the core
+ * needs no metrics library.
+ */
+public final class ControllerMetrics {
+
+    /** Packet-ins queued for ARP/LLDP handling. */
+    public final LongAdder packetInControl = new LongAdder();
+    /** Packet-ins queued for other handling. */
+    public final LongAdder packetInData = new LongAdder();
+    /** Packet-ins dropped because their queue was full. */
+    public final LongAdder packetInDropped = new LongAdder();
+    /** Packet-ins whose data was not an Ethernet frame. */
+    public final LongAdder packetInMalformed = new LongAdder();
+    /** OpenFlow messages that could not be decoded and were skipped. */
+    public final LongAdder messagesSkipped = new LongAdder();
+    /** Connections closed because of unrecoverable input (framing, unknown version). */
+    public final LongAdder connectionsRejected = new LongAdder();
+    /** Handshakes that did not complete in time or failed negotiation. */
+    public final LongAdder handshakeFailures = new LongAdder();
+    /** Messages sent in flow batches. */
+    public final LongAdder flowMessagesSent = new LongAdder();
+    /** Errors returned by switches for batch messages. */
+    public final LongAdder flowErrors = new LongAdder();
+    /** Completed batches and their total barrier round-trip time. */
+    public final LongAdder batchesCompleted = new LongAdder();
+    public final LongAdder batchNanos = new LongAdder();
+    /** Barrier or statistics replies that did not arrive in time. */
+    public final LongAdder requestTimeouts = new LongAdder();
+}

@@ -1,0 +1,133 @@
+package org.natflow.controller.core;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.SwitchEvent;
+import org.natflow.controller.api.SwitchInfo;
+import org.natflow.controller.api.SwitchListener;
+import org.natflow.controller.api.SwitchPort;
+import org.natflow.controller.api.SwitchService;
+import org.projectfloodlight.openflow.protocol.OFPortStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The active switch sessions by dpid, and their events. A switch that connects again with the same dpid
+ * replaces its old session: the old connection is closed and reported disconnected before the new one is
+ * reported connected, and the old connection's late close does not touch the new session.
+ */
+public final class SwitchRegistry implements SwitchService {
+
+    private static final Logger log = LoggerFactory.getLogger(SwitchRegistry.class);
+
+    private final Map<Dpid, SwitchSession> sessions = new ConcurrentHashMap<>();
+    private final List<SwitchListener> listeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService events = Executors.newSingleThreadExecutor(new NamedThreads("natflow-events"));
+
+    /** Registers a session whose handshake completed. */
+    public void activate(SwitchSession session) {
+        SwitchSession old = sessions.put(session.dpid(), session);
+        if (old != null && old != session) {
+            log.info("event=switch-replaced dpid={} old={} new={}", session.dpid(), old.info().address(),
+                    session.info().address());
+            old.closed();
+            old.close();
+            post(SwitchEvent.of(SwitchEvent.Type.DISCONNECTED, old.info()));
+        }
+        log.info("event=switch-connected dpid={} version={} address={} ports={}", session.dpid(),
+                session.version(), session.info().address(), session.info().ports().size());
+        post(SwitchEvent.of(SwitchEvent.Type.CONNECTED, session.info()));
+    }
+
+    /** Reports a session's connection closed. */
+    public void closed(SwitchSession session, String reason) {
+        session.closed();
+        if (sessions.remove(session.dpid(), session)) {
+            log.info("event=switch-disconnected dpid={} reason={}", session.dpid(), reason);
+            post(SwitchEvent.of(SwitchEvent.Type.DISCONNECTED, session.info()));
+        }
+    }
+
+    /** Applies a port-status message and reports the change. */
+    void portStatus(SwitchSession session, OFPortStatus status) {
+        SwitchPort port = SwitchPort.of(status.getDesc());
+        SwitchEvent.Type type = switch (status.getReason()) {
+            case ADD -> {
+                session.putPort(port);
+                yield SwitchEvent.Type.PORT_ADDED;
+            }
+            case DELETE -> {
+                session.removePort(port.number());
+                yield SwitchEvent.Type.PORT_REMOVED;
+            }
+            default -> {
+                session.putPort(port);
+                yield SwitchEvent.Type.PORT_MODIFIED;
+            }
+        };
+        log.info("event=port-status dpid={} port={} name={} change={} up={}", session.dpid(), port.number(),
+                port.name(), type, port.up());
+        if (sessions.get(session.dpid()) == session) {
+            post(SwitchEvent.of(type, session.info(), port));
+        }
+    }
+
+    /** The active session of a switch. */
+    public Optional<SwitchSession> session(Dpid dpid) {
+        return Optional.ofNullable(sessions.get(dpid));
+    }
+
+    @Override
+    public List<SwitchInfo> switches() {
+        return sessions.values().stream().map(SwitchSession::info)
+                .sorted((a, b) -> a.dpid().compareTo(b.dpid())).toList();
+    }
+
+    @Override
+    public Optional<SwitchInfo> get(Dpid dpid) {
+        return session(dpid).map(SwitchSession::info);
+    }
+
+    @Override
+    public void addListener(SwitchListener listener) {
+        // On the event thread, so the replay of current switches and later events cannot interleave.
+        events.execute(() -> {
+            listeners.add(listener);
+            for (SwitchSession s : sessions.values()) {
+                deliver(listener, SwitchEvent.of(SwitchEvent.Type.CONNECTED, s.info()));
+            }
+        });
+    }
+
+    @Override
+    public void removeListener(SwitchListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Closes every session and stops event delivery. */
+    public void shutdown() {
+        sessions.values().forEach(SwitchSession::close);
+        events.shutdown();
+    }
+
+    private void post(SwitchEvent event) {
+        if (!events.isShutdown()) {
+            events.execute(() -> listeners.forEach(l -> deliver(l, event)));
+        }
+    }
+
+    private static void deliver(SwitchListener listener, SwitchEvent event) {
+        try {
+            listener.event(event);
+        } catch (RuntimeException e) {
+            log.warn("event=listener-failed listener={} switch-event={} dpid={} error={}",
+                    listener.getClass().getSimpleName(), event.type(), event.sw().dpid(), e.toString());
+        }
+    }
+}
