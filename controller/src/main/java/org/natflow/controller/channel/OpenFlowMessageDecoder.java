@@ -57,6 +57,7 @@ public final class OpenFlowMessageDecoder extends LengthFieldBasedFrameDecoder {
             return null;
         }
         try {
+            Of15OxsFixup.apply(frame);
             OFMessage message = reader.readFrom(frame);
             if (message == null) {
                 skip(ctx, frame, "no message");

@@ -1,0 +1,36 @@
+package org.natflow.apps;
+
+import org.projectfloodlight.openflow.types.U64;
+
+/**
+ * Flow cookies name the app that owns a flow in their top 16 bits, so flows can be attributed (and rebuilt
+ * or cleaned up) from a switch's flow table alone. The lower 48 bits are the app's own.
+ */
+public final class AppCookies {
+
+    /** The core's table-miss flow. */
+    public static final int CORE = 1;
+    /** The L2 learning switch. */
+    public static final int L2 = 2;
+
+    /** Mask selecting the app id. */
+    public static final U64 APP_MASK = U64.of(0xffff_0000_0000_0000L);
+
+    private AppCookies() {
+    }
+
+    /** A cookie for an app with the given 48-bit value. */
+    public static U64 cookie(int app, long value) {
+        return U64.of(((long) app << 48) | (value & 0x0000_ffff_ffff_ffffL));
+    }
+
+    /** The cookie value that selects all flows of an app (use with {@link #APP_MASK}). */
+    public static U64 appOnly(int app) {
+        return cookie(app, 0);
+    }
+
+    /** The app id of a cookie. */
+    public static int app(U64 cookie) {
+        return (int) (cookie.getValue() >>> 48);
+    }
+}

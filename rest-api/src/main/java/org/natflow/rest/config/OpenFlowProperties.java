@@ -1,0 +1,41 @@
+package org.natflow.rest.config;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import java.time.Duration;
+import org.natflow.controller.core.OpenFlowSettings;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The OpenFlow listener ({@code natflow.openflow.*}).
+ *
+ * @param address          address to listen on for switches
+ * @param port             TCP port to listen on (0: any free port)
+ * @param handshakeTimeout a switch must complete the handshake within this time
+ * @param echoInterval     send an echo request after this much silence; disconnect after twice as much
+ * @param requestTimeout   how long to wait for barrier and statistics replies
+ * @param packetInThreads  worker threads for packet-ins other than ARP/LLDP
+ * @param packetInQueue    bound of the packet-in queue; excess packet-ins are dropped and counted
+ * @param controlQueue     bound of the ARP/LLDP packet-in queue
+ */
+@Validated
+@ConfigurationProperties("natflow.openflow")
+public record OpenFlowProperties(
+        @DefaultValue("0.0.0.0") @NotBlank String address,
+        @DefaultValue("6653") @Min(0) @Max(65535) int port,
+        @DefaultValue("10s") Duration handshakeTimeout,
+        @DefaultValue("5s") Duration echoInterval,
+        @DefaultValue("10s") Duration requestTimeout,
+        @DefaultValue("2") @Min(1) int packetInThreads,
+        @DefaultValue("10000") @Min(1) int packetInQueue,
+        @DefaultValue("1000") @Min(1) int controlQueue) {
+
+    /** The core's settings. */
+    public OpenFlowSettings toSettings() {
+        return new OpenFlowSettings(address, port, handshakeTimeout, echoInterval, requestTimeout,
+                packetInThreads, packetInQueue, controlQueue);
+    }
+}

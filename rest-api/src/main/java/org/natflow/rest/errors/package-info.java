@@ -1,0 +1,2 @@
+/** Error responses as RFC 9457 problem details. */
+package org.natflow.rest.errors;
