@@ -1,0 +1,2 @@
+/** Test doubles that speak real protocols (a TCP OpenFlow switch) and polling helpers. */
+package org.natflow.rest.testing;
