@@ -28,6 +28,9 @@ public final class SwitchRegistry implements SwitchService {
 
     private final Map<Dpid, SwitchSession> sessions = new ConcurrentHashMap<>();
     private final List<SwitchListener> listeners = new CopyOnWriteArrayList<>();
+    // Switches whose CONNECTED has been delivered and DISCONNECTED not yet: touched only on the event thread,
+    // so a new listener's replay matches exactly the events it missed.
+    private final Map<Dpid, SwitchInfo> announced = new java.util.HashMap<>();
     private final ExecutorService events = Executors.newSingleThreadExecutor(new NamedThreads("natflow-events"));
 
     /** Registers a session whose handshake completed. */
@@ -99,8 +102,8 @@ public final class SwitchRegistry implements SwitchService {
         // On the event thread, so the replay of current switches and later events cannot interleave.
         events.execute(() -> {
             listeners.add(listener);
-            for (SwitchSession s : sessions.values()) {
-                deliver(listener, SwitchEvent.of(SwitchEvent.Type.CONNECTED, s.info()));
+            for (SwitchInfo info : announced.values()) {
+                deliver(listener, SwitchEvent.of(SwitchEvent.Type.CONNECTED, info));
             }
         });
     }
@@ -118,7 +121,14 @@ public final class SwitchRegistry implements SwitchService {
 
     private void post(SwitchEvent event) {
         if (!events.isShutdown()) {
-            events.execute(() -> listeners.forEach(l -> deliver(l, event)));
+            events.execute(() -> {
+                switch (event.type()) {
+                    case CONNECTED -> announced.put(event.sw().dpid(), event.sw());
+                    case DISCONNECTED -> announced.remove(event.sw().dpid());
+                    default -> { }
+                }
+                listeners.forEach(l -> deliver(l, event));
+            });
         }
     }
 
