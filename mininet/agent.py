@@ -41,8 +41,13 @@ def reply(obj):
 
 
 def node_popen(node, cmd, **kw):
+    """Starts cmd as the leader of its own process group (so a timeout can kill the whole tree).
+
+    On a host, Mininet's mnexec -d already calls setsid(); asking Popen for a new session as well
+    would make mnexec fork and exit 0 at once, losing the command's exit code.
+    """
     if node is None:
-        return subprocess.Popen(['bash', '-c', cmd], **kw)
+        return subprocess.Popen(['bash', '-c', cmd], start_new_session=True, **kw)
     return net.get(node).popen(['bash', '-c', cmd], **kw)
 
 
@@ -55,7 +60,7 @@ def handle(req):
         return {'ok': True, 'dpids': dpids}
     if op == 'cmd':
         p = node_popen(req.get('node'), req['cmd'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       stdin=subprocess.DEVNULL, start_new_session=True)
+                       stdin=subprocess.DEVNULL)
         try:
             out, _ = p.communicate(timeout=float(req.get('timeout', 60)))
             return {'ok': True, 'rc': p.returncode, 'out': out.decode(errors='replace')}
@@ -66,7 +71,7 @@ def handle(req):
     if op == 'spawn':
         log = open('/tmp/natflow-spawn-%s-%d.log' % (req['name'], os.getpid()), 'w+b')
         p = node_popen(req.get('node'), req['cmd'], stdout=log, stderr=subprocess.STDOUT,
-                       stdin=subprocess.DEVNULL, start_new_session=True)
+                       stdin=subprocess.DEVNULL)
         spawned[req['name']] = (p, log)
         return {'ok': True, 'pid': p.pid}
     if op == 'kill':

@@ -11,6 +11,11 @@ Spec:
    "hosts": [{"name": "h1", "ip": "10.0.0.2/24", "mac": "02:00:00:00:00:02",
               "defaultRoute": "via 10.0.0.1"}],
    "links": [{"a": "h1", "b": "s1"}, ["s1", "s2"]]}
+
+Links are made in order, so a switch's first link is its port 1 (e.g. the NAT uplink s1-eth1). A link
+may give addresses to its ends ("aIp", "bIp"), which is how a router host gets one address per
+interface; a host with "forwarding": true routes between them; "routes" adds routes
+(["198.51.100.0/24 via 203.0.113.1"]).
 """
 
 from mininet.net import Mininet
@@ -38,6 +43,8 @@ def build(spec):
         net.addSwitch(s['name'], **params)
     for h in spec.get('hosts', []):
         params = {k: h[k] for k in ('ip', 'mac', 'defaultRoute') if h.get(k)}
+        if 'ip' not in params:
+            params['ip'] = None
         net.addHost(h['name'], **params)
     for link in spec.get('links', []):
         if isinstance(link, list):
@@ -48,11 +55,21 @@ def build(spec):
                 opts['port1'] = link['aPort']
             if 'bPort' in link:
                 opts['port2'] = link['bPort']
+            if 'aIp' in link:
+                opts['params1'] = {'ip': link['aIp']}
+            if 'bIp' in link:
+                opts['params2'] = {'ip': link['bIp']}
             net.addLink(link['a'], link['b'], **opts)
     net.build()
     net.start()
     for name in uncontrolled:
         net.get(name).cmd('ovs-vsctl del-controller', name)
+    for h in spec.get('hosts', []):
+        node = net.get(h['name'])
+        if h.get('forwarding'):
+            node.cmd('sysctl -qw net.ipv4.ip_forward=1')
+        for route in h.get('routes', []):
+            node.cmd('ip route add ' + route)
     for h in net.hosts:
         for intf in h.intfList():
             if intf.name != 'lo':

@@ -12,6 +12,8 @@ public final class AppCookies {
     public static final int CORE = 1;
     /** The L2 learning switch. */
     public static final int L2 = 2;
+    /** Dynamic NAPT and the gateway's static flows. */
+    public static final int NAT = 3;
 
     /** Mask selecting the app id. */
     public static final U64 APP_MASK = U64.of(0xffff_0000_0000_0000L);

@@ -10,6 +10,7 @@ import org.natflow.controller.api.PacketListener;
 import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.SwitchEvent;
 import org.natflow.controller.api.SwitchListener;
+import org.natflow.controller.api.SwitchService;
 import org.natflow.controller.packet.EthernetFrame;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -35,16 +36,22 @@ public final class LearningSwitch implements PacketListener, SwitchListener {
 
     private final FlowService flows;
     private final PacketService packets;
+    private final SwitchService switches;
+    private final FloodPolicy floodPolicy;
     private final MacTable macs = new MacTable();
     private final int idleTimeout;
 
     /**
      * @param idleTimeout seconds a learned flow stays without traffic
+     * @param floodPolicy which ports floods may use
      */
-    public LearningSwitch(FlowService flows, PacketService packets, int idleTimeout) {
+    public LearningSwitch(FlowService flows, PacketService packets, SwitchService switches, int idleTimeout,
+                          FloodPolicy floodPolicy) {
         this.flows = flows;
         this.packets = packets;
+        this.switches = switches;
         this.idleTimeout = idleTimeout;
+        this.floodPolicy = floodPolicy;
     }
 
     public MacTable macTable() {
@@ -63,7 +70,7 @@ public final class LearningSwitch implements PacketListener, SwitchListener {
         OFFactory f = ctx.factory();
         OFPort out = frame.dst().isMulticast() ? null : macs.lookup(dpid, frame.dst()).orElse(null);
         if (out == null) {
-            packets.packetOut(dpid, ctx.inPort(), List.of(f.actions().output(OFPort.FLOOD, 0)), frame.bytes());
+            flood(ctx);
             return true;
         }
         if (out.equals(ctx.inPort())) {
@@ -79,6 +86,22 @@ public final class LearningSwitch implements PacketListener, SwitchListener {
         // The flow serves later packets; this one goes out directly so nothing waits for the barrier.
         packets.packetOut(dpid, ctx.inPort(), actions, frame.bytes());
         return true;
+    }
+
+    private void flood(PacketContext ctx) {
+        OFFactory f = ctx.factory();
+        List<OFAction> outputs;
+        if (floodPolicy == FloodPolicy.ALL) {
+            outputs = List.of(f.actions().output(OFPort.FLOOD, 0));
+        } else {
+            outputs = switches.get(ctx.dpid()).map(sw -> sw.ports().stream()
+                    .filter(p -> p.up() && !p.isLocal() && !p.ofPort().equals(ctx.inPort()))
+                    .filter(p -> floodPolicy.mayFlood(ctx.dpid(), p))
+                    .map(p -> (OFAction) f.actions().output(p.ofPort(), 0)).toList()).orElse(List.of());
+        }
+        if (!outputs.isEmpty()) {
+            packets.packetOut(ctx.dpid(), ctx.inPort(), outputs, ctx.frame().bytes());
+        }
     }
 
     @Override

@@ -34,7 +34,7 @@ class LearningSwitchTest {
 
     private final RecordingFlowService flows = new RecordingFlowService();
     private final RecordingPacketService packets = new RecordingPacketService();
-    private final LearningSwitch app = new LearningSwitch(flows, packets, 60);
+    private final LearningSwitch app = new LearningSwitch(flows, packets, null, 60, FloodPolicy.ALL);
 
     private static PacketContext packet(MacAddress src, MacAddress dst, int inPort) {
         byte[] frame = ByteBuffer.allocate(60).put(dst.getBytes()).put(src.getBytes()).putShort((short) 0x0800)

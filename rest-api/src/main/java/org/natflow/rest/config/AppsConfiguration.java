@@ -1,11 +1,16 @@
 package org.natflow.rest.config;
 
+import org.natflow.apps.l2.FloodPolicy;
 import org.natflow.apps.l2.LearningSwitch;
+import org.natflow.apps.nat.NaptService;
+import org.natflow.apps.nat.SessionTable;
 import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.SwitchService;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 /** The network apps, each subscribed to the core's services. */
@@ -13,10 +18,28 @@ import org.springframework.context.annotation.Configuration;
 public class AppsConfiguration {
 
     @Bean
+    @Conditional(NatEnabledCondition.class)
+    SessionTable natSessionTable(NatProperties properties) {
+        return new SessionTable(properties.toConfig(), NatProperties.clock());
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    @Conditional(NatEnabledCondition.class)
+    NaptService naptService(NatProperties properties, SessionTable table, FlowService flows, PacketService packets,
+                            SwitchService switches) {
+        NaptService napt = new NaptService(properties.toConfig(), table, flows, packets);
+        packets.addListener(NaptService.PRIORITY, napt);
+        flows.addFlowRemovedListener(napt);
+        switches.addListener(napt);
+        return napt;
+    }
+
+    @Bean
     @ConditionalOnProperty(name = "natflow.l2.enabled", havingValue = "true", matchIfMissing = true)
     LearningSwitch learningSwitch(L2Properties properties, FlowService flows, PacketService packets,
-                                  SwitchService switches) {
-        LearningSwitch app = new LearningSwitch(flows, packets, properties.idleTimeout());
+                                  SwitchService switches, ObjectProvider<NaptService> napt) {
+        FloodPolicy policy = napt.getIfAvailable() != null ? napt.getIfAvailable() : FloodPolicy.ALL;
+        LearningSwitch app = new LearningSwitch(flows, packets, switches, properties.idleTimeout(), policy);
         packets.addListener(LearningSwitch.PRIORITY, app);
         switches.addListener(app);
         return app;

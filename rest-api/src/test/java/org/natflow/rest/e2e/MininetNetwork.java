@@ -65,6 +65,25 @@ public final class MininetNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads a shipped topology ({@code mininet/topologies/NAME.json}) and points it at this controller port.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> topology(String name, int controllerPort) throws IOException {
+        Path file = MininetEnvironment.projectRoot().resolve("mininet/topologies/" + name + ".json");
+        Map<String, Object> spec = JSON.readValue(file.toFile(), Map.class);
+        spec.put("controller", Map.of("ip", "127.0.0.1", "port", controllerPort));
+        return spec;
+    }
+
+    /** The natflow properties a shipped topology is meant to run with (its {@code natflow} section). */
+    @SuppressWarnings("unchecked")
+    public static Map<String, String> properties(String name) throws IOException {
+        Path file = MininetEnvironment.projectRoot().resolve("mininet/topologies/" + name + ".json");
+        Map<String, Object> spec = JSON.readValue(file.toFile(), Map.class);
+        return (Map<String, String>) spec.getOrDefault("natflow", Map.of());
+    }
+
     /** The dpid of a switch by name, in the API's colon form. */
     public String dpid(String switchName) {
         return dpids.get(switchName);

@@ -1,0 +1,338 @@
+package org.natflow.apps.nat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.natflow.apps.l2.FloodPolicy;
+import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.FlowBatchResult;
+import org.natflow.controller.api.FlowRemovedListener;
+import org.natflow.controller.api.FlowService;
+import org.natflow.controller.api.PacketContext;
+import org.natflow.controller.api.PacketListener;
+import org.natflow.controller.api.PacketService;
+import org.natflow.controller.api.SwitchEvent;
+import org.natflow.controller.api.SwitchInfo;
+import org.natflow.controller.api.SwitchListener;
+import org.natflow.controller.api.SwitchPort;
+import org.natflow.controller.packet.ArpPacket;
+import org.natflow.controller.packet.EthernetFrame;
+import org.natflow.controller.packet.Frames;
+import org.natflow.controller.packet.Ipv4Packet;
+import org.natflow.controller.packet.TcpSegment;
+import org.natflow.controller.packet.UdpDatagram;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
+import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dynamic NAPT on the border switch (the switch with the configured uplink port). The first outbound packet
+ * of a TCP or UDP flow comes to the controller; it gets a mapping (endpoint-independent, paired pooling,
+ * randomised port), the inbound flow then the outbound flow are installed and confirmed with a barrier, and
+ * the packet is sent back through the switch's tables so the new flows translate it. Later packets never
+ * reach the controller. The service is also the gateway: it answers ARP for the gateway address inside and
+ * for the pool on the uplink, and resolves next hops on the uplink.
+ */
+public final class NaptService implements PacketListener, SwitchListener, FlowRemovedListener, FloodPolicy {
+
+    /** Packet-listener priority: before the L2 app. */
+    public static final int PRIORITY = 100;
+
+    private static final Logger log = LoggerFactory.getLogger(NaptService.class);
+    private static final Object DEFAULT_ROUTE = new Object();
+
+    /** A switch serving as NAT border. */
+    private record Border(Dpid dpid, OFFactory factory, OFPort uplink) {
+    }
+
+    private final NatConfig config;
+    private final SessionTable table;
+    private final FlowService flows;
+    private final PacketService packets;
+    private final NatFlows natFlows;
+    private final NatMetrics metrics = new NatMetrics();
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "natflow-nat-timer");
+                t.setDaemon(true);
+                return t;
+            });
+    private final NextHopResolver resolver;
+    private final Map<Dpid, Border> borders = new ConcurrentHashMap<>();
+    private final Map<Dpid, Set<Object>> routes = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<Boolean>> installing = new ConcurrentHashMap<>();
+
+    public NaptService(NatConfig config, SessionTable table, FlowService flows, PacketService packets) {
+        this.config = config;
+        this.table = table;
+        this.flows = flows;
+        this.packets = packets;
+        this.natFlows = new NatFlows(config);
+        this.resolver = new NextHopResolver(config, packets, timer);
+    }
+
+    public NatMetrics metrics() {
+        return metrics;
+    }
+
+    public SessionTable table() {
+        return table;
+    }
+
+    public NatConfig config() {
+        return config;
+    }
+
+    /** Dpids of the switches acting as NAT border now. */
+    public Set<Dpid> borders() {
+        return Set.copyOf(borders.keySet());
+    }
+
+    // ---- switches -------------------------------------------------------------------------------------------
+
+    @Override
+    public void event(SwitchEvent event) {
+        SwitchInfo sw = event.sw();
+        switch (event.type()) {
+            case CONNECTED, PORT_ADDED, PORT_MODIFIED -> sw.port(config.uplinkPort()).ifPresent(p -> adopt(sw, p));
+            case DISCONNECTED -> {
+                if (borders.remove(sw.dpid()) != null) {
+                    routes.remove(sw.dpid());
+                    resolver.clear(); // neighbours may have changed by the time it is back
+                    log.info("event=nat-border-down dpid={}", sw.dpid());
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void adopt(SwitchInfo sw, SwitchPort uplink) {
+        if (borders.containsKey(sw.dpid())) {
+            return;
+        }
+        if (sw.version().compareTo(OFVersion.OF_13) < 0) {
+            log.warn("event=nat-border-refused dpid={} reason=\"NAT needs OpenFlow 1.3 or later, switch speaks {}\"",
+                    sw.dpid(), sw.version());
+            return;
+        }
+        Border b = new Border(sw.dpid(), sw.factory(), uplink.ofPort());
+        borders.put(sw.dpid(), b);
+        routes.put(sw.dpid(), ConcurrentHashMap.newKeySet());
+        log.info("event=nat-border-up dpid={} uplink={} port={}", sw.dpid(), uplink.name(), uplink.number());
+        flows.apply(sw.dpid(), natFlows.staticFlows(b.factory(), b.uplink())).whenComplete((r, e) -> {
+            if (e != null || !r.ok()) {
+                log.warn("event=nat-static-flows-failed dpid={} error=\"{}\"", sw.dpid(),
+                        e != null ? e.toString() : r.errors().get(0).describe());
+            }
+        });
+        ensureRoute(b, config.upstreamGateway()).exceptionally(e -> {
+            log.warn("event=nat-upstream-unresolved dpid={} gateway={} error=\"{}\"", sw.dpid(),
+                    config.upstreamGateway(), e.getMessage());
+            return null;
+        });
+    }
+
+    /** Makes sure table 1 can deliver to {@code dst}: resolves the next hop and installs its route. */
+    private CompletableFuture<Void> ensureRoute(Border b, IPv4Address dst) {
+        IPv4Address hop = config.nextHop(dst);
+        Object key = hop.equals(config.upstreamGateway()) ? DEFAULT_ROUTE : hop;
+        Set<Object> installed = routes.get(b.dpid());
+        if (installed == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("border " + b.dpid() + " gone"));
+        }
+        if (installed.contains(key)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return resolver.resolve(b.dpid(), b.factory(), b.uplink(), hop)
+                .thenCompose(mac -> flows.apply(b.dpid(), List.of(natFlows.route(b.factory(), b.uplink(),
+                        key == DEFAULT_ROUTE ? null : hop, mac))))
+                .thenAccept(r -> {
+                    if (r.ok()) {
+                        installed.add(key);
+                        log.info("event=nat-route dpid={} to={} via={}", b.dpid(),
+                                key == DEFAULT_ROUTE ? "default" : hop, hop);
+                    }
+                });
+    }
+
+    // ---- packets --------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean onPacket(PacketContext ctx) {
+        Border b = borders.get(ctx.dpid());
+        if (b == null) {
+            return false;
+        }
+        EthernetFrame frame = ctx.frame();
+        if (ctx.inPort().equals(b.uplink())) {
+            ArpPacket arp = frame.arp();
+            if (arp != null) {
+                uplinkArp(b, arp);
+            }
+            return true; // nothing from the uplink is ever switched inside by L2
+        }
+        ArpPacket arp = frame.arp();
+        if (arp != null) {
+            if (arp.opcode() == ArpPacket.REQUEST && arp.targetIp().equals(config.gatewayAddress())) {
+                packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(ctx.inPort(), 0)),
+                        Frames.arpReply(arp, config.insideMac()));
+                return true;
+            }
+            return false;
+        }
+        if (ctx.tableId().equals(NatFlows.ROUTE_TABLE)) {
+            return routeMiss(b, ctx);
+        }
+        Ipv4Packet ip = frame.ipv4();
+        if (ip == null || !frame.dst().equals(config.insideMac())) {
+            return false;
+        }
+        if (!config.isInside(ip.src())) {
+            metrics.spoofed.increment();
+            return true;
+        }
+        if (config.isInside(ip.dst()) || config.isPublic(ip.dst()) || ip.fragmentOffset() != 0) {
+            metrics.untranslatable.increment();
+            return true;
+        }
+        if (ip.transport() instanceof TcpSegment tcp) {
+            outbound(b, ctx, ip, Protocol.TCP, tcp.srcPort());
+        } else if (ip.transport() instanceof UdpDatagram udp) {
+            outbound(b, ctx, ip, Protocol.UDP, udp.srcPort());
+        } else {
+            metrics.untranslatable.increment();
+        }
+        return true;
+    }
+
+    private void uplinkArp(Border b, ArpPacket arp) {
+        if (config.publicNetwork().contains(arp.senderIp()) && !config.isPublic(arp.senderIp())) {
+            resolver.learn(arp.senderIp(), arp.senderMac());
+        }
+        if (arp.opcode() == ArpPacket.REQUEST && config.isPublic(arp.targetIp())) {
+            packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(b.uplink(), 0)),
+                    Frames.arpReply(arp, config.outsideMac()));
+        }
+    }
+
+    /** A translated packet found no route in table 1: resolve its next hop, then deliver it. */
+    private boolean routeMiss(Border b, PacketContext ctx) {
+        Ipv4Packet ip = ctx.frame().ipv4();
+        if (ip == null) {
+            return true;
+        }
+        byte[] data = ctx.frame().bytes();
+        ensureRoute(b, ip.dst()).thenRun(() -> packets.packetOut(b.dpid(), ctx.inPort(),
+                List.of(b.factory().actions().output(OFPort.TABLE, 0)), data));
+        return true;
+    }
+
+    private void outbound(Border b, PacketContext ctx, Ipv4Packet ip, Protocol protocol, int srcPort) {
+        metrics.newFlowPacketIns.increment();
+        SessionTable.Lookup lookup;
+        try {
+            lookup = table.getOrCreate(protocol, ip.src(), srcPort, b.dpid(), ctx.frame().src(), ctx.inPort());
+        } catch (AllocationException e) {
+            (e.reason() == AllocationException.Reason.QUOTA_EXCEEDED ? metrics.refusedQuota : metrics.refusedPool)
+                    .increment();
+            log.warn("event=nat-refused reason={} protocol={} inside={}:{} detail=\"{}\"", e.reason(),
+                    protocol.lower(), ip.src(), srcPort, e.getMessage());
+            return;
+        }
+        NatSession s = lookup.session();
+        byte[] data = ctx.frame().bytes();
+        OFPort inPort = ctx.inPort();
+        CompletableFuture<Boolean> ready;
+        if (lookup.created()) {
+            ready = new CompletableFuture<>();
+            installing.put(s.id(), ready);
+            int idle = (int) Math.min(65535, config.timeouts().initial(protocol).toSeconds());
+            ensureRoute(b, ip.dst())
+                    .thenCompose(v -> flows.apply(b.dpid(), natFlows.mapping(b.factory(), b.uplink(), s, idle)))
+                    .whenComplete((r, e) -> installed(s, r, e, ready));
+        } else {
+            // A duplicate first packet, or a packet that raced the flows: send it once they are in.
+            ready = installing.getOrDefault(s.id(), CompletableFuture.completedFuture(true));
+        }
+        ready.thenAccept(ok -> {
+            if (ok) {
+                ensureRoute(b, ip.dst()).thenRun(() -> packets.packetOut(b.dpid(), inPort,
+                        List.of(b.factory().actions().output(OFPort.TABLE, 0)), data));
+            }
+        });
+    }
+
+    private void installed(NatSession s, FlowBatchResult result, Throwable error, CompletableFuture<Boolean> ready) {
+        installing.remove(s.id());
+        if (error == null && result.ok()) {
+            metrics.created.increment();
+            log.info("event=nat-mapping-created id={} protocol={} inside={}:{} public={}:{} start={}", s.id(),
+                    s.protocol().lower(), s.insideAddress(), s.insidePort(), s.publicAddress(), s.publicPort(),
+                    s.createdAt());
+            ready.complete(true);
+            return;
+        }
+        metrics.refusedSwitch.increment();
+        String why = error != null ? error.toString() : result.errors().get(0).describe();
+        log.warn("event=nat-refused reason=SWITCH protocol={} inside={}:{} public={}:{} detail=\"{}\"",
+                s.protocol().lower(), s.insideAddress(), s.insidePort(), s.publicAddress(), s.publicPort(), why);
+        end(s.id(), "install-failed");
+        ready.complete(false);
+    }
+
+    // ---- lifetimes ------------------------------------------------------------------------------------------
+
+    @Override
+    public void flowRemoved(Dpid dpid, OFFlowRemoved message) {
+        if (!NatCookies.isNat(message.getCookie()) || !NatCookies.isOutbound(message.getCookie())
+                || message.getCookie().equals(NatCookies.STATIC)) {
+            return;
+        }
+        String reason = message.getReason() == OFFlowRemovedReason.IDLE_TIMEOUT ? "idle"
+                : message.getReason() == OFFlowRemovedReason.DELETE ? "deleted" : message.getReason().toString();
+        end(NatCookies.sessionId(message.getCookie()), reason);
+    }
+
+    /**
+     * Ends a mapping: removes both flows and returns the port to the pool.
+     *
+     * @return the mapping, if it existed
+     */
+    public Optional<NatSession> end(long id, String reason) {
+        Optional<NatSession> removed = table.remove(id);
+        removed.ifPresent(s -> {
+            metrics.deleted.increment();
+            Border b = borders.get(s.dpid());
+            if (b != null) {
+                flows.apply(s.dpid(), List.of(natFlows.deleteMapping(b.factory(), s.id())));
+            }
+            log.info("event=nat-mapping-deleted id={} protocol={} inside={}:{} public={}:{} start={} end={} reason={}",
+                    s.id(), s.protocol().lower(), s.insideAddress(), s.insidePort(), s.publicAddress(),
+                    s.publicPort(), s.createdAt(), Instant.now(), reason);
+        });
+        return removed;
+    }
+
+    /** Stops the service's timer. */
+    public void shutdown() {
+        timer.shutdownNow();
+    }
+
+    /** Floods stay inside: never out of a border's uplink. */
+    @Override
+    public boolean mayFlood(Dpid dpid, SwitchPort port) {
+        Border b = borders.get(dpid);
+        return b == null ? !port.name().equals(config.uplinkPort()) : !b.uplink().equals(port.ofPort());
+    }
+}

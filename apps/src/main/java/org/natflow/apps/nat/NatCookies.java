@@ -1,0 +1,39 @@
+package org.natflow.apps.nat;
+
+import org.natflow.apps.AppCookies;
+import org.projectfloodlight.openflow.types.U64;
+
+/**
+ * NAT flow cookies: app {@link AppCookies#NAT}; value 0 for the static gateway flows, otherwise
+ * {@code sessionId << 1 | direction} (0 outbound, 1 inbound), so a mapping can be found, deleted and rebuilt
+ * from the flow table alone.
+ */
+final class NatCookies {
+
+    static final U64 STATIC = AppCookies.cookie(AppCookies.NAT, 0);
+    /** Selects both flows of a mapping (everything but the direction bit). */
+    static final U64 SESSION_MASK = U64.of(0xffff_ffff_ffff_fffeL);
+
+    private NatCookies() {
+    }
+
+    static U64 outbound(long sessionId) {
+        return AppCookies.cookie(AppCookies.NAT, sessionId << 1);
+    }
+
+    static U64 inbound(long sessionId) {
+        return AppCookies.cookie(AppCookies.NAT, (sessionId << 1) | 1);
+    }
+
+    static boolean isNat(U64 cookie) {
+        return AppCookies.app(cookie) == AppCookies.NAT;
+    }
+
+    static long sessionId(U64 cookie) {
+        return (cookie.getValue() & 0x0000_ffff_ffff_ffffL) >>> 1;
+    }
+
+    static boolean isOutbound(U64 cookie) {
+        return (cookie.getValue() & 1) == 0;
+    }
+}

@@ -1,0 +1,159 @@
+package org.natflow.apps.nat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowDelete;
+import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
+import org.projectfloodlight.openflow.types.IpProtocol;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFGroup;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.TransportPort;
+import org.projectfloodlight.openflow.types.U64;
+
+/**
+ * The border switch's NAT flows (OpenFlow 1.3+). Table 0 classifies and translates; table 1 routes
+ * translated packets out of the uplink by destination:
+ * <pre>
+ * table 0  1000 arp from uplink                      → controller (ARP for the pool, next-hop replies)
+ *           200 per mapping, inbound: uplink, proto, public ip:port → rewrite dst, MACs, dec_ttl, output host
+ *           200 per mapping, outbound: proto, inside ip:port → rewrite src, MAC, dec_ttl, goto 1
+ *           100 anything else from uplink            → drop (unsolicited)
+ *            60 ip to the gateway MAC from an inside prefix → controller (first packet of a flow)
+ *            50 ip to the gateway MAC                → drop (spoofed source)
+ * table 1   200 ip to a resolved on-link host /32    → set eth_dst, output uplink
+ *           100 ip to the uplink subnet              → controller (resolve, then /32 route)
+ *            50 ip                                   → set eth_dst upstream gateway, output uplink
+ *             0 anything                             → controller
+ * </pre>
+ */
+final class NatFlows {
+
+    static final int P_UPLINK_ARP = 1000;
+    static final int P_MAPPING = 200;
+    static final int P_UPLINK_DROP = 100;
+    static final int P_FIRST_PACKET = 60;
+    static final int P_SPOOF_DROP = 50;
+    static final int P_HOST_ROUTE = 200;
+    static final int P_ONLINK = 100;
+    static final int P_DEFAULT_ROUTE = 50;
+    static final TableId NAT_TABLE = TableId.ZERO;
+    static final TableId ROUTE_TABLE = TableId.of(1);
+
+    private final NatConfig config;
+
+    NatFlows(NatConfig config) {
+        this.config = config;
+    }
+
+    private static OFFlowAdd.Builder add(OFFactory f, TableId table, int priority, Match match, U64 cookie) {
+        return f.buildFlowAdd().setTableId(table).setPriority(priority).setMatch(match).setCookie(cookie)
+                .setBufferId(OFBufferId.NO_BUFFER);
+    }
+
+    private static List<OFInstruction> apply(OFFactory f, List<OFAction> actions) {
+        return List.of(f.instructions().applyActions(actions));
+    }
+
+    private static OFAction toController(OFFactory f) {
+        return f.actions().buildOutput().setPort(OFPort.CONTROLLER).setMaxLen(0xffff).build();
+    }
+
+    /** The static flows of a border switch with this uplink port. */
+    List<OFMessage> staticFlows(OFFactory f, OFPort uplink) {
+        List<OFMessage> out = new ArrayList<>();
+        out.add(add(f, NAT_TABLE, P_UPLINK_ARP, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
+                .setExact(MatchField.ETH_TYPE, EthType.ARP).build(), NatCookies.STATIC)
+                .setInstructions(apply(f, List.of(toController(f)))).build());
+        out.add(add(f, NAT_TABLE, P_UPLINK_DROP, f.buildMatch().setExact(MatchField.IN_PORT, uplink).build(),
+                NatCookies.STATIC).setInstructions(List.of()).build());
+        for (IPv4AddressWithMask inside : config.insideNetworks()) {
+            out.add(add(f, NAT_TABLE, P_FIRST_PACKET, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                    .setExact(MatchField.ETH_DST, config.insideMac())
+                    .setMasked(MatchField.IPV4_SRC, inside.getValue(), inside.getMask()).build(), NatCookies.STATIC)
+                    .setInstructions(apply(f, List.of(toController(f)))).build());
+        }
+        out.add(add(f, NAT_TABLE, P_SPOOF_DROP, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.ETH_DST, config.insideMac()).build(), NatCookies.STATIC)
+                .setInstructions(List.of()).build());
+        IPv4AddressWithMask pub = config.publicNetwork();
+        out.add(add(f, ROUTE_TABLE, P_ONLINK, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setMasked(MatchField.IPV4_DST, pub.getValue(), pub.getMask()).build(), NatCookies.STATIC)
+                .setInstructions(apply(f, List.of(toController(f)))).build());
+        out.add(add(f, ROUTE_TABLE, 0, f.matchWildcardAll(), NatCookies.STATIC)
+                .setInstructions(apply(f, List.of(toController(f)))).build());
+        return out;
+    }
+
+    /** Route to an on-link host (or, with {@code dst} null, the default route via the upstream gateway). */
+    OFMessage route(OFFactory f, OFPort uplink, IPv4Address dst, MacAddress mac) {
+        Match.Builder m = f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4);
+        if (dst != null) {
+            m.setExact(MatchField.IPV4_DST, dst);
+        }
+        return add(f, ROUTE_TABLE, dst != null ? P_HOST_ROUTE : P_DEFAULT_ROUTE, m.build(), NatCookies.STATIC)
+                .setInstructions(apply(f, List.of(f.actions().setField(f.oxms().ethDst(mac)),
+                        f.actions().output(uplink, 0)))).build();
+    }
+
+    /** The inbound then the outbound flow of a mapping, in the order they must be installed. */
+    List<OFMessage> mapping(OFFactory f, OFPort uplink, NatSession s, int idleTimeout) {
+        IpProtocol proto = IpProtocol.of((short) s.protocol().number());
+        Match.Builder in = f.buildMatch().setExact(MatchField.IN_PORT, uplink)
+                .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, proto)
+                .setExact(MatchField.IPV4_DST, s.publicAddress());
+        Match.Builder outMatch = f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.ETH_DST, config.insideMac()).setExact(MatchField.IP_PROTO, proto)
+                .setExact(MatchField.IPV4_SRC, s.insideAddress());
+        List<OFAction> inActions = new ArrayList<>();
+        List<OFAction> outActions = new ArrayList<>();
+        inActions.add(f.actions().setField(f.oxms().ipv4Dst(s.insideAddress())));
+        outActions.add(f.actions().setField(f.oxms().ipv4Src(s.publicAddress())));
+        TransportPort pubPort = TransportPort.of(s.publicPort());
+        TransportPort insidePort = TransportPort.of(s.insidePort());
+        if (s.protocol() == Protocol.TCP) {
+            in.setExact(MatchField.TCP_DST, pubPort);
+            outMatch.setExact(MatchField.TCP_SRC, insidePort);
+            inActions.add(f.actions().setField(f.oxms().tcpDst(insidePort)));
+            outActions.add(f.actions().setField(f.oxms().tcpSrc(pubPort)));
+        } else if (s.protocol() == Protocol.UDP) {
+            in.setExact(MatchField.UDP_DST, pubPort);
+            outMatch.setExact(MatchField.UDP_SRC, insidePort);
+            inActions.add(f.actions().setField(f.oxms().udpDst(insidePort)));
+            outActions.add(f.actions().setField(f.oxms().udpSrc(pubPort)));
+        }
+        inActions.add(f.actions().setField(f.oxms().ethSrc(config.insideMac())));
+        inActions.add(f.actions().setField(f.oxms().ethDst(s.insideMac())));
+        inActions.add(f.actions().decNwTtl());
+        inActions.add(f.actions().output(s.switchPort(), 0));
+        outActions.add(f.actions().setField(f.oxms().ethSrc(config.outsideMac())));
+        outActions.add(f.actions().decNwTtl());
+        OFMessage inbound = add(f, NAT_TABLE, P_MAPPING, in.build(), NatCookies.inbound(s.id()))
+                .setInstructions(apply(f, inActions)).build();
+        OFMessage outbound = add(f, NAT_TABLE, P_MAPPING, outMatch.build(), NatCookies.outbound(s.id()))
+                .setIdleTimeout(idleTimeout).setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM))
+                .setInstructions(List.of(f.instructions().applyActions(outActions),
+                        f.instructions().gotoTable(ROUTE_TABLE))).build();
+        return List.of(inbound, outbound);
+    }
+
+    /** Deletes both flows of a mapping. */
+    OFFlowDelete deleteMapping(OFFactory f, long sessionId) {
+        return f.buildFlowDelete().setTableId(TableId.ALL).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)
+                .setCookie(NatCookies.outbound(sessionId)).setCookieMask(NatCookies.SESSION_MASK)
+                .setMatch(f.matchWildcardAll()).build();
+    }
+}

@@ -1,0 +1,24 @@
+package org.natflow.apps.nat;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** NAT counters, bound to meters by the application. */
+public final class NatMetrics {
+
+    /** Mappings created. */
+    public final LongAdder created = new LongAdder();
+    /** Mappings ended (idle, admin or failure). */
+    public final LongAdder deleted = new LongAdder();
+    /** New flows refused: pool exhausted. */
+    public final LongAdder refusedPool = new LongAdder();
+    /** New flows refused: per-host quota. */
+    public final LongAdder refusedQuota = new LongAdder();
+    /** New flows refused: the switch rejected the flows or did not answer. */
+    public final LongAdder refusedSwitch = new LongAdder();
+    /** Packets dropped for a source outside the inside networks. */
+    public final LongAdder spoofed = new LongAdder();
+    /** Packet-ins for new outbound flows. */
+    public final LongAdder newFlowPacketIns = new LongAdder();
+    /** Routed packets the NAT does not translate (yet): fragments, other protocols, hairpin. */
+    public final LongAdder untranslatable = new LongAdder();
+}

@@ -1,0 +1,51 @@
+package org.natflow.apps.nat;
+
+import java.time.Instant;
+import org.natflow.controller.api.Dpid;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+
+/**
+ * One dynamic mapping: an inside endpoint and the public endpoint it has for every destination
+ * (endpoint-independent mapping).
+ *
+ * @param id             unique, also the low bits of the mapping's flow cookies
+ * @param protocol       transport protocol
+ * @param insideAddress  inside host
+ * @param insidePort     inside port (ICMP: echo identifier)
+ * @param publicAddress  pool address
+ * @param publicPort     public port (ICMP: identifier)
+ * @param createdAt      creation time
+ * @param dpid           border switch holding the flows
+ * @param insideMac      the inside host's MAC
+ * @param switchPort     the switch port the inside host is behind
+ */
+public record NatSession(long id, Protocol protocol, IPv4Address insideAddress, int insidePort,
+                         IPv4Address publicAddress, int publicPort, Instant createdAt, Dpid dpid,
+                         MacAddress insideMac, OFPort switchPort) {
+
+    /** The inside endpoint, the mapping's key. */
+    public Key insideKey() {
+        return new Key(protocol, insideAddress, insidePort);
+    }
+
+    /** The public endpoint. */
+    public Key publicKey() {
+        return new Key(protocol, publicAddress, publicPort);
+    }
+
+    /**
+     * A transport endpoint.
+     *
+     * @param protocol protocol
+     * @param address  address
+     * @param port     port or ICMP identifier
+     */
+    public record Key(Protocol protocol, IPv4Address address, int port) {
+        @Override
+        public String toString() {
+            return protocol.lower() + ":" + address + ":" + port;
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.natflow.apps.nat;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.PacketService;
+import org.natflow.controller.packet.Frames;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+
+/**
+ * Resolves MAC addresses on the uplink with ARP, as the gateway: requests go out of the uplink from the
+ * gateway's public MAC and first pool address, three tries half a second apart.
+ */
+final class NextHopResolver {
+
+    private static final int TRIES = 3;
+    private static final long RETRY_MILLIS = 500;
+
+    private final NatConfig config;
+    private final PacketService packets;
+    private final ScheduledExecutorService timer;
+    private final Map<IPv4Address, MacAddress> cache = new ConcurrentHashMap<>();
+    private final Map<IPv4Address, CompletableFuture<MacAddress>> pending = new ConcurrentHashMap<>();
+
+    NextHopResolver(NatConfig config, PacketService packets, ScheduledExecutorService timer) {
+        this.config = config;
+        this.packets = packets;
+        this.timer = timer;
+    }
+
+    /** The MAC of an uplink neighbour, from cache or by asking. */
+    CompletableFuture<MacAddress> resolve(Dpid dpid, OFFactory f, OFPort uplink, IPv4Address ip) {
+        MacAddress known = cache.get(ip);
+        if (known != null) {
+            return CompletableFuture.completedFuture(known);
+        }
+        return pending.computeIfAbsent(ip, k -> {
+            CompletableFuture<MacAddress> future = new CompletableFuture<>();
+            ask(dpid, f, uplink, ip, future, 1);
+            return future;
+        });
+    }
+
+    private void ask(Dpid dpid, OFFactory f, OFPort uplink, IPv4Address ip, CompletableFuture<MacAddress> future,
+                     int attempt) {
+        if (future.isDone()) {
+            return;
+        }
+        if (attempt > TRIES) {
+            pending.remove(ip, future);
+            future.completeExceptionally(new TimeoutException("no ARP reply from " + ip + " on the uplink"));
+            return;
+        }
+        try {
+            packets.packetOut(dpid, OFPort.CONTROLLER, java.util.List.of(f.actions().output(uplink, 0)),
+                    Frames.arpRequest(config.outsideMac(), config.uplinkAddress(), ip));
+        } catch (RuntimeException e) {
+            pending.remove(ip, future);
+            future.completeExceptionally(e);
+            return;
+        }
+        timer.schedule(() -> ask(dpid, f, uplink, ip, future, attempt + 1), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Records a neighbour seen on the uplink and completes whoever waits for it. */
+    void learn(IPv4Address ip, MacAddress mac) {
+        cache.put(ip, mac);
+        CompletableFuture<MacAddress> f = pending.remove(ip);
+        if (f != null) {
+            f.complete(mac);
+        }
+    }
+
+    /** Forgets all neighbours (the border switch went away). */
+    void clear() {
+        cache.clear();
+    }
+}

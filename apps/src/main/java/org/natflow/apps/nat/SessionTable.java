@@ -1,0 +1,170 @@
+package org.natflow.apps.nat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.natflow.controller.api.Dpid;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+
+/**
+ * The mappings, indexed by inside endpoint, public endpoint and id, with the pool behind them: paired
+ * pooling (an inside host keeps one public address), per-host quotas, no port overloading. One lock guards
+ * it all, so duplicate first packets of a flow can only ever create one mapping.
+ */
+public final class SessionTable {
+
+    private final NatConfig config;
+    private final Clock clock;
+    private final Map<NatSession.Key, NatSession> byInside = new HashMap<>();
+    private final Map<NatSession.Key, NatSession> byPublic = new HashMap<>();
+    private final Map<Long, NatSession> byId = new HashMap<>();
+    private final Map<IPv4Address, IPv4Address> pairing = new HashMap<>();
+    private final Map<IPv4Address, int[]> perHost = new HashMap<>();
+    private final Map<IPv4Address, Map<Protocol, PortAllocator>> allocators = new HashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    public SessionTable(NatConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        long quarantine = config.quarantine().toNanos();
+        for (IPv4Address a : config.publicAddresses()) {
+            Map<Protocol, PortAllocator> m = new EnumMap<>(Protocol.class);
+            for (Protocol p : Protocol.values()) {
+                m.put(p, new PortAllocator(config.portMin(), config.portMax(), quarantine));
+            }
+            allocators.put(a, m);
+        }
+    }
+
+    /** Result of {@link #getOrCreate}: the mapping and whether this call created it. */
+    public record Lookup(NatSession session, boolean created) {
+    }
+
+    /**
+     * The mapping of an inside endpoint, created if there is none.
+     *
+     * @throws AllocationException when the host's quota or the pool is exhausted
+     */
+    public synchronized Lookup getOrCreate(Protocol protocol, IPv4Address inside, int insidePort, Dpid dpid,
+                                           MacAddress mac, OFPort switchPort) throws AllocationException {
+        NatSession.Key key = new NatSession.Key(protocol, inside, insidePort);
+        NatSession existing = byInside.get(key);
+        if (existing != null) {
+            return new Lookup(existing, false);
+        }
+        int[] counts = perHost.computeIfAbsent(inside, h -> new int[Protocol.values().length]);
+        if (counts[protocol.ordinal()] >= config.portsPerHost()) {
+            throw new AllocationException(AllocationException.Reason.QUOTA_EXCEEDED,
+                    inside + " holds " + counts[protocol.ordinal()] + " " + protocol.lower() + " mappings (quota)");
+        }
+        IPv4Address pub = pairing.computeIfAbsent(inside, h -> leastLoaded(protocol));
+        int port = allocators.get(pub).get(protocol).allocate(inside, clock.instant().toEpochMilli() * 1_000_000L);
+        if (port < 0) {
+            throw new AllocationException(AllocationException.Reason.POOL_EXHAUSTED,
+                    "no free " + protocol.lower() + " port on " + pub + " (paired with " + inside + ")");
+        }
+        NatSession s = new NatSession(ids.incrementAndGet(), protocol, inside, insidePort, pub, port,
+                clock.instant(), dpid, mac, switchPort);
+        byInside.put(key, s);
+        byPublic.put(s.publicKey(), s);
+        byId.put(s.id(), s);
+        counts[protocol.ordinal()]++;
+        return new Lookup(s, true);
+    }
+
+    private IPv4Address leastLoaded(Protocol protocol) {
+        IPv4Address best = null;
+        long bestHosts = Long.MAX_VALUE;
+        for (IPv4Address a : config.publicAddresses()) {
+            long hosts = pairing.values().stream().filter(a::equals).count();
+            if (hosts < bestHosts) {
+                best = a;
+                bestHosts = hosts;
+            }
+        }
+        return best;
+    }
+
+    /** Removes a mapping and returns its port to the pool; empty if it was already gone. */
+    public synchronized Optional<NatSession> remove(long id) {
+        NatSession s = byId.remove(id);
+        if (s == null) {
+            return Optional.empty();
+        }
+        byInside.remove(s.insideKey());
+        byPublic.remove(s.publicKey());
+        perHost.get(s.insideAddress())[s.protocol().ordinal()]--;
+        allocators.get(s.publicAddress()).get(s.protocol())
+                .release(s.publicPort(), s.insideAddress(), clock.instant().toEpochMilli() * 1_000_000L);
+        return Optional.of(s);
+    }
+
+    public synchronized Optional<NatSession> get(long id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** The mapping holding a public endpoint. */
+    public synchronized Optional<NatSession> byPublic(Protocol protocol, IPv4Address address, int port) {
+        return Optional.ofNullable(byPublic.get(new NatSession.Key(protocol, address, port)));
+    }
+
+    /** The mapping of an inside endpoint. */
+    public synchronized Optional<NatSession> byInside(Protocol protocol, IPv4Address address, int port) {
+        return Optional.ofNullable(byInside.get(new NatSession.Key(protocol, address, port)));
+    }
+
+    /** All mappings, oldest first. */
+    public synchronized List<NatSession> all() {
+        List<NatSession> out = new ArrayList<>(byId.values());
+        out.sort((a, b) -> Long.compare(a.id(), b.id()));
+        return out;
+    }
+
+    public synchronized int size() {
+        return byId.size();
+    }
+
+    /**
+     * Keeps a public port from dynamic allocation (port forwards, relays).
+     *
+     * @return the mapping holding it now, if any; then nothing was reserved
+     */
+    public synchronized Optional<NatSession> reserve(Protocol protocol, IPv4Address address, int port) {
+        NatSession holder = byPublic.get(new NatSession.Key(protocol, address, port));
+        if (holder != null) {
+            return Optional.of(holder);
+        }
+        allocators.get(address).get(protocol).reserve(port);
+        return Optional.empty();
+    }
+
+    public synchronized void unreserve(Protocol protocol, IPv4Address address, int port) {
+        allocators.get(address).get(protocol).unreserve(port);
+    }
+
+    /** Use of every pool address per protocol. */
+    public synchronized List<PoolUsage> usage() {
+        List<PoolUsage> out = new ArrayList<>();
+        for (IPv4Address a : config.publicAddresses()) {
+            int hosts = (int) pairing.values().stream().filter(a::equals).count();
+            for (Protocol p : Protocol.values()) {
+                PortAllocator alloc = allocators.get(a).get(p);
+                out.add(new PoolUsage(a, p, alloc.inUse(), alloc.free(), hosts));
+            }
+        }
+        return out;
+    }
+
+    /** Time source of the table (creation times). */
+    public Instant now() {
+        return clock.instant();
+    }
+}

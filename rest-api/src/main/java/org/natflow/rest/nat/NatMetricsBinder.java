@@ -1,0 +1,62 @@
+package org.natflow.rest.nat;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.concurrent.atomic.LongAdder;
+import org.natflow.apps.nat.NaptService;
+import org.natflow.apps.nat.NatMetrics;
+import org.natflow.apps.nat.PoolUsage;
+import org.natflow.rest.config.NatEnabledCondition;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.stereotype.Component;
+
+/**
+ * NAT meters: {@code natflow.sessions.active}; {@code natflow.nat.mappings.created} and {@code .deleted};
+ * {@code natflow.nat.refusals{reason=pool|quota|switch}}; {@code natflow.nat.spoofed};
+ * {@code natflow.nat.untranslated}; {@code natflow.nat.newflow.packetin};
+ * {@code natflow.ports.free{address,protocol}} and {@code natflow.ports.used{address,protocol}}.
+ */
+@Component
+@Conditional(NatEnabledCondition.class)
+public class NatMetricsBinder implements MeterBinder {
+
+    private final NaptService napt;
+
+    public NatMetricsBinder(NaptService napt) {
+        this.napt = napt;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry r) {
+        NatMetrics m = napt.metrics();
+        Gauge.builder("natflow.sessions.active", napt.table(), t -> t.size()).description("Live NAT mappings")
+                .register(r);
+        counter(r, "natflow.nat.mappings.created", m.created);
+        counter(r, "natflow.nat.mappings.deleted", m.deleted);
+        counter(r, "natflow.nat.refusals", m.refusedPool, "reason", "pool");
+        counter(r, "natflow.nat.refusals", m.refusedQuota, "reason", "quota");
+        counter(r, "natflow.nat.refusals", m.refusedSwitch, "reason", "switch");
+        counter(r, "natflow.nat.spoofed", m.spoofed);
+        counter(r, "natflow.nat.untranslated", m.untranslatable);
+        counter(r, "natflow.nat.newflow.packetin", m.newFlowPacketIns);
+        for (PoolUsage u : napt.table().usage()) {
+            String address = u.address().toString();
+            String protocol = u.protocol().lower();
+            Gauge.builder("natflow.ports.free", napt.table(), t -> find(t.usage(), address, protocol).free())
+                    .tags("address", address, "protocol", protocol).register(r);
+            Gauge.builder("natflow.ports.used", napt.table(), t -> find(t.usage(), address, protocol).inUse())
+                    .tags("address", address, "protocol", protocol).register(r);
+        }
+    }
+
+    private static PoolUsage find(java.util.List<PoolUsage> all, String address, String protocol) {
+        return all.stream().filter(u -> u.address().toString().equals(address) && u.protocol().lower()
+                .equals(protocol)).findFirst().orElseThrow();
+    }
+
+    private static void counter(MeterRegistry r, String name, LongAdder adder, String... tags) {
+        FunctionCounter.builder(name, adder, LongAdder::sum).tags(tags).register(r);
+    }
+}

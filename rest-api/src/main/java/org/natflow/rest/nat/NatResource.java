@@ -1,0 +1,106 @@
+package org.natflow.rest.nat;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.natflow.apps.AppCookies;
+import org.natflow.apps.nat.Addresses;
+import org.natflow.apps.nat.NaptService;
+import org.natflow.apps.nat.NatSession;
+import org.natflow.apps.nat.Protocol;
+import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.StatisticsService;
+import org.natflow.rest.config.NatEnabledCondition;
+import org.natflow.rest.errors.NotFoundException;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.stat.StatField;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Dynamic NAT mappings and the pool. */
+@RestController
+@RequestMapping("/api/v1/nat")
+@Conditional(NatEnabledCondition.class)
+@Tag(name = "nat", description = "Dynamic NAPT mappings and the address pool")
+public class NatResource {
+
+    private final NaptService napt;
+    private final StatisticsService statistics;
+
+    public NatResource(NaptService napt, StatisticsService statistics) {
+        this.napt = napt;
+        this.statistics = statistics;
+    }
+
+    @GetMapping("/sessions")
+    @Operation(summary = "List mappings, optionally by inside address and protocol, with flow counters")
+    public List<SessionView> sessions(@RequestParam(required = false) String insideAddress,
+                                      @RequestParam(required = false) String protocol) {
+        IPv4Address inside = insideAddress == null ? null : Addresses.address(insideAddress);
+        Protocol proto = protocol == null ? null : Protocol.parse(protocol);
+        List<NatSession> sessions = napt.table().all().stream()
+                .filter(s -> inside == null || s.insideAddress().equals(inside))
+                .filter(s -> proto == null || s.protocol() == proto).toList();
+        Map<Long, long[]> counters = counters(sessions);
+        return sessions.stream().map(s -> {
+            long[] c = counters.get(s.id());
+            return new SessionView(s.id(), s.protocol().lower(), s.insideAddress().toString(), s.insidePort(),
+                    s.publicAddress().toString(), s.publicPort(), s.createdAt(), s.dpid().toString(),
+                    c == null ? null : c[0], c == null ? null : c[1]);
+        }).toList();
+    }
+
+    /** Packets and bytes per mapping id, summed over both directions, from each border switch. */
+    private Map<Long, long[]> counters(List<NatSession> sessions) {
+        Map<Long, long[]> out = new HashMap<>();
+        for (Dpid dpid : sessions.stream().map(NatSession::dpid).distinct().toList()) {
+            List<OFFlowStatsEntry> entries;
+            try {
+                entries = statistics.flowStats(dpid, AppCookies.appOnly(AppCookies.NAT), AppCookies.APP_MASK)
+                        .get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                continue; // counters stay null: the mappings are still listed
+            }
+            for (OFFlowStatsEntry e : entries) {
+                long id = (e.getCookie().getValue() & 0x0000_ffff_ffff_ffffL) >>> 1;
+                if (id == 0) {
+                    continue;
+                }
+                long[] c = out.computeIfAbsent(id, k -> new long[2]);
+                if (e.getVersion().compareTo(OFVersion.OF_15) >= 0) {
+                    c[0] += e.getStats().get(StatField.PACKET_COUNT).getValue();
+                    c[1] += e.getStats().get(StatField.BYTE_COUNT).getValue();
+                } else {
+                    c[0] += e.getPacketCount().getValue();
+                    c[1] += e.getByteCount().getValue();
+                }
+            }
+        }
+        return out;
+    }
+
+    @DeleteMapping("/sessions/{id}")
+    @Operation(summary = "Tear a mapping down: both flows go and the port returns to the pool")
+    public ResponseEntity<Void> delete(@PathVariable long id) {
+        napt.end(id, "admin").orElseThrow(() -> new NotFoundException("no NAT session " + id));
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/pool")
+    @Operation(summary = "Ports in use and free per pool address and protocol")
+    public List<PoolView> pool() {
+        return napt.table().usage().stream().map(u -> new PoolView(u.address().toString(), u.protocol().lower(),
+                u.inUse(), u.free(), u.hosts())).toList();
+    }
+}

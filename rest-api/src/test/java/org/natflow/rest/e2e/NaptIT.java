@@ -1,0 +1,245 @@
+package org.natflow.rest.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.natflow.controller.channel.OpenFlowServer;
+import org.natflow.rest.testing.Poll;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Dynamic NAPT through real OVS with real clients, on the shipped {@code nat-home} topology: inside hosts
+ * h1 and h2 behind s1, srv1 on the uplink subnet, srv2 behind the upstream router r1.
+ */
+@Tag("mininet")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@AutoConfigureObservability
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0",
+        "natflow.nat.timeouts.udp=4s", "natflow.nat.ports-per-host=16"})
+class NaptIT {
+
+    private static final String POOL = "203.0.113.1[0-3]";
+
+    @DynamicPropertySource
+    static void natProperties(DynamicPropertyRegistry registry) throws IOException {
+        MininetNetwork.properties("nat-home").forEach((k, v) -> registry.add(k, () -> v));
+    }
+
+    @Autowired
+    TestRestTemplate rest;
+    @Autowired
+    OpenFlowServer server;
+
+    MininetNetwork net;
+
+    @BeforeAll
+    void startNetwork() throws Exception {
+        net = MininetNetwork.start(MininetNetwork.topology("nat-home", server.boundAddress().getPort()));
+        Poll.until(Duration.ofSeconds(30), "border switch connected",
+                () -> rest.getForObject("/api/v1/switches", String.class).contains(net.dpid("s1")));
+        net.spawn("srv1", "web1", "cd / && exec python3 -m http.server 8000");
+        net.spawn("srv2", "web2", "cd / && exec python3 -m http.server 8000");
+        Poll.until(Duration.ofSeconds(10), "web servers listening",
+                () -> net.cmd("srv1", "ss -ltn | grep -q ':8000 '").ok()
+                        && net.cmd("srv2", "ss -ltn | grep -q ':8000 '").ok());
+    }
+
+    @AfterAll
+    void stopNetwork() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    private String diagnostics() {
+        return "\n--- datapath\n" + net.sh("ovs-appctl dpctl/dump-flows -m | grep -v 'arp' | cut -c1-400").out()
+                + "\n--- srv1\n" + net.cmd("srv1", "ip neigh; ip addr").out()
+                + "\n--- h1\n" + net.cmd("h1", "ip neigh; ip addr").out()
+                + "\n--- sessions\n" + rest.getForObject("/api/v1/nat/sessions", String.class);
+    }
+
+    private JsonNode sessions(String query) {
+        return rest.getForObject("/api/v1/nat/sessions" + query, JsonNode.class);
+    }
+
+    private MininetNetwork.Result curl(String host, String url, String extra) {
+        return net.cmd(host, "curl -s -m 10 -o /dev/null -w '%{http_code}' " + extra + " " + url);
+    }
+
+    @Test
+    void httpToServerOnUplinkSubnetAndBehindRouterShowsOnlyPoolAddress() {
+        assertThat(curl("h1", "http://203.0.113.100:8000/", "").out()).isEqualTo("200");
+        assertThat(curl("h1", "http://198.51.100.10:8000/", "").out()).isEqualTo("200");
+        String web1 = net.kill("web1").out();
+        String web2 = net.kill("web2").out();
+        net.spawn("srv1", "web1", "cd / && exec python3 -m http.server 8000");
+        net.spawn("srv2", "web2", "cd / && exec python3 -m http.server 8000");
+        assertThat(web1).containsPattern(POOL + " - - .*GET / ").doesNotContain("10.0.0.");
+        assertThat(web2).containsPattern(POOL + " - - .*GET / ").doesNotContain("10.0.0.");
+        Poll.until(Duration.ofSeconds(10), "web servers back",
+                () -> net.cmd("srv1", "ss -ltn | grep -q ':8000 '").ok()
+                        && net.cmd("srv2", "ss -ltn | grep -q ':8000 '").ok());
+    }
+
+    @Test
+    void oneInsideEndpointToTwoServersKeepsOneMapping() {
+        assertThat(curl("h1", "http://203.0.113.100:8000/", "--local-port 41000").out()).isEqualTo("200");
+        assertThat(curl("h1", "http://198.51.100.10:8000/", "--local-port 41000").out()).isEqualTo("200");
+        JsonNode mine = sessions("?insideAddress=10.0.0.11&protocol=tcp");
+        List<JsonNode> port41000 = new ArrayList<>();
+        mine.forEach(s -> {
+            if (s.get("insidePort").asInt() == 41000) {
+                port41000.add(s);
+            }
+        });
+        assertThat(port41000).as("endpoint-independent mapping").hasSize(1);
+        assertThat(port41000.get(0).get("publicAddress").asText()).matches(POOL);
+        assertThat(port41000.get(0).get("packets").asLong()).isPositive();
+    }
+
+    @Test
+    void sameSourcePortFromTwoHostsGetsDifferentPublicEndpoints() {
+        assertThat(curl("h1", "http://203.0.113.100:8000/", "--local-port 42000").out()).isEqualTo("200");
+        assertThat(curl("h2", "http://203.0.113.100:8000/", "--local-port 42000").out()).isEqualTo("200");
+        JsonNode a = sessions("?insideAddress=10.0.0.11&protocol=tcp");
+        JsonNode b = sessions("?insideAddress=10.0.0.12&protocol=tcp");
+        String pa = endpoint(a, 42000);
+        String pb = endpoint(b, 42000);
+        assertThat(pa).isNotNull().isNotEqualTo(pb);
+        assertThat(pb).isNotNull();
+    }
+
+    private static String endpoint(JsonNode sessions, int insidePort) {
+        for (JsonNode s : sessions) {
+            if (s.get("insidePort").asInt() == insidePort) {
+                return s.get("publicAddress").asText() + ":" + s.get("publicPort").asInt();
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void pairedPoolingKeepsAHostOnOneAddress() {
+        curl("h2", "http://203.0.113.100:8000/", "");
+        curl("h2", "http://198.51.100.10:8000/", "");
+        JsonNode b = sessions("?insideAddress=10.0.0.12");
+        assertThat(b.size()).isGreaterThanOrEqualTo(2);
+        assertThat(b.findValuesAsText("publicAddress").stream().distinct()).hasSize(1);
+    }
+
+    @Test
+    void bulkTcpWithIperf3() {
+        net.spawn("srv1", "iperf", "exec iperf3 -s -1 -p 5201");
+        Poll.until(Duration.ofSeconds(10), "iperf3 listening", () -> net.cmd("srv1", "ss -ltn | grep -q ':5201 '").ok());
+        MininetNetwork.Result r = net.cmd("h1", "iperf3 -c 203.0.113.100 -p 5201 -t 2 -f m", Duration.ofSeconds(30));
+        net.kill("iperf");
+        assertThat(r.ok()).as(r.out()).isTrue();
+        assertThat(r.out()).containsPattern("receiver");
+    }
+
+    @Test
+    void udpRoundTripAndMappingExpiresWithItsFlows() {
+        net.spawn("srv1", "udp", "exec python3 -c \"import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM);"
+                + " s.bind(('0.0.0.0', 5353)); d, a = s.recvfrom(100); print(a[0], flush=True); s.sendto(d, a)\"");
+        Poll.until(Duration.ofSeconds(10), "udp server", () -> net.cmd("srv1", "ss -lun | grep -q ':5353 '").ok());
+        MininetNetwork.Result r = net.cmd("h1", "echo natflow-udp | nc -u -w 2 -p 43000 203.0.113.100 5353");
+        assertThat(r.out()).as(() -> diagnostics()).contains("natflow-udp");
+        assertThat(net.kill("udp").out().trim()).matches(POOL);
+        String publicPort = null;
+        for (JsonNode s : sessions("?insideAddress=10.0.0.11&protocol=udp")) {
+            if (s.get("insidePort").asInt() == 43000) {
+                publicPort = s.get("publicPort").asText();
+            }
+        }
+        assertThat(publicPort).as("udp mapping listed").isNotNull();
+        String pp = publicPort;
+        Poll.until(Duration.ofSeconds(20), "udp mapping expired (4 s idle timeout)", () -> {
+            for (JsonNode s : sessions("?protocol=udp")) {
+                if (s.get("insidePort").asInt() == 43000) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        String flows = net.sh("ovs-ofctl -O OpenFlow13 dump-flows s1").out();
+        assertThat(flows).doesNotContain("tp_dst=" + pp + " ").doesNotContain("tp_src=43000 ");
+    }
+
+    @Test
+    void unsolicitedInboundGetsNothing() {
+        MininetNetwork.Result tcp = net.cmd("srv1", "nc -v -z -w 2 203.0.113.10 8000");
+        assertThat(tcp.ok()).as(() -> "no TCP connection to a pool address: " + tcp.out() + diagnostics()).isFalse();
+        net.spawn("h1", "listen", "exec nc -u -l 6000");
+        net.cmd("srv1", "echo unsolicited | nc -u -w 1 203.0.113.10 6000; echo unsolicited | nc -u -w 1 203.0.113.11 6000");
+        assertThat(net.kill("listen").out()).doesNotContain("unsolicited");
+    }
+
+    @Test
+    void quotaRefusesTheMappingPastIt() {
+        String send = "import socket\n"
+                + "for p in range(44001, 44018):\n"
+                + "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('', p))\n"
+                + "    s.sendto(b'x', ('203.0.113.100', 9))\n";
+        net.cmd("h2", "python3 -c \"" + send + "\"");
+        Poll.until(Duration.ofSeconds(10), "quota reached", () -> {
+            int n = 0;
+            for (JsonNode s : sessions("?insideAddress=10.0.0.12&protocol=udp")) {
+                n += s.get("insidePort").asInt() > 44000 ? 1 : 0;
+            }
+            return n == 16;
+        });
+        String metrics = rest.getForObject("/actuator/prometheus", String.class);
+        assertThat(metrics).containsPattern("natflow_nat_refusals_total\\{reason=\"quota\"} [1-9]");
+    }
+
+    @Test
+    void poolAndDeleteThroughRest() {
+        assertThat(curl("h1", "http://203.0.113.100:8000/", "--local-port 45000").out()).isEqualTo("200");
+        JsonNode pool = rest.getForObject("/api/v1/nat/pool", JsonNode.class);
+        assertThat(pool.size()).isEqualTo(12);
+        long tcpInUse = 0;
+        for (JsonNode p : pool) {
+            if (p.get("protocol").asText().equals("tcp")) {
+                tcpInUse += p.get("inUse").asLong();
+            }
+        }
+        assertThat(tcpInUse).isPositive();
+        long id = -1;
+        for (JsonNode s : sessions("?insideAddress=10.0.0.11&protocol=tcp")) {
+            if (s.get("insidePort").asInt() == 45000) {
+                id = s.get("id").asLong();
+            }
+        }
+        assertThat(id).isPositive();
+        rest.delete("/api/v1/nat/sessions/" + id);
+        long gone = id;
+        Poll.until(Duration.ofSeconds(5), "session gone", () -> {
+            for (JsonNode s : sessions("")) {
+                if (s.get("id").asLong() == gone) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        String cookie = "cookie=0x" + Long.toHexString((3L << 48) | (gone << 1)) + ",";
+        Poll.until(Duration.ofSeconds(5), "flows of the deleted session gone",
+                () -> !net.sh("ovs-ofctl -O OpenFlow13 dump-flows s1").out().contains(cookie));
+        assertThat(rest.getForEntity("/api/v1/nat/sessions/" + gone, String.class).getStatusCode().value())
+                .isIn(404, 405);
+    }
+}
