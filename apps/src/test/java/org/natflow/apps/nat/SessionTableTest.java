@@ -1,0 +1,135 @@
+package org.natflow.apps.nat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.natflow.controller.api.Dpid;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+
+class SessionTableTest {
+
+    private static final Dpid DPID = new Dpid(1);
+    private static final MacAddress MAC = MacAddress.of("02:00:00:00:00:09");
+    private final MutableClock clock = new MutableClock();
+
+    private static IPv4Address host(int n) {
+        return IPv4Address.of("10.0.0." + n);
+    }
+
+    private SessionTable.Lookup map(SessionTable t, Protocol p, int host, int port) throws AllocationException {
+        return t.getOrCreate(p, host(host), port, DPID, MAC, OFPort.of(2));
+    }
+
+    @Test
+    void endpointIndependentMappingIsReused() throws Exception {
+        SessionTable t = new SessionTable(NatTestConfigs.config(1024, 65535, 100, "203.0.113.10"), clock);
+        SessionTable.Lookup first = map(t, Protocol.UDP, 2, 5000);
+        SessionTable.Lookup again = map(t, Protocol.UDP, 2, 5000);
+        assertThat(first.created()).isTrue();
+        assertThat(again.created()).isFalse();
+        assertThat(again.session()).isEqualTo(first.session());
+        assertThat(map(t, Protocol.TCP, 2, 5000).session().id()).as("per protocol").isNotEqualTo(first.session().id());
+    }
+
+    @Test
+    void noPortOverloadingAndPairedPooling() throws Exception {
+        SessionTable t = new SessionTable(NatTestConfigs.config(1024, 65535, 100,
+                "203.0.113.10-203.0.113.11"), clock);
+        Set<String> publicEndpoints = new HashSet<>();
+        for (int h = 2; h < 12; h++) {
+            IPv4Address pub = null;
+            for (int port = 40000; port < 40010; port++) {
+                NatSession s = map(t, Protocol.TCP, h, port).session();
+                assertThat(publicEndpoints.add(s.publicKey().toString())).isTrue();
+                if (pub == null) {
+                    pub = s.publicAddress();
+                }
+                assertThat(s.publicAddress()).as("host %d keeps one address", h).isEqualTo(pub);
+            }
+        }
+        assertThat(t.usage()).filteredOn(u -> u.protocol() == Protocol.TCP).extracting(PoolUsage::hosts)
+                .containsExactly(5, 5);
+    }
+
+    @Test
+    void quotaPerHostAndProtocol() throws Exception {
+        SessionTable t = new SessionTable(NatTestConfigs.config(1024, 65535, 3, "203.0.113.10"), clock);
+        for (int port = 1; port <= 3; port++) {
+            map(t, Protocol.UDP, 2, port);
+        }
+        assertThatThrownBy(() -> map(t, Protocol.UDP, 2, 4)).isInstanceOf(AllocationException.class)
+                .extracting(e -> ((AllocationException) e).reason())
+                .isEqualTo(AllocationException.Reason.QUOTA_EXCEEDED);
+        map(t, Protocol.TCP, 2, 4);
+        map(t, Protocol.UDP, 3, 4);
+        t.remove(t.byInside(Protocol.UDP, host(2), 1).orElseThrow().id());
+        assertThat(map(t, Protocol.UDP, 2, 4).created()).as("room again after a release").isTrue();
+    }
+
+    @Test
+    void exhaustionRefusesNewAndKeepsLive() throws Exception {
+        SessionTable t = new SessionTable(NatTestConfigs.config(5000, 5001, 100, "203.0.113.10"), clock);
+        NatSession a = map(t, Protocol.UDP, 2, 1).session();
+        NatSession b = map(t, Protocol.UDP, 3, 1).session();
+        assertThatThrownBy(() -> map(t, Protocol.UDP, 4, 1)).isInstanceOf(AllocationException.class)
+                .extracting(e -> ((AllocationException) e).reason())
+                .isEqualTo(AllocationException.Reason.POOL_EXHAUSTED);
+        assertThat(t.get(a.id())).contains(a);
+        assertThat(t.get(b.id())).contains(b);
+    }
+
+    @Test
+    void releasedPortWaitsBeforeAnotherHostGetsIt() throws Exception {
+        SessionTable t = new SessionTable(NatTestConfigs.config(6000, 6000, 100, "203.0.113.10"), clock);
+        NatSession a = map(t, Protocol.TCP, 2, 1).session();
+        t.remove(a.id());
+        assertThatThrownBy(() -> map(t, Protocol.TCP, 3, 1)).isInstanceOf(AllocationException.class);
+        clock.advance(Duration.ofSeconds(121));
+        assertThat(map(t, Protocol.TCP, 3, 1).session().publicPort()).isEqualTo(6000);
+    }
+
+    @Test
+    void reserveRefusesPortHeldByMappingAndNamesIt() throws Exception {
+        SessionTable t = new SessionTable(NatTestConfigs.config(7000, 7000, 100, "203.0.113.10"), clock);
+        NatSession a = map(t, Protocol.TCP, 2, 1).session();
+        assertThat(t.reserve(Protocol.TCP, a.publicAddress(), 7000)).contains(a);
+        assertThat(t.reserve(Protocol.UDP, a.publicAddress(), 7000)).isEmpty();
+        assertThatThrownBy(() -> map(t, Protocol.UDP, 2, 1)).isInstanceOf(AllocationException.class);
+    }
+
+    @Test
+    void concurrentDuplicateFirstPacketsMakeOneMapping() throws Exception {
+        SessionTable t = new SessionTable(NatTestConfigs.config(1024, 65535, 100, "203.0.113.10"), clock);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch start = new CountDownLatch(1);
+        Set<Long> ids = ConcurrentHashMap.newKeySet();
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                ids.add(map(t, Protocol.UDP, 2, 9999).session().id());
+                return null;
+            }));
+        }
+        start.countDown();
+        for (var f : futures) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(ids).hasSize(1);
+        assertThat(t.size()).isEqualTo(1);
+    }
+}
