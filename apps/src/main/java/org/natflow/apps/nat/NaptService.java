@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.natflow.apps.l2.FloodPolicy;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowBatchResult;
@@ -24,6 +25,8 @@ import org.natflow.controller.api.SwitchPort;
 import org.natflow.controller.packet.ArpPacket;
 import org.natflow.controller.packet.EthernetFrame;
 import org.natflow.controller.packet.Frames;
+import org.natflow.controller.packet.IcmpMessage;
+import org.natflow.controller.packet.PacketParser;
 import org.natflow.controller.packet.Ipv4Packet;
 import org.natflow.controller.packet.TcpSegment;
 import org.natflow.controller.packet.UdpDatagram;
@@ -72,6 +75,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     private final Map<Dpid, Border> borders = new ConcurrentHashMap<>();
     private final Map<Dpid, Set<Object>> routes = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Boolean>> installing = new ConcurrentHashMap<>();
+    // ICMP mappings have no flows to idle out; the controller translates them and times them itself.
+    private final Map<Long, Long> icmpLastUsed = new ConcurrentHashMap<>();
 
     public NaptService(NatConfig config, SessionTable table, FlowService flows, PacketService packets) {
         this.config = config;
@@ -80,6 +85,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         this.packets = packets;
         this.natFlows = new NatFlows(config);
         this.resolver = new NextHopResolver(config, packets, timer);
+        timer.scheduleWithFixedDelay(this::expireIcmp, 1, 1, TimeUnit.SECONDS);
     }
 
     public NatMetrics metrics() {
@@ -177,8 +183,12 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         EthernetFrame frame = ctx.frame();
         if (ctx.inPort().equals(b.uplink())) {
             ArpPacket arp = frame.arp();
+            Ipv4Packet ip = frame.ipv4();
             if (arp != null) {
                 uplinkArp(b, arp);
+            } else if (ip != null && ip.transport() instanceof IcmpMessage icmp && config.isPublic(ip.dst())
+                    && ip.ttl() > 1) {
+                inboundIcmp(frame, ip, icmp);
             }
             return true; // nothing from the uplink is ever switched inside by L2
         }
@@ -202,6 +212,13 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             metrics.spoofed.increment();
             return true;
         }
+        if (ip.ttl() <= 1) {
+            // A router's duty (RFC 1812): the datagram dies here and its sender hears about it.
+            packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(ctx.inPort(), 0)),
+                    IcmpRewriter.timeExceeded(frame.bytes(), ip.offset(), config.gatewayAddress(),
+                            config.insideMac(), frame.src()));
+            return true;
+        }
         if (config.isInside(ip.dst()) || config.isPublic(ip.dst()) || ip.fragmentOffset() != 0) {
             metrics.untranslatable.increment();
             return true;
@@ -210,6 +227,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             outbound(b, ctx, ip, Protocol.TCP, tcp.srcPort());
         } else if (ip.transport() instanceof UdpDatagram udp) {
             outbound(b, ctx, ip, Protocol.UDP, udp.srcPort());
+        } else if (ip.transport() instanceof IcmpMessage icmp) {
+            outboundIcmp(b, ctx, ip, icmp);
         } else {
             metrics.untranslatable.increment();
         }
@@ -244,10 +263,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         try {
             lookup = table.getOrCreate(protocol, ip.src(), srcPort, b.dpid(), ctx.frame().src(), ctx.inPort());
         } catch (AllocationException e) {
-            (e.reason() == AllocationException.Reason.QUOTA_EXCEEDED ? metrics.refusedQuota : metrics.refusedPool)
-                    .increment();
-            log.warn("event=nat-refused reason={} protocol={} inside={}:{} detail=\"{}\"", e.reason(),
-                    protocol.lower(), ip.src(), srcPort, e.getMessage());
+            refused(e, protocol, ip.src(), srcPort);
             return;
         }
         NatSession s = lookup.session();
@@ -273,13 +289,24 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         });
     }
 
+    private void created(NatSession s) {
+        metrics.created.increment();
+        log.info("event=nat-mapping-created id={} protocol={} inside={}:{} public={}:{} start={}", s.id(),
+                s.protocol().lower(), s.insideAddress(), s.insidePort(), s.publicAddress(), s.publicPort(),
+                s.createdAt());
+    }
+
+    private void refused(AllocationException e, Protocol protocol, IPv4Address inside, int port) {
+        (e.reason() == AllocationException.Reason.QUOTA_EXCEEDED ? metrics.refusedQuota : metrics.refusedPool)
+                .increment();
+        log.warn("event=nat-refused reason={} protocol={} inside={}:{} detail=\"{}\"", e.reason(), protocol.lower(),
+                inside, port, e.getMessage());
+    }
+
     private void installed(NatSession s, FlowBatchResult result, Throwable error, CompletableFuture<Boolean> ready) {
         installing.remove(s.id());
         if (error == null && result.ok()) {
-            metrics.created.increment();
-            log.info("event=nat-mapping-created id={} protocol={} inside={}:{} public={}:{} start={}", s.id(),
-                    s.protocol().lower(), s.insideAddress(), s.insidePort(), s.publicAddress(), s.publicPort(),
-                    s.createdAt());
+            created(s);
             ready.complete(true);
             return;
         }
@@ -289,6 +316,130 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
                 s.protocol().lower(), s.insideAddress(), s.insidePort(), s.publicAddress(), s.publicPort(), why);
         end(s.id(), "install-failed");
         ready.complete(false);
+    }
+
+    // ---- ICMP slow path (RFC 5508) --------------------------------------------------------------------------
+
+    private static int ipEnd(byte[] data, Ipv4Packet ip) {
+        return Math.min(data.length, ip.offset() + ip.totalLength());
+    }
+
+    /** An echo request (mapped by identifier) or an error about an inbound datagram, going out. */
+    private void outboundIcmp(Border b, PacketContext ctx, Ipv4Packet ip, IcmpMessage icmp) {
+        byte[] data = ctx.frame().bytes();
+        int icmpAt = ip.offset() + ip.headerLength();
+        NatSession s;
+        byte[] out;
+        if (icmp.type() == IcmpMessage.ECHO_REQUEST) {
+            try {
+                SessionTable.Lookup l = table.getOrCreate(Protocol.ICMP, ip.src(), icmp.identifier(), b.dpid(),
+                        ctx.frame().src(), ctx.inPort());
+                s = l.session();
+                if (l.created()) {
+                    created(s);
+                }
+            } catch (AllocationException e) {
+                refused(e, Protocol.ICMP, ip.src(), icmp.identifier());
+                return;
+            }
+            out = data.clone();
+            IcmpRewriter.setEchoId(out, icmpAt, ipEnd(out, ip), s.publicPort());
+        } else if (icmp.isError() && PacketParser.parseIpv4(data, icmp.bodyOffset()) instanceof Ipv4Packet inner) {
+            // The error is about a datagram that came in through a mapping: inner dst is the inside endpoint.
+            Protocol p = protocolOf(inner.protocol());
+            int port = innerPort(inner, false);
+            s = p == null || port < 0 ? null : table.byInside(p, inner.dst(), port).orElse(null);
+            if (s == null) {
+                return;
+            }
+            out = data.clone();
+            if (!IcmpRewriter.rewriteEmbedded(out, icmpAt, ipEnd(out, ip), false, s.publicAddress(), s.publicPort())) {
+                return;
+            }
+        } else {
+            metrics.untranslatable.increment();
+            return;
+        }
+        if (s.protocol() == Protocol.ICMP) {
+            icmpLastUsed.put(s.id(), System.nanoTime());
+        }
+        IPv4Address publicAddress = s.publicAddress();
+        resolver.resolve(b.dpid(), b.factory(), b.uplink(), config.nextHop(ip.dst())).thenAccept(mac -> {
+            byte[] frame = IcmpRewriter.withMacs(out, config.outsideMac(), mac);
+            IcmpRewriter.rewriteOuter(frame, ip.offset(), publicAddress, null);
+            packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(b.uplink(), 0)),
+                    frame);
+        });
+    }
+
+    /** An echo reply or an error for one of our mappings, coming in from the uplink. */
+    private void inboundIcmp(EthernetFrame frame, Ipv4Packet ip, IcmpMessage icmp) {
+        byte[] data = frame.bytes();
+        int icmpAt = ip.offset() + ip.headerLength();
+        NatSession s;
+        byte[] out = data.clone();
+        if (icmp.type() == IcmpMessage.ECHO_REPLY) {
+            s = table.byPublic(Protocol.ICMP, ip.dst(), icmp.identifier()).orElse(null);
+            if (s == null) {
+                return;
+            }
+            IcmpRewriter.setEchoId(out, icmpAt, ipEnd(out, ip), s.insidePort());
+            icmpLastUsed.put(s.id(), System.nanoTime());
+        } else if (icmp.isError() && PacketParser.parseIpv4(data, icmp.bodyOffset()) instanceof Ipv4Packet inner) {
+            // About a datagram we sent out: inner src is our public endpoint.
+            Protocol p = protocolOf(inner.protocol());
+            int port = innerPort(inner, true);
+            s = p == null || port < 0 ? null : table.byPublic(p, inner.src(), port).orElse(null);
+            if (s == null || !s.publicAddress().equals(ip.dst())) {
+                return; // errors for unknown mappings are dropped
+            }
+            if (!IcmpRewriter.rewriteEmbedded(out, icmpAt, ipEnd(out, ip), true, s.insideAddress(), s.insidePort())) {
+                return;
+            }
+        } else {
+            return;
+        }
+        Border b = borders.get(s.dpid());
+        if (b == null) {
+            return;
+        }
+        byte[] toHost = IcmpRewriter.withMacs(out, config.insideMac(), s.insideMac());
+        IcmpRewriter.rewriteOuter(toHost, ip.offset(), null, s.insideAddress());
+        packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(s.switchPort(), 0)),
+                toHost);
+    }
+
+    private static Protocol protocolOf(int number) {
+        return switch (number) {
+            case 6 -> Protocol.TCP;
+            case 17 -> Protocol.UDP;
+            case 1 -> Protocol.ICMP;
+            default -> null;
+        };
+    }
+
+    /** The embedded datagram's source or destination port (ICMP: echo identifier); -1 if not there. */
+    private static int innerPort(Ipv4Packet inner, boolean source) {
+        if (inner.transport() instanceof TcpSegment t) {
+            return source ? t.srcPort() : t.dstPort();
+        }
+        if (inner.transport() instanceof UdpDatagram u) {
+            return source ? u.srcPort() : u.dstPort();
+        }
+        if (inner.transport() instanceof IcmpMessage m && m.isEcho()) {
+            return m.identifier();
+        }
+        return -1;
+    }
+
+    private void expireIcmp() {
+        long idle = config.timeouts().icmp().toNanos();
+        long now = System.nanoTime();
+        icmpLastUsed.forEach((id, last) -> {
+            if (now - last > idle && icmpLastUsed.remove(id, last)) {
+                end(id, "idle");
+            }
+        });
     }
 
     // ---- lifetimes ------------------------------------------------------------------------------------------
@@ -311,6 +462,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
      */
     public Optional<NatSession> end(long id, String reason) {
         Optional<NatSession> removed = table.remove(id);
+        icmpLastUsed.remove(id);
         removed.ifPresent(s -> {
             metrics.deleted.increment();
             Border b = borders.get(s.dpid());

@@ -31,6 +31,7 @@ import org.projectfloodlight.openflow.types.U64;
  * table 0  1000 arp from uplink                      → controller (ARP for the pool, next-hop replies)
  *           200 per mapping, inbound: uplink, proto, public ip:port → rewrite dst, MACs, dec_ttl, output host
  *           200 per mapping, outbound: proto, inside ip:port → rewrite src, MAC, dec_ttl, goto 1
+ *           150 icmp from uplink to a pool address   → controller (echo replies, errors: RFC 5508 slow path)
  *           100 anything else from uplink            → drop (unsolicited)
  *            60 ip to the gateway MAC from an inside prefix → controller (first packet of a flow)
  *            50 ip to the gateway MAC                → drop (spoofed source)
@@ -44,6 +45,7 @@ final class NatFlows {
 
     static final int P_UPLINK_ARP = 1000;
     static final int P_MAPPING = 200;
+    static final int P_UPLINK_ICMP = 150;
     static final int P_UPLINK_DROP = 100;
     static final int P_FIRST_PACKET = 60;
     static final int P_SPOOF_DROP = 50;
@@ -78,6 +80,12 @@ final class NatFlows {
         out.add(add(f, NAT_TABLE, P_UPLINK_ARP, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
                 .setExact(MatchField.ETH_TYPE, EthType.ARP).build(), NatCookies.STATIC)
                 .setInstructions(apply(f, List.of(toController(f)))).build());
+        for (IPv4Address pool : config.publicAddresses()) {
+            out.add(add(f, NAT_TABLE, P_UPLINK_ICMP, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
+                    .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, IpProtocol.ICMP)
+                    .setExact(MatchField.IPV4_DST, pool).build(), NatCookies.STATIC)
+                    .setInstructions(apply(f, List.of(toController(f)))).build());
+        }
         out.add(add(f, NAT_TABLE, P_UPLINK_DROP, f.buildMatch().setExact(MatchField.IN_PORT, uplink).build(),
                 NatCookies.STATIC).setInstructions(List.of()).build());
         for (IPv4AddressWithMask inside : config.insideNetworks()) {

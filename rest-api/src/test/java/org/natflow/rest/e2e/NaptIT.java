@@ -181,6 +181,25 @@ class NaptIT {
     }
 
     @Test
+    void pingThroughTheNatUsesAnIcmpMapping() {
+        MininetNetwork.Result ping = net.cmd("h1", "ping -c 3 -W 2 198.51.100.10");
+        assertThat(ping.ok()).as(ping.out()).isTrue();
+        assertThat(ping.out()).contains("3 received");
+        JsonNode icmp = sessions("?insideAddress=10.0.0.11&protocol=icmp");
+        assertThat(icmp.size()).isGreaterThanOrEqualTo(1);
+        assertThat(icmp.get(0).get("publicAddress").asText()).matches(POOL);
+    }
+
+    @Test
+    void tracerouteSeesGatewayRouterAndDestination() {
+        MininetNetwork.Result tr = net.cmd("h1", "traceroute -n -q 1 -w 2 -m 5 198.51.100.10",
+                Duration.ofSeconds(60));
+        assertThat(tr.out()).as(tr.out()).containsPattern("(?m)^ 1\\s+10\\.0\\.0\\.1 ")
+                .containsPattern("(?m)^ 2\\s+203\\.0\\.113\\.1 ")
+                .containsPattern("(?m)^ 3\\s+198\\.51\\.100\\.10 ");
+    }
+
+    @Test
     void unsolicitedInboundGetsNothing() {
         MininetNetwork.Result tcp = net.cmd("srv1", "nc -v -z -w 2 203.0.113.10 8000");
         assertThat(tcp.ok()).as(() -> "no TCP connection to a pool address: " + tcp.out() + diagnostics()).isFalse();
