@@ -219,6 +219,10 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
                             config.insideMac(), frame.src()));
             return true;
         }
+        if (config.isPublic(ip.dst()) && ip.fragmentOffset() == 0) {
+            hairpin(b, ctx, ip);
+            return true;
+        }
         if (config.isInside(ip.dst()) || config.isPublic(ip.dst()) || ip.fragmentOffset() != 0) {
             metrics.untranslatable.increment();
             return true;
@@ -316,6 +320,58 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
                 s.protocol().lower(), s.insideAddress(), s.insidePort(), s.publicAddress(), s.publicPort(), why);
         end(s.id(), "install-failed");
         ready.complete(false);
+    }
+
+    // ---- hairpinning (RFC 4787 REQ-9, RFC 5382 REQ-8) ----------------------------------------------------------
+
+    /**
+     * An inside host sends to a public endpoint of this NAT. If a mapping owns it, the sender gets (or keeps)
+     * its own mapping and a hairpin flow pair joins the two, so each side sees the other's public endpoint.
+     * Anything else to a pool address is dropped, as unsolicited inbound traffic would be.
+     */
+    private void hairpin(Border b, PacketContext ctx, Ipv4Packet ip) {
+        Protocol p;
+        int sport;
+        int dport;
+        if (ip.transport() instanceof TcpSegment t) {
+            p = Protocol.TCP;
+            sport = t.srcPort();
+            dport = t.dstPort();
+        } else if (ip.transport() instanceof UdpDatagram u) {
+            p = Protocol.UDP;
+            sport = u.srcPort();
+            dport = u.dstPort();
+        } else {
+            metrics.untranslatable.increment();
+            return;
+        }
+        NatSession target = table.byPublic(p, ip.dst(), dport).orElse(null);
+        if (target == null || !target.dpid().equals(b.dpid())) {
+            return;
+        }
+        NatSession from;
+        try {
+            SessionTable.Lookup l = table.getOrCreate(p, ip.src(), sport, b.dpid(), ctx.frame().src(), ctx.inPort());
+            from = l.session();
+            if (l.created()) {
+                int idle = (int) Math.min(65535, config.timeouts().initial(p).toSeconds());
+                flows.apply(b.dpid(), natFlows.mapping(b.factory(), b.uplink(), from, idle))
+                        .whenComplete((r, e) -> installed(from, r, e, new CompletableFuture<>()));
+            }
+        } catch (AllocationException e) {
+            refused(e, p, ip.src(), sport);
+            return;
+        }
+        int idle = (int) Math.min(65535, config.timeouts().initial(p).toSeconds());
+        byte[] data = ctx.frame().bytes();
+        OFPort inPort = ctx.inPort();
+        flows.apply(b.dpid(), natFlows.hairpin(b.factory(), from, target, idle)).thenAccept(r -> {
+            if (r.ok()) {
+                log.info("event=nat-hairpin from={}:{} to={}:{} via={}:{}", from.insideAddress(), from.insidePort(),
+                        target.insideAddress(), target.insidePort(), target.publicAddress(), target.publicPort());
+                packets.packetOut(b.dpid(), inPort, List.of(b.factory().actions().output(OFPort.TABLE, 0)), data);
+            }
+        });
     }
 
     // ---- ICMP slow path (RFC 5508) --------------------------------------------------------------------------

@@ -29,6 +29,8 @@ import org.projectfloodlight.openflow.types.U64;
  * translated packets out of the uplink by destination:
  * <pre>
  * table 0  1000 arp from uplink                      → controller (ARP for the pool, next-hop replies)
+ *           250 per hairpin pair: inside A ip:port → public B ip:port, both ways → rewrite both ends, output host
+ *           210 ip to the gateway MAC for a pool address → controller (first packet of a hairpin flow)
  *           200 per mapping, inbound: uplink, proto, public ip:port → rewrite dst, MACs, dec_ttl, output host
  *           200 per mapping, outbound: proto, inside ip:port → rewrite src, MAC, dec_ttl, goto 1
  *           150 icmp from uplink to a pool address   → controller (echo replies, errors: RFC 5508 slow path)
@@ -44,6 +46,8 @@ import org.projectfloodlight.openflow.types.U64;
 final class NatFlows {
 
     static final int P_UPLINK_ARP = 1000;
+    static final int P_HAIRPIN = 250;
+    static final int P_HAIRPIN_FIRST = 210;
     static final int P_MAPPING = 200;
     static final int P_UPLINK_ICMP = 150;
     static final int P_UPLINK_DROP = 100;
@@ -93,6 +97,11 @@ final class NatFlows {
                     .setExact(MatchField.ETH_DST, config.insideMac())
                     .setMasked(MatchField.IPV4_SRC, inside.getValue(), inside.getMask()).build(), NatCookies.STATIC)
                     .setInstructions(apply(f, List.of(toController(f)))).build());
+        }
+        for (IPv4Address pool : config.publicAddresses()) {
+            out.add(add(f, NAT_TABLE, P_HAIRPIN_FIRST, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                    .setExact(MatchField.ETH_DST, config.insideMac()).setExact(MatchField.IPV4_DST, pool).build(),
+                    NatCookies.STATIC).setInstructions(apply(f, List.of(toController(f)))).build());
         }
         out.add(add(f, NAT_TABLE, P_SPOOF_DROP, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
                 .setExact(MatchField.ETH_DST, config.insideMac()).build(), NatCookies.STATIC)
@@ -156,6 +165,45 @@ final class NatFlows {
                 .setInstructions(List.of(f.instructions().applyActions(outActions),
                         f.instructions().gotoTable(ROUTE_TABLE))).build();
         return List.of(inbound, outbound);
+    }
+
+    /**
+     * The two flows that loop traffic between inside endpoints through their public endpoints: {@code from}
+     * reaching {@code to}'s public endpoint, and the replies. Each side sees the other's public endpoint. Both
+     * carry {@code from}'s inbound cookie, so they go when {@code from}'s mapping ends; they also idle out.
+     */
+    List<OFMessage> hairpin(OFFactory f, NatSession from, NatSession to, int idleTimeout) {
+        return List.of(hairpinFlow(f, from, to, from.id(), idleTimeout), hairpinFlow(f, to, from, from.id(),
+                idleTimeout));
+    }
+
+    private OFMessage hairpinFlow(OFFactory f, NatSession src, NatSession dst, long cookieSession, int idle) {
+        IpProtocol proto = IpProtocol.of((short) src.protocol().number());
+        Match.Builder m = f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.ETH_DST, config.insideMac()).setExact(MatchField.IP_PROTO, proto)
+                .setExact(MatchField.IPV4_SRC, src.insideAddress()).setExact(MatchField.IPV4_DST, dst.publicAddress());
+        List<OFAction> a = new ArrayList<>();
+        a.add(f.actions().setField(f.oxms().ipv4Src(src.publicAddress())));
+        a.add(f.actions().setField(f.oxms().ipv4Dst(dst.insideAddress())));
+        TransportPort srcIn = TransportPort.of(src.insidePort());
+        TransportPort srcPub = TransportPort.of(src.publicPort());
+        TransportPort dstIn = TransportPort.of(dst.insidePort());
+        TransportPort dstPub = TransportPort.of(dst.publicPort());
+        if (src.protocol() == Protocol.TCP) {
+            m.setExact(MatchField.TCP_SRC, srcIn).setExact(MatchField.TCP_DST, dstPub);
+            a.add(f.actions().setField(f.oxms().tcpSrc(srcPub)));
+            a.add(f.actions().setField(f.oxms().tcpDst(dstIn)));
+        } else {
+            m.setExact(MatchField.UDP_SRC, srcIn).setExact(MatchField.UDP_DST, dstPub);
+            a.add(f.actions().setField(f.oxms().udpSrc(srcPub)));
+            a.add(f.actions().setField(f.oxms().udpDst(dstIn)));
+        }
+        a.add(f.actions().setField(f.oxms().ethSrc(config.insideMac())));
+        a.add(f.actions().setField(f.oxms().ethDst(dst.insideMac())));
+        a.add(f.actions().decNwTtl());
+        a.add(f.actions().output(dst.switchPort(), 0));
+        return add(f, NAT_TABLE, P_HAIRPIN, m.build(), NatCookies.inbound(cookieSession)).setIdleTimeout(idle)
+                .setInstructions(apply(f, a)).build();
     }
 
     /** Deletes both flows of a mapping. */
