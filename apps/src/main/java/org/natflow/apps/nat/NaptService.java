@@ -77,6 +77,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     private final Map<Long, CompletableFuture<Boolean>> installing = new ConcurrentHashMap<>();
     // ICMP mappings have no flows to idle out; the controller translates them and times them itself.
     private final Map<Long, Long> icmpLastUsed = new ConcurrentHashMap<>();
+    private final Set<Long> transitory = ConcurrentHashMap.newKeySet();
 
     public NaptService(NatConfig config, SessionTable table, FlowService flows, PacketService packets) {
         this.config = config;
@@ -181,6 +182,10 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             return false;
         }
         EthernetFrame frame = ctx.frame();
+        if (ctx.cookie().equals(NatCookies.TCP_CLOSE)) {
+            tcpClosing(b, ctx);
+            return true; // a copy: the segment itself goes on through the NAT table
+        }
         if (ctx.inPort().equals(b.uplink())) {
             ArpPacket arp = frame.arp();
             Ipv4Packet ip = frame.ipv4();
@@ -320,6 +325,24 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
                 s.protocol().lower(), s.insideAddress(), s.insidePort(), s.publicAddress(), s.publicPort(), why);
         end(s.id(), "install-failed");
         ready.complete(false);
+    }
+
+    // ---- TCP close (RFC 5382 REQ-5) -----------------------------------------------------------------------------
+
+    /** A FIN or RST passed: the mapping moves to the transitory timeout by re-adding its outbound flow. */
+    private void tcpClosing(Border b, PacketContext ctx) {
+        Ipv4Packet ip = ctx.frame().ipv4();
+        if (ip == null || !(ip.transport() instanceof TcpSegment tcp)) {
+            return;
+        }
+        Optional<NatSession> s = ctx.inPort().equals(b.uplink())
+                ? table.byPublic(Protocol.TCP, ip.dst(), tcp.dstPort())
+                : table.byInside(Protocol.TCP, ip.src(), tcp.srcPort());
+        s.filter(x -> transitory.add(x.id())).ifPresent(x -> {
+            int idle = (int) Math.min(65535, config.timeouts().tcpTransitory().toSeconds());
+            flows.apply(b.dpid(), List.of(natFlows.mapping(b.factory(), b.uplink(), x, idle).get(1)));
+            log.debug("event=nat-tcp-closing id={} flags={}", x.id(), tcp.flags());
+        });
     }
 
     // ---- hairpinning (RFC 4787 REQ-9, RFC 5382 REQ-8) ----------------------------------------------------------
@@ -519,6 +542,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     public Optional<NatSession> end(long id, String reason) {
         Optional<NatSession> removed = table.remove(id);
         icmpLastUsed.remove(id);
+        transitory.remove(id);
         removed.ifPresent(s -> {
             metrics.deleted.increment();
             Border b = borders.get(s.dpid());

@@ -4,13 +4,16 @@ import org.natflow.apps.AppCookies;
 import org.projectfloodlight.openflow.types.U64;
 
 /**
- * NAT flow cookies: app {@link AppCookies#NAT}; value 0 for the static gateway flows, otherwise
+ * NAT flow cookies: app {@link AppCookies#NAT}; value 0 for the static gateway flows, 1 for the TCP FIN/RST
+ * copies, otherwise
  * {@code sessionId << 1 | direction} (0 outbound, 1 inbound), so a mapping can be found, deleted and rebuilt
  * from the flow table alone.
  */
 final class NatCookies {
 
     static final U64 STATIC = AppCookies.cookie(AppCookies.NAT, 0);
+    /** Copies of TCP FIN/RST segments. */
+    static final U64 TCP_CLOSE = AppCookies.cookie(AppCookies.NAT, 1);
     /** Selects both flows of a mapping (everything but the direction bit). */
     static final U64 SESSION_MASK = U64.of(0xffff_ffff_ffff_fffeL);
 

@@ -25,10 +25,14 @@ import org.projectfloodlight.openflow.types.TransportPort;
 import org.projectfloodlight.openflow.types.U64;
 
 /**
- * The border switch's NAT flows (OpenFlow 1.3+). Table 0 classifies and translates; table 1 routes
- * translated packets out of the uplink by destination:
+ * The border switch's NAT flows (OpenFlow 1.3+). Table 0 sends routed and uplink traffic to the NAT (and
+ * copies TCP FIN/RST to the controller, which moves the mapping to the transitory timeout); table 1
+ * translates; table 2 routes translated packets out of the uplink by destination. The L2 app's flows stay in
+ * table 0 and never match gateway or uplink traffic.
  * <pre>
- * table 0  1000 arp from uplink                      → controller (ARP for the pool, next-hop replies)
+ * table 0   300 tcp FIN or RST, to the gateway MAC or from uplink → copy to controller, goto 1
+ *            20 to the gateway MAC, or from uplink            → goto 1
+ * table 1  1000 arp from uplink                      → controller (ARP for the pool, next-hop replies)
  *           250 per hairpin pair: inside A ip:port → public B ip:port, both ways → rewrite both ends, output host
  *           210 ip to the gateway MAC for a pool address → controller (first packet of a hairpin flow)
  *           200 per mapping, inbound: uplink, proto, public ip:port → rewrite dst, MACs, dec_ttl, output host
@@ -37,7 +41,8 @@ import org.projectfloodlight.openflow.types.U64;
  *           100 anything else from uplink            → drop (unsolicited)
  *            60 ip to the gateway MAC from an inside prefix → controller (first packet of a flow)
  *            50 ip to the gateway MAC                → drop (spoofed source)
- * table 1   200 ip to a resolved on-link host /32    → set eth_dst, output uplink
+ *             0 anything                             → controller
+ * table 2   200 ip to a resolved on-link host /32    → set eth_dst, output uplink
  *           100 ip to the uplink subnet              → controller (resolve, then /32 route)
  *            50 ip                                   → set eth_dst upstream gateway, output uplink
  *             0 anything                             → controller
@@ -56,8 +61,13 @@ final class NatFlows {
     static final int P_HOST_ROUTE = 200;
     static final int P_ONLINK = 100;
     static final int P_DEFAULT_ROUTE = 50;
-    static final TableId NAT_TABLE = TableId.ZERO;
-    static final TableId ROUTE_TABLE = TableId.of(1);
+    static final int P_TCP_CLOSE = 300;
+    static final int P_TO_NAT = 20;
+    static final TableId CLASSIFY_TABLE = TableId.ZERO;
+    static final TableId NAT_TABLE = TableId.of(1);
+    static final TableId ROUTE_TABLE = TableId.of(2);
+    private static final int FIN = 0x01;
+    private static final int RST = 0x04;
 
     private final NatConfig config;
 
@@ -78,9 +88,36 @@ final class NatFlows {
         return f.actions().buildOutput().setPort(OFPort.CONTROLLER).setMaxLen(0xffff).build();
     }
 
+    private Match.Builder tcpFlags(OFFactory f, Match.Builder m, int flag) {
+        m.setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, IpProtocol.TCP);
+        // OpenFlow 1.5 has tcp_flags; before it Open vSwitch takes the ONF experimenter field.
+        MatchField<org.projectfloodlight.openflow.types.U16> field =
+                f.getVersion().compareTo(org.projectfloodlight.openflow.protocol.OFVersion.OF_15) >= 0
+                        ? MatchField.TCP_FLAGS : MatchField.OVS_TCP_FLAGS;
+        return m.setMasked(field, org.projectfloodlight.openflow.types.U16.of(flag),
+                org.projectfloodlight.openflow.types.U16.of(flag));
+    }
+
     /** The static flows of a border switch with this uplink port. */
     List<OFMessage> staticFlows(OFFactory f, OFPort uplink) {
         List<OFMessage> out = new ArrayList<>();
+        List<OFInstruction> copyAndNat = List.of(f.instructions().applyActions(List.of(f.actions().buildOutput()
+                .setPort(OFPort.CONTROLLER).setMaxLen(128).build())), f.instructions().gotoTable(NAT_TABLE));
+        for (int flag : new int[] {FIN, RST}) {
+            out.add(add(f, CLASSIFY_TABLE, P_TCP_CLOSE, tcpFlags(f, f.buildMatch(), flag)
+                    .setExact(MatchField.ETH_DST, config.insideMac()).build(), NatCookies.TCP_CLOSE)
+                    .setInstructions(copyAndNat).build());
+            out.add(add(f, CLASSIFY_TABLE, P_TCP_CLOSE, tcpFlags(f, f.buildMatch(), flag)
+                    .setExact(MatchField.IN_PORT, uplink).build(), NatCookies.TCP_CLOSE)
+                    .setInstructions(copyAndNat).build());
+        }
+        List<OFInstruction> toNat = List.of(f.instructions().gotoTable(NAT_TABLE));
+        out.add(add(f, CLASSIFY_TABLE, P_TO_NAT, f.buildMatch().setExact(MatchField.ETH_DST, config.insideMac())
+                .build(), NatCookies.STATIC).setInstructions(toNat).build());
+        out.add(add(f, CLASSIFY_TABLE, P_TO_NAT, f.buildMatch().setExact(MatchField.IN_PORT, uplink).build(),
+                NatCookies.STATIC).setInstructions(toNat).build());
+        out.add(add(f, NAT_TABLE, 0, f.matchWildcardAll(), NatCookies.STATIC)
+                .setInstructions(apply(f, List.of(toController(f)))).build());
         out.add(add(f, NAT_TABLE, P_UPLINK_ARP, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
                 .setExact(MatchField.ETH_TYPE, EthType.ARP).build(), NatCookies.STATIC)
                 .setInstructions(apply(f, List.of(toController(f)))).build());

@@ -30,7 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0",
-        "natflow.nat.timeouts.udp=4s", "natflow.nat.ports-per-host=16"})
+        "natflow.nat.timeouts.udp=4s", "natflow.nat.timeouts.tcp-transitory=3s", "natflow.nat.ports-per-host=16"})
 class NaptIT {
 
     private static final String POOL = "203.0.113.1[0-3]";
@@ -220,6 +220,15 @@ class NaptIT {
         assertThat(seenBy).as("h2 sees h1's public address").matches(POOL);
         String h1Public = endpoint(sessions("?insideAddress=10.0.0.11&protocol=udp"), 46000);
         assertThat(h1Public).startsWith(seenBy + ":");
+    }
+
+    @Test
+    void closedTcpConnectionMovesToTransitoryTimeoutAndExpires() {
+        assertThat(curl("h1", "http://203.0.113.100:8000/", "--local-port 47000").out()).isEqualTo("200");
+        assertThat(endpoint(sessions("?insideAddress=10.0.0.11&protocol=tcp"), 47000)).isNotNull();
+        Poll.until(Duration.ofSeconds(20), "closed connection's mapping gone after the 3 s transitory timeout",
+                () -> endpoint(sessions("?insideAddress=10.0.0.11&protocol=tcp"), 47000) == null);
+        assertThat(net.sh("ovs-ofctl -O OpenFlow13 dump-flows s1").out()).doesNotContain("tp_src=47000");
     }
 
     @Test
