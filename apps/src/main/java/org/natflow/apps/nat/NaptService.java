@@ -78,6 +78,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     // ICMP mappings have no flows to idle out; the controller translates them and times them itself.
     private final Map<Long, Long> icmpLastUsed = new ConcurrentHashMap<>();
     private final Set<Long> transitory = ConcurrentHashMap.newKeySet();
+    // Address(-and-port)-dependent filtering: the remotes each mapping has flows for.
+    private final Map<Long, Set<Remote>> remotes = new ConcurrentHashMap<>();
 
     public NaptService(NatConfig config, SessionTable table, FlowService flows, PacketService packets) {
         this.config = config;
@@ -233,9 +235,9 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             return true;
         }
         if (ip.transport() instanceof TcpSegment tcp) {
-            outbound(b, ctx, ip, Protocol.TCP, tcp.srcPort());
+            outbound(b, ctx, ip, Protocol.TCP, tcp.srcPort(), tcp.dstPort());
         } else if (ip.transport() instanceof UdpDatagram udp) {
-            outbound(b, ctx, ip, Protocol.UDP, udp.srcPort());
+            outbound(b, ctx, ip, Protocol.UDP, udp.srcPort(), udp.dstPort());
         } else if (ip.transport() instanceof IcmpMessage icmp) {
             outboundIcmp(b, ctx, ip, icmp);
         } else {
@@ -266,7 +268,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         return true;
     }
 
-    private void outbound(Border b, PacketContext ctx, Ipv4Packet ip, Protocol protocol, int srcPort) {
+    private void outbound(Border b, PacketContext ctx, Ipv4Packet ip, Protocol protocol, int srcPort, int dstPort) {
         metrics.newFlowPacketIns.increment();
         SessionTable.Lookup lookup;
         try {
@@ -279,13 +281,23 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         byte[] data = ctx.frame().bytes();
         OFPort inPort = ctx.inPort();
         CompletableFuture<Boolean> ready;
+        Remote remote = Remote.of(config.filtering(), ip.dst(), dstPort);
+        int idle = (int) Math.min(65535, config.timeouts().initial(protocol).toSeconds());
         if (lookup.created()) {
             ready = new CompletableFuture<>();
             installing.put(s.id(), ready);
-            int idle = (int) Math.min(65535, config.timeouts().initial(protocol).toSeconds());
+            if (remote != null) {
+                remotes.computeIfAbsent(s.id(), k -> ConcurrentHashMap.newKeySet()).add(remote);
+            }
             ensureRoute(b, ip.dst())
-                    .thenCompose(v -> flows.apply(b.dpid(), natFlows.mapping(b.factory(), b.uplink(), s, idle)))
+                    .thenCompose(v -> flows.apply(b.dpid(), natFlows.mapping(b.factory(), b.uplink(), s, idle, remote)))
                     .whenComplete((r, e) -> installed(s, r, e, ready));
+        } else if (remote != null && remotes.computeIfAbsent(s.id(), k -> ConcurrentHashMap.newKeySet()).add(remote)) {
+            // Same mapping, new remote: its own flow pair, so filtering lets exactly this remote back in.
+            CompletableFuture<Boolean> previous = installing.getOrDefault(s.id(), CompletableFuture.completedFuture(true));
+            ready = previous.thenCompose(ok -> ok ? ensureRoute(b, ip.dst()).thenCompose(v -> flows.apply(b.dpid(),
+                    natFlows.mapping(b.factory(), b.uplink(), s, idle, remote))).thenApply(r -> r.ok())
+                    : CompletableFuture.completedFuture(false));
         } else {
             // A duplicate first packet, or a packet that raced the flows: send it once they are in.
             ready = installing.getOrDefault(s.id(), CompletableFuture.completedFuture(true));
@@ -338,9 +350,12 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         Optional<NatSession> s = ctx.inPort().equals(b.uplink())
                 ? table.byPublic(Protocol.TCP, ip.dst(), tcp.dstPort())
                 : table.byInside(Protocol.TCP, ip.src(), tcp.srcPort());
-        s.filter(x -> transitory.add(x.id())).ifPresent(x -> {
+        boolean fromUplink = ctx.inPort().equals(b.uplink());
+        Remote remote = fromUplink ? Remote.of(config.filtering(), ip.src(), tcp.srcPort())
+                : Remote.of(config.filtering(), ip.dst(), tcp.dstPort());
+        s.filter(x -> remote != null || transitory.add(x.id())).ifPresent(x -> {
             int idle = (int) Math.min(65535, config.timeouts().tcpTransitory().toSeconds());
-            flows.apply(b.dpid(), List.of(natFlows.mapping(b.factory(), b.uplink(), x, idle).get(1)));
+            flows.apply(b.dpid(), List.of(natFlows.mapping(b.factory(), b.uplink(), x, idle, remote).get(1)));
             log.debug("event=nat-tcp-closing id={} flags={}", x.id(), tcp.flags());
         });
     }
@@ -372,13 +387,26 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         if (target == null || !target.dpid().equals(b.dpid())) {
             return;
         }
+        if (config.filtering() != Filtering.ENDPOINT_INDEPENDENT) {
+            // Filtering applies to hairpinned traffic too: the target must have sent to our public endpoint.
+            NatSession mine = table.byInside(p, ip.src(), sport).orElse(null);
+            Remote expected = mine == null ? null : Remote.of(config.filtering(), mine.publicAddress(),
+                    mine.publicPort());
+            if (expected == null || !remotes.getOrDefault(target.id(), Set.of()).contains(expected)) {
+                return;
+            }
+        }
         NatSession from;
         try {
             SessionTable.Lookup l = table.getOrCreate(p, ip.src(), sport, b.dpid(), ctx.frame().src(), ctx.inPort());
             from = l.session();
             if (l.created()) {
                 int idle = (int) Math.min(65535, config.timeouts().initial(p).toSeconds());
-                flows.apply(b.dpid(), natFlows.mapping(b.factory(), b.uplink(), from, idle))
+                Remote remote = Remote.of(config.filtering(), target.publicAddress(), target.publicPort());
+                if (remote != null) {
+                    remotes.computeIfAbsent(from.id(), k -> ConcurrentHashMap.newKeySet()).add(remote);
+                }
+                flows.apply(b.dpid(), natFlows.mapping(b.factory(), b.uplink(), from, idle, remote))
                         .whenComplete((r, e) -> installed(from, r, e, new CompletableFuture<>()));
             }
         } catch (AllocationException e) {
@@ -531,7 +559,23 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         }
         String reason = message.getReason() == OFFlowRemovedReason.IDLE_TIMEOUT ? "idle"
                 : message.getReason() == OFFlowRemovedReason.DELETE ? "deleted" : message.getReason().toString();
-        end(NatCookies.sessionId(message.getCookie()), reason);
+        long id = NatCookies.sessionId(message.getCookie());
+        Remote remote = NatFlows.remoteOf(message.getMatch());
+        Set<Remote> left = remote == null ? null : remotes.get(id);
+        if (left != null && message.getReason() != OFFlowRemovedReason.DELETE) {
+            // One remote's flows idled out; the mapping lives while any remote's flow does.
+            left.remove(remote);
+            table.get(id).ifPresent(s -> {
+                Border b = borders.get(s.dpid());
+                if (b != null) {
+                    flows.apply(s.dpid(), List.of(natFlows.deleteRemote(b.factory(), b.uplink(), s, remote)));
+                }
+            });
+            if (!left.isEmpty()) {
+                return;
+            }
+        }
+        end(id, reason);
     }
 
     /**
@@ -543,6 +587,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         Optional<NatSession> removed = table.remove(id);
         icmpLastUsed.remove(id);
         transitory.remove(id);
+        remotes.remove(id);
         removed.ifPresent(s -> {
             metrics.deleted.increment();
             Border b = borders.get(s.dpid());

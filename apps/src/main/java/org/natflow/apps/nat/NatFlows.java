@@ -163,8 +163,12 @@ final class NatFlows {
                         f.actions().output(uplink, 0)))).build();
     }
 
-    /** The inbound then the outbound flow of a mapping, in the order they must be installed. */
-    List<OFMessage> mapping(OFFactory f, OFPort uplink, NatSession s, int idleTimeout) {
+    /**
+     * The inbound then the outbound flow of a mapping, in the order they must be installed. With a remote
+     * (address- or address-and-port-dependent filtering) the pair is for that remote only: the outbound flow
+     * matches it as destination, so a new remote comes to the controller, and the inbound flow admits only it.
+     */
+    List<OFMessage> mapping(OFFactory f, OFPort uplink, NatSession s, int idleTimeout, Remote remote) {
         IpProtocol proto = IpProtocol.of((short) s.protocol().number());
         Match.Builder in = f.buildMatch().setExact(MatchField.IN_PORT, uplink)
                 .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, proto)
@@ -178,6 +182,15 @@ final class NatFlows {
         outActions.add(f.actions().setField(f.oxms().ipv4Src(s.publicAddress())));
         TransportPort pubPort = TransportPort.of(s.publicPort());
         TransportPort insidePort = TransportPort.of(s.insidePort());
+        if (remote != null) {
+            in.setExact(MatchField.IPV4_SRC, remote.address());
+            outMatch.setExact(MatchField.IPV4_DST, remote.address());
+            if (remote.port() >= 0) {
+                TransportPort rp = TransportPort.of(remote.port());
+                in.setExact(s.protocol() == Protocol.TCP ? MatchField.TCP_SRC : MatchField.UDP_SRC, rp);
+                outMatch.setExact(s.protocol() == Protocol.TCP ? MatchField.TCP_DST : MatchField.UDP_DST, rp);
+            }
+        }
         if (s.protocol() == Protocol.TCP) {
             in.setExact(MatchField.TCP_DST, pubPort);
             outMatch.setExact(MatchField.TCP_SRC, insidePort);
@@ -241,6 +254,27 @@ final class NatFlows {
         a.add(f.actions().output(dst.switchPort(), 0));
         return add(f, NAT_TABLE, P_HAIRPIN, m.build(), NatCookies.inbound(cookieSession)).setIdleTimeout(idle)
                 .setInstructions(apply(f, a)).build();
+    }
+
+    /** Deletes the inbound flow that admits one remote of a mapping (its outbound flow has idled out). */
+    OFFlowDelete deleteRemote(OFFactory f, OFPort uplink, NatSession s, Remote remote) {
+        OFMessage inbound = mapping(f, uplink, s, 0, remote).get(0);
+        return f.buildFlowDelete().setTableId(NAT_TABLE).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)
+                .setCookie(NatCookies.inbound(s.id())).setCookieMask(U64.of(-1L))
+                .setMatch(((OFFlowAdd) inbound).getMatch()).build();
+    }
+
+    /** The remote an outbound flow was for, read back from its match; null for endpoint-independent flows. */
+    static Remote remoteOf(Match outboundMatch) {
+        IPv4Address dst = outboundMatch.get(MatchField.IPV4_DST);
+        if (dst == null) {
+            return null;
+        }
+        TransportPort tp = outboundMatch.get(MatchField.TCP_DST);
+        if (tp == null) {
+            tp = outboundMatch.get(MatchField.UDP_DST);
+        }
+        return new Remote(dst, tp == null ? -1 : tp.getPort());
     }
 
     /** Deletes both flows of a mapping. */

@@ -23,8 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param upstreamGateway next hop for destinations outside the uplink subnet
  * @param portRange       public ports handed out, {@code min-max}
  * @param portsPerHost    most mappings per inside address and protocol
- * @param filtering       inbound filtering: endpoint-independent (address-dependent and
- *                        address-and-port-dependent are not supported yet and refused at start-up)
+ * @param filtering       inbound filtering: {@code endpoint-independent} (default), {@code address-dependent}
+ *                        or {@code address-and-port-dependent} (RFC 4787 section 5)
  * @param timeouts        idle timeouts per protocol
  * @param quarantine      a released port is not given to another inside host for this long
  */
@@ -62,10 +62,6 @@ public record NatProperties(
         require(uplinkPort, "uplink-port");
         require(publicNetwork, "public-network");
         require(upstreamGateway, "upstream-gateway");
-        if (filtering != Filtering.ENDPOINT_INDEPENDENT) {
-            throw new IllegalArgumentException("natflow.nat.filtering=" + filtering
-                    + " is not supported yet; use endpoint-independent");
-        }
         int[] range = Addresses.portRange(portRange);
         return new NatConfig(insideNetworks.stream().map(Addresses::prefix).toList(),
                 Addresses.address(gatewayAddress), mac(gatewayMac, "gateway-mac"), mac(uplinkMac, "uplink-mac"),

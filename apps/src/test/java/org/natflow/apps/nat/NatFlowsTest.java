@@ -1,0 +1,61 @@
+package org.natflow.apps.nat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.natflow.controller.api.Dpid;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TransportPort;
+
+class NatFlowsTest {
+
+    private final OFFactory f = OFFactories.getFactory(OFVersion.OF_13);
+    private final NatFlows flows = new NatFlows(NatTestConfigs.config(1024, 65535, 100, "203.0.113.10"));
+    private final NatSession s = new NatSession(21, Protocol.UDP, IPv4Address.of("10.0.0.11"), 5000,
+            IPv4Address.of("203.0.113.10"), 40000, Instant.EPOCH, new Dpid(1), MacAddress.of(9), OFPort.of(2));
+
+    @Test
+    void endpointIndependentPairAdmitsAnyRemote() {
+        List<OFMessage> pair = flows.mapping(f, OFPort.of(1), s, 300, null);
+        OFFlowAdd in = (OFFlowAdd) pair.get(0);
+        OFFlowAdd out = (OFFlowAdd) pair.get(1);
+        assertThat(in.getMatch().get(MatchField.IN_PORT)).isEqualTo(OFPort.of(1));
+        assertThat(in.getMatch().get(MatchField.UDP_DST)).isEqualTo(TransportPort.of(40000));
+        assertThat(in.getMatch().get(MatchField.IPV4_SRC)).isNull();
+        assertThat(in.getIdleTimeout()).as("inbound lives as long as the outbound").isZero();
+        assertThat(out.getMatch().get(MatchField.IPV4_DST)).isNull();
+        assertThat(out.getIdleTimeout()).isEqualTo(300);
+        assertThat(out.getFlags()).contains(OFFlowModFlags.SEND_FLOW_REM);
+        assertThat(NatCookies.sessionId(in.getCookie())).isEqualTo(21);
+        assertThat(NatCookies.isOutbound(out.getCookie())).isTrue();
+        assertThat(NatCookies.isOutbound(in.getCookie())).isFalse();
+        assertThat(NatFlows.remoteOf(out.getMatch())).isNull();
+    }
+
+    @Test
+    void addressAndPortDependentPairAdmitsOnlyThatRemote() {
+        Remote remote = Remote.of(Filtering.ADDRESS_AND_PORT_DEPENDENT, IPv4Address.of("198.51.100.10"), 53);
+        List<OFMessage> pair = flows.mapping(f, OFPort.of(1), s, 300, remote);
+        OFFlowAdd in = (OFFlowAdd) pair.get(0);
+        OFFlowAdd out = (OFFlowAdd) pair.get(1);
+        assertThat(in.getMatch().get(MatchField.IPV4_SRC)).isEqualTo(IPv4Address.of("198.51.100.10"));
+        assertThat(in.getMatch().get(MatchField.UDP_SRC)).isEqualTo(TransportPort.of(53));
+        assertThat(out.getMatch().get(MatchField.IPV4_DST)).isEqualTo(IPv4Address.of("198.51.100.10"));
+        assertThat(NatFlows.remoteOf(out.getMatch())).isEqualTo(remote);
+        Remote addressOnly = Remote.of(Filtering.ADDRESS_DEPENDENT, IPv4Address.of("198.51.100.10"), 53);
+        OFFlowAdd in2 = (OFFlowAdd) flows.mapping(f, OFPort.of(1), s, 300, addressOnly).get(0);
+        assertThat(in2.getMatch().get(MatchField.UDP_SRC)).isNull();
+        assertThat(flows.deleteRemote(f, OFPort.of(1), s, remote).getMatch()).isEqualTo(in.getMatch());
+    }
+}
