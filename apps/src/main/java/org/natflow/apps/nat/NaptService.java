@@ -80,6 +80,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     private final Set<Long> transitory = ConcurrentHashMap.newKeySet();
     // Address(-and-port)-dependent filtering: the remotes each mapping has flows for.
     private final Map<Long, Set<Remote>> remotes = new ConcurrentHashMap<>();
+    private final FragmentTranslator fragments = new FragmentTranslator();
 
     public NaptService(NatConfig config, SessionTable table, FlowService flows, PacketService packets) {
         this.config = config;
@@ -89,6 +90,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         this.natFlows = new NatFlows(config);
         this.resolver = new NextHopResolver(config, packets, timer);
         timer.scheduleWithFixedDelay(this::expireIcmp, 1, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> metrics.fragmentsDropped.add(fragments.expire(System.nanoTime())),
+                1, 1, TimeUnit.SECONDS);
     }
 
     public NatMetrics metrics() {
@@ -193,6 +196,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             Ipv4Packet ip = frame.ipv4();
             if (arp != null) {
                 uplinkArp(b, arp);
+            } else if (ip != null && ip.isFragment() && config.isPublic(ip.dst()) && ip.ttl() > 1) {
+                inboundFragment(frame, ip);
             } else if (ip != null && ip.transport() instanceof IcmpMessage icmp && config.isPublic(ip.dst())
                     && ip.ttl() > 1) {
                 inboundIcmp(frame, ip, icmp);
@@ -224,6 +229,10 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(ctx.inPort(), 0)),
                     IcmpRewriter.timeExceeded(frame.bytes(), ip.offset(), config.gatewayAddress(),
                             config.insideMac(), frame.src()));
+            return true;
+        }
+        if (ip.isFragment() && !config.isInside(ip.dst()) && !config.isPublic(ip.dst())) {
+            outboundFragment(b, ctx, ip);
             return true;
         }
         if (config.isPublic(ip.dst()) && ip.fragmentOffset() == 0) {
@@ -337,6 +346,105 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
                 s.protocol().lower(), s.insideAddress(), s.insidePort(), s.publicAddress(), s.publicPort(), why);
         end(s.id(), "install-failed");
         ready.complete(false);
+    }
+
+    // ---- fragments (RFC 4787 REQ-14) ------------------------------------------------------------------------------
+
+    private void outboundFragment(Border b, PacketContext ctx, Ipv4Packet ip) {
+        byte[] out = ctx.frame().bytes().clone();
+        FragmentTranslator.Key key = FragmentTranslator.Key.of(ip);
+        if (ip.fragmentOffset() == 0) {
+            int sport = ip.transport() instanceof TcpSegment t ? t.srcPort()
+                    : ip.transport() instanceof UdpDatagram u ? u.srcPort() : -1;
+            Protocol p = ip.protocol() == 6 ? Protocol.TCP : ip.protocol() == 17 ? Protocol.UDP : null;
+            if (p == null || sport < 0) {
+                metrics.fragmentsDropped.increment();
+                return;
+            }
+            NatSession s;
+            try {
+                SessionTable.Lookup l = table.getOrCreate(p, ip.src(), sport, b.dpid(), ctx.frame().src(),
+                        ctx.inPort());
+                s = l.session();
+                if (l.created()) {
+                    int idle = (int) Math.min(65535, config.timeouts().initial(p).toSeconds());
+                    flows.apply(b.dpid(), natFlows.mapping(b.factory(), b.uplink(), s, idle, null))
+                            .whenComplete((r, e) -> installed(s, r, e, new CompletableFuture<>()));
+                }
+            } catch (AllocationException e) {
+                refused(e, p, ip.src(), sport);
+                return;
+            }
+            FragmentTranslator.rewriteFirst(out, ip, true, s.publicAddress(), s.publicPort());
+            sendOut(b, ip.dst(), out);
+            for (byte[] later : fragments.place(key, s, true, System.nanoTime())) {
+                outboundLater(b, later, s);
+            }
+            return;
+        }
+        FragmentTranslator.Placement p = fragments.placement(key);
+        if (p == null) {
+            fragments.hold(key, out, System.nanoTime());
+        } else {
+            outboundLater(b, out, p.session());
+        }
+    }
+
+    private void outboundLater(Border b, byte[] frame, NatSession s) {
+        Ipv4Packet ip = PacketParser.parse(frame).ipv4();
+        FragmentTranslator.rewriteLater(frame, ip, true, s.publicAddress());
+        sendOut(b, ip.dst(), frame);
+    }
+
+    private void inboundFragment(EthernetFrame frame, Ipv4Packet ip) {
+        byte[] out = frame.bytes().clone();
+        FragmentTranslator.Key key = FragmentTranslator.Key.of(ip);
+        if (ip.fragmentOffset() == 0) {
+            int dport = ip.transport() instanceof TcpSegment t ? t.dstPort()
+                    : ip.transport() instanceof UdpDatagram u ? u.dstPort() : -1;
+            int sport = ip.transport() instanceof TcpSegment t ? t.srcPort()
+                    : ip.transport() instanceof UdpDatagram u ? u.srcPort() : -1;
+            Protocol p = ip.protocol() == 6 ? Protocol.TCP : ip.protocol() == 17 ? Protocol.UDP : null;
+            NatSession s = p == null ? null : table.byPublic(p, ip.dst(), dport).orElse(null);
+            Remote remote = Remote.of(config.filtering(), ip.src(), sport);
+            if (s == null || (remote != null && !remotes.getOrDefault(s.id(), Set.of()).contains(remote))) {
+                return; // unsolicited, like any other inbound packet without a mapping
+            }
+            FragmentTranslator.rewriteFirst(out, ip, false, s.insideAddress(), s.insidePort());
+            deliverInside(s, out);
+            for (byte[] later : fragments.place(key, s, false, System.nanoTime())) {
+                inboundLater(later, s);
+            }
+            return;
+        }
+        FragmentTranslator.Placement p = fragments.placement(key);
+        if (p == null) {
+            fragments.hold(key, out, System.nanoTime());
+        } else {
+            inboundLater(out, p.session());
+        }
+    }
+
+    private void inboundLater(byte[] frame, NatSession s) {
+        Ipv4Packet ip = PacketParser.parse(frame).ipv4();
+        FragmentTranslator.rewriteLater(frame, ip, false, s.insideAddress());
+        deliverInside(s, frame);
+    }
+
+    /** Sends a translated frame out of the uplink to the next hop for {@code dst}. */
+    private void sendOut(Border b, IPv4Address dst, byte[] frame) {
+        resolver.resolve(b.dpid(), b.factory(), b.uplink(), config.nextHop(dst)).thenAccept(mac ->
+                packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(b.uplink(), 0)),
+                        IcmpRewriter.withMacs(frame, config.outsideMac(), mac)));
+    }
+
+    /** Sends a translated frame to the inside host of a mapping. */
+    private void deliverInside(NatSession s, byte[] frame) {
+        Border b = borders.get(s.dpid());
+        if (b != null) {
+            packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(s.switchPort(), 0)),
+                    IcmpRewriter.withMacs(frame, config.insideMac(), s.insideMac()));
+        }
     }
 
     // ---- TCP close (RFC 5382 REQ-5) -----------------------------------------------------------------------------

@@ -38,6 +38,8 @@ import org.projectfloodlight.openflow.types.U64;
  *           200 per mapping, inbound: uplink, proto, public ip:port → rewrite dst, MACs, dec_ttl, output host
  *           200 per mapping, outbound: proto, inside ip:port → rewrite src, MAC, dec_ttl, goto 1
  *           150 icmp from uplink to a pool address   → controller (echo replies, errors: RFC 5508 slow path)
+ *           140 tcp/udp from uplink to a pool address with destination port 0 → controller (fragments: Open
+ *               vSwitch matches every fragment with ports 0; a real segment to port 0 is invalid anyway)
  *           100 anything else from uplink            → drop (unsolicited)
  *            60 ip to the gateway MAC from an inside prefix → controller (first packet of a flow)
  *            50 ip to the gateway MAC                → drop (spoofed source)
@@ -55,6 +57,7 @@ final class NatFlows {
     static final int P_HAIRPIN_FIRST = 210;
     static final int P_MAPPING = 200;
     static final int P_UPLINK_ICMP = 150;
+    static final int P_UPLINK_FRAGMENT = 140;
     static final int P_UPLINK_DROP = 100;
     static final int P_FIRST_PACKET = 60;
     static final int P_SPOOF_DROP = 50;
@@ -126,6 +129,16 @@ final class NatFlows {
                     .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, IpProtocol.ICMP)
                     .setExact(MatchField.IPV4_DST, pool).build(), NatCookies.STATIC)
                     .setInstructions(apply(f, List.of(toController(f)))).build());
+        }
+        for (IPv4Address pool : config.publicAddresses()) {
+            out.add(add(f, NAT_TABLE, P_UPLINK_FRAGMENT, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
+                    .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, IpProtocol.UDP)
+                    .setExact(MatchField.IPV4_DST, pool).setExact(MatchField.UDP_DST, TransportPort.of(0)).build(),
+                    NatCookies.STATIC).setInstructions(apply(f, List.of(toController(f)))).build());
+            out.add(add(f, NAT_TABLE, P_UPLINK_FRAGMENT, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
+                    .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, IpProtocol.TCP)
+                    .setExact(MatchField.IPV4_DST, pool).setExact(MatchField.TCP_DST, TransportPort.of(0)).build(),
+                    NatCookies.STATIC).setInstructions(apply(f, List.of(toController(f)))).build());
         }
         out.add(add(f, NAT_TABLE, P_UPLINK_DROP, f.buildMatch().setExact(MatchField.IN_PORT, uplink).build(),
                 NatCookies.STATIC).setInstructions(List.of()).build());

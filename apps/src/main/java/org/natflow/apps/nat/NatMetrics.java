@@ -19,6 +19,8 @@ public final class NatMetrics {
     public final LongAdder spoofed = new LongAdder();
     /** Packet-ins for new outbound flows. */
     public final LongAdder newFlowPacketIns = new LongAdder();
-    /** Routed packets the NAT does not translate (yet): fragments, other protocols, hairpin. */
+    /** Fragments dropped: their datagram could not be placed in time, or has no translatable protocol. */
+    public final LongAdder fragmentsDropped = new LongAdder();
+    /** Routed packets the NAT does not translate: other protocols, inside-to-inside routing. */
     public final LongAdder untranslatable = new LongAdder();
 }

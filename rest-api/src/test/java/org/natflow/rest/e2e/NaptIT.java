@@ -232,6 +232,20 @@ class NaptIT {
     }
 
     @Test
+    void fragmentedUdpDatagramsArriveWholeBothWays() {
+        net.spawn("srv1", "big", "exec python3 -c \"import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM);"
+                + " s.bind(('0.0.0.0', 5400)); d, a = s.recvfrom(65535); print(a[0], len(d), flush=True);"
+                + " s.sendto(d[::-1], a)\"");
+        Poll.until(Duration.ofSeconds(10), "udp server", () -> net.cmd("srv1", "ss -lun | grep -q ':5400 '").ok());
+        String client = "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5);"
+                + " s.bind(('0.0.0.0', 49000)); s.sendto(bytes(range(250)) * 12, ('203.0.113.100', 5400));"
+                + " d, a = s.recvfrom(65535); print('reply', len(d), d == (bytes(range(250)) * 12)[::-1])";
+        MininetNetwork.Result r = net.cmd("h1", "python3 -c \"" + client + "\"");
+        assertThat(r.out()).as("3000-byte reply, fragmented on the way in").contains("reply 3000 True");
+        assertThat(net.kill("big").out().trim()).as("3000 bytes from a pool address").matches(POOL + " 3000");
+    }
+
+    @Test
     void unsolicitedInboundGetsNothing() {
         MininetNetwork.Result tcp = net.cmd("srv1", "nc -v -z -w 2 203.0.113.10 8000");
         assertThat(tcp.ok()).as(() -> "no TCP connection to a pool address: " + tcp.out() + diagnostics()).isFalse();
