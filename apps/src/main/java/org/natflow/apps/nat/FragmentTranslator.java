@@ -39,7 +39,7 @@ final class FragmentTranslator {
     private final Map<Key, List<Held>> held = new ConcurrentHashMap<>();
 
     /** Records where a first fragment went; returns later fragments that were waiting for it. */
-    List<byte[]> place(Key key, NatSession session, boolean outbound, long now) {
+    synchronized List<byte[]> place(Key key, NatSession session, boolean outbound, long now) {
         placed.put(key, new Placement(session, outbound, now));
         List<Held> waiting = held.remove(key);
         List<byte[]> out = new ArrayList<>();
@@ -54,6 +54,18 @@ final class FragmentTranslator {
         return placed.get(key);
     }
 
+    /**
+     * Where a later fragment goes; if its first fragment has not been seen, the fragment is held and null
+     * returned. Atomic with {@link #place}, so no fragment is held after its first has been placed.
+     */
+    synchronized Placement placeOrHold(Key key, byte[] frame, long now) {
+        Placement p = placed.get(key);
+        if (p == null) {
+            hold(key, frame, now);
+        }
+        return p;
+    }
+
     /** Keeps a later fragment until its first fragment arrives (bounded per datagram). */
     void hold(Key key, byte[] frame, long now) {
         List<Held> list = held.computeIfAbsent(key, k -> java.util.Collections.synchronizedList(new ArrayList<>()));
@@ -63,7 +75,7 @@ final class FragmentTranslator {
     }
 
     /** Forgets old datagrams; returns how many held fragments were dropped. */
-    int expire(long now) {
+    synchronized int expire(long now) {
         placed.values().removeIf(p -> now - p.atNanos() > KEEP_NANOS);
         int[] dropped = {0};
         held.entrySet().removeIf(e -> {

@@ -382,10 +382,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             }
             return;
         }
-        FragmentTranslator.Placement p = fragments.placement(key);
-        if (p == null) {
-            fragments.hold(key, out, System.nanoTime());
-        } else {
+        FragmentTranslator.Placement p = fragments.placeOrHold(key, out, System.nanoTime());
+        if (p != null) {
             outboundLater(b, out, p.session());
         }
     }
@@ -417,10 +415,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             }
             return;
         }
-        FragmentTranslator.Placement p = fragments.placement(key);
-        if (p == null) {
-            fragments.hold(key, out, System.nanoTime());
-        } else {
+        FragmentTranslator.Placement p = fragments.placeOrHold(key, out, System.nanoTime());
+        if (p != null) {
             inboundLater(out, p.session());
         }
     }

@@ -1,6 +1,9 @@
 package org.natflow.controller.core;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import org.projectfloodlight.openflow.protocol.OFPacketInReason;
 
 /**
  * Counters of the OpenFlow core, read by the application's metrics binder. Kept as plain adders so the core
@@ -12,6 +15,8 @@ public final class ControllerMetrics {
     public final LongAdder packetInControl = new LongAdder();
     /** Packet-ins queued for other handling. */
     public final LongAdder packetInData = new LongAdder();
+    /** Packet-ins by the reason the switch gave (table miss, action, invalid TTL, ...). */
+    public final Map<OFPacketInReason, LongAdder> packetInByReason = byReason();
     /** Packet-ins dropped because their queue was full. */
     public final LongAdder packetInDropped = new LongAdder();
     /** Packet-ins whose data was not an Ethernet frame. */
@@ -31,4 +36,12 @@ public final class ControllerMetrics {
     public final LongAdder batchNanos = new LongAdder();
     /** Barrier or statistics replies that did not arrive in time. */
     public final LongAdder requestTimeouts = new LongAdder();
+
+    private static Map<OFPacketInReason, LongAdder> byReason() {
+        Map<OFPacketInReason, LongAdder> m = new EnumMap<>(OFPacketInReason.class);
+        for (OFPacketInReason r : OFPacketInReason.values()) {
+            m.put(r, new LongAdder());
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
 }

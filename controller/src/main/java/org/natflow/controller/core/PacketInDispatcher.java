@@ -59,6 +59,7 @@ public final class PacketInDispatcher implements PacketService {
 
     /** Queues a packet-in; called on the I/O thread, so it does no more than classify by EtherType. */
     void submit(SwitchSession session, OFPacketIn packetIn) {
+        metrics.packetInByReason.get(packetIn.getReason()).increment();
         int etherType = PacketParser.etherType(packetIn.getData());
         boolean isControl = etherType == EthernetFrame.TYPE_ARP || etherType == EthernetFrame.TYPE_LLDP;
         try {

@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
  * The OpenFlow core's meters, declared in one place:
  * <ul>
  * <li>{@code natflow.switches.connected} gauge</li>
- * <li>{@code natflow.packetin{queue=control|data}} packet-ins queued; {@code natflow.packetin.dropped} queue
+ * <li>{@code natflow.packetin.reason{reason=no_match|action|invalid_ttl|...}} packet-ins received;
+ * {@code natflow.packetin{queue=control|data}} packet-ins queued; {@code natflow.packetin.dropped} queue
  * full; {@code natflow.packetin.malformed} not Ethernet</li>
  * <li>{@code natflow.openflow.messages.skipped}, {@code natflow.openflow.connections.rejected},
  * {@code natflow.openflow.handshake.failures}, {@code natflow.openflow.request.timeouts}</li>
@@ -41,6 +42,8 @@ public class ControllerMetricsBinder implements MeterBinder {
                 .description("Switches with a completed handshake").register(r);
         counter(r, "natflow.packetin", m.packetInControl, "Packet-ins queued", "queue", "control");
         counter(r, "natflow.packetin", m.packetInData, "Packet-ins queued", "queue", "data");
+        m.packetInByReason.forEach((reason, adder) -> counter(r, "natflow.packetin.reason", adder,
+                "Packet-ins by the switch's reason", "reason", reason.name().toLowerCase()));
         counter(r, "natflow.packetin.dropped", m.packetInDropped, "Packet-ins dropped: queue full");
         counter(r, "natflow.packetin.malformed", m.packetInMalformed, "Packet-ins whose data is not Ethernet");
         counter(r, "natflow.openflow.messages.skipped", m.messagesSkipped, "Undecodable messages skipped");

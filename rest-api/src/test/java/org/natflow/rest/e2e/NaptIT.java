@@ -241,8 +241,25 @@ class NaptIT {
                 + " s.bind(('0.0.0.0', 49000)); s.sendto(bytes(range(250)) * 12, ('203.0.113.100', 5400));"
                 + " d, a = s.recvfrom(65535); print('reply', len(d), d == (bytes(range(250)) * 12)[::-1])";
         MininetNetwork.Result r = net.cmd("h1", "python3 -c \"" + client + "\"");
+        String server = net.kill("big").out().trim();
+        assertThat(server).as("3000 bytes from a pool address").matches(POOL + " 3000");
         assertThat(r.out()).as("3000-byte reply, fragmented on the way in").contains("reply 3000 True");
-        assertThat(net.kill("big").out().trim()).as("3000 bytes from a pool address").matches(POOL + " 3000");
+    }
+
+    @Test
+    void spoofedInsideSourceIsDroppedAtTheGateway() {
+        net.spawn("srv1", "spoofsink", "exec nc -u -l 5600");
+        Poll.until(Duration.ofSeconds(10), "sink", () -> net.cmd("srv1", "ss -lun | grep -q ':5600 '").ok());
+        String send = "from scapy.all import Ether, IP, UDP, sendp; sendp(Ether(dst='02:6e:66:00:00:01')"
+                + " / IP(src='192.0.2.55', dst='203.0.113.100') / UDP(sport=1111, dport=5600) / b'spoofed',"
+                + " iface='h1-eth0', verbose=False)";
+        MininetNetwork.Result sent = net.cmd("h1", "/usr/bin/python3 -c \"" + send + "\"");
+        assertThat(sent.ok()).as(sent.out()).isTrue();
+        // Dropped at line rate by the switch's anti-spoofing flow, never reaching the controller.
+        Poll.until(Duration.ofSeconds(10), "anti-spoofing flow counted it", () -> net
+                .sh("ovs-ofctl -O OpenFlow13 dump-flows s1 table=1,ip,dl_dst=02:6e:66:00:00:01").out()
+                .matches("(?s).*n_packets=[1-9][0-9]*,.*priority=50,ip,dl_dst=02:6e:66:00:00:01 actions=drop.*"));
+        assertThat(net.kill("spoofsink").out()).doesNotContain("spoofed");
     }
 
     @Test
