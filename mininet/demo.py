@@ -1,9 +1,11 @@
 #!/usr/bin/python3
-"""The natflow demo: a small Mininet network under a running natflow controller, exercised and reported.
+"""The natflow demo: the nat-home network under a running natflow controller, exercised and reported.
 
-Two OpenFlow 1.3 switches (userspace OVS), three hosts. The demo waits for both switches to appear in
-natflow's REST API, then pings every pair, moves data over TCP with iperf3, and shows the flows natflow
-installed. Exits non-zero if anything failed. --cli opens the Mininet CLI at the end.
+Inside hosts h1, h2 behind border switch s1 (uplink s1-eth1); srv1 on the public segment 203.0.113.0/24;
+srv2 behind the upstream router r1 on 198.51.100.0/24. The demo waits for s1 in natflow's REST API, then
+goes through the NAT with ping, HTTP (the servers log the client address they see), iperf3 and a
+traceroute, and shows the mappings and flows natflow made. Exits non-zero if anything failed. --cli opens
+the Mininet CLI at the end.
 """
 
 import argparse
@@ -22,6 +24,8 @@ from mininet.log import setLogLevel  # noqa: E402
 
 import natflow_net  # noqa: E402
 
+POOL = re.compile(r'203\.0\.113\.1[0-3]')
+
 
 def rest(port, path):
     with urllib.request.urlopen('http://127.0.0.1:%d%s' % (port, path), timeout=10) as r:
@@ -36,51 +40,62 @@ def main():
     args = ap.parse_args()
     setLogLevel('warning')
     cleanup()
-    spec = {
-        'controller': {'ip': '127.0.0.1', 'port': args.of_port},
-        'switches': [{'name': 's1', 'dpid': '0000000000000001', 'protocols': 'OpenFlow13'},
-                     {'name': 's2', 'dpid': '0000000000000002', 'protocols': 'OpenFlow13'}],
-        'hosts': [{'name': 'h1', 'ip': '10.0.0.1/24'}, {'name': 'h2', 'ip': '10.0.0.2/24'},
-                  {'name': 'h3', 'ip': '10.0.0.3/24'}],
-        'links': [['h1', 's1'], ['h2', 's1'], ['h3', 's2'], ['s1', 's2']],
-    }
+    here = os.path.dirname(os.path.abspath(__file__))
+    spec = json.load(open(os.path.join(here, 'topologies', 'nat-home.json')))
+    spec['controller'] = {'ip': '127.0.0.1', 'port': args.of_port}
     net = natflow_net.build(spec)
     results = []
     try:
+        h1, srv1, srv2 = net.get('h1'), net.get('srv1'), net.get('srv2')
         deadline = time.time() + 30
         switches = []
-        while time.time() < deadline:
-            switches = rest(args.rest_port, '/api/v1/switches')
-            if len(switches) >= 2:
-                break
+        while time.time() < deadline and not switches:
+            switches = [s for s in rest(args.rest_port, '/api/v1/switches')
+                        if s['dpid'] == '00:00:00:00:00:00:00:01']
             time.sleep(0.5)
-        results.append(('switches connected (GET /api/v1/switches)', len(switches) >= 2,
+        results.append(('border switch s1 connected', bool(switches),
                         ', '.join('%s %s' % (s['dpid'], s['openflowVersion']) for s in switches)))
-        loss = net.pingAll(timeout=2)
-        results.append(('pingall h1 h2 h3', loss == 0, '%d%% loss' % loss))
-        h1, h3 = net.get('h1'), net.get('h3')
-        h3.cmd('iperf3 -s -1 -D')
+        out = h1.cmd('ping -c 3 -W 2 198.51.100.10')
+        results.append(('h1 ping srv2 (behind upstream router)', ' 0% packet loss' in out,
+                        (re.findall(r'\d+ received', out) or ['no reply'])[0]))
+        srv1.cmd('cd / && python3 -m http.server 8000 > /tmp/natflow-demo-http.txt 2>&1 &')
+        time.sleep(1)
+        code = h1.cmd("curl -s -m 10 -o /dev/null -w '%{http_code}' http://203.0.113.100:8000/")
+        seen = srv1.cmd('cat /tmp/natflow-demo-http.txt')
+        client = (re.findall(r'^(\S+) - - ', seen, re.M) or ['?'])[0]
+        results.append(('h1 curl srv1: server sees a pool address', code == '200' and bool(POOL.match(client)),
+                        'HTTP %s, client address seen by srv1: %s' % (code, client)))
+        srv2.cmd('iperf3 -s -1 -D')
         time.sleep(0.5)
-        out = h1.cmd('iperf3 -c 10.0.0.3 -t 3 -J')
+        out = h1.cmd('iperf3 -c 198.51.100.10 -t 3 -J')
         try:
             bps = json.loads(out)['end']['sum_received']['bits_per_second']
-            results.append(('iperf3 TCP h1 -> h3', bps > 0, '%.1f Mbit/s' % (bps / 1e6)))
+            results.append(('iperf3 TCP h1 -> srv2 through the NAT', bps > 0, '%.1f Mbit/s' % (bps / 1e6)))
         except (ValueError, KeyError):
-            results.append(('iperf3 TCP h1 -> h3', False, out.strip()[-200:]))
-        flows = rest(args.rest_port, '/api/v1/switches/00:00:00:00:00:00:00:01/flows')
-        learned = [f for f in flows if f['cookie'] == '0x2000000000000']
-        results.append(('flows installed on s1 (GET .../flows)', len(learned) > 0,
-                        '%d learned flows, %d packets through them'
-                        % (len(learned), sum(f['packetCount'] for f in learned))))
+            results.append(('iperf3 TCP h1 -> srv2 through the NAT', False, out.strip()[-200:]))
+        out = h1.cmd('traceroute -n -q 1 -w 2 -m 4 198.51.100.10')
+        hops = re.findall(r'^\s*\d+\s+(\S+)', out, re.M)
+        results.append(('traceroute h1 -> srv2', hops[:3] == ['10.0.0.1', '203.0.113.1', '198.51.100.10'],
+                        ' > '.join(hops)))
+        sessions = rest(args.rest_port, '/api/v1/nat/sessions')
+        results.append(('NAT mappings (GET /api/v1/nat/sessions)', len(sessions) > 0,
+                        '%d mappings' % len(sessions)))
         print()
         print('%-45s %-6s %s' % ('check', 'result', 'detail'))
         for name, ok, detail in results:
             print('%-45s %-6s %s' % (name, 'ok' if ok else 'FAIL', detail))
         print()
-        for f in flows[:8]:
-            print('  s1 flow priority=%-3d %-60s -> %s  packets=%d' % (
-                f['priority'], re.sub(r'\s+', ' ', json.dumps(f['match'])), ','.join(f['actions']),
-                f['packetCount']))
+        print('NAT mappings:')
+        for s in sessions[:8]:
+            print('  #%-3d %-4s %s:%-5d -> %s:%-5d packets=%s' % (
+                s['id'], s['protocol'], s['insideAddress'], s['insidePort'], s['publicAddress'],
+                s['publicPort'], s['packets']))
+        flows = rest(args.rest_port, '/api/v1/switches/00:00:00:00:00:00:00:01/flows')
+        mapping_flows = [f for f in flows if f['cookie'].startswith('0x3') and f['priority'] == 200]
+        print('\nTranslation flows on s1 (%d of %d flows):' % (len(mapping_flows), len(flows)))
+        for f in mapping_flows[:6]:
+            print('  table=%d %s -> %s  packets=%d' % (f['tableId'], json.dumps(f['match']),
+                                                      ','.join(f['actions']), f['packetCount']))
         if args.cli:
             CLI(net)
     finally:

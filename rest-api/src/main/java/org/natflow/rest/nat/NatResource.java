@@ -72,12 +72,16 @@ public class NatResource {
             } catch (Exception e) {
                 continue; // counters stay null: the mappings are still listed
             }
+            sessions.stream().filter(s -> s.dpid().equals(dpid)).forEach(s -> out.put(s.id(), new long[2]));
             for (OFFlowStatsEntry e : entries) {
                 long id = (e.getCookie().getValue() & 0x0000_ffff_ffff_ffffL) >>> 1;
                 if (id == 0) {
                     continue;
                 }
-                long[] c = out.computeIfAbsent(id, k -> new long[2]);
+                long[] c = out.get(id);
+                if (c == null) {
+                    continue;
+                }
                 if (e.getVersion().compareTo(OFVersion.OF_15) >= 0) {
                     c[0] += e.getStats().get(StatField.PACKET_COUNT).getValue();
                     c[1] += e.getStats().get(StatField.BYTE_COUNT).getValue();
