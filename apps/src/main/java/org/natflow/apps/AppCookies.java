@@ -14,6 +14,8 @@ public final class AppCookies {
     public static final int L2 = 2;
     /** Dynamic NAPT and the gateway's static flows. */
     public static final int NAT = 3;
+    /** Port forwards; the value is the rule id. */
+    public static final int FORWARD = 4;
 
     /** Mask selecting the app id. */
     public static final U64 APP_MASK = U64.of(0xffff_0000_0000_0000L);

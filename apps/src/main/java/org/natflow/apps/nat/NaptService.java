@@ -22,6 +22,7 @@ import org.natflow.controller.api.SwitchEvent;
 import org.natflow.controller.api.SwitchInfo;
 import org.natflow.controller.api.SwitchListener;
 import org.natflow.controller.api.SwitchPort;
+import org.natflow.controller.api.SwitchService;
 import org.natflow.controller.packet.ArpPacket;
 import org.natflow.controller.packet.EthernetFrame;
 import org.natflow.controller.packet.Frames;
@@ -55,10 +56,6 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     private static final Logger log = LoggerFactory.getLogger(NaptService.class);
     private static final Object DEFAULT_ROUTE = new Object();
 
-    /** A switch serving as NAT border. */
-    private record Border(Dpid dpid, OFFactory factory, OFPort uplink) {
-    }
-
     private final NatConfig config;
     private final SessionTable table;
     private final FlowService flows;
@@ -82,13 +79,20 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     private final Map<Long, Set<Remote>> remotes = new ConcurrentHashMap<>();
     private final FragmentTranslator fragments = new FragmentTranslator();
 
-    public NaptService(NatConfig config, SessionTable table, FlowService flows, PacketService packets) {
+    private final InsideHostLocator hosts;
+    private final List<java.util.function.Consumer<Border>> borderListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile StaticTargets staticTargets = StaticTargets.NONE;
+
+    public NaptService(NatConfig config, SessionTable table, FlowService flows, PacketService packets,
+                       SwitchService switches) {
         this.config = config;
         this.table = table;
         this.flows = flows;
         this.packets = packets;
         this.natFlows = new NatFlows(config);
         this.resolver = new NextHopResolver(config, packets, timer);
+        this.hosts = new InsideHostLocator(config, packets, switches, timer);
         timer.scheduleWithFixedDelay(this::expireIcmp, 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> metrics.fragmentsDropped.add(fragments.expire(System.nanoTime())),
                 1, 1, TimeUnit.SECONDS);
@@ -109,6 +113,32 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     /** Dpids of the switches acting as NAT border now. */
     public Set<Dpid> borders() {
         return Set.copyOf(borders.keySet());
+    }
+
+    /** The borders now. */
+    public List<Border> borderSwitches() {
+        return List.copyOf(borders.values());
+    }
+
+    /** Called (on the event thread) for every border that comes up, after its static flows were sent. */
+    public void addBorderListener(java.util.function.Consumer<Border> listener) {
+        borderListeners.add(listener);
+        borders.values().forEach(listener);
+    }
+
+    /** Lets hairpinning reach endpoints held by static rules. */
+    public void setStaticTargets(StaticTargets targets) {
+        this.staticTargets = targets;
+    }
+
+    /** Where an inside host is on a border: known, or found with ARP from the gateway. */
+    public CompletableFuture<HostLocation> locateInside(Border b, IPv4Address address) {
+        return hosts.locate(b, address);
+    }
+
+    /** The route to a remote, installed if missing; completes when delivery to it is possible. */
+    public CompletableFuture<Void> routeTo(Border b, IPv4Address remote) {
+        return ensureRoute(b, remote);
     }
 
     // ---- switches -------------------------------------------------------------------------------------------
@@ -148,6 +178,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
                         e != null ? e.toString() : r.errors().get(0).describe());
             }
         });
+        borderListeners.forEach(l -> l.accept(b));
         ensureRoute(b, config.upstreamGateway()).exceptionally(e -> {
             log.warn("event=nat-upstream-unresolved dpid={} gateway={} error=\"{}\"", sw.dpid(),
                     config.upstreamGateway(), e.getMessage());
@@ -206,6 +237,12 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         }
         ArpPacket arp = frame.arp();
         if (arp != null) {
+            if (config.isInside(arp.senderIp())) {
+                hosts.learn(arp.senderIp(), new HostLocation(arp.senderMac(), ctx.inPort()));
+            }
+            if (arp.opcode() == ArpPacket.REPLY && arp.targetIp().equals(config.gatewayAddress())) {
+                return true;
+            }
             if (arp.opcode() == ArpPacket.REQUEST && arp.targetIp().equals(config.gatewayAddress())) {
                 packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(ctx.inPort(), 0)),
                         Frames.arpReply(arp, config.insideMac()));
@@ -224,6 +261,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             metrics.spoofed.increment();
             return true;
         }
+        hosts.learn(ip.src(), new HostLocation(frame.src(), ctx.inPort()));
         if (ip.ttl() <= 1) {
             // A router's duty (RFC 1812): the datagram dies here and its sender hears about it.
             packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(ctx.inPort(), 0)),
@@ -271,9 +309,10 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         if (ip == null) {
             return true;
         }
+        // Already translated: deliver it directly (re-entering the tables would not match it again).
         byte[] data = ctx.frame().bytes();
-        ensureRoute(b, ip.dst()).thenRun(() -> packets.packetOut(b.dpid(), ctx.inPort(),
-                List.of(b.factory().actions().output(OFPort.TABLE, 0)), data));
+        ensureRoute(b, ip.dst()).exceptionally(e -> null);
+        sendOut(b, ip.dst(), data);
         return true;
     }
 
@@ -487,11 +526,12 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             metrics.untranslatable.increment();
             return;
         }
-        NatSession target = table.byPublic(p, ip.dst(), dport).orElse(null);
+        NatSession target = table.byPublic(p, ip.dst(), dport)
+                .or(() -> staticTargets.target(p, ip.dst(), dport)).orElse(null);
         if (target == null || !target.dpid().equals(b.dpid())) {
             return;
         }
-        if (config.filtering() != Filtering.ENDPOINT_INDEPENDENT) {
+        if (config.filtering() != Filtering.ENDPOINT_INDEPENDENT && target.id() != 0) {
             // Filtering applies to hairpinned traffic too: the target must have sent to our public endpoint.
             NatSession mine = table.byInside(p, ip.src(), sport).orElse(null);
             Remote expected = mine == null ? null : Remote.of(config.filtering(), mine.publicAddress(),

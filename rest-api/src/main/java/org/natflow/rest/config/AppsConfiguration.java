@@ -1,5 +1,7 @@
 package org.natflow.rest.config;
 
+import org.natflow.apps.forward.PortForwardService;
+import org.natflow.apps.forward.PortForwardStore;
 import org.natflow.apps.l2.FloodPolicy;
 import org.natflow.apps.l2.LearningSwitch;
 import org.natflow.apps.nat.NaptService;
@@ -27,11 +29,20 @@ public class AppsConfiguration {
     @Conditional(NatEnabledCondition.class)
     NaptService naptService(NatProperties properties, SessionTable table, FlowService flows, PacketService packets,
                             SwitchService switches) {
-        NaptService napt = new NaptService(properties.toConfig(), table, flows, packets);
+        NaptService napt = new NaptService(properties.toConfig(), table, flows, packets, switches);
         packets.addListener(NaptService.PRIORITY, napt);
         flows.addFlowRemovedListener(napt);
         switches.addListener(napt);
         return napt;
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    @Conditional(NatEnabledCondition.class)
+    PortForwardService portForwardService(NatProperties properties, SessionTable table, PortForwardStore store,
+                                          FlowService flows, NaptService napt) {
+        PortForwardService forwards = new PortForwardService(properties.toConfig(), table, store, flows, napt);
+        forwards.start();
+        return forwards;
     }
 
     @Bean

@@ -3,7 +3,15 @@ package org.natflow.rest.errors;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import org.natflow.apps.forward.RuleException;
 import org.natflow.controller.api.SwitchNotConnectedException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -25,6 +33,37 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(SwitchNotConnectedException.class)
     ProblemDetail notConnected(SwitchNotConnectedException e) {
         return problem(HttpStatus.NOT_FOUND, "Switch not connected", e.getMessage());
+    }
+
+    @ExceptionHandler(RuleException.class)
+    ProblemDetail rule(RuleException e) {
+        ProblemDetail p = switch (e.kind()) {
+            case INVALID -> problem(HttpStatus.BAD_REQUEST, "Invalid field", e.getMessage());
+            case CONFLICT -> problem(HttpStatus.CONFLICT, "Conflict", e.getMessage());
+            case NOT_FOUND -> problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage());
+        };
+        if (e.field() != null) {
+            p.setProperty("field", e.field());
+        }
+        return p;
+    }
+
+    /** Malformed JSON, or a value of the wrong type: 400 naming the field where Jackson knows it. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+                                                                  HttpHeaders headers, HttpStatusCode status,
+                                                                  WebRequest request) {
+        String field = null;
+        if (ex.getCause() instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
+            field = jme.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                    : String.valueOf(r.getIndex())).reduce((a, b) -> a + "." + b).orElse(null);
+        }
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Malformed request body", field != null
+                ? field + ": wrong type or value" : "the body is not valid JSON of the expected shape");
+        if (field != null) {
+            p.setProperty("field", field);
+        }
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
     }
 
     @ExceptionHandler(IllegalArgumentException.class)

@@ -304,7 +304,10 @@ class NaptIT {
             }
         }
         assertThat(id).isPositive();
-        rest.delete("/api/v1/nat/sessions/" + id);
+        org.springframework.http.HttpHeaders auth = new org.springframework.http.HttpHeaders();
+        auth.setBearerAuth("test-token");
+        assertThat(rest.exchange("/api/v1/nat/sessions/" + id, org.springframework.http.HttpMethod.DELETE,
+                new org.springframework.http.HttpEntity<>(auth), Void.class).getStatusCode().value()).isEqualTo(204);
         long gone = id;
         Poll.until(Duration.ofSeconds(5), "session gone", () -> {
             for (JsonNode s : sessions("")) {

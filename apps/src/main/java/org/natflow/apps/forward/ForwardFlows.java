@@ -1,0 +1,95 @@
+package org.natflow.apps.forward;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.natflow.apps.AppCookies;
+import org.natflow.apps.nat.Border;
+import org.natflow.apps.nat.HostLocation;
+import org.natflow.apps.nat.NatConfig;
+import org.natflow.apps.nat.Protocol;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
+import org.projectfloodlight.openflow.types.IpProtocol;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFGroup;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.TransportPort;
+import org.projectfloodlight.openflow.types.U64;
+
+/**
+ * A forward's flows in the border's NAT table (table 1), priority 230: above dynamic mappings (200), below
+ * hairpin pairs (250). Per public port: one inbound flow per allowed source prefix (one for everyone when
+ * none is given) and one outbound flow that gives the server's replies the forward's public endpoint.
+ */
+final class ForwardFlows {
+
+    static final int PRIORITY = 230;
+    static final TableId NAT_TABLE = TableId.of(1);
+    static final TableId ROUTE_TABLE = TableId.of(2);
+
+    private final NatConfig config;
+
+    ForwardFlows(NatConfig config) {
+        this.config = config;
+    }
+
+    static U64 cookie(long ruleId) {
+        return AppCookies.cookie(AppCookies.FORWARD, ruleId);
+    }
+
+    List<OFMessage> install(Border b, PortForwardRule r, HostLocation host) {
+        OFFactory f = b.factory();
+        IpProtocol proto = IpProtocol.of((short) r.protocol().number());
+        List<OFMessage> out = new ArrayList<>();
+        List<IPv4AddressWithMask> sources = r.allowedSources().isEmpty() ? java.util.Collections.singletonList(null)
+                : r.allowedSources();
+        for (int i = 0; i < r.size(); i++) {
+            TransportPort pub = TransportPort.of(r.publicPort() + i);
+            TransportPort inside = TransportPort.of(r.insidePort() + i);
+            List<OFAction> in = List.of(f.actions().setField(f.oxms().ipv4Dst(r.insideAddress())),
+                    r.protocol() == Protocol.TCP ? f.actions().setField(f.oxms().tcpDst(inside))
+                            : f.actions().setField(f.oxms().udpDst(inside)),
+                    f.actions().setField(f.oxms().ethSrc(config.insideMac())),
+                    f.actions().setField(f.oxms().ethDst(host.mac())), f.actions().decNwTtl(),
+                    f.actions().output(host.port(), 0));
+            for (IPv4AddressWithMask src : sources) {
+                Match.Builder m = f.buildMatch().setExact(MatchField.IN_PORT, b.uplink())
+                        .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, proto)
+                        .setExact(MatchField.IPV4_DST, r.publicAddress())
+                        .setExact(r.protocol() == Protocol.TCP ? MatchField.TCP_DST : MatchField.UDP_DST, pub);
+                if (src != null) {
+                    m.setMasked(MatchField.IPV4_SRC, src.getValue(), src.getMask());
+                }
+                out.add(f.buildFlowAdd().setTableId(NAT_TABLE).setPriority(PRIORITY).setCookie(cookie(r.id()))
+                        .setBufferId(OFBufferId.NO_BUFFER).setMatch(m.build())
+                        .setInstructions(List.of(f.instructions().applyActions(in))).build());
+            }
+            Match outMatch = f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                    .setExact(MatchField.ETH_DST, config.insideMac()).setExact(MatchField.IP_PROTO, proto)
+                    .setExact(MatchField.IPV4_SRC, r.insideAddress())
+                    .setExact(r.protocol() == Protocol.TCP ? MatchField.TCP_SRC : MatchField.UDP_SRC, inside).build();
+            List<OFAction> outActions = List.of(f.actions().setField(f.oxms().ipv4Src(r.publicAddress())),
+                    r.protocol() == Protocol.TCP ? f.actions().setField(f.oxms().tcpSrc(pub))
+                            : f.actions().setField(f.oxms().udpSrc(pub)),
+                    f.actions().setField(f.oxms().ethSrc(config.outsideMac())), f.actions().decNwTtl());
+            out.add(f.buildFlowAdd().setTableId(NAT_TABLE).setPriority(PRIORITY).setCookie(cookie(r.id()))
+                    .setBufferId(OFBufferId.NO_BUFFER).setMatch(outMatch)
+                    .setInstructions(List.of(f.instructions().applyActions(outActions),
+                            f.instructions().gotoTable(ROUTE_TABLE))).build());
+        }
+        return out;
+    }
+
+    /** Removes every flow of a rule. */
+    OFMessage remove(Border b, long ruleId) {
+        OFFactory f = b.factory();
+        return f.buildFlowDelete().setTableId(TableId.ALL).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)
+                .setCookie(cookie(ruleId)).setCookieMask(U64.of(-1L)).setMatch(f.matchWildcardAll()).build();
+    }
+}

@@ -1,0 +1,53 @@
+package org.natflow.apps.forward;
+
+import java.util.List;
+import org.natflow.apps.nat.Protocol;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
+
+/**
+ * A port forward: connections to {@code publicAddress:publicPort..publicPortEnd} go to
+ * {@code insideAddress:insidePort..} (the same offset into the range).
+ *
+ * @param id             assigned by the store (0 before)
+ * @param protocol       tcp or udp
+ * @param publicAddress  pool address
+ * @param publicPort     first public port
+ * @param publicPortEnd  last public port (equal to publicPort for one port)
+ * @param insideAddress  inside server
+ * @param insidePort     first inside port
+ * @param allowedSources remote prefixes allowed in; empty: everyone
+ * @param description    free text
+ * @param enabled        whether it is in effect
+ */
+public record PortForwardRule(long id, Protocol protocol, IPv4Address publicAddress, int publicPort,
+                              int publicPortEnd, IPv4Address insideAddress, int insidePort,
+                              List<IPv4AddressWithMask> allowedSources, String description, boolean enabled) {
+
+    public PortForwardRule {
+        allowedSources = List.copyOf(allowedSources);
+        description = description == null ? "" : description;
+    }
+
+    /** Number of ports in the range. */
+    public int size() {
+        return publicPortEnd - publicPort + 1;
+    }
+
+    /** The same rule with another id. */
+    public PortForwardRule withId(long newId) {
+        return new PortForwardRule(newId, protocol, publicAddress, publicPort, publicPortEnd, insideAddress,
+                insidePort, allowedSources, description, enabled);
+    }
+
+    /** Whether the public ranges of two rules overlap (same protocol and address). */
+    public boolean overlaps(PortForwardRule o) {
+        return protocol == o.protocol && publicAddress.equals(o.publicAddress)
+                && publicPort <= o.publicPortEnd && o.publicPort <= publicPortEnd;
+    }
+
+    /** Whether a public endpoint falls in this rule. */
+    public boolean covers(Protocol p, IPv4Address address, int port) {
+        return protocol == p && publicAddress.equals(address) && port >= publicPort && port <= publicPortEnd;
+    }
+}

@@ -1,0 +1,29 @@
+package org.natflow.rest.forward;
+
+import java.util.List;
+import org.natflow.apps.forward.PortForwardRule;
+
+/**
+ * A port forward as the API shows it.
+ *
+ * @param id             rule id
+ * @param protocol       tcp or udp
+ * @param publicAddress  pool address
+ * @param publicPort     first public port
+ * @param publicPortEnd  last public port
+ * @param insideAddress  inside server
+ * @param insidePort     first inside port
+ * @param allowedSources allowed remote prefixes (empty: everyone)
+ * @param description    free text
+ * @param enabled        in effect
+ */
+public record PortForwardView(long id, String protocol, String publicAddress, int publicPort, int publicPortEnd,
+                              String insideAddress, int insidePort, List<String> allowedSources, String description,
+                              boolean enabled) {
+
+    static PortForwardView of(PortForwardRule r) {
+        return new PortForwardView(r.id(), r.protocol().lower(), r.publicAddress().toString(), r.publicPort(),
+                r.publicPortEnd(), r.insideAddress().toString(), r.insidePort(),
+                r.allowedSources().stream().map(Object::toString).toList(), r.description(), r.enabled());
+    }
+}

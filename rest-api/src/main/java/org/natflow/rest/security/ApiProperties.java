@@ -1,0 +1,21 @@
+package org.natflow.rest.security;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * API credentials ({@code natflow.api.*}). Never logged. With none set, every write is refused.
+ *
+ * @param token    bearer token accepted in {@code Authorization: Bearer <token>}
+ * @param username HTTP Basic user name
+ * @param password HTTP Basic password
+ */
+@ConfigurationProperties("natflow.api")
+public record ApiProperties(@DefaultValue("") String token, @DefaultValue("") String username,
+                            @DefaultValue("") String password) {
+
+    @Override
+    public String toString() {
+        return "ApiProperties[token=" + (token.isEmpty() ? "unset" : "set") + ", username=" + username + "]";
+    }
+}
