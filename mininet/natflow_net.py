@@ -15,7 +15,8 @@ Spec:
 Links are made in order, so a switch's first link is its port 1 (e.g. the NAT uplink s1-eth1). A link
 may give addresses to its ends ("aIp", "bIp"), which is how a router host gets one address per
 interface; a host with "forwarding": true routes between them; "routes" adds routes
-(["198.51.100.0/24 via 203.0.113.1"]).
+(["198.51.100.0/24 via 203.0.113.1"]); "commands" runs commands on the host once the network is up
+(e.g. iptables rules that make it a Linux NAT).
 """
 
 from mininet.net import Mininet
@@ -70,6 +71,8 @@ def build(spec):
             node.cmd('sysctl -qw net.ipv4.ip_forward=1')
         for route in h.get('routes', []):
             node.cmd('ip route add ' + route)
+        for command in h.get('commands', []):
+            node.cmd(command)
     for h in net.hosts:
         for intf in h.intfList():
             if intf.name != 'lo':

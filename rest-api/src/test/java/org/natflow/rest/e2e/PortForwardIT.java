@@ -1,0 +1,136 @@
+package org.natflow.rest.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.natflow.controller.channel.OpenFlowServer;
+import org.natflow.rest.testing.Poll;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Port forwards through real OVS on the nat-home network: h2 is the inside server. */
+@Tag("mininet")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0"})
+class PortForwardIT {
+
+    @DynamicPropertySource
+    static void natProperties(DynamicPropertyRegistry registry) throws IOException {
+        MininetNetwork.properties("nat-home").forEach((k, v) -> registry.add(k, () -> v));
+    }
+
+    @Autowired
+    TestRestTemplate rest;
+    @Autowired
+    OpenFlowServer server;
+
+    MininetNetwork net;
+
+    @BeforeAll
+    void startNetwork() throws Exception {
+        net = MininetNetwork.start(MininetNetwork.topology("nat-home", server.boundAddress().getPort()));
+        Poll.until(Duration.ofSeconds(30), "border switch connected",
+                () -> rest.getForObject("/api/v1/switches", String.class).contains(net.dpid("s1")));
+        net.spawn("h2", "web", "cd / && exec python3 -m http.server 8000 > /tmp/natflow-fwd-http.txt 2>&1");
+        net.spawn("h2", "udp", "exec python3 -c \"import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM);"
+                + " s.bind(('0.0.0.0', 5353))\nwhile True:\n    d, a = s.recvfrom(100); s.sendto(b'echo-' + d, a)\"");
+        Poll.until(Duration.ofSeconds(10), "servers on h2", () -> net.cmd("h2", "ss -ltn | grep -q ':8000 '").ok()
+                && net.cmd("h2", "ss -lun | grep -q ':5353 '").ok());
+    }
+
+    @AfterAll
+    void stopNetwork() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    private long create(String json) {
+        ResponseEntity<JsonNode> r = RestClient.write(rest, HttpMethod.POST, "/api/v1/port-forwards", json);
+        assertThat(r.getStatusCode()).as(String.valueOf(r.getBody())).isEqualTo(HttpStatus.CREATED);
+        return r.getBody().get("id").asLong();
+    }
+
+    private String curl(String host, String url) {
+        return net.cmd(host, "curl -s -m 3 -o /dev/null -w '%{http_code}' " + url).out();
+    }
+
+    private String forwardFlows() {
+        return net.sh("ovs-ofctl -O OpenFlow13 dump-flows s1 table=1 | grep priority=230").out();
+    }
+
+    @Test
+    void tcpForwardWorksWithinASecondAndServerSeesTheRealClient() {
+        long id = create("{\"protocol\":\"tcp\",\"publicPort\":8080,\"insideAddress\":\"10.0.0.12\","
+                + "\"insidePort\":8000,\"description\":\"web on h2\"}");
+        Poll.until(Duration.ofSeconds(1), "forward flows on s1 within a second",
+                () -> forwardFlows().contains("tp_dst=8080"));
+        assertThat(curl("srv1", "http://203.0.113.10:8080/")).isEqualTo("200");
+        assertThat(net.cmd("h2", "cat /tmp/natflow-fwd-http.txt").out()).contains("203.0.113.100 - - ");
+
+        // Disabled: new connections are cut, and the flows go.
+        RestClient.write(rest, HttpMethod.PUT, "/api/v1/port-forwards/" + id, "{\"protocol\":\"tcp\","
+                + "\"publicPort\":8080,\"insideAddress\":\"10.0.0.12\",\"insidePort\":8000,\"enabled\":false}");
+        Poll.until(Duration.ofSeconds(2), "flows gone", () -> !forwardFlows().contains("tp_dst=8080"));
+        assertThat(curl("srv1", "http://203.0.113.10:8080/")).isEqualTo("000");
+    }
+
+    @Test
+    void udpForwardAnswersFromThePublicEndpoint() {
+        create("{\"protocol\":\"udp\",\"publicPort\":5353,\"insideAddress\":\"10.0.0.12\",\"insidePort\":5353}");
+        Poll.until(Duration.ofSeconds(2), "udp forward", () -> forwardFlows().contains("udp"));
+        // nc's connected UDP socket only accepts the reply if it comes from 203.0.113.10:5353.
+        assertThat(net.cmd("srv1", "echo ping | nc -u -w 2 203.0.113.10 5353").out()).contains("echo-ping");
+    }
+
+    @Test
+    void allowedSourcesKeepOthersOut() {
+        create("{\"protocol\":\"tcp\",\"publicPort\":8081,\"insideAddress\":\"10.0.0.12\",\"insidePort\":8000,"
+                + "\"allowedSources\":[\"198.51.100.0/24\"]}");
+        Poll.until(Duration.ofSeconds(2), "forward flows", () -> forwardFlows().contains("tp_dst=8081"));
+        assertThat(curl("srv2", "http://203.0.113.10:8081/")).as("allowed").isEqualTo("200");
+        assertThat(curl("srv1", "http://203.0.113.10:8081/")).as("not allowed").isEqualTo("000");
+    }
+
+    @Test
+    void hairpinThroughTheForwardShowsTheClientsPublicAddress() {
+        create("{\"protocol\":\"tcp\",\"publicPort\":8082,\"insideAddress\":\"10.0.0.12\",\"insidePort\":8000}");
+        Poll.until(Duration.ofSeconds(2), "forward flows", () -> forwardFlows().contains("tp_dst=8082"));
+        net.cmd("h2", "truncate -s 0 /tmp/natflow-fwd-http.txt");
+        assertThat(curl("h1", "http://203.0.113.10:8082/")).isEqualTo("200");
+        assertThat(net.cmd("h2", "cat /tmp/natflow-fwd-http.txt").out())
+                .containsPattern("203\\.0\\.113\\.1[0-3] - - ").doesNotContain("10.0.0.11");
+    }
+
+    @Test
+    void flowsComeBackWhenTheSwitchReconnects() {
+        long id = create("{\"protocol\":\"tcp\",\"publicPort\":8083,\"insideAddress\":\"10.0.0.12\","
+                + "\"insidePort\":8000}");
+        Poll.until(Duration.ofSeconds(2), "forward flows", () -> forwardFlows().contains("tp_dst=8083"));
+        String cookie = String.format("0x%x", (4L << 48) | id);
+        net.sh("ovs-ofctl -O OpenFlow13 del-flows s1 'cookie=" + cookie + "/-1'");
+        assertThat(forwardFlows()).doesNotContain("tp_dst=8083");
+        int port = server.boundAddress().getPort();
+        net.sh("ovs-vsctl del-controller s1");
+        Poll.until(Duration.ofSeconds(10), "s1 gone",
+                () -> !rest.getForObject("/api/v1/switches", String.class).contains(net.dpid("s1")));
+        net.sh("ovs-vsctl set-controller s1 tcp:127.0.0.1:" + port);
+        Poll.until(Duration.ofSeconds(15), "forward re-installed", () -> forwardFlows().contains("tp_dst=8083"));
+        Poll.until(Duration.ofSeconds(5), "forward works again",
+                () -> curl("srv1", "http://203.0.113.10:8083/").equals("200"));
+    }
+}
