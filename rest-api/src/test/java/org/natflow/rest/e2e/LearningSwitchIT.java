@@ -3,48 +3,27 @@ package org.natflow.rest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.natflow.controller.channel.OpenFlowServer;
 import org.natflow.rest.testing.Poll;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.client.TestRestTemplate;
 
 /** Hosts on two OpenFlow 1.3 bridges reach each other through learned flows. */
-@Tag("mininet")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0"})
-class LearningSwitchIT {
+class LearningSwitchIT extends MininetIT {
 
-    @Autowired
-    TestRestTemplate rest;
-    @Autowired
-    OpenFlowServer server;
-
-    MininetNetwork net;
-
-    @BeforeAll
-    void startNetwork() throws Exception {
-        net = MininetNetwork.start(Topologies.spec(server.boundAddress().getPort())
+    @Override
+    Map<String, Object> topology(int controllerPort) throws Exception {
+        return Topologies.spec(controllerPort)
                 .sw("s1", 0x11, "OpenFlow13").sw("s2", 0x12, "OpenFlow13")
                 .host("h1", "10.0.0.1/24", "s1").host("h2", "10.0.0.2/24", "s1").host("h3", "10.0.0.3/24", "s2")
-                .link("s1", "s2").build());
-        Poll.until(Duration.ofSeconds(30), "both switches connected", () -> {
-            String list = rest.getForObject("/api/v1/switches", String.class);
-            return list.contains(net.dpid("s1")) && list.contains(net.dpid("s2"));
-        });
+                .link("s1", "s2").build();
     }
 
-    @AfterAll
-    void stopNetwork() {
-        if (net != null) {
-            net.close();
-        }
+    @Override
+    String[] awaitSwitches() {
+        return new String[] {"s1", "s2"};
     }
 
     @Test

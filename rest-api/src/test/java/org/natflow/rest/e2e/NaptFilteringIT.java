@@ -5,51 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.natflow.controller.channel.OpenFlowServer;
 import org.natflow.rest.testing.Poll;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** Address-dependent filtering (RFC 4787 REQ-8 option): only addresses the inside endpoint sent to get in. */
-@Tag("mininet")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0",
         "natflow.nat.filtering=address-dependent"})
-class NaptFilteringIT {
+class NaptFilteringIT extends MininetIT {
 
     @DynamicPropertySource
     static void natProperties(DynamicPropertyRegistry registry) throws IOException {
         MininetNetwork.properties("nat-home").forEach((k, v) -> registry.add(k, () -> v));
     }
 
-    @Autowired
-    TestRestTemplate rest;
-    @Autowired
-    OpenFlowServer server;
-
-    MininetNetwork net;
-
-    @BeforeAll
-    void startNetwork() throws Exception {
-        net = MininetNetwork.start(MininetNetwork.topology("nat-home", server.boundAddress().getPort()));
-        Poll.until(Duration.ofSeconds(30), "border switch connected",
-                () -> rest.getForObject("/api/v1/switches", String.class).contains(net.dpid("s1")));
-    }
-
-    @AfterAll
-    void stopNetwork() {
-        if (net != null) {
-            net.close();
-        }
+    @Override
+    Map<String, Object> topology(int controllerPort) throws Exception {
+        return MininetNetwork.topology("nat-home", controllerPort);
     }
 
     private static String sender(int fromPort, String to, int toPort, String payload) {

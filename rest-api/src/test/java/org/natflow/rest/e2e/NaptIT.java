@@ -5,19 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.natflow.controller.channel.OpenFlowServer;
 import org.natflow.rest.testing.Poll;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -25,13 +19,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * Dynamic NAPT through real OVS with real clients, on the shipped {@code nat-home} topology: inside hosts
  * h1 and h2 behind s1, srv1 on the uplink subnet, srv2 behind the upstream router r1.
  */
-@Tag("mininet")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0",
         "natflow.nat.timeouts.udp=4s", "natflow.nat.timeouts.tcp-transitory=3s", "natflow.nat.ports-per-host=16"})
-class NaptIT {
+class NaptIT extends MininetIT {
 
     private static final String POOL = "203.0.113.1[0-3]";
 
@@ -40,30 +32,18 @@ class NaptIT {
         MininetNetwork.properties("nat-home").forEach((k, v) -> registry.add(k, () -> v));
     }
 
-    @Autowired
-    TestRestTemplate rest;
-    @Autowired
-    OpenFlowServer server;
+    @Override
+    Map<String, Object> topology(int controllerPort) throws Exception {
+        return MininetNetwork.topology("nat-home", controllerPort);
+    }
 
-    MininetNetwork net;
-
-    @BeforeAll
-    void startNetwork() throws Exception {
-        net = MininetNetwork.start(MininetNetwork.topology("nat-home", server.boundAddress().getPort()));
-        Poll.until(Duration.ofSeconds(30), "border switch connected",
-                () -> rest.getForObject("/api/v1/switches", String.class).contains(net.dpid("s1")));
+    @Override
+    void afterStart() {
         net.spawn("srv1", "web1", "cd / && exec python3 -m http.server 8000");
         net.spawn("srv2", "web2", "cd / && exec python3 -m http.server 8000");
         Poll.until(Duration.ofSeconds(10), "web servers listening",
                 () -> net.cmd("srv1", "ss -ltn | grep -q ':8000 '").ok()
                         && net.cmd("srv2", "ss -ltn | grep -q ':8000 '").ok());
-    }
-
-    @AfterAll
-    void stopNetwork() {
-        if (net != null) {
-            net.close();
-        }
     }
 
     private String diagnostics() {

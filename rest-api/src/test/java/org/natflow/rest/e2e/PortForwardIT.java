@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.natflow.controller.channel.OpenFlowServer;
 import org.natflow.rest.testing.Poll;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -22,41 +16,27 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** Port forwards through real OVS on the nat-home network: h2 is the inside server. */
-@Tag("mininet")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0"})
-class PortForwardIT {
+class PortForwardIT extends MininetIT {
 
     @DynamicPropertySource
     static void natProperties(DynamicPropertyRegistry registry) throws IOException {
         MininetNetwork.properties("nat-home").forEach((k, v) -> registry.add(k, () -> v));
     }
 
-    @Autowired
-    TestRestTemplate rest;
-    @Autowired
-    OpenFlowServer server;
+    @Override
+    Map<String, Object> topology(int controllerPort) throws Exception {
+        return MininetNetwork.topology("nat-home", controllerPort);
+    }
 
-    MininetNetwork net;
-
-    @BeforeAll
-    void startNetwork() throws Exception {
-        net = MininetNetwork.start(MininetNetwork.topology("nat-home", server.boundAddress().getPort()));
-        Poll.until(Duration.ofSeconds(30), "border switch connected",
-                () -> rest.getForObject("/api/v1/switches", String.class).contains(net.dpid("s1")));
+    @Override
+    void afterStart() {
         net.spawn("h2", "web", "cd / && exec python3 -m http.server 8000 > /tmp/natflow-fwd-http.txt 2>&1");
         net.spawn("h2", "udp", "exec python3 -c \"import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM);"
                 + " s.bind(('0.0.0.0', 5353))\nwhile True:\n    d, a = s.recvfrom(100); s.sendto(b'echo-' + d, a)\"");
         Poll.until(Duration.ofSeconds(10), "servers on h2", () -> net.cmd("h2", "ss -ltn | grep -q ':8000 '").ok()
                 && net.cmd("h2", "ss -lun | grep -q ':5353 '").ok());
-    }
-
-    @AfterAll
-    void stopNetwork() {
-        if (net != null) {
-            net.close();
-        }
     }
 
     private long create(String json) {

@@ -8,51 +8,32 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.natflow.controller.channel.OpenFlowServer;
 import org.natflow.rest.testing.Poll;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 
 /** Real OVS bridges speaking OpenFlow 1.0, 1.3, 1.4 and 1.5 against natflow. */
-@Tag("mininet")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0"})
-class SwitchVersionsIT {
+class SwitchVersionsIT extends MininetIT {
 
     private static final Map<String, String> VERSIONS = Map.of(
             "s1", "OF_10", "s2", "OF_13", "s3", "OF_14", "s4", "OF_15");
 
-    @Autowired
-    TestRestTemplate rest;
-    @Autowired
-    OpenFlowServer server;
-
-    MininetNetwork net;
-
-    @BeforeAll
-    void startNetwork() throws Exception {
-        int port = server.boundAddress().getPort();
-        net = MininetNetwork.start(Topologies.spec(port)
+    @Override
+    Map<String, Object> topology(int controllerPort) throws Exception {
+        return Topologies.spec(controllerPort)
                 .sw("s1", 1, "OpenFlow10").sw("s2", 2, "OpenFlow13").sw("s3", 3, "OpenFlow14")
                 .sw("s4", 4, "OpenFlow15")
                 .host("h1", "10.0.0.1/24", "s1").host("h2", "10.0.0.2/24", "s2")
-                .link("s1", "s2").link("s2", "s3").link("s3", "s4").build());
+                .link("s1", "s2").link("s2", "s3").link("s3", "s4").build();
     }
 
-    @AfterAll
-    void stopNetwork() {
-        if (net != null) {
-            net.close();
-        }
+    @Override
+    String[] awaitSwitches() {
+        return new String[] {"s1", "s2", "s3", "s4"};
     }
 
     private Map<String, JsonNode> listed() {

@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.natflow.controller.channel.OpenFlowServer;
 import org.natflow.rest.testing.Poll;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -24,36 +18,18 @@ import org.springframework.test.context.DynamicPropertySource;
  * Peer to peer across two NATs: hA behind a Linux NAT (site 1), hB behind natflow (site 2). A forward on
  * site 2 lets hA open a direct TCP connection to hB, and hB sees site 1's public address.
  */
-@Tag("mininet")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0"})
-class TwoSiteP2pIT {
+class TwoSiteP2pIT extends MininetIT {
 
     @DynamicPropertySource
     static void natProperties(DynamicPropertyRegistry registry) throws IOException {
         MininetNetwork.properties("p2p-two-sites").forEach((k, v) -> registry.add(k, () -> v));
     }
 
-    @Autowired
-    TestRestTemplate rest;
-    @Autowired
-    OpenFlowServer server;
-
-    MininetNetwork net;
-
-    @BeforeAll
-    void startNetwork() throws Exception {
-        net = MininetNetwork.start(MininetNetwork.topology("p2p-two-sites", server.boundAddress().getPort()));
-        Poll.until(Duration.ofSeconds(30), "site 2 border connected",
-                () -> rest.getForObject("/api/v1/switches", String.class).contains(net.dpid("s1")));
-    }
-
-    @AfterAll
-    void stopNetwork() {
-        if (net != null) {
-            net.close();
-        }
+    @Override
+    Map<String, Object> topology(int controllerPort) throws Exception {
+        return MininetNetwork.topology("p2p-two-sites", controllerPort);
     }
 
     @Test

@@ -1,0 +1,63 @@
+package org.natflow.rest.e2e;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestInstance;
+import org.natflow.controller.channel.OpenFlowServer;
+import org.natflow.rest.testing.Poll;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+
+/**
+ * The shape of every end-to-end test: natflow in-process on random ports (the subclass's
+ * {@code @SpringBootTest}), one Mininet network for the class pointed at it, started once the listener is
+ * bound and stopped at the end. Subclasses name the topology and the switches to wait for.
+ */
+@Tag("mininet")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class MininetIT {
+
+    @Autowired
+    TestRestTemplate rest;
+    @Autowired
+    OpenFlowServer server;
+
+    MininetNetwork net;
+
+    /** The topology spec, pointed at this controller port. */
+    abstract Map<String, Object> topology(int controllerPort) throws Exception;
+
+    /** Switches that must be connected before the tests run. */
+    String[] awaitSwitches() {
+        return new String[] {"s1"};
+    }
+
+    @BeforeAll
+    void startNetwork() throws Exception {
+        net = MininetNetwork.start(topology(server.boundAddress().getPort()));
+        Poll.until(Duration.ofSeconds(30), "switches connected", () -> {
+            String list = rest.getForObject("/api/v1/switches", String.class);
+            for (String s : awaitSwitches()) {
+                if (!list.contains(net.dpid(s))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        afterStart();
+    }
+
+    /** Servers and the like, once the network is up. */
+    void afterStart() {
+    }
+
+    @AfterAll
+    void stopNetwork() {
+        if (net != null) {
+            net.close();
+        }
+    }
+}
