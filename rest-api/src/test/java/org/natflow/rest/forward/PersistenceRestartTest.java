@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.natflow.rest.NatflowApplication;
@@ -15,16 +20,21 @@ import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 
-/** Rules survive a restart: the same data directory, a new application. */
+/**
+ * Rules survive a restart: the same database, a new application. Once with the embedded default, once with
+ * a real PostgreSQL ({@code NATFLOW_TEST_POSTGRES_URL}, set up by {@code ./natflow test}).
+ */
 class PersistenceRestartTest {
 
-    private static ConfigurableApplicationContext start(Path dataDir) {
-        return new SpringApplicationBuilder(NatflowApplication.class).run(
+    private static ConfigurableApplicationContext start(String... database) {
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=0", "--natflow.openflow.port=0", "--natflow.openflow.address=127.0.0.1",
-                "--natflow.data-dir=" + dataDir, "--natflow.api.token=restart-token",
+                "--natflow.api.token=restart-token",
                 "--natflow.nat.inside-networks=10.0.0.0/24", "--natflow.nat.gateway-address=10.0.0.1",
                 "--natflow.nat.public-addresses=203.0.113.10", "--natflow.nat.uplink-port=s1-eth1",
-                "--natflow.nat.public-network=203.0.113.0/24", "--natflow.nat.upstream-gateway=203.0.113.1");
+                "--natflow.nat.public-network=203.0.113.0/24", "--natflow.nat.upstream-gateway=203.0.113.1"));
+        args.addAll(List.of(database));
+        return new SpringApplicationBuilder(NatflowApplication.class).run(args.toArray(String[]::new));
     }
 
     private static TestRestTemplate rest(ConfigurableApplicationContext ctx) {
@@ -34,10 +44,37 @@ class PersistenceRestartTest {
     }
 
     @Test
-    void rulesSurviveRestart() throws Exception {
+    void rulesSurviveRestartInTheEmbeddedDatabase() throws Exception {
         Path dir = Files.createTempDirectory("natflow-restart");
+        survivesRestart("--natflow.data-dir=" + dir);
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).as("database file in the data dir")
+                .anyMatch(n -> n.startsWith("natflow"));
+    }
+
+    @Test
+    void rulesSurviveRestartInPostgresql() throws Exception {
+        String url = System.getenv("NATFLOW_TEST_POSTGRES_URL");
+        if (url == null) {
+            if (System.getenv("CI") != null || System.getenv("NATFLOW_REQUIRE_E2E") != null) {
+                throw new AssertionError("NATFLOW_TEST_POSTGRES_URL is not set: ./natflow test starts PostgreSQL");
+            }
+            Assumptions.abort("no PostgreSQL (./natflow test sets one up)");
+        }
+        try (Connection c = DriverManager.getConnection(url, "natflow", "natflow")) {
+            c.createStatement().execute("DROP TABLE IF EXISTS port_forward, flyway_schema_history");
+        }
+        survivesRestart("--spring.datasource.url=" + url, "--spring.datasource.username=natflow",
+                "--spring.datasource.password=natflow");
+        try (Connection c = DriverManager.getConnection(url, "natflow", "natflow")) {
+            var rs = c.createStatement().executeQuery("SELECT count(*) FROM port_forward WHERE public_port = 2222");
+            rs.next();
+            assertThat(rs.getInt(1)).as("the rule is in PostgreSQL").isEqualTo(1);
+        }
+    }
+
+    private void survivesRestart(String... database) {
         long id;
-        try (ConfigurableApplicationContext first = start(dir)) {
+        try (ConfigurableApplicationContext first = start(database)) {
             HttpHeaders h = new HttpHeaders();
             h.setContentType(MediaType.APPLICATION_JSON);
             h.setBearerAuth("restart-token");
@@ -46,9 +83,7 @@ class PersistenceRestartTest {
                             + "\"description\":\"ssh\"}", h), JsonNode.class);
             id = created.get("id").asLong();
         }
-        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).as("database file in the data dir")
-                .anyMatch(n -> n.startsWith("natflow"));
-        try (ConfigurableApplicationContext second = start(dir)) {
+        try (ConfigurableApplicationContext second = start(database)) {
             JsonNode rule = rest(second).getForObject("/api/v1/port-forwards/" + id, JsonNode.class);
             assertThat(rule.get("publicPort").asInt()).isEqualTo(2222);
             assertThat(rule.get("description").asText()).isEqualTo("ssh");
