@@ -14,7 +14,9 @@ import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatSession;
 import org.natflow.apps.nat.Protocol;
 import org.natflow.apps.nat.SessionTable;
+import org.natflow.apps.AppCookies;
 import org.natflow.controller.api.FlowService;
+import org.natflow.controller.api.StatisticsService;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +42,11 @@ public final class PortForwardService {
         return t;
     });
 
+    private final StatisticsService statistics;
+
     public PortForwardService(NatConfig config, SessionTable table, PortForwardStore store, FlowService flows,
-                              NaptService napt) {
+                              NaptService napt, StatisticsService statistics) {
+        this.statistics = statistics;
         this.config = config;
         this.table = table;
         this.store = store;
@@ -56,7 +61,25 @@ public final class PortForwardService {
             reserve(r);
         }
         napt.setStaticTargets(this::target);
-        napt.addBorderListener(b -> store.all().stream().filter(PortForwardRule::enabled).forEach(r -> install(b, r)));
+        napt.addBorderListener(this::adopt);
+    }
+
+    /**
+     * A border (re)connected: enabled rules are installed again (an add replaces an identical flow, so live
+     * forwarded connections see no gap) and forward flows of rules that are gone or disabled are deleted.
+     */
+    private void adopt(Border b) {
+        List<PortForwardRule> rules = store.all();
+        rules.stream().filter(PortForwardRule::enabled).forEach(r -> install(b, r));
+        java.util.Set<Long> live = new java.util.HashSet<>();
+        rules.stream().filter(PortForwardRule::enabled).forEach(r -> live.add(r.id()));
+        statistics.flowStats(b.dpid(), AppCookies.appOnly(AppCookies.FORWARD), AppCookies.APP_MASK)
+                .thenAccept(entries -> entries.stream()
+                        .map(e -> e.getCookie().getValue() & 0x0000_ffff_ffff_ffffL).distinct()
+                        .filter(id -> !live.contains(id)).forEach(id -> {
+                            log.info("event=forward-stale-flows-deleted id={} dpid={}", id, b.dpid());
+                            flows.apply(b.dpid(), List.of(forwardFlows.remove(b, id)));
+                        }));
     }
 
     public List<PortForwardRule> all() {

@@ -22,7 +22,10 @@ import org.natflow.controller.api.SwitchEvent;
 import org.natflow.controller.api.SwitchInfo;
 import org.natflow.controller.api.SwitchListener;
 import org.natflow.controller.api.SwitchPort;
+import org.natflow.controller.api.StatisticsService;
 import org.natflow.controller.api.SwitchService;
+import org.natflow.apps.AppCookies;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.natflow.controller.packet.ArpPacket;
 import org.natflow.controller.packet.EthernetFrame;
 import org.natflow.controller.packet.Frames;
@@ -75,6 +78,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     // ICMP mappings have no flows to idle out; the controller translates them and times them itself.
     private final Map<Long, Long> icmpLastUsed = new ConcurrentHashMap<>();
     private final Set<Long> transitory = ConcurrentHashMap.newKeySet();
+    private final Set<List<Object>> responders = ConcurrentHashMap.newKeySet();
     // Address(-and-port)-dependent filtering: the remotes each mapping has flows for.
     private final Map<Long, Set<Remote>> remotes = new ConcurrentHashMap<>();
     private final FragmentTranslator fragments = new FragmentTranslator();
@@ -84,8 +88,13 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile StaticTargets staticTargets = StaticTargets.NONE;
 
+    private final StatisticsService statistics;
+    // Borders whose flow table is being read back: new flows wait, so no live port is handed out twice.
+    private final Set<Dpid> reconciling = ConcurrentHashMap.newKeySet();
+
     public NaptService(NatConfig config, SessionTable table, FlowService flows, PacketService packets,
-                       SwitchService switches) {
+                       SwitchService switches, StatisticsService statistics) {
+        this.statistics = statistics;
         this.config = config;
         this.table = table;
         this.flows = flows;
@@ -151,6 +160,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             case DISCONNECTED -> {
                 if (borders.remove(sw.dpid()) != null) {
                     routes.remove(sw.dpid());
+                    responders.removeIf(k -> k.get(0).equals(sw.dpid()));
                     resolver.clear(); // neighbours may have changed by the time it is back
                     log.info("event=nat-border-down dpid={}", sw.dpid());
                 }
@@ -169,6 +179,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             return;
         }
         Border b = new Border(sw.dpid(), sw.factory(), uplink.ofPort());
+        reconciling.add(sw.dpid());
         borders.put(sw.dpid(), b);
         routes.put(sw.dpid(), ConcurrentHashMap.newKeySet());
         log.info("event=nat-border-up dpid={} uplink={} port={}", sw.dpid(), uplink.name(), uplink.number());
@@ -178,12 +189,65 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
                         e != null ? e.toString() : r.errors().get(0).describe());
             }
         });
+        statistics.flowStats(b.dpid(), AppCookies.appOnly(AppCookies.NAT), AppCookies.APP_MASK)
+                .whenComplete((entries, e) -> {
+                    if (e != null) {
+                        log.warn("event=nat-reconcile-failed dpid={} error=\"{}\"", b.dpid(), e.toString());
+                    } else {
+                        reconcile(b, entries);
+                    }
+                    reconciling.remove(b.dpid());
+                });
         borderListeners.forEach(l -> l.accept(b));
         ensureRoute(b, config.upstreamGateway()).exceptionally(e -> {
             log.warn("event=nat-upstream-unresolved dpid={} gateway={} error=\"{}\"", sw.dpid(),
                     config.upstreamGateway(), e.getMessage());
             return null;
         });
+    }
+
+    /**
+     * Brings the session table and a border's flow table into agreement after a (re)connect: mappings whose
+     * flows vanished are released, intact flow pairs the table does not know (a controller restart) are
+     * restored with their ports claimed, and flows nobody can account for are deleted.
+     */
+    private void reconcile(Border b, List<OFFlowStatsEntry> entries) {
+        MappingFlows.Found found = MappingFlows.read(entries, b.uplink());
+        int released = 0;
+        int restored = 0;
+        int deleted = 0;
+        for (NatSession s : table.all()) {
+            if (s.dpid().equals(b.dpid()) && s.protocol() != Protocol.ICMP && !found.outbound().containsKey(s.id())) {
+                end(s.id(), "flows-vanished");
+                released++;
+            }
+        }
+        java.util.Set<Long> ids = new java.util.HashSet<>(found.outbound().keySet());
+        ids.addAll(found.inbound().keySet());
+        for (long id : ids) {
+            if (table.get(id).isPresent()) {
+                continue;
+            }
+            MappingFlows.Outbound o = found.outbound().get(id);
+            MappingFlows.Inbound i = found.inbound().get(id);
+            boolean ok = o != null && i != null && table.restore(new NatSession(id, o.protocol(), o.insideAddress(),
+                    o.insidePort(), o.publicAddress(), o.publicPort(), Instant.now().minusSeconds(o.ageSeconds()),
+                    b.dpid(), i.hostMac(), i.hostPort()));
+            if (ok) {
+                restored++;
+                log.info("event=nat-mapping-restored id={} protocol={} inside={}:{} public={}:{}", id,
+                        o.protocol().lower(), o.insideAddress(), o.insidePort(), o.publicAddress(), o.publicPort());
+            } else {
+                flows.apply(b.dpid(), List.of(natFlows.deleteMapping(b.factory(), id)));
+                deleted++;
+            }
+        }
+        for (OFFlowStatsEntry e : found.unreadable()) {
+            flows.apply(b.dpid(), List.of(natFlows.deleteMapping(b.factory(), NatCookies.sessionId(e.getCookie()))));
+            deleted++;
+        }
+        log.info("event=nat-reconciled dpid={} restored={} released={} deleted={}", b.dpid(), restored, released,
+                deleted);
     }
 
     /** Makes sure table 1 can deliver to {@code dst}: resolves the next hop and installs its route. */
@@ -239,6 +303,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         if (arp != null) {
             if (config.isInside(arp.senderIp())) {
                 hosts.learn(arp.senderIp(), new HostLocation(arp.senderMac(), ctx.inPort()));
+                // It may hold an entry for the gateway (it asked, or we asked it): answer refreshes in the switch.
+                respond(b, null, arp.senderIp(), arp.senderMac(), config.gatewayAddress(), config.insideMac());
             }
             if (arp.opcode() == ArpPacket.REPLY && arp.targetIp().equals(config.gatewayAddress())) {
                 return true;
@@ -252,6 +318,9 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         }
         if (ctx.tableId().equals(NatFlows.ROUTE_TABLE)) {
             return routeMiss(b, ctx);
+        }
+        if (reconciling.contains(b.dpid()) && frame.dst().equals(config.insideMac())) {
+            return true; // a new flow while mappings are read back: dropped; its sender will retry
         }
         Ipv4Packet ip = frame.ipv4();
         if (ip == null || !frame.dst().equals(config.insideMac())) {
@@ -296,10 +365,25 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     private void uplinkArp(Border b, ArpPacket arp) {
         if (config.publicNetwork().contains(arp.senderIp()) && !config.isPublic(arp.senderIp())) {
             resolver.learn(arp.senderIp(), arp.senderMac());
+            // Our own requests come from the first pool address: the neighbour now holds an entry for it.
+            respond(b, b.uplink(), arp.senderIp(), arp.senderMac(), config.uplinkAddress(), config.outsideMac());
         }
         if (arp.opcode() == ArpPacket.REQUEST && config.isPublic(arp.targetIp())) {
             packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(b.uplink(), 0)),
                     Frames.arpReply(arp, config.outsideMac()));
+            respond(b, b.uplink(), arp.senderIp(), arp.senderMac(), arp.targetIp(), config.outsideMac());
+        }
+    }
+
+    /**
+     * Installs, once per requester and address, a flow that answers the requester's ARP requests for that
+     * gateway address in the switch, so neighbours keep their entries while the controller is away.
+     */
+    private void respond(Border b, OFPort inPort, IPv4Address requester, org.projectfloodlight.openflow.types.MacAddress
+            requesterMac, IPv4Address target, org.projectfloodlight.openflow.types.MacAddress mac) {
+        if (responders.add(List.of(b.dpid(), requester, requesterMac, target))) {
+            flows.apply(b.dpid(), List.of(natFlows.arpResponder(b.factory(), inPort, requester, requesterMac, target,
+                    mac)));
         }
     }
 
@@ -697,8 +781,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
 
     @Override
     public void flowRemoved(Dpid dpid, OFFlowRemoved message) {
-        if (!NatCookies.isNat(message.getCookie()) || !NatCookies.isOutbound(message.getCookie())
-                || message.getCookie().equals(NatCookies.STATIC)) {
+        if (!NatCookies.isMapping(message.getCookie()) || !NatCookies.isOutbound(message.getCookie())) {
             return;
         }
         String reason = message.getReason() == OFFlowRemovedReason.IDLE_TIMEOUT ? "idle"

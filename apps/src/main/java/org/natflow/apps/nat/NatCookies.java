@@ -5,13 +5,15 @@ import org.projectfloodlight.openflow.types.U64;
 
 /**
  * NAT flow cookies: app {@link AppCookies#NAT}; value 0 for the static gateway flows, 1 for the TCP FIN/RST
- * copies, otherwise
+ * copies, bit 47 for ARP responders, otherwise
  * {@code sessionId << 1 | direction} (0 outbound, 1 inbound), so a mapping can be found, deleted and rebuilt
  * from the flow table alone.
  */
 final class NatCookies {
 
     static final U64 STATIC = AppCookies.cookie(AppCookies.NAT, 0);
+    /** ARP responder flows (the switch answers known requesters while the controller is away). */
+    static final U64 ARP_RESPONDER = AppCookies.cookie(AppCookies.NAT, 1L << 47);
     /** Copies of TCP FIN/RST segments. */
     static final U64 TCP_CLOSE = AppCookies.cookie(AppCookies.NAT, 1);
     /** Selects both flows of a mapping (everything but the direction bit). */
@@ -34,6 +36,12 @@ final class NatCookies {
 
     static long sessionId(U64 cookie) {
         return (cookie.getValue() & 0x0000_ffff_ffff_ffffL) >>> 1;
+    }
+
+    /** Mapping flows have values from 2 (session 1) up to bit 47, which marks the gateway's own flows. */
+    static boolean isMapping(U64 cookie) {
+        long v = cookie.getValue() & 0x0000_ffff_ffff_ffffL;
+        return isNat(cookie) && v >= 2 && (v & (1L << 47)) == 0;
     }
 
     static boolean isOutbound(U64 cookie) {

@@ -30,7 +30,8 @@ import org.projectfloodlight.openflow.types.U64;
  * translates; table 2 routes translated packets out of the uplink by destination. The L2 app's flows stay in
  * table 0 and never match gateway or uplink traffic.
  * <pre>
- * table 0   300 tcp FIN or RST, to the gateway MAC or from uplink → copy to controller, goto 1
+ * table 0   400 arp request from a requester already answered → reply from the switch (ARP responder)
+ *           300 tcp FIN or RST, to the gateway MAC or from uplink → copy to controller, goto 1
  *            20 to the gateway MAC, or from uplink            → goto 1
  * table 1  1000 arp from uplink                      → controller (ARP for the pool, next-hop replies)
  *           250 per hairpin pair: inside A ip:port → public B ip:port, both ways → rewrite both ends, output host
@@ -64,6 +65,7 @@ final class NatFlows {
     static final int P_HOST_ROUTE = 200;
     static final int P_ONLINK = 100;
     static final int P_DEFAULT_ROUTE = 50;
+    static final int P_ARP_RESPONDER = 400;
     static final int P_TCP_CLOSE = 300;
     static final int P_TO_NAT = 20;
     static final TableId CLASSIFY_TABLE = TableId.ZERO;
@@ -163,6 +165,33 @@ final class NatFlows {
         out.add(add(f, ROUTE_TABLE, 0, f.matchWildcardAll(), NatCookies.STATIC)
                 .setInstructions(apply(f, List.of(toController(f)))).build());
         return out;
+    }
+
+    /**
+     * Answers, in the switch, the ARP request this requester just made, from now on: the gateway keeps
+     * answering its neighbours' ARP refreshes while the controller is away (restart, upgrade). Built from
+     * constants only, so plain OpenFlow 1.3 set-field does it. Idles out after an hour without requests.
+     */
+    OFMessage arpResponder(OFFactory f, OFPort inPort, IPv4Address requesterIp,
+                           org.projectfloodlight.openflow.types.MacAddress requesterMac, IPv4Address target,
+                           org.projectfloodlight.openflow.types.MacAddress mac) {
+        Match.Builder m = f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.ARP)
+                .setExact(MatchField.ARP_OP, org.projectfloodlight.openflow.types.ArpOpcode.REQUEST)
+                .setExact(MatchField.ARP_SPA, requesterIp).setExact(MatchField.ARP_TPA, target);
+        if (inPort != null) {
+            m.setExact(MatchField.IN_PORT, inPort);
+        }
+        List<OFAction> reply = List.of(
+                f.actions().setField(f.oxms().ethDst(requesterMac)),
+                f.actions().setField(f.oxms().ethSrc(mac)),
+                f.actions().setField(f.oxms().arpOp(org.projectfloodlight.openflow.types.ArpOpcode.REPLY)),
+                f.actions().setField(f.oxms().arpTha(requesterMac)),
+                f.actions().setField(f.oxms().arpTpa(requesterIp)),
+                f.actions().setField(f.oxms().arpSha(mac)),
+                f.actions().setField(f.oxms().arpSpa(target)),
+                f.actions().output(OFPort.IN_PORT, 0));
+        return add(f, CLASSIFY_TABLE, P_ARP_RESPONDER, m.build(), NatCookies.ARP_RESPONDER).setIdleTimeout(3600)
+                .setInstructions(apply(f, reply)).build();
     }
 
     /** Route to an on-link host (or, with {@code dst} null, the default route via the upstream gateway). */

@@ -93,6 +93,26 @@ public final class SessionTable {
         return best;
     }
 
+    /**
+     * Takes back a mapping found on a switch (after a controller restart): its port is claimed so it is
+     * never handed out again while the flows live. Refused (false) if it collides with a mapping already
+     * held, or its address is not in the pool.
+     */
+    public synchronized boolean restore(NatSession s) {
+        Map<Protocol, PortAllocator> byProto = allocators.get(s.publicAddress());
+        if (byProto == null || byInside.containsKey(s.insideKey()) || byPublic.containsKey(s.publicKey())
+                || !byProto.get(s.protocol()).claim(s.publicPort())) {
+            return false;
+        }
+        byInside.put(s.insideKey(), s);
+        byPublic.put(s.publicKey(), s);
+        byId.put(s.id(), s);
+        pairing.putIfAbsent(s.insideAddress(), s.publicAddress());
+        perHost.computeIfAbsent(s.insideAddress(), h -> new int[Protocol.values().length])[s.protocol().ordinal()]++;
+        ids.accumulateAndGet(s.id(), Math::max);
+        return true;
+    }
+
     /** Removes a mapping and returns its port to the pool; empty if it was already gone. */
     public synchronized Optional<NatSession> remove(long id) {
         NatSession s = byId.remove(id);

@@ -8,6 +8,7 @@ import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.SessionTable;
 import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketService;
+import org.natflow.controller.api.StatisticsService;
 import org.natflow.controller.api.SwitchService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -28,8 +29,8 @@ public class AppsConfiguration {
     @Bean(destroyMethod = "shutdown")
     @Conditional(NatEnabledCondition.class)
     NaptService naptService(NatProperties properties, SessionTable table, FlowService flows, PacketService packets,
-                            SwitchService switches) {
-        NaptService napt = new NaptService(properties.toConfig(), table, flows, packets, switches);
+                            SwitchService switches, StatisticsService statistics) {
+        NaptService napt = new NaptService(properties.toConfig(), table, flows, packets, switches, statistics);
         packets.addListener(NaptService.PRIORITY, napt);
         flows.addFlowRemovedListener(napt);
         switches.addListener(napt);
@@ -39,8 +40,9 @@ public class AppsConfiguration {
     @Bean(destroyMethod = "shutdown")
     @Conditional(NatEnabledCondition.class)
     PortForwardService portForwardService(NatProperties properties, SessionTable table, PortForwardStore store,
-                                          FlowService flows, NaptService napt) {
-        PortForwardService forwards = new PortForwardService(properties.toConfig(), table, store, flows, napt);
+                                          FlowService flows, NaptService napt, StatisticsService statistics) {
+        PortForwardService forwards = new PortForwardService(properties.toConfig(), table, store, flows, napt,
+                statistics);
         forwards.start();
         return forwards;
     }

@@ -1,0 +1,99 @@
+package org.natflow.rest.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.natflow.rest.testing.Poll;
+
+/**
+ * A long TCP stream through the NAT survives natflow being killed with SIGKILL and started again: the flows
+ * stay on the switch meanwhile, the restarted controller reads the mappings back from the flow table, and a
+ * new connection gets a port no live mapping uses.
+ */
+@Tag("mininet")
+class ControllerRestartIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Set<String> tcpEndpoints(ControllerProcess c) {
+        Set<String> out = new HashSet<>();
+        JsonNode sessions;
+        try {
+            sessions = JSON.readTree(c.get("/api/v1/nat/sessions?protocol=tcp"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        for (JsonNode s : sessions) {
+            out.add(s.get("insideAddress").asText() + ":" + s.get("insidePort").asInt() + ">"
+                    + s.get("publicAddress").asText() + ":" + s.get("publicPort").asInt());
+        }
+        return out;
+    }
+
+    @Test
+    void streamSurvivesKill9AndMappingsAreRebuilt() throws Exception {
+        List<String> props = new ArrayList<>();
+        MininetNetwork.properties("nat-home").forEach((k, v) -> props.add("--" + k + "=" + v));
+        props.add("--natflow.data-dir=" + Files.createTempDirectory("natflow-restart-it"));
+        props.add("--natflow.api.token=test-token");
+        Path log = MininetEnvironment.projectRoot().resolve("rest-api/target/controller-restart-it.log");
+        try (ControllerProcess controller = new ControllerProcess(log, props)) {
+            controller.start();
+            try (MininetNetwork net = MininetNetwork.start(MininetNetwork.topology("nat-home",
+                    controller.openflowPort))) {
+                Poll.until(Duration.ofSeconds(30), "s1 connected",
+                        () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
+                net.spawn("srv1", "iperf-server", "exec iperf3 -s -1");
+                Poll.until(Duration.ofSeconds(10), "iperf3 server",
+                        () -> net.cmd("srv1", "ss -ltn | grep -q ':5201 '").ok());
+                net.spawn("h1", "stream", "exec iperf3 -c 203.0.113.100 -t 14 -i 1 -J > /tmp/natflow-restart.json");
+                Poll.until(Duration.ofSeconds(10), "stream mappings", () -> tcpEndpoints(controller).size() >= 2);
+                Set<String> before = tcpEndpoints(controller);
+
+                controller.kill9();
+                controller.start();
+                Poll.until(Duration.ofSeconds(30), "s1 back", () -> controller.get("/api/v1/switches")
+                        .contains(net.dpid("s1")));
+                Poll.until(Duration.ofSeconds(10), "mappings rebuilt from the flow table",
+                        () -> tcpEndpoints(controller).containsAll(before));
+
+                assertThat(net.cmd("h2", "curl -s -m 10 -o /dev/null -w '%{http_code}' http://203.0.113.100:5201/ "
+                        + "--local-port 45500").out()).as("a new connection goes through").isNotEqualTo("");
+                Set<String> after = tcpEndpoints(controller);
+                String fresh = after.stream().filter(e -> e.startsWith("10.0.0.12:45500>")).findFirst().orElseThrow();
+                Set<String> livePublic = new HashSet<>();
+                before.forEach(e -> livePublic.add(e.substring(e.indexOf('>') + 1)));
+                assertThat(livePublic).as("new mapping's public endpoint is not a live one")
+                        .doesNotContain(fresh.substring(fresh.indexOf('>') + 1));
+
+                Poll.until(Duration.ofSeconds(30), "stream finished", () -> net.cmd("h1",
+                        "grep -q '\"sum_received\"' /tmp/natflow-restart.json").ok());
+                JsonNode result = JSON.readTree(net.cmd("h1", "cat /tmp/natflow-restart.json; rm -f "
+                        + "/tmp/natflow-restart.json").out());
+                assertThat(result.has("error")).as(result.path("error").asText()).isFalse();
+                assertThat(result.at("/end/sum_received/bytes").asLong()).isPositive();
+                StringBuilder seconds = new StringBuilder();
+                for (JsonNode interval : result.get("intervals")) {
+                    seconds.append(String.format("%.1f-%.1f:%d ", interval.at("/sum/start").asDouble(),
+                            interval.at("/sum/end").asDouble(), interval.at("/sum/bytes").asLong()));
+                }
+                for (JsonNode interval : result.get("intervals")) {
+                    assertThat(interval.at("/sum/bytes").asLong()).as("every second moved data, down time included: "
+                            + seconds).isPositive();
+                }
+                net.kill("stream");
+                net.kill("iperf-server");
+            }
+        }
+    }
+}
