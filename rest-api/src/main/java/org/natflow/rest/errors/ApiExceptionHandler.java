@@ -53,6 +53,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
                                                                   HttpHeaders headers, HttpStatusCode status,
                                                                   WebRequest request) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof org.natflow.rest.security.BodyLimitFilter.TooLarge) {
+                return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body(problem(HttpStatus.PAYLOAD_TOO_LARGE, "Payload Too Large", t.getMessage()));
+            }
+        }
         String field = null;
         if (ex.getCause() instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
             field = jme.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()

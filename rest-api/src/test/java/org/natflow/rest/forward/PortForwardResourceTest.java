@@ -34,6 +34,8 @@ class PortForwardResourceTest {
     TestRestTemplate rest;
     @Autowired
     SessionTable sessions;
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
 
     private ResponseEntity<JsonNode> send(HttpMethod method, String path, String json, String token) {
         HttpHeaders h = new HttpHeaders();
@@ -174,6 +176,32 @@ class PortForwardResourceTest {
         assertThat(held.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
         assertThat(held.getBody().get("detail").asText()).contains("mapping " + live.id(), "10.0.0.77:5555");
         assertThat(count()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void oversizedBodiesAre413AndStoreNothing() {
+        int before = count();
+        String huge = "{\"protocol\":\"tcp\",\"publicPort\":7000,\"insideAddress\":\"10.0.0.2\",\"insidePort\":1,"
+                + "\"description\":\"" + "x".repeat(200_000) + "\"}";
+        ResponseEntity<JsonNode> r = post(huge);
+        assertThat(r.getStatusCode().value()).isEqualTo(413);
+        assertThat(r.getHeaders().getContentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)).isTrue();
+        assertThat(send(HttpMethod.PUT, "/api/v1/port-forwards/1", huge, "test-token").getStatusCode().value())
+                .isEqualTo(413);
+        // Chunked, no declared length: refused while reading.
+        java.net.http.HttpResponse<String> chunked;
+        try {
+            chunked = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/port-forwards"))
+                    .header("Authorization", "Bearer test-token").header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new java.io.ByteArrayInputStream(huge.getBytes()))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(count()).isEqualTo(before);
     }
 
     @Test
