@@ -46,6 +46,12 @@ public record PortForwardRule(long id, Protocol protocol, IPv4Address publicAddr
                 && publicPort <= o.publicPortEnd && o.publicPort <= publicPortEnd;
     }
 
+    /** Whether the inside ranges of two rules overlap (same protocol and inside address). */
+    public boolean sharesInsideEndpoint(PortForwardRule o) {
+        return protocol == o.protocol && insideAddress.equals(o.insideAddress)
+                && insidePort <= o.insidePort + o.size() - 1 && o.insidePort <= insidePort + size() - 1;
+    }
+
     /** Whether a public endpoint falls in this rule. */
     public boolean covers(Protocol p, IPv4Address address, int port) {
         return protocol == p && publicAddress.equals(address) && port >= publicPort && port <= publicPortEnd;

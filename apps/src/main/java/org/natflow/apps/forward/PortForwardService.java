@@ -178,6 +178,13 @@ public final class PortForwardService {
                         + rule.publicAddress() + ":" + rule.publicPort() + "-" + rule.publicPortEnd()
                         + " overlaps port forward " + other.id() + " (" + describe(other) + ")");
             }
+            if (other.id() != exceptId && other.sharesInsideEndpoint(rule)) {
+                // Replies are translated by their inside source alone: two public ports for one inside
+                // endpoint could not be told apart on the way back.
+                throw new RuleException(RuleException.Kind.CONFLICT, null, "inside endpoint "
+                        + rule.insideAddress() + ":" + rule.insidePort() + " is already forwarded by port forward "
+                        + other.id() + " (" + describe(other) + ")");
+            }
         }
         for (int port = rule.publicPort(); port <= rule.publicPortEnd(); port++) {
             Optional<NatSession> holder = table.byPublic(rule.protocol(), rule.publicAddress(), port);

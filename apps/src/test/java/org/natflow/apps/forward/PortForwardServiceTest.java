@@ -142,10 +142,20 @@ class PortForwardServiceTest {
     }
 
     @Test
+    void twoPublicPortsForOneInsideEndpointAreRefused() {
+        forwards.start();
+        forwards.create(rule(Protocol.TCP, 5000, 5000));
+        assertThatThrownBy(() -> forwards.create(rule(Protocol.TCP, 5001, 5001)))
+                .isInstanceOf(RuleException.class).hasMessageContaining("inside endpoint 10.0.0.9:80");
+        forwards.create(rule(Protocol.UDP, 5001, 5001)); // another protocol is another endpoint
+    }
+
+    @Test
     void refusedUpdateKeepsTheOldRuleAndItsReservation() {
         forwards.start();
         PortForwardRule a = forwards.create(rule(Protocol.TCP, 5000, 5000));
-        forwards.create(rule(Protocol.TCP, 5001, 5001));
+        forwards.create(new PortForwardRule(0, Protocol.TCP, IPv4Address.of("203.0.113.10"), 5001, 5001,
+                IPv4Address.of("10.0.0.8"), 80, List.of(), "", true));
         assertThatThrownBy(() -> forwards.update(a.id(), rule(Protocol.TCP, 5001, 5001)))
                 .isInstanceOf(RuleException.class).extracting(e -> ((RuleException) e).kind())
                 .isEqualTo(RuleException.Kind.CONFLICT);

@@ -32,10 +32,14 @@ class PortForwardIT extends MininetIT {
 
     @Override
     void afterStart() {
-        net.spawn("h2", "web", "cd / && exec python3 -m http.server 8000 > /tmp/natflow-fwd-http.txt 2>&1");
+        // One web server per forward: a forward's replies are told apart by their inside port.
+        for (int port = 8000; port <= 8004; port++) {
+            net.spawn("h2", "web" + port, "cd / && exec python3 -m http.server " + port
+                    + " >> /tmp/natflow-fwd-http.txt 2>&1");
+        }
         net.spawn("h2", "udp", "exec python3 -c \"import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM);"
                 + " s.bind(('0.0.0.0', 5353))\nwhile True:\n    d, a = s.recvfrom(100); s.sendto(b'echo-' + d, a)\"");
-        Poll.until(Duration.ofSeconds(10), "servers on h2", () -> net.cmd("h2", "ss -ltn | grep -q ':8000 '").ok()
+        Poll.until(Duration.ofSeconds(10), "servers on h2", () -> net.cmd("h2", "ss -ltn | grep -q ':8004 '").ok()
                 && net.cmd("h2", "ss -lun | grep -q ':5353 '").ok());
     }
 
@@ -79,7 +83,7 @@ class PortForwardIT extends MininetIT {
 
     @Test
     void allowedSourcesKeepOthersOut() {
-        create("{\"protocol\":\"tcp\",\"publicPort\":8081,\"insideAddress\":\"10.0.0.12\",\"insidePort\":8000,"
+        create("{\"protocol\":\"tcp\",\"publicPort\":8081,\"insideAddress\":\"10.0.0.12\",\"insidePort\":8001,"
                 + "\"allowedSources\":[\"198.51.100.0/24\"]}");
         Poll.until(Duration.ofSeconds(2), "forward flows", () -> forwardFlows().contains("tp_dst=8081"));
         assertThat(curl("srv2", "http://203.0.113.10:8081/")).as("allowed").isEqualTo("200");
@@ -88,7 +92,7 @@ class PortForwardIT extends MininetIT {
 
     @Test
     void hairpinThroughTheForwardShowsTheClientsPublicAddress() {
-        create("{\"protocol\":\"tcp\",\"publicPort\":8082,\"insideAddress\":\"10.0.0.12\",\"insidePort\":8000}");
+        create("{\"protocol\":\"tcp\",\"publicPort\":8082,\"insideAddress\":\"10.0.0.12\",\"insidePort\":8002}");
         Poll.until(Duration.ofSeconds(2), "forward flows", () -> forwardFlows().contains("tp_dst=8082"));
         net.cmd("h2", "truncate -s 0 /tmp/natflow-fwd-http.txt");
         assertThat(curl("h1", "http://203.0.113.10:8082/")).isEqualTo("200");
@@ -97,9 +101,40 @@ class PortForwardIT extends MininetIT {
     }
 
     @Test
+    void scanFromOutsideFindsOnlyForwardedPortsOpen() {
+        create("{\"protocol\":\"tcp\",\"publicPort\":9090,\"insideAddress\":\"10.0.0.12\",\"insidePort\":8004}");
+        Poll.until(Duration.ofSeconds(2), "forward flows", () -> forwardFlows().contains("tp_dst=9090"));
+        String scan = net.cmd("srv1", "nmap -Pn -n -sS --max-retries 1 -T4 -p 1-1024,8000-8100,9090"
+                + " 203.0.113.10 203.0.113.11 -oG -", Duration.ofSeconds(240)).out();
+        java.util.Map<String, java.util.Set<Integer>> open = new java.util.HashMap<>();
+        for (String line : scan.split("\n")) {
+            java.util.regex.Matcher host = java.util.regex.Pattern.compile("^Host: (\\S+) .*Ports: (.*)$").matcher(line);
+            if (host.find()) {
+                java.util.regex.Matcher port = java.util.regex.Pattern.compile("(\\d+)/open/tcp").matcher(host.group(2));
+                while (port.find()) {
+                    open.computeIfAbsent(host.group(1), k -> new java.util.TreeSet<>()).add(Integer.parseInt(port.group(1)));
+                }
+            }
+        }
+        // Expected: enabled TCP forwards on .10 in the scanned ranges that let srv1 (203.0.113.100) in.
+        java.util.Set<Integer> expected = new java.util.TreeSet<>();
+        for (JsonNode f : rest.getForObject("/api/v1/port-forwards", JsonNode.class)) {
+            int p = f.get("publicPort").asInt();
+            boolean scanned = p <= 1024 || (p >= 8000 && p <= 8100) || p == 9090;
+            boolean srv1Allowed = f.get("allowedSources").isEmpty();
+            if (f.get("enabled").asBoolean() && f.get("protocol").asText().equals("tcp") && scanned && srv1Allowed) {
+                expected.add(p);
+            }
+        }
+        assertThat(expected).contains(9090);
+        assertThat(open.getOrDefault("203.0.113.10", java.util.Set.of())).as(scan).isEqualTo(expected);
+        assertThat(open.getOrDefault("203.0.113.11", java.util.Set.of())).as(scan).isEmpty();
+    }
+
+    @Test
     void flowsComeBackWhenTheSwitchReconnects() {
         long id = create("{\"protocol\":\"tcp\",\"publicPort\":8083,\"insideAddress\":\"10.0.0.12\","
-                + "\"insidePort\":8000}");
+                + "\"insidePort\":8003}");
         Poll.until(Duration.ofSeconds(2), "forward flows", () -> forwardFlows().contains("tp_dst=8083"));
         String cookie = String.format("0x%x", (4L << 48) | id);
         net.sh("ovs-ofctl -O OpenFlow13 del-flows s1 'cookie=" + cookie + "/-1'");

@@ -54,9 +54,10 @@ class PortForwardResourceTest {
         return rest.getForObject("/api/v1/port-forwards", JsonNode.class).size();
     }
 
+    /** A rule; the inside port follows the public one, so rules never share an inside endpoint. */
     private static String rule(int publicPort) {
         return "{\"protocol\":\"tcp\",\"publicPort\":" + publicPort + ",\"insideAddress\":\"10.0.0.20\","
-                + "\"insidePort\":80,\"description\":\"web\"}";
+                + "\"insidePort\":" + publicPort + ",\"description\":\"web\"}";
     }
 
     @Test
@@ -163,6 +164,10 @@ class PortForwardResourceTest {
         assertThat(dup.getBody().get("detail").asText()).contains("overlaps port forward");
         assertThat(post("{\"protocol\":\"udp\",\"publicPort\":9443,\"insideAddress\":\"10.0.0.20\","
                 + "\"insidePort\":53}").getStatusCode()).as("other protocol").isEqualTo(HttpStatus.CREATED);
+        ResponseEntity<JsonNode> sameInside = post("{\"protocol\":\"tcp\",\"publicPort\":9444,"
+                + "\"insideAddress\":\"10.0.0.20\",\"insidePort\":9443}");
+        assertThat(sameInside.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+        assertThat(sameInside.getBody().get("detail").asText()).contains("inside endpoint 10.0.0.20:9443");
 
         NatSession live;
         try {
@@ -172,7 +177,7 @@ class PortForwardResourceTest {
             throw new AssertionError(e);
         }
         ResponseEntity<JsonNode> held = post("{\"protocol\":\"tcp\",\"publicAddress\":\"" + live.publicAddress()
-                + "\",\"publicPort\":" + live.publicPort() + ",\"insideAddress\":\"10.0.0.20\",\"insidePort\":22}");
+                + "\",\"publicPort\":" + live.publicPort() + ",\"insideAddress\":\"10.0.0.21\",\"insidePort\":22}");
         assertThat(held.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
         assertThat(held.getBody().get("detail").asText()).contains("mapping " + live.id(), "10.0.0.77:5555");
         assertThat(count()).isEqualTo(before + 1);
