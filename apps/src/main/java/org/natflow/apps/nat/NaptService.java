@@ -79,6 +79,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     private final Map<Long, Long> icmpLastUsed = new ConcurrentHashMap<>();
     private final Set<Long> transitory = ConcurrentHashMap.newKeySet();
     private final Set<List<Object>> responders = ConcurrentHashMap.newKeySet();
+    private final HostRateLimiter rateLimiter;
+    private final Map<Dpid, Map<IPv4Address, Long>> hostMeters = new ConcurrentHashMap<>();
     // Address(-and-port)-dependent filtering: the remotes each mapping has flows for.
     private final Map<Long, Set<Remote>> remotes = new ConcurrentHashMap<>();
     private final FragmentTranslator fragments = new FragmentTranslator();
@@ -102,6 +104,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         this.natFlows = new NatFlows(config);
         this.resolver = new NextHopResolver(config, packets, timer);
         this.hosts = new InsideHostLocator(config, packets, switches, timer);
+        this.rateLimiter = new HostRateLimiter(config.newFlowRate());
         timer.scheduleWithFixedDelay(this::expireIcmp, 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> metrics.fragmentsDropped.add(fragments.expire(System.nanoTime())),
                 1, 1, TimeUnit.SECONDS);
@@ -160,6 +163,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             case DISCONNECTED -> {
                 if (borders.remove(sw.dpid()) != null) {
                     routes.remove(sw.dpid());
+                    hostMeters.remove(sw.dpid());
                     responders.removeIf(k -> k.get(0).equals(sw.dpid()));
                     resolver.clear(); // neighbours may have changed by the time it is back
                     log.info("event=nat-border-down dpid={}", sw.dpid());
@@ -182,6 +186,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         reconciling.add(sw.dpid());
         borders.put(sw.dpid(), b);
         routes.put(sw.dpid(), ConcurrentHashMap.newKeySet());
+        hostMeters.put(sw.dpid(), new ConcurrentHashMap<>());
         log.info("event=nat-border-up dpid={} uplink={} port={}", sw.dpid(), uplink.name(), uplink.number());
         flows.apply(sw.dpid(), natFlows.staticFlows(b.factory(), b.uplink())).whenComplete((r, e) -> {
             if (e != null || !r.ok()) {
@@ -331,6 +336,11 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             return true;
         }
         hosts.learn(ip.src(), new HostLocation(frame.src(), ctx.inPort()));
+        meterHost(b, ip.src());
+        if (!rateLimiter.tryAcquire(ip.src(), System.nanoTime())) {
+            metrics.refusedRate.increment();
+            return true;
+        }
         if (ip.ttl() <= 1) {
             // A router's duty (RFC 1812): the datagram dies here and its sender hears about it.
             packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(ctx.inPort(), 0)),
@@ -373,6 +383,22 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
                     Frames.arpReply(arp, config.outsideMac()));
             respond(b, b.uplink(), arp.senderIp(), arp.senderMac(), arp.targetIp(), config.outsideMac());
         }
+    }
+
+    /** Gives an inside host its own meter on the punt path, the first time it is seen on a border. */
+    private void meterHost(Border b, IPv4Address host) {
+        Map<IPv4Address, Long> meters = hostMeters.get(b.dpid());
+        if (config.newFlowRate() <= 0 || meters == null || meters.containsKey(host)) {
+            return;
+        }
+        long id = meters.computeIfAbsent(host, h -> (long) meters.size() + 1);
+        flows.apply(b.dpid(), List.of(natFlows.meter(b.factory(), id, config.newFlowRate()),
+                natFlows.hostPunt(b.factory(), host, id))).whenComplete((r, e) -> {
+                    if (e != null || !r.ok()) {
+                        log.warn("event=nat-host-meter-failed dpid={} host={} error=\"{}\"", b.dpid(), host,
+                                e != null ? e.toString() : r.errors().get(0).describe());
+                    }
+                });
     }
 
     /**

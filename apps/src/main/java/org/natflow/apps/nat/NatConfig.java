@@ -23,11 +23,14 @@ import org.projectfloodlight.openflow.types.MacAddress;
  * @param filtering         inbound filtering
  * @param timeouts          idle timeouts
  * @param quarantine        how long a released port is kept from other inside hosts
+ * @param newFlowRate       new flows per inside host and second the gateway takes (in the switch, by meter,
+ *                          and in the controller); 0: unlimited
  */
 public record NatConfig(List<IPv4AddressWithMask> insideNetworks, IPv4Address gatewayAddress, MacAddress insideMac,
                         MacAddress outsideMac, List<IPv4Address> publicAddresses, String uplinkPort,
                         IPv4AddressWithMask publicNetwork, IPv4Address upstreamGateway, int portMin, int portMax,
-                        int portsPerHost, Filtering filtering, Timeouts timeouts, Duration quarantine) {
+                        int portsPerHost, Filtering filtering, Timeouts timeouts, Duration quarantine,
+                        int newFlowRate) {
 
     /**
      * Idle timeouts per protocol (RFC 4787 REQ-5, RFC 5382 REQ-5, RFC 5508 REQ-1).

@@ -42,6 +42,7 @@ import org.projectfloodlight.openflow.types.U64;
  *           140 tcp/udp from uplink to a pool address with destination port 0 → controller (fragments: Open
  *               vSwitch matches every fragment with ports 0; a real segment to port 0 is invalid anyway)
  *           100 anything else from uplink            → drop (unsolicited)
+ *            61 ip to the gateway MAC from a known inside host → meter (new-flow-rate), controller
  *            60 ip to the gateway MAC from an inside prefix → controller (first packet of a flow)
  *            50 ip to the gateway MAC                → drop (spoofed source)
  *             0 anything                             → controller
@@ -60,6 +61,7 @@ final class NatFlows {
     static final int P_UPLINK_ICMP = 150;
     static final int P_UPLINK_FRAGMENT = 140;
     static final int P_UPLINK_DROP = 100;
+    static final int P_HOST_PUNT = 61;
     static final int P_FIRST_PACKET = 60;
     static final int P_SPOOF_DROP = 50;
     static final int P_HOST_ROUTE = 200;
@@ -192,6 +194,30 @@ final class NatFlows {
                 f.actions().output(OFPort.IN_PORT, 0));
         return add(f, CLASSIFY_TABLE, P_ARP_RESPONDER, m.build(), NatCookies.ARP_RESPONDER).setIdleTimeout(3600)
                 .setInstructions(apply(f, reply)).build();
+    }
+
+    /** A meter that passes {@code rate} packets per second (bursts of as many) and drops the rest. */
+    OFMessage meter(OFFactory f, long meterId, int rate) {
+        var band = f.meterBands().buildDrop().setRate(rate).setBurstSize(rate).build();
+        var b = f.buildMeterMod().setCommand(org.projectfloodlight.openflow.protocol.OFMeterModCommand.ADD)
+                .setMeterId(meterId).setFlags(java.util.Set.of(org.projectfloodlight.openflow.protocol.OFMeterFlags.PKTPS,
+                        org.projectfloodlight.openflow.protocol.OFMeterFlags.BURST));
+        try {
+            b.setMeters(List.of(band)); // OpenFlow 1.3 calls the bands "meters"
+        } catch (UnsupportedOperationException e) {
+            b.setBands(List.of(band));
+        }
+        return b.build();
+    }
+
+    /** One host's first packets go to the controller through its own meter, so a flood stays its own. */
+    OFMessage hostPunt(OFFactory f, IPv4Address host, long meterId) {
+        Match m = f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.ETH_DST, config.insideMac()).setExact(MatchField.IPV4_SRC, host).build();
+        List<OFInstruction> instructions = f.getVersion().compareTo(org.projectfloodlight.openflow.protocol.OFVersion.OF_15) >= 0
+                ? List.of(f.instructions().applyActions(List.of(f.actions().meter(meterId), toController(f))))
+                : List.of(f.instructions().meter(meterId), f.instructions().applyActions(List.of(toController(f))));
+        return add(f, NAT_TABLE, P_HOST_PUNT, m, NatCookies.STATIC).setInstructions(instructions).build();
     }
 
     /** Route to an on-link host (or, with {@code dst} null, the default route via the upstream gateway). */

@@ -13,6 +13,8 @@ public final class NatMetrics {
     public final LongAdder refusedPool = new LongAdder();
     /** New flows refused: per-host quota. */
     public final LongAdder refusedQuota = new LongAdder();
+    /** New-flow packet-ins refused: the host exceeded its new-flow rate. */
+    public final LongAdder refusedRate = new LongAdder();
     /** New flows refused: the switch rejected the flows or did not answer. */
     public final LongAdder refusedSwitch = new LongAdder();
     /** Packets dropped for a source outside the inside networks. */

@@ -18,6 +18,6 @@ final class NatTestConfigs {
                 Addresses.pool(List.of(pool)), "s1-eth1", IPv4AddressWithMask.of("203.0.113.0/24"),
                 IPv4Address.of("203.0.113.1"), portMin, portMax, perHost, Filtering.ENDPOINT_INDEPENDENT,
                 new NatConfig.Timeouts(Duration.ofSeconds(300), Duration.ofSeconds(7440), Duration.ofSeconds(240),
-                        Duration.ofSeconds(60)), Duration.ofSeconds(120));
+                        Duration.ofSeconds(60)), Duration.ofSeconds(120), 0);
     }
 }

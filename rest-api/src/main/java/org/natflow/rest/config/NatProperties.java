@@ -27,6 +27,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                        or {@code address-and-port-dependent} (RFC 4787 section 5)
  * @param timeouts        idle timeouts per protocol
  * @param quarantine      a released port is not given to another inside host for this long
+ * @param newFlowRate     new flows per inside host and second (a meter in the switch, a token bucket in the
+ *                        controller): one host's flood cannot starve the others; 0: unlimited
  */
 @ConfigurationProperties("natflow.nat")
 public record NatProperties(
@@ -42,7 +44,8 @@ public record NatProperties(
         @DefaultValue("2048") int portsPerHost,
         @DefaultValue("endpoint-independent") Filtering filtering,
         @DefaultValue Timeouts timeouts,
-        @DefaultValue("120s") Duration quarantine) {
+        @DefaultValue("120s") Duration quarantine,
+        @DefaultValue("200") int newFlowRate) {
 
     /**
      * Idle timeouts.
@@ -68,7 +71,7 @@ public record NatProperties(
                 Addresses.pool(publicAddresses), uplinkPort, Addresses.prefix(publicNetwork),
                 Addresses.address(upstreamGateway), range[0], range[1], portsPerHost, filtering,
                 new NatConfig.Timeouts(timeouts.udp(), timeouts.tcpEstablished(), timeouts.tcpTransitory(),
-                        timeouts.icmp()), quarantine);
+                        timeouts.icmp()), quarantine, newFlowRate);
     }
 
     private static void require(String value, String name) {

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * NAT meters: {@code natflow.sessions.active}; {@code natflow.nat.mappings.created} and {@code .deleted};
- * {@code natflow.nat.refusals{reason=pool|quota|switch}}; {@code natflow.nat.spoofed};
+ * {@code natflow.nat.refusals{reason=pool|quota|switch|rate}}; {@code natflow.nat.spoofed};
  * {@code natflow.nat.untranslated}; {@code natflow.nat.fragments.dropped}; {@code natflow.nat.newflow.packetin};
  * {@code natflow.ports.free{address,protocol}} and {@code natflow.ports.used{address,protocol}}.
  */
@@ -38,6 +38,7 @@ public class NatMetricsBinder implements MeterBinder {
         counter(r, "natflow.nat.refusals", m.refusedPool, "reason", "pool");
         counter(r, "natflow.nat.refusals", m.refusedQuota, "reason", "quota");
         counter(r, "natflow.nat.refusals", m.refusedSwitch, "reason", "switch");
+        counter(r, "natflow.nat.refusals", m.refusedRate, "reason", "rate");
         counter(r, "natflow.nat.spoofed", m.spoofed);
         counter(r, "natflow.nat.untranslated", m.untranslatable);
         counter(r, "natflow.nat.fragments.dropped", m.fragmentsDropped);

@@ -1,0 +1,59 @@
+package org.natflow.rest.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.natflow.rest.testing.Poll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** One inside host floods new flows; the gateway meters it in the switch and other hosts still get through. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0", "natflow.nat.new-flow-rate=50",
+        "natflow.nat.ports-per-host=60000"})
+class NewFlowFloodIT extends MininetIT {
+
+    @DynamicPropertySource
+    static void natProperties(DynamicPropertyRegistry registry) throws IOException {
+        MininetNetwork.properties("nat-home").forEach((k, v) -> registry.add(k, () -> v));
+    }
+
+    @Override
+    Map<String, Object> topology(int controllerPort) throws Exception {
+        return MininetNetwork.topology("nat-home", controllerPort);
+    }
+
+    @Override
+    void afterStart() {
+        net.spawn("srv1", "web", "cd / && exec python3 -m http.server 8000");
+        Poll.until(Duration.ofSeconds(10), "web", () -> net.cmd("srv1", "ss -ltn | grep -q ':8000 '").ok());
+    }
+
+    @Test
+    void floodingHostIsMeteredAndOthersStillGetMappings() {
+        // h1 sends one datagram from each of 20000 new source ports, as fast as it can, for up to 20 s.
+        net.spawn("h1", "flood", "exec python3 -c \"import socket, time\nend = time.time() + 20\n"
+                + "for i in range(20000):\n    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                + "    s.sendto(b'x', ('203.0.113.100', 9)); s.close()\n    if time.time() > end: break\"");
+        Poll.until(Duration.ofSeconds(10), "h1's meter in place", () -> net
+                .sh("ovs-ofctl -O OpenFlow13 dump-flows s1 table=1 | grep priority=61").out().contains("nw_src=10.0.0.11"));
+        for (int i = 0; i < 5; i++) {
+            MininetNetwork.Result r = net.cmd("h2", "curl -s -m 3 -o /dev/null -w '%{http_code}' http://203.0.113.100:8000/");
+            assertThat(r.out()).as("h2's connection %d during the flood", i).isEqualTo("200");
+        }
+        String meters = net.sh("ovs-ofctl -O OpenFlow13 meter-stats s1").out();
+        net.kill("flood");
+        long dropped = 0;
+        Matcher m = Pattern.compile("0: packet_count:(\\d+)").matcher(meters);
+        while (m.find()) {
+            dropped += Long.parseLong(m.group(1));
+        }
+        assertThat(dropped).as("packets the meters dropped: " + meters).isPositive();
+    }
+}
