@@ -74,6 +74,11 @@ final class FragmentTranslator {
         }
     }
 
+    /** Datagrams placed or waiting. */
+    synchronized int size() {
+        return placed.size() + held.size();
+    }
+
     /** Forgets old datagrams; returns how many held fragments were dropped. */
     synchronized int expire(long now) {
         placed.values().removeIf(p -> now - p.atNanos() > KEEP_NANOS);

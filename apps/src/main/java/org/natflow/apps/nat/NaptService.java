@@ -854,6 +854,15 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         return removed;
     }
 
+    /**
+     * Sizes of the per-mapping state, for soak tests and diagnostics: all of them return to zero when no
+     * mapping is live (caches per host and neighbour are bounded by the hosts, not by traffic).
+     */
+    public Map<String, Integer> mappingStateSizes() {
+        return Map.of("sessions", table.size(), "installing", installing.size(), "icmp", icmpLastUsed.size(),
+                "transitory", transitory.size(), "remotes", remotes.size(), "fragments", fragments.size());
+    }
+
     /** Stops the service's timer. */
     public void shutdown() {
         timer.shutdownNow();
