@@ -40,6 +40,19 @@ class ControllerRestartIT {
         return out;
     }
 
+    private static long udpSessionId(ControllerProcess c, int insidePort) {
+        try {
+            for (JsonNode s : JSON.readTree(c.get("/api/v1/nat/sessions?protocol=udp"))) {
+                if (s.get("insidePort").asInt() == insidePort) {
+                    return s.get("id").asLong();
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return -1;
+    }
+
     @Test
     void streamSurvivesKill9AndMappingsAreRebuilt() throws Exception {
         List<String> props = new ArrayList<>();
@@ -93,6 +106,21 @@ class ControllerRestartIT {
                 }
                 net.kill("stream");
                 net.kill("iperf-server");
+
+                // A mapping whose flows vanish while the switch is away (an OVS restart) is released when it
+                // comes back.
+                net.cmd("h2", "echo x | nc -u -w 1 -p 47700 203.0.113.100 9");
+                Poll.until(Duration.ofSeconds(10), "udp mapping", () -> udpSessionId(controller, 47700) > 0);
+                long id = udpSessionId(controller, 47700);
+                net.sh("ovs-vsctl del-controller s1");
+                Poll.until(Duration.ofSeconds(10), "s1 away", () -> !controller.get("/api/v1/switches")
+                        .contains(net.dpid("s1")));
+                net.sh(String.format("ovs-ofctl -O OpenFlow13 del-flows s1 'cookie=0x%x/0xfffffffffffffffe'",
+                        (3L << 48) | (id << 1)));
+                net.sh("ovs-vsctl set-controller s1 tcp:127.0.0.1:" + controller.openflowPort);
+                Poll.until(Duration.ofSeconds(20), "vanished mapping released",
+                        () -> udpSessionId(controller, 47700) < 0);
+                assertThat(tcpEndpoints(controller)).as("the others are kept").isNotEmpty();
             }
         }
     }

@@ -129,6 +129,10 @@ class PortForwardIT extends MininetIT {
         assertThat(expected).contains(9090);
         assertThat(open.getOrDefault("203.0.113.10", java.util.Set.of())).as(scan).isEqualTo(expected);
         assertThat(open.getOrDefault("203.0.113.11", java.util.Set.of())).as(scan).isEmpty();
+        // UDP: nothing answers, so nothing is open (open|filtered is what silence looks like).
+        String udp = net.cmd("srv1", "nmap -Pn -n -sU --max-retries 1 -T4 -p 53,123,161,500,4500,9053,33434"
+                + " 203.0.113.10 203.0.113.11 -oG -", Duration.ofSeconds(120)).out();
+        assertThat(udp).contains("Status: Up").doesNotContainPattern("\\d+/open/udp");
     }
 
     @Test
