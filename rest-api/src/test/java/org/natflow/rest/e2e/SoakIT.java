@@ -16,7 +16,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Churn: two inside hosts open short TCP connections and UDP flows from fresh ports for a while
- * ({@code -Dnatflow.soak.seconds}, default 60); once traffic stops and the short timeouts pass, every
+ * ({@code -Dnatflow.soak.seconds}, default 120); once traffic stops and the short timeouts pass, every
  * mapping, port, flow and piece of per-mapping state is gone.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -48,7 +48,7 @@ class SoakIT extends MininetIT {
 
     @Test
     void mappingsChurnAndEverythingReturnsToZero() {
-        int seconds = Integer.getInteger("natflow.soak.seconds", 60);
+        int seconds = Integer.getInteger("natflow.soak.seconds", 120);
         net.cmd(null, "rm -f /tmp/natflow-soak-*.done");
         for (String h : new String[] {"h1", "h2"}) {
             net.spawn(h, "churn-" + h, "end=$((SECONDS+" + seconds + ")); n=0; while [ $SECONDS -lt $end ]; do "
