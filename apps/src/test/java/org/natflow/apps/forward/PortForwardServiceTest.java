@@ -18,16 +18,10 @@ import org.natflow.apps.nat.NatTestConfigsAccess;
 import org.natflow.apps.nat.Protocol;
 import org.natflow.apps.nat.SessionTable;
 import org.natflow.apps.testing.RecordingFlowService;
+import org.natflow.apps.testing.EmptyStatisticsService;
+import org.natflow.apps.testing.FixedSwitchService;
 import org.natflow.apps.testing.RecordingPacketService;
 import org.natflow.controller.api.Dpid;
-import org.natflow.controller.api.SwitchInfo;
-import org.natflow.controller.api.SwitchListener;
-import org.natflow.controller.api.StatisticsService;
-import org.natflow.controller.api.SwitchService;
-import java.util.concurrent.CompletableFuture;
-import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
-import org.projectfloodlight.openflow.protocol.OFPortStatsEntry;
-import org.projectfloodlight.openflow.types.U64;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
@@ -68,45 +62,15 @@ class PortForwardServiceTest {
         }
     }
 
-    private static final SwitchService NO_SWITCHES = new SwitchService() {
-        @Override
-        public List<SwitchInfo> switches() {
-            return List.of();
-        }
-
-        @Override
-        public Optional<SwitchInfo> get(Dpid dpid) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void addListener(SwitchListener listener) {
-        }
-
-        @Override
-        public void removeListener(SwitchListener listener) {
-        }
-    };
 
     private final NatConfig config = NatTestConfigsAccess.config(5000, 5003, 100, "203.0.113.10");
     private final SessionTable table = new SessionTable(config, Clock.systemUTC());
     private final InMemoryStore store = new InMemoryStore();
-    private static final StatisticsService NO_STATS = new StatisticsService() {
-        @Override
-        public CompletableFuture<List<OFFlowStatsEntry>> flowStats(Dpid dpid, U64 cookie, U64 mask) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-
-        @Override
-        public CompletableFuture<List<OFPortStatsEntry>> portStats(Dpid dpid) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-    };
 
     private final NaptService napt = new NaptService(config, table, new RecordingFlowService(),
-            new RecordingPacketService(), NO_SWITCHES, NO_STATS);
+            new RecordingPacketService(), new FixedSwitchService(), new EmptyStatisticsService());
     private final PortForwardService forwards = new PortForwardService(config, table, store,
-            new RecordingFlowService(), napt, NO_STATS);
+            new RecordingFlowService(), napt, new EmptyStatisticsService());
 
     @AfterEach
     void stop() {

@@ -7,10 +7,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.natflow.apps.testing.EmptyStatisticsService;
+import org.natflow.apps.testing.FixedSwitchService;
 import org.natflow.apps.testing.RecordingPacketService;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowBatchResult;
@@ -18,20 +19,15 @@ import org.natflow.controller.api.FlowError;
 import org.natflow.controller.api.FlowRemovedListener;
 import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketContext;
-import org.natflow.controller.api.StatisticsService;
 import org.natflow.controller.api.SwitchEvent;
 import org.natflow.controller.api.SwitchInfo;
-import org.natflow.controller.api.SwitchListener;
 import org.natflow.controller.api.SwitchPort;
-import org.natflow.controller.api.SwitchService;
 import org.natflow.controller.packet.Checksums;
 import org.natflow.controller.packet.PacketParser;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFlowModFailedCode;
-import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPacketInReason;
-import org.projectfloodlight.openflow.protocol.OFPortStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
@@ -74,17 +70,6 @@ class NaptServiceTest {
         }
     }
 
-    private static final StatisticsService EMPTY_TABLES = new StatisticsService() {
-        @Override
-        public CompletableFuture<List<OFFlowStatsEntry>> flowStats(Dpid dpid, U64 cookie, U64 mask) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-
-        @Override
-        public CompletableFuture<List<OFPortStatsEntry>> portStats(Dpid dpid) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-    };
 
     private static final SwitchInfo SWITCH = new SwitchInfo(DPID, OFVersion.OF_13, "test", Instant.EPOCH, 254,
             List.of(new SwitchPort(1, "s1-eth1", MacAddress.of(1), true),
@@ -94,25 +79,8 @@ class NaptServiceTest {
     private final SessionTable table = new SessionTable(config, Clock.systemUTC());
     private final ScriptedFlowService flows = new ScriptedFlowService();
     private final RecordingPacketService packets = new RecordingPacketService();
-    private final NaptService napt = new NaptService(config, table, flows, packets, new SwitchService() {
-        @Override
-        public List<SwitchInfo> switches() {
-            return List.of(SWITCH);
-        }
-
-        @Override
-        public Optional<SwitchInfo> get(Dpid dpid) {
-            return Optional.of(SWITCH);
-        }
-
-        @Override
-        public void addListener(SwitchListener listener) {
-        }
-
-        @Override
-        public void removeListener(SwitchListener listener) {
-        }
-    }, EMPTY_TABLES);
+    private final NaptService napt = new NaptService(config, table, flows, packets, new FixedSwitchService(SWITCH),
+            new EmptyStatisticsService());
 
     @AfterEach
     void stop() {
