@@ -165,7 +165,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
                     routes.remove(sw.dpid());
                     hostMeters.remove(sw.dpid());
                     responders.removeIf(k -> k.get(0).equals(sw.dpid()));
-                    resolver.clear(); // neighbours may have changed by the time it is back
+                    resolver.clear(sw.dpid());
                     log.info("event=nat-border-down dpid={}", sw.dpid());
                 }
             }
@@ -374,7 +374,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
 
     private void uplinkArp(Border b, ArpPacket arp) {
         if (config.publicNetwork().contains(arp.senderIp()) && !config.isPublic(arp.senderIp())) {
-            resolver.learn(arp.senderIp(), arp.senderMac());
+            resolver.learn(b.dpid(), arp.senderIp(), arp.senderMac());
             // Our own requests come from the first pool address: the neighbour now holds an entry for it.
             respond(b, b.uplink(), arp.senderIp(), arp.senderMac(), config.uplinkAddress(), config.outsideMac());
         }

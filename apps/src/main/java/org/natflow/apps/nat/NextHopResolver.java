@@ -26,8 +26,12 @@ final class NextHopResolver {
     private final NatConfig config;
     private final PacketService packets;
     private final ScheduledExecutorService timer;
-    private final Map<IPv4Address, MacAddress> cache = new ConcurrentHashMap<>();
-    private final Map<IPv4Address, CompletableFuture<MacAddress>> pending = new ConcurrentHashMap<>();
+    /** A neighbour on one border's uplink: each border's uplink is its own segment. */
+    private record Key(Dpid dpid, IPv4Address ip) {
+    }
+
+    private final Map<Key, MacAddress> cache = new ConcurrentHashMap<>();
+    private final Map<Key, CompletableFuture<MacAddress>> pending = new ConcurrentHashMap<>();
 
     NextHopResolver(NatConfig config, PacketService packets, ScheduledExecutorService timer) {
         this.config = config;
@@ -37,11 +41,12 @@ final class NextHopResolver {
 
     /** The MAC of an uplink neighbour, from cache or by asking. */
     CompletableFuture<MacAddress> resolve(Dpid dpid, OFFactory f, OFPort uplink, IPv4Address ip) {
-        MacAddress known = cache.get(ip);
+        Key key = new Key(dpid, ip);
+        MacAddress known = cache.get(key);
         if (known != null) {
             return CompletableFuture.completedFuture(known);
         }
-        return pending.computeIfAbsent(ip, k -> {
+        return pending.computeIfAbsent(key, k -> {
             CompletableFuture<MacAddress> future = new CompletableFuture<>();
             ask(dpid, f, uplink, ip, future, 1);
             return future;
@@ -54,7 +59,7 @@ final class NextHopResolver {
             return;
         }
         if (attempt > TRIES) {
-            pending.remove(ip, future);
+            pending.remove(new Key(dpid, ip), future);
             future.completeExceptionally(new TimeoutException("no ARP reply from " + ip + " on the uplink"));
             return;
         }
@@ -62,24 +67,25 @@ final class NextHopResolver {
             packets.packetOut(dpid, OFPort.CONTROLLER, java.util.List.of(f.actions().output(uplink, 0)),
                     Frames.arpRequest(config.outsideMac(), config.uplinkAddress(), ip));
         } catch (RuntimeException e) {
-            pending.remove(ip, future);
+            pending.remove(new Key(dpid, ip), future);
             future.completeExceptionally(e);
             return;
         }
         timer.schedule(() -> ask(dpid, f, uplink, ip, future, attempt + 1), RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Records a neighbour seen on the uplink and completes whoever waits for it. */
-    void learn(IPv4Address ip, MacAddress mac) {
-        cache.put(ip, mac);
-        CompletableFuture<MacAddress> f = pending.remove(ip);
+    /** Records a neighbour seen on a border's uplink and completes whoever waits for it. */
+    void learn(Dpid dpid, IPv4Address ip, MacAddress mac) {
+        Key key = new Key(dpid, ip);
+        cache.put(key, mac);
+        CompletableFuture<MacAddress> f = pending.remove(key);
         if (f != null) {
             f.complete(mac);
         }
     }
 
-    /** Forgets all neighbours (the border switch went away). */
-    void clear() {
-        cache.clear();
+    /** Forgets a border's neighbours (it went away; they may have changed by the time it is back). */
+    void clear(Dpid dpid) {
+        cache.keySet().removeIf(k -> k.dpid().equals(dpid));
     }
 }

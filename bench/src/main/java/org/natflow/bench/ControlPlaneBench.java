@@ -1,0 +1,136 @@
+package org.natflow.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.natflow.controller.channel.OpenFlowMessageDecoder;
+import org.natflow.controller.channel.OpenFlowMessageEncoder;
+import org.natflow.controller.core.ControllerMetrics;
+
+/**
+ * Control-plane benchmark: N emulated OpenFlow 1.3 border switches connect to natflow and send the first
+ * packets (TCP SYNs) of new outbound flows with distinct 5-tuples; a set-up is complete when natflow has
+ * installed both flows (barrier answered) and re-injected the packet. Throughput mode keeps a window of
+ * set-ups outstanding per switch; latency mode keeps exactly one. Prints set-ups per second and latency
+ * percentiles.
+ *
+ * <pre>java -jar bench/target/natflow-bench.jar --port 6653 --switches 4 --window 64 --seconds 10</pre>
+ */
+public final class ControlPlaneBench {
+
+    private ControlPlaneBench() {
+    }
+
+    /** The result of one run. */
+    record Result(String mode, int switches, int window, long completed, double seconds, long p50, long p99,
+                  long p999, long max) {
+        double rate() {
+            return completed / seconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        String host = arg(args, "--host", "127.0.0.1");
+        int port = Integer.parseInt(arg(args, "--port", "6653"));
+        int switches = Integer.parseInt(arg(args, "--switches", "4"));
+        int window = Integer.parseInt(arg(args, "--window", "64"));
+        int seconds = Integer.parseInt(arg(args, "--seconds", "10"));
+        String mode = arg(args, "--mode", "both");
+        List<Result> results = new ArrayList<>();
+        if (!mode.equals("latency")) {
+            results.add(run("throughput", host, port, switches, window, seconds));
+        }
+        if (!mode.equals("throughput")) {
+            results.add(run("latency", host, port, 1, 1, seconds));
+        }
+        System.out.printf("%n%-10s %8s %6s %12s %10s %10s %10s %10s%n", "mode", "switches", "window", "set-ups/s",
+                "p50 us", "p99 us", "p999 us", "max us");
+        for (Result r : results) {
+            System.out.printf("%-10s %8d %6d %12.0f %10.1f %10.1f %10.1f %10.1f%n", r.mode(), r.switches(),
+                    r.window(), r.rate(), r.p50() / 1e3, r.p99() / 1e3, r.p999() / 1e3, r.max() / 1e3);
+        }
+    }
+
+    private static String arg(String[] args, String name, String dflt) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return dflt;
+    }
+
+    static Result run(String mode, String host, int port, int n, int window, int seconds) throws Exception {
+        EventLoopGroup group = new NioEventLoopGroup(2);
+        long[] latencies = new long[8_000_000];
+        AtomicInteger recorded = new AtomicInteger();
+        AtomicLong completed = new AtomicLong();
+        List<EmulatedSwitch> switches = new ArrayList<>();
+        long[] deadline = {Long.MAX_VALUE};
+        try {
+            for (int i = 0; i < n; i++) {
+                EmulatedSwitch[] self = new EmulatedSwitch[1];
+                // Switch indexes differ per run, so every run uses fresh dpids and inside addresses.
+                int index = mode.equals("latency") ? 200 : i;
+                self[0] = new EmulatedSwitch(index, nanos -> {
+                    completed.incrementAndGet();
+                    int k = recorded.getAndIncrement();
+                    if (k < latencies.length) {
+                        latencies[k] = nanos;
+                    }
+                    if (System.nanoTime() < deadline[0]) {
+                        self[0].newFlow();
+                    }
+                });
+                switches.add(self[0]);
+                new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+                        .handler(new ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel ch) {
+                                ch.pipeline().addLast(new OpenFlowMessageDecoder(new ControllerMetrics()),
+                                        OpenFlowMessageEncoder.INSTANCE, self[0]);
+                            }
+                        }).connect(host, port).sync();
+            }
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!switches.stream().allMatch(s -> s.ready) && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            if (!switches.stream().allMatch(s -> s.ready)) {
+                throw new IllegalStateException("natflow did not adopt every emulated switch as a NAT border");
+            }
+            Thread.sleep(500); // let the gateway's routes settle before measuring
+            long start = System.nanoTime();
+            deadline[0] = start + TimeUnit.SECONDS.toNanos(seconds);
+            for (EmulatedSwitch s : switches) {
+                for (int w = 0; w < window; w++) {
+                    s.newFlow();
+                }
+            }
+            Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            long done = completed.get();
+            int count = Math.min(recorded.get(), latencies.length);
+            long[] sorted = Arrays.copyOf(latencies, count);
+            Arrays.sort(sorted);
+            return new Result(mode, n, window, done, elapsed, pct(sorted, 0.5), pct(sorted, 0.99), pct(sorted, 0.999),
+                    count == 0 ? 0 : sorted[count - 1]);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private static long pct(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    }
+}
