@@ -3,30 +3,16 @@ package org.natflow.rest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.natflow.rest.testing.Poll;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** Address-dependent filtering (RFC 4787 REQ-8 option): only addresses the inside endpoint sent to get in. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0",
         "natflow.nat.filtering=address-dependent"})
-class NaptFilteringIT extends MininetIT {
-
-    @DynamicPropertySource
-    static void natProperties(DynamicPropertyRegistry registry) throws IOException {
-        MininetNetwork.properties("nat-home").forEach((k, v) -> registry.add(k, () -> v));
-    }
-
-    @Override
-    Map<String, Object> topology(int controllerPort) throws Exception {
-        return MininetNetwork.topology("nat-home", controllerPort);
-    }
+class NaptFilteringIT extends NatHomeIT {
 
     private static String sender(int fromPort, String to, int toPort, String payload) {
         return "python3 -c \"import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM);"

@@ -3,17 +3,13 @@ package org.natflow.rest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.natflow.rest.testing.Poll;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Dynamic NAPT through real OVS with real clients, on the shipped {@code nat-home} topology: inside hosts
@@ -23,19 +19,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0",
         "natflow.nat.timeouts.udp=4s", "natflow.nat.timeouts.tcp-transitory=3s", "natflow.nat.ports-per-host=16"})
-class NaptIT extends MininetIT {
+class NaptIT extends NatHomeIT {
 
     private static final String POOL = "203.0.113.1[0-3]";
-
-    @DynamicPropertySource
-    static void natProperties(DynamicPropertyRegistry registry) throws IOException {
-        MininetNetwork.properties("nat-home").forEach((k, v) -> registry.add(k, () -> v));
-    }
-
-    @Override
-    Map<String, Object> topology(int controllerPort) throws Exception {
-        return MininetNetwork.topology("nat-home", controllerPort);
-    }
 
     @Override
     void afterStart() {

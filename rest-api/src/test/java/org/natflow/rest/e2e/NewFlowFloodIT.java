@@ -2,32 +2,18 @@ package org.natflow.rest.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.natflow.rest.testing.Poll;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** One inside host floods new flows; the gateway meters it in the switch and other hosts still get through. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0", "natflow.nat.new-flow-rate=50",
         "natflow.nat.ports-per-host=60000"})
-class NewFlowFloodIT extends MininetIT {
-
-    @DynamicPropertySource
-    static void natProperties(DynamicPropertyRegistry registry) throws IOException {
-        MininetNetwork.properties("nat-home").forEach((k, v) -> registry.add(k, () -> v));
-    }
-
-    @Override
-    Map<String, Object> topology(int controllerPort) throws Exception {
-        return MininetNetwork.topology("nat-home", controllerPort);
-    }
+class NewFlowFloodIT extends NatHomeIT {
 
     @Override
     void afterStart() {

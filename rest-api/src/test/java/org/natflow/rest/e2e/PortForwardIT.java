@@ -3,7 +3,6 @@ package org.natflow.rest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,23 +11,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** Port forwards through real OVS on the nat-home network: h2 is the inside server. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0"})
-class PortForwardIT extends MininetIT {
-
-    @DynamicPropertySource
-    static void natProperties(DynamicPropertyRegistry registry) throws IOException {
-        MininetNetwork.properties("nat-home").forEach((k, v) -> registry.add(k, () -> v));
-    }
-
-    @Override
-    Map<String, Object> topology(int controllerPort) throws Exception {
-        return MininetNetwork.topology("nat-home", controllerPort);
-    }
+class PortForwardIT extends NatHomeIT {
 
     @Override
     void afterStart() {

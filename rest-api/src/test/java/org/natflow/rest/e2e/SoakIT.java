@@ -3,16 +3,12 @@ package org.natflow.rest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.natflow.apps.nat.NaptService;
 import org.natflow.rest.testing.Poll;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Churn: two inside hosts open short TCP connections and UDP flows from fresh ports for a while
@@ -22,20 +18,10 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0", "natflow.nat.timeouts.udp=3s",
         "natflow.nat.timeouts.tcp-transitory=3s", "natflow.nat.ports-per-host=60000", "natflow.nat.quarantine=1s"})
-class SoakIT extends MininetIT {
-
-    @DynamicPropertySource
-    static void natProperties(DynamicPropertyRegistry registry) throws IOException {
-        MininetNetwork.properties("nat-home").forEach((k, v) -> registry.add(k, () -> v));
-    }
+class SoakIT extends NatHomeIT {
 
     @Autowired
     NaptService napt;
-
-    @Override
-    Map<String, Object> topology(int controllerPort) throws Exception {
-        return MininetNetwork.topology("nat-home", controllerPort);
-    }
 
     @Override
     void afterStart() {
