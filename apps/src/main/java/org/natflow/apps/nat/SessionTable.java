@@ -27,6 +27,8 @@ public final class SessionTable {
     private final Map<NatSession.Key, NatSession> byPublic = new HashMap<>();
     private final Map<Long, NatSession> byId = new HashMap<>();
     private final Map<IPv4Address, IPv4Address> pairing = new HashMap<>();
+    // Inside hosts per pool address, kept with the pairing so neither allocation nor metrics count it.
+    private final Map<IPv4Address, Integer> hostsPerAddress = new HashMap<>();
     private final Map<IPv4Address, int[]> perHost = new HashMap<>();
     private final Map<IPv4Address, Map<Protocol, PortAllocator>> allocators = new HashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -65,7 +67,7 @@ public final class SessionTable {
             throw new AllocationException(AllocationException.Reason.QUOTA_EXCEEDED,
                     inside + " holds " + counts[protocol.ordinal()] + " " + protocol.lower() + " mappings (quota)");
         }
-        IPv4Address pub = pairing.computeIfAbsent(inside, h -> leastLoaded(protocol));
+        IPv4Address pub = pair(inside, null);
         int port = allocators.get(pub).get(protocol).allocate(inside, clock.instant().toEpochMilli() * 1_000_000L);
         if (port < 0) {
             throw new AllocationException(AllocationException.Reason.POOL_EXHAUSTED,
@@ -80,17 +82,26 @@ public final class SessionTable {
         return new Lookup(s, true);
     }
 
-    private IPv4Address leastLoaded(Protocol protocol) {
-        IPv4Address best = null;
-        long bestHosts = Long.MAX_VALUE;
-        for (IPv4Address a : config.publicAddresses()) {
-            long hosts = pairing.values().stream().filter(a::equals).count();
-            if (hosts < bestHosts) {
-                best = a;
-                bestHosts = hosts;
+    /** The inside host's pool address: kept once chosen; new hosts get the address with fewest hosts. */
+    private IPv4Address pair(IPv4Address inside, IPv4Address preferred) {
+        IPv4Address pub = pairing.get(inside);
+        if (pub != null) {
+            return pub;
+        }
+        pub = preferred;
+        if (pub == null) {
+            int fewest = Integer.MAX_VALUE;
+            for (IPv4Address a : config.publicAddresses()) {
+                int hosts = hostsPerAddress.getOrDefault(a, 0);
+                if (hosts < fewest) {
+                    pub = a;
+                    fewest = hosts;
+                }
             }
         }
-        return best;
+        pairing.put(inside, pub);
+        hostsPerAddress.merge(pub, 1, Integer::sum);
+        return pub;
     }
 
     /**
@@ -107,7 +118,7 @@ public final class SessionTable {
         byInside.put(s.insideKey(), s);
         byPublic.put(s.publicKey(), s);
         byId.put(s.id(), s);
-        pairing.putIfAbsent(s.insideAddress(), s.publicAddress());
+        pair(s.insideAddress(), s.publicAddress());
         perHost.computeIfAbsent(s.insideAddress(), h -> new int[Protocol.values().length])[s.protocol().ordinal()]++;
         ids.accumulateAndGet(s.id(), Math::max);
         return true;
@@ -174,13 +185,17 @@ public final class SessionTable {
     public synchronized List<PoolUsage> usage() {
         List<PoolUsage> out = new ArrayList<>();
         for (IPv4Address a : config.publicAddresses()) {
-            int hosts = (int) pairing.values().stream().filter(a::equals).count();
             for (Protocol p : Protocol.values()) {
-                PortAllocator alloc = allocators.get(a).get(p);
-                out.add(new PoolUsage(a, p, alloc.inUse(), alloc.free(), hosts));
+                out.add(usage(a, p));
             }
         }
         return out;
+    }
+
+    /** Use of one pool address for one protocol (cheap: what a metrics scrape calls per gauge). */
+    public synchronized PoolUsage usage(IPv4Address address, Protocol protocol) {
+        PortAllocator alloc = allocators.get(address).get(protocol);
+        return new PoolUsage(address, protocol, alloc.inUse(), alloc.free(), hostsPerAddress.getOrDefault(address, 0));
     }
 
     /** Time source of the table (creation times). */

@@ -62,6 +62,10 @@ class SessionTableTest {
         }
         assertThat(t.usage()).filteredOn(u -> u.protocol() == Protocol.TCP).extracting(PoolUsage::hosts)
                 .containsExactly(5, 5);
+        PoolUsage one = t.usage(IPv4Address.of("203.0.113.10"), Protocol.TCP);
+        assertThat(one.inUse()).as("5 hosts x 10 ports").isEqualTo(50);
+        assertThat(one.free()).isEqualTo(65535 - 1024 + 1 - 50);
+        assertThat(t.usage(IPv4Address.of("203.0.113.10"), Protocol.UDP).inUse()).isZero();
     }
 
     @Test

@@ -46,16 +46,11 @@ public class NatMetricsBinder implements MeterBinder {
         for (PoolUsage u : napt.table().usage()) {
             String address = u.address().toString();
             String protocol = u.protocol().lower();
-            Gauge.builder("natflow.ports.free", napt.table(), t -> find(t.usage(), address, protocol).free())
+            Gauge.builder("natflow.ports.free", napt.table(), t -> t.usage(u.address(), u.protocol()).free())
                     .tags("address", address, "protocol", protocol).register(r);
-            Gauge.builder("natflow.ports.used", napt.table(), t -> find(t.usage(), address, protocol).inUse())
+            Gauge.builder("natflow.ports.used", napt.table(), t -> t.usage(u.address(), u.protocol()).inUse())
                     .tags("address", address, "protocol", protocol).register(r);
         }
-    }
-
-    private static PoolUsage find(java.util.List<PoolUsage> all, String address, String protocol) {
-        return all.stream().filter(u -> u.address().toString().equals(address) && u.protocol().lower()
-                .equals(protocol)).findFirst().orElseThrow();
     }
 
     private static void counter(MeterRegistry r, String name, LongAdder adder, String... tags) {
