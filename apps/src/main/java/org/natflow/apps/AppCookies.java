@@ -16,6 +16,8 @@ public final class AppCookies {
     public static final int NAT = 3;
     /** Port forwards; the value is the rule id. */
     public static final int FORWARD = 4;
+    /** Relay rules and the service link; the value is the rule id and the flow's kind. */
+    public static final int RELAY = 5;
 
     /** Mask selecting the app id. */
     public static final U64 APP_MASK = U64.of(0xffff_0000_0000_0000L);

@@ -186,6 +186,14 @@ public final class PortForwardService {
                         + other.id() + " (" + describe(other) + ")");
             }
         }
+        PortForwardRule previous = exceptId < 0 ? null : store.get(exceptId).orElse(null);
+        for (int port = rule.publicPort(); port <= rule.publicPortEnd(); port++) {
+            boolean ownPort = previous != null && previous.covers(rule.protocol(), rule.publicAddress(), port);
+            if (!ownPort && table.isReserved(rule.protocol(), rule.publicAddress(), port)) {
+                throw new RuleException(RuleException.Kind.CONFLICT, null, "public port " + port
+                        + " is reserved by a relay");
+            }
+        }
         for (int port = rule.publicPort(); port <= rule.publicPortEnd(); port++) {
             Optional<NatSession> holder = table.byPublic(rule.protocol(), rule.publicAddress(), port);
             if (holder.isPresent()) {

@@ -148,6 +148,11 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         return hosts.locate(b, address);
     }
 
+    /** The MAC of the next hop towards a public destination on a border's uplink (cached, or asked with ARP). */
+    public CompletableFuture<org.projectfloodlight.openflow.types.MacAddress> nextHopMac(Border b, IPv4Address dst) {
+        return resolver.resolve(b.dpid(), b.factory(), b.uplink(), config.nextHop(dst));
+    }
+
     /** The route to a remote, installed if missing; completes when delivery to it is possible. */
     public CompletableFuture<Void> routeTo(Border b, IPv4Address remote) {
         return ensureRoute(b, remote);

@@ -90,6 +90,34 @@ final class PortAllocator {
         reserved.clear(port);
     }
 
+    boolean isReserved(int port) {
+        return reserved.get(port);
+    }
+
+    /**
+     * Reserves a free port chosen at random in the range (never one in use, reserved or in quarantine).
+     *
+     * @return the port, or -1 when none is free
+     */
+    int reserveFree(long nowNanos) {
+        int size = max - min + 1;
+        int start = ThreadLocalRandom.current().nextInt(size);
+        for (int i = 0; i < size; i++) {
+            int port = min + (start + i) % size;
+            if (used.get(port) || reserved.get(port)) {
+                continue;
+            }
+            Released r = quarantine.get(port);
+            if (r != null && nowNanos - r.atNanos() < quarantineNanos) {
+                continue;
+            }
+            quarantine.remove(port);
+            reserved.set(port);
+            return port;
+        }
+        return -1;
+    }
+
     boolean isUsed(int port) {
         return used.get(port);
     }

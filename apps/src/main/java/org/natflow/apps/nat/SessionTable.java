@@ -181,6 +181,20 @@ public final class SessionTable {
         allocators.get(address).get(protocol).unreserve(port);
     }
 
+    /** Whether a public port is reserved by a static rule (port forward, relay). */
+    public synchronized boolean isReserved(Protocol protocol, IPv4Address address, int port) {
+        return allocators.get(address).get(protocol).isReserved(port);
+    }
+
+    /**
+     * Reserves a free public port of the dynamic range, chosen at random, for a rule that did not name one.
+     *
+     * @return the port, or -1 when none is free
+     */
+    public synchronized int reserveFree(Protocol protocol, IPv4Address address) {
+        return allocators.get(address).get(protocol).reserveFree(clock.instant().toEpochMilli() * 1_000_000L);
+    }
+
     /** Use of every pool address per protocol. */
     public synchronized List<PoolUsage> usage() {
         List<PoolUsage> out = new ArrayList<>();

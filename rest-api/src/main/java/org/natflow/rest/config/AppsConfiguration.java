@@ -6,6 +6,8 @@ import org.natflow.apps.l2.FloodPolicy;
 import org.natflow.apps.l2.LearningSwitch;
 import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.SessionTable;
+import org.natflow.apps.relay.RelayService;
+import org.natflow.apps.relay.RelayStore;
 import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.StatisticsService;
@@ -45,6 +47,18 @@ public class AppsConfiguration {
                 statistics);
         forwards.start();
         return forwards;
+    }
+
+    @Bean
+    @Conditional(NatEnabledCondition.class)
+    RelayService relayService(NatProperties properties, SessionTable table, RelayStore store, FlowService flows,
+                              PacketService packets, NaptService napt, StatisticsService statistics) {
+        RelayService relays = new RelayService(properties.toConfig(), table, store, flows, packets, napt,
+                statistics);
+        packets.addListener(RelayService.PRIORITY, relays);
+        flows.addFlowRemovedListener(relays);
+        relays.start();
+        return relays;
     }
 
     @Bean

@@ -1,0 +1,118 @@
+package org.natflow.rest.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.natflow.rest.testing.Poll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Relay rules between two peers that cannot reach each other directly: hA behind a Linux NAT (site 1), hB
+ * behind natflow (site 2), no forwards. Each sends to its own leg of a relay on natflow's public address.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0"})
+class RelayIT extends MininetIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @DynamicPropertySource
+    static void natProperties(DynamicPropertyRegistry registry) throws IOException {
+        MininetNetwork.properties("p2p-two-sites").forEach((k, v) -> registry.add(k, () -> v));
+    }
+
+    @Override
+    Map<String, Object> topology(int controllerPort) throws Exception {
+        return MininetNetwork.topology("p2p-two-sites", controllerPort);
+    }
+
+    private String peer(int bind, int leg, int count, String tag, double linger) {
+        return "exec /usr/bin/python3 " + MininetEnvironment.projectRoot().resolve("mininet/tools/udp_peer.py")
+                + " --bind " + bind + " --to 203.0.113.10:" + leg + " --count " + count
+                + " --interval 0.1 --linger " + linger + " --tag " + tag;
+    }
+
+    /**
+     * Both peers exchange datagrams at the same time (A, started first, listens longer so it hears all of B);
+     * returns what A and B each reported.
+     */
+    private JsonNode[] exchange(int count, String tag) throws IOException {
+        java.nio.file.Path reportA = MininetEnvironment.projectRoot().resolve("rest-api/target/relay-peer-a.json");
+        java.nio.file.Files.deleteIfExists(reportA);
+        net.spawn("hA", "peerA", peer(5000, 40000, count, "A" + tag, 3.0) + " > " + reportA);
+        MininetNetwork.Result b = net.cmd("hB", peer(6000, 40001, count, "B" + tag, 1.5), Duration.ofSeconds(30));
+        Poll.until(Duration.ofSeconds(10), "A's report", () -> read(reportA).endsWith("\n"));
+        net.kill("peerA");
+        return new JsonNode[] {JSON.readTree(java.nio.file.Files.readString(reportA)),
+                JSON.readTree(b.out().lines().reduce((x, y) -> y).orElse("{}"))};
+    }
+
+    private static String read(java.nio.file.Path p) {
+        try {
+            return java.nio.file.Files.exists(p) ? java.nio.file.Files.readString(p) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private JsonNode relay(long id) {
+        return rest.getForObject("/api/v1/relays/" + id, JsonNode.class);
+    }
+
+    @Test
+    void udpIsRelayedInTheSwitchBetweenPeersBehindTwoNatsAndStopsWhenTheRuleGoes() throws Exception {
+        ResponseEntity<JsonNode> created = RestClient.write(rest, HttpMethod.POST, "/api/v1/relays",
+                "{\"protocol\":\"udp\",\"legs\":[{\"publicPort\":40000},{\"publicPort\":40001}],"
+                        + "\"description\":\"A <-> B\"}");
+        assertThat(created.getStatusCode().value()).isEqualTo(201);
+        long id = created.getBody().get("id").asLong();
+        Poll.until(Duration.ofSeconds(5), "leg flows installed", () -> net
+                .sh("ovs-ofctl -O OpenFlow13 dump-flows s1 table=1 | grep priority=235").out().contains("tp_dst=40001"));
+
+        JsonNode[] first = exchange(30, "1");
+        assertThat(first[1].get("received").asInt()).as("B hears A: " + first[1]).isGreaterThan(10);
+        assertThat(first[0].get("received").asInt()).as("A hears B: " + first[0]).isGreaterThan(10);
+        // Each peer hears the other from the relay endpoint it sends to (what its own NAT lets back in).
+        assertThat(first[1].get("from").toString()).as("B sees only its relay endpoint")
+                .isEqualTo("[\"203.0.113.10:40001\"]");
+        assertThat(first[0].get("from").toString()).as("A sees only its relay endpoint")
+                .isEqualTo("[\"203.0.113.10:40000\"]");
+        assertThat(first[1].get("payloads").get(0).asText()).startsWith("A1-");
+
+        JsonNode bound = relay(id);
+        assertThat(bound.get("legs").get(0).get("boundPeer").asText()).as("site 1's public address")
+                .startsWith("203.0.113.50:");
+        assertThat(bound.get("legs").get(1).get("boundPeer").asText()).isEqualTo("10.0.0.2:6000");
+        assertThat(net.sh("ovs-ofctl -O OpenFlow13 dump-flows s1 table=1 | grep -c priority=240").out().trim())
+                .isEqualTo("2");
+
+        // Established: a second exchange runs entirely in the switch.
+        long controllerBefore = bound.get("controllerPackets").asLong();
+        long switchedBefore = bound.get("legs").get(0).get("packets").asLong();
+        JsonNode[] second = exchange(30, "2");
+        assertThat(second[0].get("received").asInt()).isEqualTo(30);
+        assertThat(second[1].get("received").asInt()).isEqualTo(30);
+        JsonNode after = relay(id);
+        assertThat(after.get("controllerPackets").asLong()).as("no packet-ins for an active UDP relay")
+                .isEqualTo(controllerBefore);
+        assertThat(after.get("legs").get(0).get("packets").asLong()).as("counted in the switch")
+                .isGreaterThanOrEqualTo(switchedBefore + 30);
+
+        assertThat(RestClient.write(rest, HttpMethod.DELETE, "/api/v1/relays/" + id, null).getStatusCode().value())
+                .isEqualTo(204);
+        Poll.until(Duration.ofSeconds(5), "relay flows gone", () -> !net
+                .sh("ovs-ofctl -O OpenFlow13 dump-flows s1 table=1").out().contains("priority=240"));
+        JsonNode[] third = exchange(10, "3");
+        assertThat(third[0].get("received").asInt()).as("nothing relayed after delete").isZero();
+        assertThat(third[1].get("received").asInt()).isZero();
+    }
+}
