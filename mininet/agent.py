@@ -90,6 +90,7 @@ def handle(req):
         return {'ok': True, 'rc': p.returncode, 'out': out}
     if op == 'cleanup':
         cleanup()
+        natflow_net.remove_service_links()
         return {'ok': True}
     if op == 'stop':
         return {'ok': True, 'stop': True}
@@ -106,6 +107,7 @@ def shutdown():
         log.close()
     if net is not None:
         net.stop()
+    natflow_net.remove_service_links()
 
 
 def main():

@@ -100,6 +100,7 @@ def main():
             CLI(net)
     finally:
         net.stop()
+        natflow_net.remove_service_links()
     sys.exit(0 if all(ok for _, ok, _ in results) else 1)
 
 

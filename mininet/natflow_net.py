@@ -17,7 +17,14 @@ may give addresses to its ends ("aIp", "bIp"), which is how a router host gets o
 interface; a host with "forwarding": true routes between them; "routes" adds routes
 (["198.51.100.0/24 via 203.0.113.1"]); "commands" runs commands on the host once the network is up
 (e.g. iptables rules that make it a Linux NAT).
+
+A "serviceLink" ({"switch": "s1", "address": "169.254.100.1/24", "port": "nfsvc-s1", "rootIntf": "nfsvc0"})
+links natflow's own (root) namespace to a border switch with a veth pair: natflow's end gets the
+link-local address, the other end becomes the switch's last port. natflow's TCP relay legs and TURN server
+are reached over it (docs/relays.md). It is the only thing the root namespace is connected to.
 """
+
+import subprocess
 
 from mininet.net import Mininet
 from mininet.node import OVSSwitch, RemoteController
@@ -77,4 +84,35 @@ def build(spec):
         for intf in h.intfList():
             if intf.name != 'lo':
                 h.cmd('ethtool -K %s tx off >/dev/null 2>&1' % intf.name)
+    if spec.get('serviceLink'):
+        attach_service_link(spec['serviceLink'])
     return net
+
+
+def _run(*cmd):
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
+
+def attach_service_link(link):
+    """Creates the veth pair between the root namespace and a switch (see the module doc)."""
+    root = link.get('rootIntf', 'nfsvc0')
+    port = link.get('port', 'nfsvc-' + link['switch'])
+    _run('ip', 'link', 'del', root)
+    subprocess.run(['ip', 'link', 'add', root, 'type', 'veth', 'peer', 'name', port], check=True)
+    _run('sysctl', '-qw', 'net.ipv6.conf.%s.disable_ipv6=1' % root)
+    _run('sysctl', '-qw', 'net.ipv6.conf.%s.disable_ipv6=1' % port)
+    subprocess.run(['ip', 'addr', 'add', link.get('address', '169.254.100.1/24'), 'dev', root], check=True)
+    _run('ethtool', '-K', root, 'tx', 'off')
+    _run('ethtool', '-K', port, 'tx', 'off')
+    subprocess.run(['ip', 'link', 'set', root, 'up'], check=True)
+    subprocess.run(['ip', 'link', 'set', port, 'up'], check=True)
+    subprocess.run(['ovs-vsctl', 'add-port', link['switch'], port], check=True)
+
+
+def remove_service_links(spec=None):
+    """Deletes service links (those of a spec, or the default nfsvc0); deleting one end removes both."""
+    names = {'nfsvc0'}
+    if spec and spec.get('serviceLink'):
+        names.add(spec['serviceLink'].get('rootIntf', 'nfsvc0'))
+    for name in names:
+        _run('ip', 'link', 'del', name)

@@ -233,6 +233,7 @@ def main():
             log.close()
         if net is not None:
             net.stop()
+            natflow_net.remove_service_links()
         ctl.stop()
 
     width = max(len(r['step']) for r in results)

@@ -19,6 +19,8 @@ def main():
     ap.add_argument('--interval', type=float, default=0.2)
     ap.add_argument('--linger', type=float, default=2.0, help='seconds to keep receiving after the last send')
     ap.add_argument('--tag', default='peer')
+    ap.add_argument('--answer', action='store_true', help='start sending only once the other peer is heard')
+    ap.add_argument('--deadline', type=float, default=60, help='give up after this many seconds in all')
     args = ap.parse_args()
     host, port = args.to.rsplit(':', 1)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -29,9 +31,12 @@ def main():
     sent = 0
     next_send = time.monotonic()
     end = None
+    give_up = time.monotonic() + args.deadline
     while True:
         now = time.monotonic()
-        if sent < args.count and now >= next_send:
+        if now >= give_up:
+            break
+        if sent < args.count and now >= next_send and (not args.answer or received > 0):
             s.sendto(('%s-%d' % (args.tag, sent)).encode(), (host, int(port)))
             sent += 1
             next_send = now + args.interval

@@ -18,6 +18,8 @@ public final class AppCookies {
     public static final int FORWARD = 4;
     /** Relay rules and the service link; the value is the rule id and the flow's kind. */
     public static final int RELAY = 5;
+    /** The relay service link's per-conversation translations; the value is protocol and alias port. */
+    public static final int SERVICE = 6;
 
     /** Mask selecting the app id. */
     public static final U64 APP_MASK = U64.of(0xffff_0000_0000_0000L);

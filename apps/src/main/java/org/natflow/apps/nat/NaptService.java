@@ -89,6 +89,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     private final List<java.util.function.Consumer<Border>> borderListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile StaticTargets staticTargets = StaticTargets.NONE;
+    private final Set<String> noFlood = ConcurrentHashMap.newKeySet();
 
     private final StatisticsService statistics;
     // Borders whose flow table is being read back: new flows wait, so no live port is handed out twice.
@@ -136,6 +137,11 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     public void addBorderListener(java.util.function.Consumer<Border> listener) {
         borderListeners.add(listener);
         borders.values().forEach(listener);
+    }
+
+    /** Keeps a port (by name) out of L2 flooding: the relay service link, which is not a segment of hosts. */
+    public void keepFromFlooding(String portName) {
+        noFlood.add(portName);
     }
 
     /** Lets hairpinning reach endpoints held by static rules. */
@@ -876,6 +882,9 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     /** Floods stay inside: never out of a border's uplink. */
     @Override
     public boolean mayFlood(Dpid dpid, SwitchPort port) {
+        if (noFlood.contains(port.name())) {
+            return false;
+        }
         Border b = borders.get(dpid);
         return b == null ? !port.name().equals(config.uplinkPort()) : !b.uplink().equals(port.ofPort());
     }

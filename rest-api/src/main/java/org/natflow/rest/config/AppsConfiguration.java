@@ -8,6 +8,11 @@ import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.SessionTable;
 import org.natflow.apps.relay.RelayService;
 import org.natflow.apps.relay.RelayStore;
+import org.natflow.apps.relay.TcpRelay;
+import org.natflow.apps.service.ServiceLink;
+import org.natflow.services.relay.TcpSplicer;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.StatisticsService;
@@ -52,13 +57,38 @@ public class AppsConfiguration {
     @Bean
     @Conditional(NatEnabledCondition.class)
     RelayService relayService(NatProperties properties, SessionTable table, RelayStore store, FlowService flows,
-                              PacketService packets, NaptService napt, StatisticsService statistics) {
+                              PacketService packets, NaptService napt, StatisticsService statistics,
+                              ObjectProvider<TcpRelay> tcp) {
         RelayService relays = new RelayService(properties.toConfig(), table, store, flows, packets, napt,
                 statistics);
+        TcpRelay splicer = tcp.getIfAvailable();
+        if (splicer != null) {
+            relays.setTcpRelay(splicer);
+        }
         packets.addListener(RelayService.PRIORITY, relays);
         flows.addFlowRemovedListener(relays);
         relays.start();
         return relays;
+    }
+
+    @Bean
+    @Conditional(NatEnabledCondition.class)
+    @ConditionalOnProperty(name = "natflow.service-link.port")
+    ServiceLink serviceLink(NatProperties nat, ServiceLinkProperties properties, FlowService flows,
+                            PacketService packets, SwitchService switches, NaptService napt) {
+        ServiceLink link = new ServiceLink(nat.toConfig(), properties.toConfig(), flows, packets, switches, napt);
+        packets.addListener(ServiceLink.PRIORITY, link);
+        flows.addFlowRemovedListener(link);
+        switches.addListener(link);
+        link.start();
+        return link;
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    @Conditional(NatEnabledCondition.class)
+    @ConditionalOnProperty(name = "natflow.service-link.port")
+    TcpSplicer tcpSplicer(ServiceLink link) {
+        return new TcpSplicer(link, new NioEventLoopGroup(2, new DefaultThreadFactory("natflow-relay-tcp", true)));
     }
 
     @Bean

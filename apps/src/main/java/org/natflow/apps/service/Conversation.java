@@ -1,0 +1,24 @@
+package org.natflow.apps.service;
+
+import org.natflow.apps.nat.Protocol;
+import org.natflow.apps.relay.Endpoint;
+import org.natflow.controller.api.Dpid;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+
+/**
+ * One remote endpoint talking to one public service endpoint, as the switch translates it: the service sees
+ * it coming from {@code aliasAddress:aliasPort}.
+ *
+ * @param protocol   udp or tcp
+ * @param remote     the remote endpoint (an inside host's own endpoint when it is behind this NAT)
+ * @param publicSide the public endpoint it talks to (natflow's service listens on the same port number)
+ * @param aliasPort  its port on the link's alias address
+ * @param inside     whether the remote is an inside host
+ * @param mac        an inside remote's MAC (else null)
+ * @param switchPort an inside remote's switch port (else null)
+ * @param dpid       the border that translates it
+ */
+public record Conversation(Protocol protocol, Endpoint remote, Endpoint publicSide, int aliasPort, boolean inside,
+                           MacAddress mac, OFPort switchPort, Dpid dpid) {
+}

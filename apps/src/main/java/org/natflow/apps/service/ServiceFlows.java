@@ -1,0 +1,171 @@
+package org.natflow.apps.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.natflow.apps.AppCookies;
+import org.natflow.apps.nat.NatConfig;
+import org.natflow.apps.nat.Protocol;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.IpProtocol;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFGroup;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.TransportPort;
+import org.projectfloodlight.openflow.types.U64;
+
+/**
+ * The service link's flows on the border that has it.
+ * <pre>
+ * table 0    20 in_port=link                                  → goto 1
+ * table 1  1100 in_port=link, arp                                → controller (answers for the alias)
+ *           245 per conversation, in: remote → public:port       ⇒ alias:aport → service:port, output link
+ *           245 per conversation, out: in_port=link, service:port → alias:aport ⇒ public:port → remote
+ *           236 per exposed public port, from the uplink          → controller (first packet of a conversation)
+ *            70 in_port=link, ip                                  → controller (sent before its flows were in)
+ *            69 in_port=link                                      → drop
+ * </pre>
+ * Conversation cookies: app {@link AppCookies#SERVICE}, value {@code protocol << 16 | aliasPort}.
+ */
+final class ServiceFlows {
+
+    static final int P_ARP = 1100;
+    static final int P_CONVERSATION = 245;
+    static final int P_EXPOSED = 236;
+    static final int P_LINK_PUNT = 70;
+    static final int P_LINK_DROP = 69;
+    static final int P_TO_NAT = 20;
+    static final TableId NAT_TABLE = TableId.of(1);
+    static final U64 STATIC = AppCookies.cookie(AppCookies.SERVICE, 0);
+
+    private final NatConfig nat;
+    private final ServiceLinkConfig link;
+
+    ServiceFlows(NatConfig nat, ServiceLinkConfig link) {
+        this.nat = nat;
+        this.link = link;
+    }
+
+    static U64 cookie(Protocol p, int aliasPort) {
+        return AppCookies.cookie(AppCookies.SERVICE, (long) p.number() << 16 | aliasPort);
+    }
+
+    static int aliasPort(U64 cookie) {
+        return (int) (cookie.getValue() & 0xffff);
+    }
+
+    static Protocol protocol(U64 cookie) {
+        int n = (int) ((cookie.getValue() >>> 16) & 0xff);
+        return n == 6 ? Protocol.TCP : n == 17 ? Protocol.UDP : null;
+    }
+
+    private static OFFlowAdd.Builder add(OFFactory f, TableId t, int priority, Match m, U64 cookie) {
+        return f.buildFlowAdd().setTableId(t).setPriority(priority).setMatch(m).setCookie(cookie)
+                .setBufferId(OFBufferId.NO_BUFFER);
+    }
+
+    private static OFAction toController(OFFactory f) {
+        return f.actions().buildOutput().setPort(OFPort.CONTROLLER).setMaxLen(0xffff).build();
+    }
+
+    /** The link's static flows. */
+    List<OFMessage> staticFlows(OFFactory f, OFPort linkPort) {
+        List<OFMessage> out = new ArrayList<>();
+        out.add(add(f, TableId.ZERO, P_TO_NAT, f.buildMatch().setExact(MatchField.IN_PORT, linkPort).build(), STATIC)
+                .setInstructions(List.of(f.instructions().gotoTable(NAT_TABLE))).build());
+        out.add(add(f, NAT_TABLE, P_ARP, f.buildMatch().setExact(MatchField.IN_PORT, linkPort)
+                .setExact(MatchField.ETH_TYPE, EthType.ARP).build(), STATIC)
+                .setInstructions(List.of(f.instructions().applyActions(List.of(toController(f))))).build());
+        out.add(add(f, NAT_TABLE, P_LINK_PUNT, f.buildMatch().setExact(MatchField.IN_PORT, linkPort)
+                .setExact(MatchField.ETH_TYPE, EthType.IPv4).build(), STATIC)
+                .setInstructions(List.of(f.instructions().applyActions(List.of(toController(f))))).build());
+        out.add(add(f, NAT_TABLE, P_LINK_DROP, f.buildMatch().setExact(MatchField.IN_PORT, linkPort).build(), STATIC)
+                .setInstructions(List.of()).build());
+        return out;
+    }
+
+    private static IpProtocol proto(Protocol p) {
+        return IpProtocol.of((short) p.number());
+    }
+
+    /** First packets to an exposed public port come to the controller. */
+    OFMessage exposed(OFFactory f, OFPort uplink, Protocol p, org.projectfloodlight.openflow.types.IPv4Address pub,
+                      int port) {
+        Match m = f.buildMatch().setExact(MatchField.IN_PORT, uplink).setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.IP_PROTO, proto(p)).setExact(MatchField.IPV4_DST, pub)
+                .setExact(p == Protocol.TCP ? MatchField.TCP_DST : MatchField.UDP_DST, TransportPort.of(port)).build();
+        return add(f, NAT_TABLE, P_EXPOSED, m, STATIC)
+                .setInstructions(List.of(f.instructions().applyActions(List.of(toController(f))))).build();
+    }
+
+    OFMessage unexposed(OFFactory f, OFPort uplink, Protocol p, org.projectfloodlight.openflow.types.IPv4Address pub,
+                        int port) {
+        OFFlowAdd a = (OFFlowAdd) exposed(f, uplink, p, pub, port);
+        return f.buildFlowDeleteStrict().setTableId(NAT_TABLE).setPriority(P_EXPOSED).setMatch(a.getMatch())
+                .setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY).build();
+    }
+
+    /**
+     * A conversation's two flows, inbound (towards the service) first.
+     *
+     * @param remoteMac an inside remote's MAC, or the next hop's towards an outside one
+     */
+    List<OFMessage> conversation(OFFactory f, OFPort uplink, OFPort linkPort, Conversation c, MacAddress remoteMac,
+                                 MacAddress serviceMac, int idle) {
+        Protocol p = c.protocol();
+        MatchField<TransportPort> src = p == Protocol.TCP ? MatchField.TCP_SRC : MatchField.UDP_SRC;
+        MatchField<TransportPort> dst = p == Protocol.TCP ? MatchField.TCP_DST : MatchField.UDP_DST;
+        TransportPort pubPort = TransportPort.of(c.publicSide().port());
+        TransportPort alias = TransportPort.of(c.aliasPort());
+        Match.Builder in = f.buildMatch();
+        if (c.inside()) {
+            in.setExact(MatchField.IN_PORT, c.switchPort()).setExact(MatchField.ETH_DST, nat.insideMac());
+        } else {
+            in.setExact(MatchField.IN_PORT, uplink);
+        }
+        in.setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, proto(p))
+                .setExact(MatchField.IPV4_SRC, c.remote().address())
+                .setExact(src, TransportPort.of(c.remote().port()))
+                .setExact(MatchField.IPV4_DST, c.publicSide().address()).setExact(dst, pubPort);
+        List<OFAction> inActions = new ArrayList<>();
+        inActions.add(f.actions().setField(f.oxms().ipv4Src(link.aliasAddress())));
+        inActions.add(f.actions().setField(f.oxms().ipv4Dst(link.serviceAddress())));
+        inActions.add(p == Protocol.TCP ? f.actions().setField(f.oxms().tcpSrc(alias))
+                : f.actions().setField(f.oxms().udpSrc(alias)));
+        inActions.add(f.actions().setField(f.oxms().ethSrc(link.aliasMac())));
+        inActions.add(f.actions().setField(f.oxms().ethDst(serviceMac)));
+        inActions.add(f.actions().output(linkPort, 0));
+        Match out = f.buildMatch().setExact(MatchField.IN_PORT, linkPort).setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.IP_PROTO, proto(p)).setExact(MatchField.IPV4_SRC, link.serviceAddress())
+                .setExact(src, pubPort).setExact(MatchField.IPV4_DST, link.aliasAddress()).setExact(dst, alias).build();
+        List<OFAction> outActions = new ArrayList<>();
+        outActions.add(f.actions().setField(f.oxms().ipv4Src(c.publicSide().address())));
+        outActions.add(f.actions().setField(f.oxms().ipv4Dst(c.remote().address())));
+        outActions.add(p == Protocol.TCP ? f.actions().setField(f.oxms().tcpDst(TransportPort.of(c.remote().port())))
+                : f.actions().setField(f.oxms().udpDst(TransportPort.of(c.remote().port()))));
+        outActions.add(f.actions().setField(f.oxms().ethSrc(c.inside() ? nat.insideMac() : nat.outsideMac())));
+        outActions.add(f.actions().setField(f.oxms().ethDst(remoteMac)));
+        outActions.add(f.actions().output(c.inside() ? c.switchPort() : uplink, 0));
+        U64 cookie = cookie(p, c.aliasPort());
+        return List.of(add(f, NAT_TABLE, P_CONVERSATION, in.build(), cookie).setIdleTimeout(idle)
+                        .setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM))
+                        .setInstructions(List.of(f.instructions().applyActions(inActions))).build(),
+                add(f, NAT_TABLE, P_CONVERSATION, out, cookie).setIdleTimeout(idle)
+                        .setInstructions(List.of(f.instructions().applyActions(outActions))).build());
+    }
+
+    /** Deletes a conversation's flows. */
+    OFMessage delete(OFFactory f, Protocol p, int aliasPort) {
+        return f.buildFlowDelete().setTableId(TableId.ALL).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)
+                .setCookie(cookie(p, aliasPort)).setCookieMask(U64.of(-1L)).setMatch(f.matchWildcardAll()).build();
+    }
+}

@@ -1,0 +1,364 @@
+package org.natflow.apps.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.natflow.apps.AppCookies;
+import org.natflow.apps.nat.Border;
+import org.natflow.apps.nat.NaptService;
+import org.natflow.apps.nat.NatConfig;
+import org.natflow.apps.nat.Protocol;
+import org.natflow.apps.relay.Endpoint;
+import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.FlowRemovedListener;
+import org.natflow.controller.api.FlowService;
+import org.natflow.controller.api.PacketContext;
+import org.natflow.controller.api.PacketListener;
+import org.natflow.controller.api.PacketService;
+import org.natflow.controller.api.SwitchEvent;
+import org.natflow.controller.api.SwitchListener;
+import org.natflow.controller.api.SwitchService;
+import org.natflow.controller.packet.ArpPacket;
+import org.natflow.controller.packet.EthernetFrame;
+import org.natflow.controller.packet.Frames;
+import org.natflow.controller.packet.Ipv4Packet;
+import org.natflow.controller.packet.TcpSegment;
+import org.natflow.controller.packet.UdpDatagram;
+import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay service link: natflow's own services (TCP relay legs, TURN) are reached through a border port
+ * that links to natflow's host, with every conversation translated by the switch between the remote and the
+ * public endpoint on one side, and a link-local alias endpoint and natflow's link address on the other. The
+ * first packet of a conversation from outside (or from an inside host) comes here; so does a packet a service
+ * sends before the conversation's flows are in. Services open conversations towards remotes themselves with
+ * {@link #connect}.
+ */
+public final class ServiceLink implements PacketListener, FlowRemovedListener, SwitchListener {
+
+    /** Packet-listener priority: before relay rules and NAPT. */
+    public static final int PRIORITY = 80;
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceLink.class);
+
+    private record Key(Protocol protocol, Endpoint remote, Endpoint publicSide) {
+    }
+
+    private record AliasKey(Protocol protocol, int aliasPort) {
+    }
+
+    private record Exposed(Protocol protocol, IPv4Address address, int port) {
+    }
+
+    private record LinkedBorder(Border border, OFPort linkPort) {
+    }
+
+    private final NatConfig nat;
+    private final ServiceLinkConfig link;
+    private final FlowService flows;
+    private final PacketService packets;
+    private final SwitchService switches;
+    private final NaptService napt;
+    private final ServiceFlows serviceFlows;
+    private final Map<Dpid, LinkedBorder> borders = new ConcurrentHashMap<>();
+    private final Map<Key, Conversation> byRemote = new ConcurrentHashMap<>();
+    private final Map<AliasKey, Conversation> byAlias = new ConcurrentHashMap<>();
+    private final Map<AliasKey, CompletableFuture<Void>> installed = new ConcurrentHashMap<>();
+    private final Map<Protocol, AliasPorts> aliasPorts = Map.of(Protocol.TCP, new AliasPorts(),
+            Protocol.UDP, new AliasPorts());
+    private final java.util.Set<Exposed> exposed = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<Conversation>> closeListeners = new CopyOnWriteArrayList<>();
+
+    public ServiceLink(NatConfig nat, ServiceLinkConfig link, FlowService flows, PacketService packets,
+                       SwitchService switches, NaptService napt) {
+        this.nat = nat;
+        this.link = link;
+        this.flows = flows;
+        this.packets = packets;
+        this.switches = switches;
+        this.napt = napt;
+        this.serviceFlows = new ServiceFlows(nat, link);
+    }
+
+    /** Starts following borders; call once. */
+    public void start() {
+        napt.keepFromFlooding(link.portName());
+        napt.addBorderListener(this::adopt);
+    }
+
+    /** The link's configuration. */
+    public ServiceLinkConfig config() {
+        return link;
+    }
+
+    /** Whether some border has the link now. */
+    public boolean attached() {
+        return !borders.isEmpty();
+    }
+
+    /** Called when a conversation ends (idle in the switch, or closed). */
+    public void addCloseListener(Consumer<Conversation> listener) {
+        closeListeners.add(listener);
+    }
+
+    /** The link port may appear after the border is up (it is added to a running switch). */
+    @Override
+    public void event(SwitchEvent event) {
+        switch (event.type()) {
+            case CONNECTED, PORT_ADDED, PORT_MODIFIED -> napt.borderSwitches().stream()
+                    .filter(b -> b.dpid().equals(event.sw().dpid())).findFirst().ifPresent(this::adopt);
+            case DISCONNECTED -> borders.remove(event.sw().dpid());
+            default -> { }
+        }
+    }
+
+    private synchronized void adopt(Border b) {
+        switches.get(b.dpid()).flatMap(sw -> sw.port(link.portName())).ifPresent(p -> {
+            LinkedBorder known = borders.get(b.dpid());
+            if (known != null && known.linkPort().equals(p.ofPort()) && known.border().equals(b)) {
+                return;
+            }
+            LinkedBorder lb = new LinkedBorder(b, p.ofPort());
+            borders.put(b.dpid(), lb);
+            List<OFMessage> m = new ArrayList<>(serviceFlows.staticFlows(b.factory(), p.ofPort()));
+            for (Exposed e : exposed) {
+                m.add(serviceFlows.exposed(b.factory(), b.uplink(), e.protocol(), e.address(), e.port()));
+            }
+            flows.apply(b.dpid(), m);
+            log.info("event=service-link-up dpid={} port={} service={} alias={}", b.dpid(), link.portName(),
+                    link.serviceAddress(), link.aliasAddress());
+        });
+    }
+
+    /** Public endpoints whose first packets should open conversations with natflow's service on the same port. */
+    public void expose(Protocol p, IPv4Address address, int port) {
+        Exposed e = new Exposed(p, address, port);
+        exposed.add(e);
+        for (LinkedBorder lb : borders.values()) {
+            flows.apply(lb.border().dpid(), List.of(serviceFlows.exposed(lb.border().factory(), lb.border().uplink(),
+                    p, address, port)));
+        }
+    }
+
+    /** Stops opening conversations for a public endpoint and ends the ones it has. */
+    public void unexpose(Protocol p, IPv4Address address, int port) {
+        exposed.remove(new Exposed(p, address, port));
+        for (LinkedBorder lb : borders.values()) {
+            flows.apply(lb.border().dpid(), List.of(serviceFlows.unexposed(lb.border().factory(),
+                    lb.border().uplink(), p, address, port)));
+        }
+        for (Conversation c : List.copyOf(byAlias.values())) {
+            if (c.protocol() == p && c.publicSide().equals(new Endpoint(address, port))) {
+                close(c);
+            }
+        }
+    }
+
+    /** The conversation a service sees as coming from {@code aliasAddress:aliasPort}. */
+    public Optional<Conversation> byAlias(Protocol p, int aliasPort) {
+        return Optional.ofNullable(byAlias.get(new AliasKey(p, aliasPort)));
+    }
+
+    /**
+     * Opens (or finds) a conversation from a public endpoint of natflow's to a remote beyond the uplink, for a
+     * service that sends first (a TURN relay towards a peer). Completes with the alias endpoint to send to
+     * once the switch translates it.
+     */
+    public CompletableFuture<Endpoint> connect(Protocol p, Endpoint publicSide, Endpoint remote) {
+        LinkedBorder lb = borders.values().stream().findFirst().orElse(null);
+        if (lb == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the service link is not attached"));
+        }
+        Conversation c;
+        try {
+            c = open(lb, p, remote, publicSide, false, null, null);
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return installed.getOrDefault(new AliasKey(p, c.aliasPort()), CompletableFuture.completedFuture(null))
+                .thenApply(x -> new Endpoint(link.aliasAddress(), c.aliasPort()));
+    }
+
+    /** Ends a conversation: its flows go and its alias port is free again. */
+    public void close(Conversation c) {
+        AliasKey key = new AliasKey(c.protocol(), c.aliasPort());
+        if (!byAlias.remove(key, c)) {
+            return;
+        }
+        byRemote.remove(new Key(c.protocol(), c.remote(), c.publicSide()));
+        installed.remove(key);
+        synchronized (aliasPorts) {
+            aliasPorts.get(c.protocol()).release(c.aliasPort());
+        }
+        LinkedBorder lb = borders.get(c.dpid());
+        if (lb != null) {
+            flows.apply(c.dpid(), List.of(serviceFlows.delete(lb.border().factory(), c.protocol(), c.aliasPort())));
+        }
+        closeListeners.forEach(l -> l.accept(c));
+    }
+
+    private Conversation open(LinkedBorder lb, Protocol p, Endpoint remote, Endpoint publicSide, boolean inside,
+                              MacAddress mac, OFPort port) {
+        Key key = new Key(p, remote, publicSide);
+        Conversation existing = byRemote.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (aliasPorts) {
+            existing = byRemote.get(key);
+            if (existing != null) {
+                return existing;
+            }
+            int alias = aliasPorts.get(p).allocate();
+            if (alias < 0) {
+                throw new IllegalStateException("no free alias port");
+            }
+            Conversation c = new Conversation(p, remote, publicSide, alias, inside, mac, port, lb.border().dpid());
+            byRemote.put(key, c);
+            byAlias.put(new AliasKey(p, alias), c);
+            installed.put(new AliasKey(p, alias), install(lb, c));
+            log.info("event=service-conversation protocol={} remote={} public={} alias={}:{}", p.lower(), remote,
+                    publicSide, link.aliasAddress(), alias);
+            return c;
+        }
+    }
+
+    private CompletableFuture<Void> install(LinkedBorder lb, Conversation c) {
+        Border b = lb.border();
+        MacAddress serviceMac = link.serviceMac().get();
+        if (serviceMac == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("natflow's service link interface "
+                    + link.serviceAddress() + " not found"));
+        }
+        CompletableFuture<MacAddress> remoteMac = c.inside() ? CompletableFuture.completedFuture(c.mac())
+                : napt.nextHopMac(b, c.remote().address());
+        int idle = c.protocol() == Protocol.TCP ? link.tcpIdle() : link.udpIdle();
+        return remoteMac.thenCompose(mac -> flows.apply(b.dpid(), serviceFlows.conversation(b.factory(), b.uplink(),
+                lb.linkPort(), c, mac, serviceMac, idle))).thenAccept(r -> {
+                    if (!r.ok()) {
+                        throw new IllegalStateException(r.errors().get(0).describe());
+                    }
+                });
+    }
+
+    // ---- packets --------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean onPacket(PacketContext ctx) {
+        LinkedBorder lb = borders.get(ctx.dpid());
+        if (lb == null) {
+            return false;
+        }
+        EthernetFrame frame = ctx.frame();
+        if (ctx.inPort().equals(lb.linkPort())) {
+            fromLink(lb, ctx, frame);
+            return true;
+        }
+        Ipv4Packet ip = frame.ipv4();
+        if (ip == null || !nat.isPublic(ip.dst()) || ip.fragmentOffset() != 0) {
+            return false;
+        }
+        Protocol p;
+        int sport;
+        int dport;
+        if (ip.transport() instanceof TcpSegment t) {
+            p = Protocol.TCP;
+            sport = t.srcPort();
+            dport = t.dstPort();
+        } else if (ip.transport() instanceof UdpDatagram u) {
+            p = Protocol.UDP;
+            sport = u.srcPort();
+            dport = u.dstPort();
+        } else {
+            return false;
+        }
+        if (!exposed.contains(new Exposed(p, ip.dst(), dport))) {
+            return false;
+        }
+        boolean fromUplink = ctx.inPort().equals(lb.border().uplink());
+        boolean fromInside = !fromUplink && frame.dst().equals(nat.insideMac()) && nat.isInside(ip.src());
+        if (!fromUplink && !fromInside) {
+            return true;
+        }
+        Conversation c;
+        try {
+            c = open(lb, p, new Endpoint(ip.src(), sport), new Endpoint(ip.dst(), dport), fromInside,
+                    fromInside ? frame.src() : null, fromInside ? ctx.inPort() : null);
+        } catch (IllegalStateException e) {
+            log.warn("event=service-refused remote={}:{} reason=\"{}\"", ip.src(), sport, e.getMessage());
+            return true;
+        }
+        resend(lb, c, ctx.inPort(), frame.bytes());
+        return true;
+    }
+
+    private void resend(LinkedBorder lb, Conversation c, OFPort inPort, byte[] data) {
+        installed.getOrDefault(new AliasKey(c.protocol(), c.aliasPort()), CompletableFuture.completedFuture(null))
+                .whenComplete((x, e) -> {
+                    if (e != null) {
+                        log.warn("event=service-install-failed alias={} error=\"{}\"", c.aliasPort(), e.toString());
+                        return;
+                    }
+                    packets.packetOut(lb.border().dpid(), inPort,
+                            List.of(lb.border().factory().actions().output(OFPort.TABLE, 0)), data);
+                });
+    }
+
+    private void fromLink(LinkedBorder lb, PacketContext ctx, EthernetFrame frame) {
+        ArpPacket arp = frame.arp();
+        if (arp != null) {
+            if (arp.opcode() == ArpPacket.REQUEST && arp.targetIp().equals(link.aliasAddress())) {
+                packets.packetOut(lb.border().dpid(), OFPort.CONTROLLER, List.of(lb.border().factory().actions()
+                        .output(ctx.inPort(), 0)), Frames.arpReply(arp, link.aliasMac()));
+            }
+            return;
+        }
+        Ipv4Packet ip = frame.ipv4();
+        if (ip == null || !ip.dst().equals(link.aliasAddress())) {
+            return;
+        }
+        Conversation c = null;
+        if (ip.transport() instanceof TcpSegment t) {
+            c = byAlias.get(new AliasKey(Protocol.TCP, t.dstPort()));
+        } else if (ip.transport() instanceof UdpDatagram u) {
+            c = byAlias.get(new AliasKey(Protocol.UDP, u.dstPort()));
+        }
+        if (c != null) {
+            resend(lb, c, ctx.inPort(), frame.bytes());
+        }
+    }
+
+    @Override
+    public void flowRemoved(Dpid dpid, OFFlowRemoved message) {
+        if (AppCookies.app(message.getCookie()) != AppCookies.SERVICE
+                || message.getReason() == org.projectfloodlight.openflow.protocol.OFFlowRemovedReason.DELETE) {
+            return;
+        }
+        Protocol p = ServiceFlows.protocol(message.getCookie());
+        if (p == null) {
+            return;
+        }
+        Conversation c = byAlias.get(new AliasKey(p, ServiceFlows.aliasPort(message.getCookie())));
+        if (c != null) {
+            log.info("event=service-conversation-idle protocol={} remote={} alias={}", p.lower(), c.remote(),
+                    c.aliasPort());
+            close(c);
+        }
+    }
+
+    /** Live conversations. */
+    public List<Conversation> conversations() {
+        return List.copyOf(byAlias.values());
+    }
+}
