@@ -11,6 +11,7 @@ import org.natflow.apps.relay.RelayStore;
 import org.natflow.apps.relay.TcpRelay;
 import org.natflow.apps.service.ServiceLink;
 import org.natflow.services.relay.TcpSplicer;
+import org.natflow.services.turn.TurnServer;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.natflow.controller.api.FlowService;
@@ -89,6 +90,22 @@ public class AppsConfiguration {
     @ConditionalOnProperty(name = "natflow.service-link.port")
     TcpSplicer tcpSplicer(ServiceLink link) {
         return new TcpSplicer(link, new NioEventLoopGroup(2, new DefaultThreadFactory("natflow-relay-tcp", true)));
+    }
+
+    @Bean(destroyMethod = "stop")
+    @Conditional(NatEnabledCondition.class)
+    @ConditionalOnProperty(name = "natflow.turn.enabled", havingValue = "true")
+    TurnServer turnServer(TurnProperties properties, NatProperties nat, ObjectProvider<ServiceLink> link,
+                          SessionTable table) {
+        ServiceLink serviceLink = link.getIfAvailable();
+        if (serviceLink == null) {
+            throw new IllegalStateException("natflow.turn.enabled needs the service link: set"
+                    + " natflow.service-link.port (see docs/relays.md)");
+        }
+        TurnServer turn = new TurnServer(properties.toConfig(), nat.toConfig(), serviceLink, table,
+                new NioEventLoopGroup(2, new DefaultThreadFactory("natflow-turn", true)), java.time.Clock.systemUTC());
+        turn.start();
+        return turn;
     }
 
     @Bean

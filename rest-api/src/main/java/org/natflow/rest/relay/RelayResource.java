@@ -24,14 +24,25 @@ import org.springframework.web.bind.annotation.RestController;
 public class RelayResource {
 
     private final RelayService relays;
+    private final org.springframework.beans.factory.ObjectProvider<org.natflow.services.turn.TurnServer> turn;
 
-    public RelayResource(RelayService relays) {
+    public RelayResource(RelayService relays,
+                         org.springframework.beans.factory.ObjectProvider<org.natflow.services.turn.TurnServer> turn) {
         this.relays = relays;
+        this.turn = turn;
     }
 
     @GetMapping
-    @Operation(summary = "List relay rules with their bindings and counters")
-    public List<RelayView> list() {
+    @Operation(summary = "List relay rules (type=rule, the default) or TURN allocations (type=turn)")
+    public List<?> list(@org.springframework.web.bind.annotation.RequestParam(defaultValue = "rule") String type) {
+        if (type.equals("turn")) {
+            org.natflow.services.turn.TurnServer server = turn.getIfAvailable();
+            return server == null ? List.of() : server.allocations();
+        }
+        if (!type.equals("rule")) {
+            throw new org.natflow.apps.forward.RuleException(org.natflow.apps.forward.RuleException.Kind.INVALID,
+                    "type", "type: must be rule or turn, was '" + type + "'");
+        }
         return relays.all().stream().map(r -> relays.status(r.id())).flatMap(java.util.Optional::stream)
                 .map(RelayView::of).toList();
     }

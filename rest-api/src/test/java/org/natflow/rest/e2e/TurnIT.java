@@ -1,0 +1,97 @@
+package org.natflow.rest.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.natflow.rest.testing.Poll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpMethod;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * natflow's TURN server against coturn's own test clients: turnutils_uclient relays through it to a
+ * turnutils_peer on the public segment, from outside the NAT (hA, behind a Linux NAT) and from behind it
+ * (hB), and turnutils_stunclient gets the right reflexive address.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0",
+                "natflow.turn.enabled=true", "natflow.turn.users=alice:wonderland",
+                "natflow.turn.secret=north-wind", "natflow.turn.realm=natflow.test"})
+class TurnIT extends MininetIT {
+
+    @DynamicPropertySource
+    static void natProperties(DynamicPropertyRegistry registry) throws IOException {
+        MininetNetwork.properties("p2p-two-sites").forEach((k, v) -> registry.add(k, () -> v));
+    }
+
+    @Override
+    Map<String, Object> topology(int controllerPort) throws Exception {
+        return MininetNetwork.topology("p2p-two-sites", controllerPort);
+    }
+
+    @Override
+    void afterStart() {
+        net.spawn("pub", "peer", "exec turnutils_peer -L 203.0.113.20 -p 3480");
+        Poll.until(Duration.ofSeconds(10), "turn server listening on the link", () -> net
+                .sh("ss -lunH 'sport = :3478' | grep -c 169.254.100.1").out().trim().equals("1"));
+        Poll.until(Duration.ofSeconds(10), "peer listening", () -> net.cmd("pub", "ss -lunH | grep -q ':3480 '").ok());
+    }
+
+    private static String lost(String out) {
+        return out.lines().filter(l -> l.contains("Total lost packets")).findFirst().orElse("no summary: " + out);
+    }
+
+    /** uclient's own tally: everything it sent came back through the relay and the peer's echo. */
+    private static void allEchoed(String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "start_mclient: tot_send_msgs=(\\d+), tot_recv_msgs=(\\d+)").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).as(out).isGreaterThanOrEqualTo(100);
+        assertThat(m.group(2)).as(out).isEqualTo(m.group(1));
+    }
+
+    @Test
+    void uclientFromOutsideTheNatRelaysWithoutLoss() {
+        MininetNetwork.Result r = net.cmd("hA", "turnutils_uclient -u alice -w wonderland -e 203.0.113.20 -r 3480"
+                + " -n 100 -l 120 -z 5 203.0.113.10 2>&1", Duration.ofSeconds(60));
+        assertThat(lost(r.out())).as(r.out()).contains("Total lost packets 0 (0.000000%)");
+        allEchoed(r.out());
+    }
+
+    @Test
+    void uclientBehindTheNatWithTheSharedSecretSchemeAndChannels() {
+        MininetNetwork.Result r = net.cmd("hB", "turnutils_uclient -W north-wind -u bob -e 203.0.113.20 -r 3480"
+                + " -n 100 -l 120 -z 5 203.0.113.10 2>&1", Duration.ofSeconds(60));
+        assertThat(lost(r.out())).as(r.out()).contains("Total lost packets 0 (0.000000%)");
+        allEchoed(r.out());
+    }
+
+    @Test
+    void stunclientSeesItsReflexiveAddress() {
+        MininetNetwork.Result r = net.cmd("hA", "turnutils_stunclient -p 3478 203.0.113.10 2>&1");
+        assertThat(r.out()).as(r.out()).containsPattern("(?i)reflexive addr: 203\\.0\\.113\\.50:\\d+");
+    }
+
+    @Test
+    void wrongPasswordIsRefusedAndAllocationsAreListedAndDeletable() {
+        MininetNetwork.Result bad = net.cmd("hA", "turnutils_uclient -u alice -w wrong -e 203.0.113.20 -r 3480"
+                + " -n 5 203.0.113.10 2>&1", Duration.ofSeconds(60));
+        assertThat(bad.out()).as(bad.out()).doesNotContain("Total lost packets 0 (0.000000%)");
+        net.spawn("hA", "holder", "exec turnutils_uclient -h -u alice -w wonderland -e 203.0.113.20 -r 3480 -n 10"
+                + " 203.0.113.10");
+        Poll.until(Duration.ofSeconds(15), "allocation listed", () -> rest
+                .getForObject("/api/v1/relays?type=turn", JsonNode.class).size() > 0);
+        JsonNode a = rest.getForObject("/api/v1/turn/allocations", JsonNode.class).get(0);
+        assertThat(a.get("username").asText()).isEqualTo("alice");
+        assertThat(a.get("client").asText()).startsWith("203.0.113.50:");
+        assertThat(a.get("relayedAddress").asText()).startsWith("203.0.113.10:");
+        assertThat(RestClient.write(rest, HttpMethod.DELETE, "/api/v1/turn/allocations/" + a.get("id").asLong(), null)
+                .getStatusCode().value()).isEqualTo(204);
+        net.kill("holder");
+    }
+}

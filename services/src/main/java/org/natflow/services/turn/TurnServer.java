@@ -1,0 +1,631 @@
+package org.natflow.services.turn;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.natflow.apps.nat.NatConfig;
+import org.natflow.apps.nat.Protocol;
+import org.natflow.apps.nat.SessionTable;
+import org.natflow.apps.relay.Endpoint;
+import org.natflow.apps.service.Conversation;
+import org.natflow.apps.service.ServiceLink;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TURN server (RFC 8656 over UDP; Binding per RFC 8489) on natflow's first public address, reached over
+ * the service link. Long-term credentials; Allocate, Refresh, CreatePermission, ChannelBind, Send and Data
+ * indications, ChannelData; lifetimes per the RFC (allocations 600 s by default, at most the configured
+ * maximum; permissions 300 s; channels 600 s); per-user allocation quota and a per-allocation bandwidth cap.
+ * Relayed ports come from the NAT pool (kept from dynamic NAPT) and relaying to inside networks, loopback,
+ * link-local, multicast and the gateway's own addresses is refused (403).
+ */
+public final class TurnServer {
+
+    private static final Logger log = LoggerFactory.getLogger(TurnServer.class);
+    private static final String SOFTWARE = "natflow";
+    private static final long PERMISSION_MILLIS = 300_000;
+    private static final long CHANNEL_MILLIS = 600_000;
+    private static final long REBIND_SECONDS = 2;
+    private static final long RESERVATION_MILLIS = 30_000;
+
+    /** A port kept for the allocation that presents its token (EVEN-PORT with R). */
+    private record Reservation(int port, long expiresAtMillis) {
+    }
+    private static final Set<Integer> KNOWN = Set.of(StunAttribute.MAPPED_ADDRESS, StunAttribute.USERNAME,
+            StunAttribute.MESSAGE_INTEGRITY, StunAttribute.ERROR_CODE, StunAttribute.UNKNOWN_ATTRIBUTES,
+            StunAttribute.CHANNEL_NUMBER, StunAttribute.LIFETIME, StunAttribute.XOR_PEER_ADDRESS, StunAttribute.DATA,
+            StunAttribute.REALM, StunAttribute.NONCE, StunAttribute.XOR_RELAYED_ADDRESS,
+            StunAttribute.REQUESTED_ADDRESS_FAMILY, StunAttribute.EVEN_PORT, StunAttribute.REQUESTED_TRANSPORT,
+            StunAttribute.DONT_FRAGMENT, StunAttribute.XOR_MAPPED_ADDRESS, StunAttribute.RESERVATION_TOKEN,
+            StunAttribute.PRIORITY, StunAttribute.USE_CANDIDATE);
+
+    private final TurnConfig config;
+    private final NatConfig nat;
+    private final ServiceLink link;
+    private final SessionTable table;
+    private final EventLoopGroup group;
+    private final Clock clock;
+    private final TurnCredentials credentials;
+    private final IPv4Address publicAddress;
+    private final Map<InetSocketAddress, Allocation> byClient = new ConcurrentHashMap<>();
+    private final Map<Long, Allocation> byId = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Reservation> reservations = new ConcurrentHashMap<>();
+    private final LongAdder malformed = new LongAdder();
+    private final LongAdder created = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private volatile Channel server;
+    private volatile boolean stopped;
+
+    public TurnServer(TurnConfig config, NatConfig nat, ServiceLink link, SessionTable table, EventLoopGroup group,
+                      Clock clock) {
+        this.config = config;
+        this.nat = nat;
+        this.link = link;
+        this.table = table;
+        this.group = group;
+        this.clock = clock;
+        this.credentials = new TurnCredentials(config, clock);
+        this.publicAddress = nat.publicAddresses().get(0);
+    }
+
+    /** Opens the TURN port on the public address and starts the lifetime timer. */
+    public void start() {
+        table.reserve(Protocol.UDP, publicAddress, config.port());
+        link.expose(Protocol.UDP, publicAddress, config.port());
+        bindServer();
+        group.scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void bindServer() {
+        if (stopped) {
+            return;
+        }
+        InetSocketAddress at = new InetSocketAddress(link.config().serviceAddress().toString(), config.port());
+        new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(new ChannelInitializer<DatagramChannel>() {
+            @Override
+            protected void initChannel(DatagramChannel ch) {
+                ch.pipeline().addLast(new TurnCodec(malformed), new ClientHandler());
+            }
+        }).bind(at).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                server = f.channel();
+                log.info("event=turn-listening public={}:{} at={} realm={}", publicAddress, config.port(), at,
+                        config.realm());
+            } else {
+                group.schedule(this::bindServer, REBIND_SECONDS, TimeUnit.SECONDS);
+            }
+        });
+    }
+
+    /** Closes every allocation and the TURN port, and stops the event loop it was given (it owns it). */
+    public void stop() {
+        stopped = true;
+        byId.values().forEach(a -> delete(a, "shutdown"));
+        Channel s = server;
+        if (s != null) {
+            s.close();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    }
+
+    /** Malformed datagrams dropped. */
+    public long malformed() {
+        return malformed.sum();
+    }
+
+    /** Allocations created so far. */
+    public long allocationsCreated() {
+        return created.sum();
+    }
+
+    /** Requests refused (errors answered). */
+    public long refused() {
+        return refused.sum();
+    }
+
+    /** Live allocations. */
+    public List<TurnAllocationView> allocations() {
+        long now = clock.millis();
+        List<TurnAllocationView> out = new ArrayList<>();
+        for (Allocation a : byId.values()) {
+            synchronized (a) {
+                out.add(new TurnAllocationView(a.id, a.username, a.client.toString(),
+                        publicAddress + ":" + a.relayPort, Math.max(0, (a.expiresAtMillis - now) / 1000),
+                        a.permissions.keySet().stream().map(InetAddress::getHostAddress).sorted().toList(),
+                        a.channels.entrySet().stream().map(e -> String.format("0x%04x -> %s:%d", e.getKey(),
+                                e.getValue().getAddress().getHostAddress(), e.getValue().getPort())).sorted().toList(),
+                        a.bytesToPeers.get(), a.bytesFromPeers.get()));
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(TurnAllocationView::id));
+        return out;
+    }
+
+    /** Deletes an allocation (operator action); false if there is none. */
+    public boolean delete(long id) {
+        Allocation a = byId.get(id);
+        if (a == null) {
+            return false;
+        }
+        delete(a, "deleted");
+        return true;
+    }
+
+    private void delete(Allocation a, String reason) {
+        if (byId.remove(a.id) == null) {
+            return;
+        }
+        byClient.remove(a.clientAlias, a);
+        a.relay.close();
+        link.unexpose(Protocol.UDP, publicAddress, a.relayPort);
+        table.unreserve(Protocol.UDP, publicAddress, a.relayPort);
+        log.info("event=turn-allocation-deleted id={} user={} client={} relayed={}:{} reason={}", a.id, a.username,
+                a.client, publicAddress, a.relayPort, reason);
+    }
+
+    private void expire() {
+        long now = clock.millis();
+        reservations.entrySet().removeIf(e -> {
+            if (e.getValue().expiresAtMillis() <= now) {
+                table.unreserve(Protocol.UDP, publicAddress, e.getValue().port());
+                return true;
+            }
+            return false;
+        });
+        for (Allocation a : byId.values()) {
+            if (a.expiresAtMillis <= now) {
+                delete(a, "expired");
+            } else {
+                a.expire(now);
+            }
+        }
+    }
+
+    // ---- requests -------------------------------------------------------------------------------------------
+
+    private final class ClientHandler extends SimpleChannelInboundHandler<TurnPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, TurnPacket p) {
+            Optional<Conversation> c = link.byAlias(Protocol.UDP, p.remote().getPort());
+            if (c.isEmpty() || !p.remote().getAddress().getHostAddress().equals(link.config().aliasAddress().toString())) {
+                return; // not through the switch's translation
+            }
+            Endpoint client = c.get().remote();
+            if (p.message() instanceof ChannelData cd) {
+                channelData(p.remote(), cd);
+            } else {
+                StunMessage m = (StunMessage) p.message();
+                if (m.messageClass() == StunMessage.REQUEST) {
+                    request(ctx.channel(), p.remote(), client, m);
+                } else if (m.messageClass() == StunMessage.INDICATION && m.method() == StunMessage.SEND) {
+                    send(p.remote(), m);
+                }
+            }
+        }
+    }
+
+    private void reply(Channel ch, InetSocketAddress to, StunMessage request, int cls, List<StunAttribute> attrs,
+                       byte[] key) {
+        List<StunAttribute> all = new ArrayList<>(attrs);
+        all.add(new StunAttribute(StunAttribute.SOFTWARE, SOFTWARE.getBytes(StandardCharsets.UTF_8)));
+        ch.writeAndFlush(new TurnPacket(to, StunMessage.of(request.method(), cls, request.transactionId(), all), key,
+                request.hasFingerprint()));
+    }
+
+    private void error(Channel ch, InetSocketAddress to, StunMessage request, int code, String reason, byte[] key,
+                       StunAttribute... extra) {
+        refused.increment();
+        List<StunAttribute> attrs = new ArrayList<>();
+        attrs.add(new StunAttribute(StunAttribute.ERROR_CODE, StunMessage.errorCode(code, reason)));
+        attrs.addAll(List.of(extra));
+        reply(ch, to, request, StunMessage.ERROR, attrs, key);
+    }
+
+    private StunAttribute realm() {
+        return new StunAttribute(StunAttribute.REALM, config.realm().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private StunAttribute nonce() {
+        return new StunAttribute(StunAttribute.NONCE, credentials.nonce().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void request(Channel ch, InetSocketAddress from, Endpoint client, StunMessage m) {
+        List<Integer> unknown = m.attributes().stream().map(StunAttribute::type)
+                .filter(t -> t < 0x8000 && !KNOWN.contains(t)).distinct().toList();
+        if (!unknown.isEmpty()) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(unknown.size() * 2);
+            unknown.forEach(t -> b.putShort((short) (int) t));
+            error(ch, from, m, 420, "Unknown Attribute", null,
+                    new StunAttribute(StunAttribute.UNKNOWN_ATTRIBUTES, b.array()));
+            return;
+        }
+        if (m.method() == StunMessage.BINDING) {
+            reply(ch, from, m, StunMessage.SUCCESS, List.of(new StunAttribute(StunAttribute.XOR_MAPPED_ADDRESS,
+                    StunMessage.xorAddress(socket(client)))), null);
+            return;
+        }
+        if (m.method() != StunMessage.ALLOCATE && m.method() != StunMessage.REFRESH
+                && m.method() != StunMessage.CREATE_PERMISSION && m.method() != StunMessage.CHANNEL_BIND) {
+            error(ch, from, m, 400, "Bad Request", null);
+            return;
+        }
+        // Long-term credentials (RFC 8489, 9.2.4).
+        if (m.attribute(StunAttribute.MESSAGE_INTEGRITY).isEmpty()) {
+            error(ch, from, m, 401, "Unauthorized", null, realm(), nonce());
+            return;
+        }
+        Optional<String> user = m.text(StunAttribute.USERNAME);
+        Optional<String> nonce = m.text(StunAttribute.NONCE);
+        if (user.isEmpty() || m.text(StunAttribute.REALM).isEmpty() || nonce.isEmpty()) {
+            error(ch, from, m, 400, "Bad Request", null);
+            return;
+        }
+        if (!credentials.nonceValid(nonce.get())) {
+            error(ch, from, m, 438, "Stale Nonce", null, realm(), nonce());
+            return;
+        }
+        byte[] key = credentials.key(user.get()).orElse(null);
+        if (key == null || !m.text(StunAttribute.REALM).get().equals(config.realm()) || !m.integrityValid(key)) {
+            error(ch, from, m, 401, "Unauthorized", null, realm(), nonce());
+            return;
+        }
+        try {
+            switch (m.method()) {
+                case StunMessage.ALLOCATE -> allocate(ch, from, client, m, user.get(), key);
+                case StunMessage.REFRESH -> refresh(ch, from, m, key);
+                case StunMessage.CREATE_PERMISSION -> createPermission(ch, from, m, key);
+                default -> channelBind(ch, from, m, key);
+            }
+        } catch (StunException e) {
+            error(ch, from, m, 400, "Bad Request: " + e.getMessage(), key);
+        }
+    }
+
+    private static InetSocketAddress socket(Endpoint e) {
+        return new InetSocketAddress(e.address().toString(), e.port());
+    }
+
+    private long lifetime(StunMessage m) throws StunException {
+        Optional<StunAttribute> l = m.attribute(StunAttribute.LIFETIME);
+        long asked = l.isPresent() ? StunMessage.u32(l.get().value()) : config.defaultLifetime();
+        if (asked == 0) {
+            return 0;
+        }
+        return Math.max(config.defaultLifetime(), Math.min(asked, config.maxLifetime()));
+    }
+
+    private void allocate(Channel ch, InetSocketAddress from, Endpoint client, StunMessage m, String user, byte[] key)
+            throws StunException {
+        if (byClient.containsKey(from)) {
+            error(ch, from, m, 437, "Allocation Mismatch", key);
+            return;
+        }
+        Optional<StunAttribute> transport = m.attribute(StunAttribute.REQUESTED_TRANSPORT);
+        if (transport.isEmpty() || transport.get().value().length != 4) {
+            error(ch, from, m, 400, "Bad Request: REQUESTED-TRANSPORT missing", key);
+            return;
+        }
+        if ((transport.get().value()[0] & 0xff) != 17) {
+            error(ch, from, m, 442, "Unsupported Transport Protocol", key);
+            return;
+        }
+        Optional<StunAttribute> family = m.attribute(StunAttribute.REQUESTED_ADDRESS_FAMILY);
+        if (family.isPresent() && (family.get().value().length < 1 || family.get().value()[0] != 1)) {
+            error(ch, from, m, 440, "Address Family not Supported", key);
+            return;
+        }
+        Optional<StunAttribute> even = m.attribute(StunAttribute.EVEN_PORT);
+        Optional<StunAttribute> token = m.attribute(StunAttribute.RESERVATION_TOKEN);
+        if (even.isPresent() && token.isPresent()) {
+            error(ch, from, m, 400, "Bad Request: EVEN-PORT with RESERVATION-TOKEN", key);
+            return;
+        }
+        long held = byId.values().stream().filter(a -> a.username.equals(user)).count();
+        if (held >= config.allocationsPerUser()) {
+            error(ch, from, m, 486, "Allocation Quota Reached", key);
+            return;
+        }
+        long lifetime = lifetime(m);
+        if (lifetime == 0) {
+            lifetime = config.defaultLifetime();
+        }
+        int port;
+        byte[] newToken = null;
+        if (token.isPresent()) {
+            Reservation r = token.get().value().length == 8 ? reservations.remove(
+                    java.nio.ByteBuffer.wrap(token.get().value()).getLong()) : null;
+            if (r == null) {
+                error(ch, from, m, 508, "Insufficient Capacity: unknown or expired reservation token", key);
+                return;
+            }
+            port = r.port();
+        } else {
+            boolean reserveNext = even.isPresent() && even.get().value().length >= 1 && (even.get().value()[0] & 0x80) != 0;
+            port = even.isPresent() ? reserveEven(reserveNext) : table.reserveFree(Protocol.UDP, publicAddress);
+            if (port >= 0 && reserveNext) {
+                long t = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+                reservations.put(t, new Reservation(port + 1, clock.millis() + RESERVATION_MILLIS));
+                newToken = java.nio.ByteBuffer.allocate(8).putLong(t).array();
+            }
+        }
+        if (port < 0) {
+            error(ch, from, m, 508, "Insufficient Capacity", key);
+            return;
+        }
+        // Bound on this event loop, so the socket is there before the client can use the answer.
+        int relayPort = port;
+        long granted = lifetime;
+        byte[] reservation = newToken;
+        new Bootstrap().group(ch.eventLoop()).channel(NioDatagramChannel.class).handler(new PeerHandler())
+                .bind(new InetSocketAddress(link.config().serviceAddress().toString(), port))
+                .addListener((ChannelFuture bound) -> {
+                    if (!bound.isSuccess()) {
+                        table.unreserve(Protocol.UDP, publicAddress, relayPort);
+                        error(ch, from, m, 508, "Insufficient Capacity", key);
+                        return;
+                    }
+                    allocated(ch, from, client, m, user, key, relayPort, granted, reservation, bound.channel());
+                });
+    }
+
+    private void allocated(Channel ch, InetSocketAddress from, Endpoint client, StunMessage m, String user,
+                           byte[] key, int port, long lifetime, byte[] newToken, Channel relay) {
+        Allocation a = new Allocation(ids.incrementAndGet(), user, from, client, port, relay, key,
+                clock.millis(), lifetime, config.bandwidth());
+        relay.attr(PeerHandler.ALLOCATION).set(a);
+        if (byClient.putIfAbsent(from, a) != null) {
+            relay.close();
+            table.unreserve(Protocol.UDP, publicAddress, port);
+            error(ch, from, m, 437, "Allocation Mismatch", key);
+            return;
+        }
+        byId.put(a.id, a);
+        link.expose(Protocol.UDP, publicAddress, port);
+        created.increment();
+        log.info("event=turn-allocation-created id={} user={} client={} relayed={}:{} lifetime={}", a.id, user,
+                client, publicAddress, port, lifetime);
+        List<StunAttribute> attrs = new ArrayList<>(List.of(
+                new StunAttribute(StunAttribute.XOR_RELAYED_ADDRESS, StunMessage.xorAddress(
+                        new InetSocketAddress(publicAddress.toString(), port))),
+                new StunAttribute(StunAttribute.LIFETIME, StunMessage.u32(lifetime)),
+                new StunAttribute(StunAttribute.XOR_MAPPED_ADDRESS, StunMessage.xorAddress(socket(client)))));
+        if (newToken != null) {
+            attrs.add(new StunAttribute(StunAttribute.RESERVATION_TOKEN, newToken));
+        }
+        reply(ch, from, m, StunMessage.SUCCESS, attrs, key);
+    }
+
+    /** An even relayed port, and with {@code andNext} the odd one above it kept for a later allocation. */
+    private int reserveEven(boolean andNext) {
+        List<Integer> tried = new ArrayList<>();
+        try {
+            for (int attempt = 0; attempt < 64; attempt++) {
+                int port = table.reserveFree(Protocol.UDP, publicAddress);
+                if (port < 0) {
+                    return -1;
+                }
+                tried.add(port);
+                if (port % 2 != 0 || port == 65535) {
+                    continue;
+                }
+                if (andNext) {
+                    if (table.isReserved(Protocol.UDP, publicAddress, port + 1)
+                            || table.reserve(Protocol.UDP, publicAddress, port + 1).isPresent()) {
+                        continue;
+                    }
+                }
+                tried.remove(Integer.valueOf(port));
+                return port;
+            }
+            return -1;
+        } finally {
+            tried.forEach(p -> table.unreserve(Protocol.UDP, publicAddress, p));
+        }
+    }
+
+
+    private Allocation mine(Channel ch, InetSocketAddress from, StunMessage m, byte[] key) {
+        Allocation a = byClient.get(from);
+        if (a == null) {
+            error(ch, from, m, 437, "Allocation Mismatch", key);
+        }
+        return a;
+    }
+
+    private void refresh(Channel ch, InetSocketAddress from, StunMessage m, byte[] key) throws StunException {
+        Allocation a = mine(ch, from, m, key);
+        if (a == null) {
+            return;
+        }
+        long lifetime = lifetime(m);
+        if (lifetime == 0) {
+            delete(a, "refresh-zero");
+        } else {
+            synchronized (a) {
+                a.expiresAtMillis = clock.millis() + lifetime * 1000;
+            }
+        }
+        reply(ch, from, m, StunMessage.SUCCESS, List.of(new StunAttribute(StunAttribute.LIFETIME,
+                StunMessage.u32(lifetime))), key);
+    }
+
+    /** Whether relaying to a peer is allowed: never inside, loopback, link-local, multicast or our own. */
+    boolean forbidden(InetAddress peer) {
+        if (!(peer instanceof java.net.Inet4Address) || peer.isLoopbackAddress() || peer.isAnyLocalAddress()
+                || peer.isLinkLocalAddress() || peer.isMulticastAddress()) {
+            return true;
+        }
+        IPv4Address ip = IPv4Address.of(peer.getAddress());
+        return nat.isInside(ip) || nat.isPublic(ip) || ip.equals(nat.gatewayAddress())
+                || ip.equals(IPv4Address.of("255.255.255.255")) || (peer.getAddress()[0] & 0xff) == 0;
+    }
+
+    private void createPermission(Channel ch, InetSocketAddress from, StunMessage m, byte[] key) throws StunException {
+        Allocation a = mine(ch, from, m, key);
+        if (a == null) {
+            return;
+        }
+        List<StunAttribute> peers = m.all(StunAttribute.XOR_PEER_ADDRESS);
+        if (peers.isEmpty()) {
+            error(ch, from, m, 400, "Bad Request: XOR-PEER-ADDRESS missing", key);
+            return;
+        }
+        List<InetAddress> addresses = new ArrayList<>();
+        for (StunAttribute p : peers) {
+            InetAddress peer = StunMessage.xorAddress(p.value()).getAddress();
+            if (forbidden(peer)) {
+                error(ch, from, m, 403, "Forbidden: " + peer.getHostAddress() + " may not be relayed to", key);
+                return;
+            }
+            addresses.add(peer);
+        }
+        long until = clock.millis() + PERMISSION_MILLIS;
+        synchronized (a) {
+            addresses.forEach(p -> a.permissions.put(p, until));
+        }
+        reply(ch, from, m, StunMessage.SUCCESS, List.of(), key);
+    }
+
+    private void channelBind(Channel ch, InetSocketAddress from, StunMessage m, byte[] key) throws StunException {
+        Allocation a = mine(ch, from, m, key);
+        if (a == null) {
+            return;
+        }
+        Optional<StunAttribute> number = m.attribute(StunAttribute.CHANNEL_NUMBER);
+        Optional<StunAttribute> peerAttr = m.attribute(StunAttribute.XOR_PEER_ADDRESS);
+        if (number.isEmpty() || peerAttr.isEmpty() || number.get().value().length != 4) {
+            error(ch, from, m, 400, "Bad Request: CHANNEL-NUMBER and XOR-PEER-ADDRESS required", key);
+            return;
+        }
+        int channel = ((number.get().value()[0] & 0xff) << 8) | (number.get().value()[1] & 0xff);
+        InetSocketAddress peer = StunMessage.xorAddress(peerAttr.get().value());
+        if (channel < ChannelData.MIN_CHANNEL || channel > ChannelData.MAX_CHANNEL) {
+            error(ch, from, m, 400, "Bad Request: channel number outside 0x4000-0x7FFE", key);
+            return;
+        }
+        if (forbidden(peer.getAddress())) {
+            error(ch, from, m, 403, "Forbidden", key);
+            return;
+        }
+        long now = clock.millis();
+        synchronized (a) {
+            InetSocketAddress bound = a.channels.get(channel);
+            Integer other = a.channelOf.get(peer);
+            if ((bound != null && !bound.equals(peer)) || (other != null && other != channel)) {
+                error(ch, from, m, 400, "Bad Request: channel or peer already bound otherwise", key);
+                return;
+            }
+            a.channels.put(channel, peer);
+            a.channelOf.put(peer, channel);
+            a.channelExpiry.put(channel, now + CHANNEL_MILLIS);
+            a.permissions.put(peer.getAddress(), now + PERMISSION_MILLIS);
+        }
+        reply(ch, from, m, StunMessage.SUCCESS, List.of(), key);
+    }
+
+    // ---- data -----------------------------------------------------------------------------------------------
+
+    private void send(InetSocketAddress from, StunMessage m) {
+        Allocation a = byClient.get(from);
+        Optional<StunAttribute> peerAttr = m.attribute(StunAttribute.XOR_PEER_ADDRESS);
+        Optional<StunAttribute> data = m.attribute(StunAttribute.DATA);
+        if (a == null || peerAttr.isEmpty() || data.isEmpty()) {
+            return;
+        }
+        try {
+            toPeer(a, StunMessage.xorAddress(peerAttr.get().value()), data.get().value());
+        } catch (StunException e) {
+            malformed.increment();
+        }
+    }
+
+    private void channelData(InetSocketAddress from, ChannelData cd) {
+        Allocation a = byClient.get(from);
+        if (a == null) {
+            return;
+        }
+        InetSocketAddress peer;
+        synchronized (a) {
+            peer = a.channels.get(cd.channel());
+        }
+        if (peer != null) {
+            toPeer(a, peer, cd.data());
+        }
+    }
+
+    private void toPeer(Allocation a, InetSocketAddress peer, byte[] data) {
+        if (!a.permitted(peer.getAddress(), clock.millis()) || !a.toPeers.take(data.length)) {
+            return;
+        }
+        Endpoint relayed = new Endpoint(publicAddress, a.relayPort);
+        Endpoint remote = new Endpoint(IPv4Address.of(peer.getAddress().getAddress()), peer.getPort());
+        link.connect(Protocol.UDP, relayed, remote).thenAccept(alias -> {
+            a.bytesToPeers.addAndGet(data.length);
+            a.relay.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(data),
+                    new InetSocketAddress(alias.address().toString(), alias.port())));
+        });
+    }
+
+    /** Datagrams from peers to a relayed port, delivered to the client if it gave the peer a permission. */
+    private final class PeerHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+        static final io.netty.util.AttributeKey<Allocation> ALLOCATION =
+                io.netty.util.AttributeKey.valueOf("natflow.turn.allocation");
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket d) {
+            Allocation a = ctx.channel().attr(ALLOCATION).get();
+            Optional<Conversation> c = link.byAlias(Protocol.UDP, d.sender().getPort());
+            if (a == null || c.isEmpty()) {
+                return;
+            }
+            InetSocketAddress peer = socket(c.get().remote());
+            byte[] data = ByteBufUtil.getBytes(d.content());
+            if (!a.permitted(peer.getAddress(), clock.millis()) || !a.fromPeers.take(data.length)) {
+                return;
+            }
+            a.bytesFromPeers.addAndGet(data.length);
+            Integer channel;
+            synchronized (a) {
+                channel = a.channelOf.get(peer);
+            }
+            Channel s = server;
+            if (s == null) {
+                return;
+            }
+            if (channel != null) {
+                s.writeAndFlush(new TurnPacket(a.clientAlias, new ChannelData(channel, data), null, false));
+            } else {
+                byte[] tid = new byte[12];
+                java.util.concurrent.ThreadLocalRandom.current().nextBytes(tid);
+                s.writeAndFlush(new TurnPacket(a.clientAlias, StunMessage.of(StunMessage.DATA, StunMessage.INDICATION,
+                        tid, List.of(new StunAttribute(StunAttribute.XOR_PEER_ADDRESS, StunMessage.xorAddress(peer)),
+                                new StunAttribute(StunAttribute.DATA, data))), null, false));
+            }
+        }
+    }
+}
