@@ -61,7 +61,7 @@ class PersistenceRestartTest {
             Assumptions.abort("no PostgreSQL (./natflow test sets one up)");
         }
         try (Connection c = DriverManager.getConnection(url, "natflow", "natflow")) {
-            c.createStatement().execute("DROP TABLE IF EXISTS port_forward, flyway_schema_history");
+            c.createStatement().execute("DROP TABLE IF EXISTS port_forward, relay, flyway_schema_history");
         }
         survivesRestart("--spring.datasource.url=" + url, "--spring.datasource.username=natflow",
                 "--spring.datasource.password=natflow");
@@ -74,6 +74,8 @@ class PersistenceRestartTest {
 
     private void survivesRestart(String... database) {
         long id;
+        long relayId;
+        int relayPort;
         try (ConfigurableApplicationContext first = start(database)) {
             HttpHeaders h = new HttpHeaders();
             h.setContentType(MediaType.APPLICATION_JSON);
@@ -82,6 +84,11 @@ class PersistenceRestartTest {
                     "{\"protocol\":\"tcp\",\"publicPort\":2222,\"insideAddress\":\"10.0.0.5\",\"insidePort\":22,"
                             + "\"description\":\"ssh\"}", h), JsonNode.class);
             id = created.get("id").asLong();
+            JsonNode relay = rest(first).postForObject("/api/v1/relays", new HttpEntity<>(
+                    "{\"protocol\":\"udp\",\"legs\":[{\"publicPort\":40000,\"allowedSource\":\"198.51.100.0/24\"},"
+                            + "{}],\"description\":\"game\"}", h), JsonNode.class);
+            relayId = relay.get("id").asLong();
+            relayPort = relay.get("legs").get(1).get("publicPort").asInt();
         }
         try (ConfigurableApplicationContext second = start(database)) {
             JsonNode rule = rest(second).getForObject("/api/v1/port-forwards/" + id, JsonNode.class);
@@ -93,6 +100,13 @@ class PersistenceRestartTest {
             assertThat(rest(second).postForEntity("/api/v1/port-forwards", new HttpEntity<>(
                     "{\"protocol\":\"tcp\",\"publicPort\":2222,\"insideAddress\":\"10.0.0.6\",\"insidePort\":22}", h),
                     JsonNode.class).getStatusCode().value()).as("the restored rule still holds its port").isEqualTo(409);
+            JsonNode relay = rest(second).getForObject("/api/v1/relays/" + relayId, JsonNode.class);
+            assertThat(relay.get("legs").get(0).get("allowedSource").asText()).isEqualTo("198.51.100.0/24");
+            assertThat(relay.get("legs").get(1).get("publicPort").asInt()).as("the allocated port kept").isEqualTo(relayPort);
+            assertThat(rest(second).postForEntity("/api/v1/port-forwards", new HttpEntity<>(
+                    "{\"protocol\":\"udp\",\"publicPort\":" + relayPort + ",\"insideAddress\":\"10.0.0.6\","
+                            + "\"insidePort\":53}", h), JsonNode.class).getStatusCode().value())
+                    .as("the restored relay still holds its ports").isEqualTo(409);
         }
     }
 }
