@@ -1,0 +1,183 @@
+package org.natflow.apps.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.natflow.apps.nat.NaptService;
+import org.natflow.apps.nat.NatConfig;
+import org.natflow.apps.nat.NatTestConfigsAccess;
+import org.natflow.apps.nat.Protocol;
+import org.natflow.apps.nat.SessionTable;
+import org.natflow.apps.relay.Endpoint;
+import org.natflow.apps.testing.EmptyStatisticsService;
+import org.natflow.apps.testing.FixedSwitchService;
+import org.natflow.apps.testing.RecordingFlowService;
+import org.natflow.apps.testing.RecordingPacketService;
+import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.PacketContext;
+import org.natflow.controller.api.SwitchEvent;
+import org.natflow.controller.api.SwitchInfo;
+import org.natflow.controller.api.SwitchPort;
+import org.natflow.controller.packet.ArpPacket;
+import org.natflow.controller.packet.Frames;
+import org.natflow.controller.packet.PacketParser;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowDelete;
+import org.projectfloodlight.openflow.protocol.OFPacketInReason;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.action.OFActionOutput;
+import org.projectfloodlight.openflow.protocol.action.OFActionSetField;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstructionApplyActions;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.U64;
+
+/** The service link against in-memory controller services. */
+class ServiceLinkTest {
+
+    private static final Dpid DPID = new Dpid(1);
+    private static final MacAddress GW_OUTSIDE = MacAddress.of("02:6e:66:00:00:02");
+    private static final MacAddress UPSTREAM = MacAddress.of("02:00:00:00:00:99");
+    private static final MacAddress SERVICE_MAC = MacAddress.of("02:aa:00:00:00:01");
+    private static final MacAddress ALIAS_MAC = MacAddress.of("02:6e:66:00:00:fe");
+    private static final IPv4Address POOL = IPv4Address.of("203.0.113.10");
+    private static final SwitchInfo SWITCH = new SwitchInfo(DPID, OFVersion.OF_13, "test", Instant.EPOCH, 254,
+            List.of(new SwitchPort(1, "s1-eth1", MacAddress.of(1), true),
+                    new SwitchPort(2, "s1-eth2", MacAddress.of(2), true),
+                    new SwitchPort(3, "nfsvc-s1", MacAddress.of(3), true)));
+
+    private final NatConfig nat = NatTestConfigsAccess.config(5000, 6000, 100, "203.0.113.10");
+    private final ServiceLinkConfig config = new ServiceLinkConfig("nfsvc-s1", IPv4Address.of("169.254.100.1"),
+            IPv4Address.of("169.254.100.2"), ALIAS_MAC, () -> SERVICE_MAC, 900, 7440);
+    private final RecordingFlowService flows = new RecordingFlowService();
+    private final RecordingPacketService packets = new RecordingPacketService();
+    private final FixedSwitchService switches = new FixedSwitchService(SWITCH);
+    private final NaptService napt = new NaptService(nat, new SessionTable(nat, Clock.systemUTC()), flows, packets,
+            switches, new EmptyStatisticsService());
+    private final ServiceLink link = new ServiceLink(nat, config, flows, packets, switches, napt);
+    private final List<Conversation> closed = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        napt.shutdown();
+    }
+
+    private void up() {
+        link.start();
+        link.addCloseListener(closed::add);
+        napt.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, SWITCH));
+        byte[] reply = Frames.arp(2, GW_OUTSIDE, UPSTREAM, IPv4Address.of("203.0.113.1"), GW_OUTSIDE, POOL);
+        napt.onPacket(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(1), OFPacketInReason.NO_MATCH,
+                TableId.of(1), U64.ZERO, PacketParser.parse(reply)));
+        packets.sent.clear();
+    }
+
+    private static byte[] tcpSyn(MacAddress dstMac, MacAddress srcMac, String src, int sport, String dst, int dport) {
+        ByteBuffer b = ByteBuffer.allocate(14 + 20 + 20);
+        b.put(dstMac.getBytes()).put(srcMac.getBytes()).putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) 40).putShort((short) 1).putShort((short) 0)
+                .put((byte) 64).put((byte) 6).putShort((short) 0)
+                .putInt(IPv4Address.of(src).getInt()).putInt(IPv4Address.of(dst).getInt());
+        b.putShort((short) sport).putShort((short) dport).putInt(1).putInt(0).put((byte) 0x50).put((byte) 0x02)
+                .putShort((short) 1000).putInt(0);
+        return b.array();
+    }
+
+    private boolean packetIn(int port, byte[] frame) {
+        return link.onPacket(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(port), OFPacketInReason.ACTION,
+                TableId.of(1), U64.ZERO, PacketParser.parse(frame)));
+    }
+
+    private List<OFFlowAdd> adds(int priority) {
+        List<OFFlowAdd> out = new ArrayList<>();
+        flows.batches.forEach(b -> b.messages().stream().filter(m -> m instanceof OFFlowAdd a
+                && a.getPriority() == priority).forEach(m -> out.add((OFFlowAdd) m)));
+        return out;
+    }
+
+    private static List<OFAction> actions(OFFlowAdd a) {
+        return ((OFInstructionApplyActions) a.getInstructions().get(0)).getActions();
+    }
+
+    @Test
+    void aFirstPacketOpensAConversationTranslatedByTheSwitch() {
+        up();
+        assertThat(adds(ServiceFlows.P_LINK_PUNT)).as("static link flows").hasSize(1);
+        assertThat(napt.mayFlood(DPID, SWITCH.ports().get(2))).as("the link is not a host segment").isFalse();
+        link.expose(Protocol.TCP, POOL, 41000);
+        assertThat(adds(ServiceFlows.P_EXPOSED)).hasSize(1);
+        assertThat(packetIn(1, tcpSyn(GW_OUTSIDE, UPSTREAM, "198.51.100.7", 5555, "203.0.113.10", 42000)))
+                .as("not exposed: someone else's").isFalse();
+
+        byte[] syn = tcpSyn(GW_OUTSIDE, UPSTREAM, "198.51.100.7", 5555, "203.0.113.10", 41000);
+        assertThat(packetIn(1, syn)).isTrue();
+        assertThat(link.conversations()).hasSize(1);
+        Conversation c = link.conversations().get(0);
+        assertThat(c.remote()).isEqualTo(new Endpoint(IPv4Address.of("198.51.100.7"), 5555));
+        assertThat(c.publicSide()).isEqualTo(new Endpoint(POOL, 41000));
+        assertThat(link.byAlias(Protocol.TCP, c.aliasPort())).contains(c);
+
+        List<OFFlowAdd> conv = adds(ServiceFlows.P_CONVERSATION);
+        assertThat(conv).hasSize(2);
+        OFFlowAdd in = conv.get(0);
+        assertThat(in.getMatch().get(MatchField.IN_PORT)).isEqualTo(OFPort.of(1));
+        assertThat(actions(in)).anyMatch(a -> a instanceof OFActionSetField s
+                && s.getField().getValue().equals(IPv4Address.of("169.254.100.1")));
+        assertThat(actions(in)).anyMatch(a -> a instanceof OFActionSetField s
+                && s.getField().getValue().equals(SERVICE_MAC));
+        assertThat(actions(in)).anyMatch(a -> a instanceof OFActionOutput o && o.getPort().equals(OFPort.of(3)));
+        OFFlowAdd out = conv.get(1);
+        assertThat(out.getMatch().get(MatchField.IN_PORT)).isEqualTo(OFPort.of(3));
+        assertThat(out.getMatch().get(MatchField.TCP_DST).getPort()).isEqualTo(c.aliasPort());
+        assertThat(actions(out)).anyMatch(a -> a instanceof OFActionSetField s && s.getField().getValue().equals(POOL));
+        assertThat(actions(out)).anyMatch(a -> a instanceof OFActionSetField s
+                && s.getField().getValue().equals(UPSTREAM));
+        assertThat(packets.sent).hasSize(1);
+        assertThat(packets.sent.get(0).data()).isEqualTo(syn);
+
+        packetIn(1, syn); // a retransmission: the same conversation
+        assertThat(link.conversations()).hasSize(1);
+        assertThat(adds(ServiceFlows.P_CONVERSATION)).hasSize(2);
+
+        // The service answers before the flows are in: the packet comes back and is sent on through them.
+        packets.sent.clear();
+        byte[] answer = tcpSyn(ALIAS_MAC, SERVICE_MAC, "169.254.100.1", 41000, "169.254.100.2", c.aliasPort());
+        assertThat(packetIn(3, answer)).isTrue();
+        assertThat(packets.sent).hasSize(1);
+        assertThat(((OFActionOutput) packets.sent.get(0).actions().get(0)).getPort()).isEqualTo(OFPort.TABLE);
+
+        link.close(c);
+        assertThat(link.conversations()).isEmpty();
+        assertThat(closed).containsExactly(c);
+        assertThat(flows.batches.get(flows.batches.size() - 1).messages().get(0)).isInstanceOf(OFFlowDelete.class);
+    }
+
+    @Test
+    void theSwitchSideAnswersArpForTheAliasAndServicesCanSendFirst() throws Exception {
+        up();
+        byte[] request = Frames.arpRequest(SERVICE_MAC, IPv4Address.of("169.254.100.1"),
+                IPv4Address.of("169.254.100.2"));
+        assertThat(packetIn(3, request)).isTrue();
+        ArpPacket reply = PacketParser.parse(packets.sent.get(0).data()).arp();
+        assertThat(reply.opcode()).isEqualTo(ArpPacket.REPLY);
+        assertThat(reply.senderMac()).isEqualTo(ALIAS_MAC);
+        assertThat(reply.senderIp()).isEqualTo(IPv4Address.of("169.254.100.2"));
+
+        Endpoint alias = link.connect(Protocol.UDP, new Endpoint(POOL, 5500),
+                new Endpoint(IPv4Address.of("198.51.100.7"), 3480)).get();
+        assertThat(alias.address()).isEqualTo(IPv4Address.of("169.254.100.2"));
+        assertThat(link.byAlias(Protocol.UDP, alias.port()).orElseThrow().remote().port()).isEqualTo(3480);
+        link.unexpose(Protocol.UDP, POOL, 5500);
+        assertThat(link.conversations()).as("unexposing ends its conversations").isEmpty();
+    }
+}
