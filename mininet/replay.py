@@ -22,6 +22,8 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+# Scenario commands find the traffic tools (udp_peer.py, tcp_peer.py) here.
+os.environ['NATFLOW_TOOLS'] = os.path.join(HERE, 'tools')
 
 
 def load(path):

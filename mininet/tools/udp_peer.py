@@ -7,8 +7,17 @@ Prints one JSON line at the end: {"sent": N, "received": M, "from": ["ip:port", 
 """
 import argparse
 import json
+import signal
 import socket
 import time
+
+
+class Stop(Exception):
+    """Raised by SIGTERM: stop and report what was received so far."""
+
+
+def _stop(signum, frame):
+    raise Stop()
 
 
 def main():
@@ -27,11 +36,22 @@ def main():
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(('0.0.0.0', args.bind))
     s.settimeout(0.05)
-    received, sources, payloads = 0, set(), []
-    sent = 0
+    counters, sources, payloads = {'sent': 0, 'received': 0}, set(), []
+    give_up = time.monotonic() + args.deadline
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        loop(args, s, host, port, give_up, counters, sources, payloads)
+    except Stop:
+        pass
+    print(json.dumps({'sent': counters['sent'], 'received': counters['received'], 'from': sorted(sources),
+                      'payloads': payloads}), flush=True)
+
+
+def loop(args, s, host, port, give_up, counters, sources, payloads):
+    """Sends and receives until done; keeps the tallies in counters, sources and payloads."""
+    received = sent = 0
     next_send = time.monotonic()
     end = None
-    give_up = time.monotonic() + args.deadline
     while True:
         now = time.monotonic()
         if now >= give_up:
@@ -39,6 +59,7 @@ def main():
         if sent < args.count and now >= next_send and (not args.answer or received > 0):
             s.sendto(('%s-%d' % (args.tag, sent)).encode(), (host, int(port)))
             sent += 1
+            counters['sent'] = sent
             next_send = now + args.interval
             if sent == args.count:
                 end = now + args.linger
@@ -49,11 +70,10 @@ def main():
         except socket.timeout:
             continue
         received += 1
+        counters['received'] = received
         sources.add('%s:%d' % addr)
         if len(payloads) < 5:
             payloads.append(data.decode(errors='replace'))
-    print(json.dumps({'sent': sent, 'received': received, 'from': sorted(sources), 'payloads': payloads}),
-          flush=True)
 
 
 if __name__ == '__main__':
