@@ -139,8 +139,15 @@ def run_step(net, ctl, step, spawned):
         return 'start', True, step['start']
     if 'stop' in step:
         p, log = spawned.pop(step['stop'])
-        p.terminate()
-        p.wait(10)
+        if step.get('finish'):
+            # Let it end by itself first (up to the step's timeout), e.g. a client reading until EOF.
+            try:
+                p.wait(float(step.get('timeout', 30)))
+            except subprocess.TimeoutExpired:
+                pass
+        if p.poll() is None:
+            p.terminate()
+            p.wait(10)
         log.seek(0)
         out = log.read()
         ok, detail = check(expect, out=out)
