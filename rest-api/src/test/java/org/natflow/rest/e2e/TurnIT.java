@@ -20,7 +20,8 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0",
-                "natflow.turn.enabled=true", "natflow.turn.users=alice:wonderland",
+                "natflow.turn.enabled=true", "natflow.turn.users=alice:wonderland,carol:pw",
+                "natflow.turn.allocations-per-user=4",
                 "natflow.turn.secret=north-wind", "natflow.turn.realm=natflow.test"})
 class TurnIT extends MininetIT {
 
@@ -90,8 +91,45 @@ class TurnIT extends MininetIT {
         assertThat(a.get("username").asText()).isEqualTo("alice");
         assertThat(a.get("client").asText()).startsWith("203.0.113.50:");
         assertThat(a.get("relayedAddress").asText()).startsWith("203.0.113.10:");
-        assertThat(RestClient.write(rest, HttpMethod.DELETE, "/api/v1/turn/allocations/" + a.get("id").asLong(), null)
-                .getStatusCode().value()).isEqualTo(204);
         net.kill("holder");
+        // The killed client never released its allocations: the operator does, and the relayed ports close.
+        for (JsonNode each : rest.getForObject("/api/v1/turn/allocations", JsonNode.class)) {
+            assertThat(RestClient.write(rest, HttpMethod.DELETE, "/api/v1/turn/allocations/" + each.get("id").asLong(),
+                    null).getStatusCode().value()).isEqualTo(204);
+        }
+        assertThat(rest.getForObject("/api/v1/turn/allocations", JsonNode.class)).isEmpty();
+        assertThat(RestClient.write(rest, HttpMethod.DELETE, "/api/v1/turn/allocations/" + a.get("id").asLong(), null)
+                .getStatusCode().value()).isEqualTo(404);
+        String relayedPort = a.get("relayedAddress").asText().split(":")[1];
+        Poll.until(Duration.ofSeconds(5), "relayed socket closed", () -> !net
+                .sh("ss -lunH 'sport = :" + relayedPort + "'").out().contains("169.254.100.1"));
+    }
+
+    private JsonNode probe(String args) throws Exception {
+        MininetNetwork.Result r = net.cmd("hA", "/usr/bin/python3 "
+                + MininetEnvironment.projectRoot().resolve("mininet/tools/turn_probe.py")
+                + " --server 203.0.113.10 " + args, Duration.ofSeconds(60));
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out().lines().reduce((x, y) -> y).orElse("{}"));
+    }
+
+    @Test
+    void relayingToInsideLoopbackLinkLocalAndTheGatewayIsRefused() throws Exception {
+        JsonNode r = probe("--user carol --password pw --peer 10.0.0.2 --peer 127.0.0.1 --peer 203.0.113.10"
+                + " --peer 169.254.100.1 --peer 224.0.0.1 --peer 203.0.113.20");
+        assertThat(r.get("allocate").asInt()).as(r.toString()).isEqualTo(200);
+        JsonNode p = r.get("permissions");
+        for (String forbidden : new String[] {"10.0.0.2", "127.0.0.1", "203.0.113.10", "169.254.100.1", "224.0.0.1"}) {
+            assertThat(p.get(forbidden).asInt()).as(forbidden + " in " + r).isEqualTo(403);
+        }
+        assertThat(p.get("203.0.113.20").asInt()).as("a public peer").isEqualTo(200);
+    }
+
+    @Test
+    void aUserPastItsQuotaIsRefusedAndWrongCredentialsAreUnauthorized() throws Exception {
+        JsonNode r = probe("--user carol --password pw --extra 4");
+        assertThat(r.get("allocate").asInt()).as(r.toString()).isEqualTo(200);
+        assertThat(r.get("extra").toString()).as("quota 4: three more, then 486").isEqualTo("[200,200,200,486]");
+        assertThat(probe("--user carol --password nope").get("allocate").asInt()).isEqualTo(401);
+        assertThat(probe("--user nobody --password pw").get("allocate").asInt()).isEqualTo(401);
     }
 }

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""A minimal TURN client that checks what a TURN server refuses: allocates (long-term credentials), then asks
+for a permission towards each given peer, and prints one JSON line with the response codes.
+
+    turn_probe.py --server 203.0.113.10 --user alice --password wonderland --peer 10.0.0.2 --peer 198.51.100.7
+
+{"allocate": 200, "relayed": "203.0.113.10:50000", "permissions": {"10.0.0.2": 403, "198.51.100.7": 200}}
+A code of 200 is success; otherwise it is the ERROR-CODE the server sent (0: no answer).
+"""
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import socket
+import struct
+import zlib
+
+MAGIC = 0x2112A442
+
+
+def attr(t, v):
+    return struct.pack('!HH', t, len(v)) + v + b'\0' * ((4 - len(v) % 4) % 4)
+
+
+def message(method_type, attrs, key=None):
+    tid = os.urandom(12)
+    body = b''.join(attrs)
+    if key is not None:
+        head = struct.pack('!HHI', method_type, len(body) + 24, MAGIC) + tid
+        body += attr(0x0008, hmac.new(key, head + body, hashlib.sha1).digest())
+    head = struct.pack('!HHI', method_type, len(body) + 8, MAGIC) + tid
+    crc = (zlib.crc32(head + body) ^ 0x5354554e) & 0xffffffff
+    body += attr(0x8028, struct.pack('!I', crc))
+    return struct.pack('!HHI', method_type, len(body), MAGIC) + tid + body
+
+
+def parse(data):
+    t, length, _ = struct.unpack('!HHI', data[:8])
+    attrs, i = {}, 20
+    while i < 20 + length:
+        at, al = struct.unpack('!HH', data[i:i + 4])
+        attrs.setdefault(at, data[i + 4:i + 4 + al])
+        i += 4 + al + (4 - al % 4) % 4
+    code = 200
+    if 0x0009 in attrs:
+        e = attrs[0x0009]
+        code = (e[2] & 7) * 100 + e[3]
+    return code, attrs
+
+
+def xor_addr(ip, port):
+    return struct.pack('!BBH', 0, 1, port ^ (MAGIC >> 16)) + struct.pack(
+        '!I', struct.unpack('!I', socket.inet_aton(ip))[0] ^ MAGIC)
+
+
+def read_xor(v):
+    port = struct.unpack('!H', v[2:4])[0] ^ (MAGIC >> 16)
+    ip = socket.inet_ntoa(struct.pack('!I', struct.unpack('!I', v[4:8])[0] ^ MAGIC))
+    return '%s:%d' % (ip, port)
+
+
+def ask(s, server, data):
+    s.sendto(data, server)
+    try:
+        return parse(s.recvfrom(4096)[0])
+    except socket.timeout:
+        return 0, {}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--server', required=True)
+    ap.add_argument('--port', type=int, default=3478)
+    ap.add_argument('--user', required=True)
+    ap.add_argument('--password', required=True)
+    ap.add_argument('--peer', action='append', default=[])
+    ap.add_argument('--extra', type=int, default=0,
+                    help='then make this many more allocations, each from its own socket, and report their codes')
+    args = ap.parse_args()
+    server = (args.server, args.port)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(3)
+    transport = attr(0x0019, bytes([17, 0, 0, 0]))
+    code, attrs = ask(s, server, message(0x0003, [transport]))
+    out = {'allocate': code, 'permissions': {}}
+    if code == 401 and 0x0014 in attrs and 0x0015 in attrs:
+        realm, nonce = attrs[0x0014], attrs[0x0015]
+        key = hashlib.md5(('%s:%s:%s' % (args.user, realm.decode(), args.password)).encode()).digest()
+        auth = [attr(0x0006, args.user.encode()), attr(0x0014, realm), attr(0x0015, nonce)]
+        code, attrs = ask(s, server, message(0x0003, [transport] + auth, key))
+        out['allocate'] = code
+        if code == 200:
+            out['relayed'] = read_xor(attrs[0x0016])
+            for peer in args.peer:
+                c, _ = ask(s, server, message(0x0008, [attr(0x0012, xor_addr(peer, 9))] + auth, key))
+                out['permissions'][peer] = c
+            extra = []
+            for _ in range(args.extra):
+                e = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                e.settimeout(3)
+                c, _ = ask(e, server, message(0x0003, [transport] + auth, key))
+                out.setdefault('extra', []).append(c)
+                extra.append(e)
+            for e in extra + [s]:
+                ask(e, server, message(0x0004, [attr(0x000D, struct.pack('!I', 0))] + auth, key))
+    print(json.dumps(out), flush=True)
+
+
+if __name__ == '__main__':
+    main()
