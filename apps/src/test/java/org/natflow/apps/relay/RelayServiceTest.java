@@ -260,4 +260,72 @@ class RelayServiceTest {
         assertThat(last).hasSize(1).first().isInstanceOf(OFFlowDelete.class);
         assertThat(fromOutside("198.51.100.20", 4000, 7000)).as("no longer a relay port").isFalse();
     }
+
+    /** Statistics answered from a fixed flow table, filtered by cookie like a switch does. */
+    private static final class TableStatistics implements org.natflow.controller.api.StatisticsService {
+        private final List<org.projectfloodlight.openflow.protocol.OFFlowStatsEntry> table;
+
+        TableStatistics(List<org.projectfloodlight.openflow.protocol.OFFlowStatsEntry> table) {
+            this.table = table;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<List<org.projectfloodlight.openflow.protocol.OFFlowStatsEntry>>
+                flowStats(Dpid dpid, U64 cookie, U64 mask) {
+            return java.util.concurrent.CompletableFuture.completedFuture(table.stream()
+                    .filter(e -> (e.getCookie().getValue() & mask.getValue()) == (cookie.getValue() & mask.getValue()))
+                    .toList());
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<List<org.projectfloodlight.openflow.protocol.OFPortStatsEntry>>
+                portStats(Dpid dpid) {
+            return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+        }
+    }
+
+    @Test
+    void aRestartedControllerReadsBindingsBackFromTheFlowTableAndDropsStaleRules() {
+        borderUp();
+        RelayRule r = relays.create(udp(7000, 7001, null));
+        fromOutside("198.51.100.20", 4000, 7000);
+        fromInside(5555, 7001);
+        var f = OFFactories.getFactory(OFVersion.OF_13);
+        List<org.projectfloodlight.openflow.protocol.OFFlowStatsEntry> switchTable = new ArrayList<>();
+        for (OFFlowAdd a : adds()) {
+            if (a.getPriority() == RelayFlows.P_DIRECTION) {
+                switchTable.add(f.buildFlowStatsEntry().setTableId(a.getTableId()).setPriority(a.getPriority())
+                        .setCookie(a.getCookie()).setMatch(a.getMatch()).setInstructions(a.getInstructions())
+                        .setPacketCount(U64.of(7)).setByteCount(U64.of(700)).build());
+            }
+        }
+        assertThat(switchTable).hasSize(2);
+        switchTable.add(f.buildFlowStatsEntry().setTableId(TableId.of(1)).setPriority(RelayFlows.P_LEG)
+                .setCookie(RelayFlows.cookie(99, 0)).setMatch(f.matchWildcardAll()).build());
+
+        // natflow restarts: same database, same switch, new everything else.
+        TableStatistics stats = new TableStatistics(switchTable);
+        RecordingFlowService flows2 = new RecordingFlowService();
+        NaptService napt2 = new NaptService(config, new SessionTable(config, Clock.systemUTC()), flows2,
+                new RecordingPacketService(), new FixedSwitchService(SWITCH), stats);
+        try {
+            RelayService relays2 = new RelayService(config, new SessionTable(config, Clock.systemUTC()), store, flows2,
+                    new RecordingPacketService(), napt2, stats);
+            relays2.start();
+            napt2.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, SWITCH));
+            RelayStatus s = relays2.status(r.id()).orElseThrow();
+            assertThat(s.legs().get(0).boundPeer()).isEqualTo(new Endpoint(IPv4Address.of("198.51.100.20"), 4000));
+            assertThat(s.legs().get(1).boundPeer()).isEqualTo(new Endpoint(IPv4Address.of("10.0.0.11"), 5555));
+            assertThat(s.legs().get(0).packets()).as("counters read from the switch").isEqualTo(7);
+            List<OFMessage> sent = new ArrayList<>();
+            flows2.batches.forEach(b -> sent.addAll(b.messages()));
+            assertThat(sent).filteredOn(m -> m instanceof OFFlowAdd a && a.getPriority() == RelayFlows.P_LEG)
+                    .as("live relay: its legs drop strangers, no punt").hasSize(2)
+                    .allMatch(m -> ((OFFlowAdd) m).getInstructions().isEmpty());
+            assertThat(sent).filteredOn(m -> m instanceof OFFlowDelete d
+                    && d.getCookie().equals(RelayFlows.cookie(99, 0))).as("a deleted rule's flows go").hasSize(1);
+        } finally {
+            napt2.shutdown();
+        }
+    }
 }
