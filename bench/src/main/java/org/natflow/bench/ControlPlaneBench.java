@@ -40,6 +40,10 @@ public final class ControlPlaneBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("mappings")) {
+            MappingTableBench.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         String host = arg(args, "--host", "127.0.0.1");
         int port = Integer.parseInt(arg(args, "--port", "6653"));
         int switches = Integer.parseInt(arg(args, "--switches", "4"));

@@ -1,5 +1,6 @@
 package org.natflow.apps.nat;
 
+import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,10 +11,15 @@ import org.projectfloodlight.openflow.types.IPv4Address;
  * Public ports of one (public address, protocol): random choice within the range (RFC 6056, algorithm 1:
  * random start, then the next free port), never a port in use, reserved (port forwards, relays) or in
  * quarantine for another inside host. Not thread-safe: the session table serialises access.
+ *
+ * <p>Allocation and release take constant time whatever the fill level: one bit set marks every port that
+ * cannot be handed out (used, reserved or quarantined), so the next free port is a word-wise bit scan, and
+ * quarantines end in release order from a queue instead of being looked up port by port. Only when no port
+ * is free at all does a host look for one of its own quarantined ports (it may have those back).
  */
 final class PortAllocator {
 
-    private record Released(IPv4Address insideHost, long atNanos) {
+    private record Released(int port, IPv4Address insideHost, long atNanos) {
     }
 
     private final int min;
@@ -21,7 +27,10 @@ final class PortAllocator {
     private final long quarantineNanos;
     private final BitSet used = new BitSet();
     private final BitSet reserved = new BitSet();
+    private final BitSet blocked = new BitSet();
     private final Map<Integer, Released> quarantine = new HashMap<>();
+    private final ArrayDeque<Released> releaseOrder = new ArrayDeque<>();
+    private final Map<IPv4Address, java.util.LinkedHashSet<Integer>> quarantinedBy = new HashMap<>();
     private int inUse;
 
     PortAllocator(int min, int max, long quarantineNanos) {
@@ -30,29 +39,79 @@ final class PortAllocator {
         this.quarantineNanos = quarantineNanos;
     }
 
+    /** Ends a port's quarantine (over, or the port is taken again). */
+    private void unquarantine(int port) {
+        Released r = quarantine.remove(port);
+        if (r != null) {
+            java.util.LinkedHashSet<Integer> own = quarantinedBy.get(r.insideHost());
+            if (own != null) {
+                own.remove(port);
+                if (own.isEmpty()) {
+                    quarantinedBy.remove(r.insideHost());
+                }
+            }
+        }
+        refresh(port);
+    }
+
+    private void refresh(int port) {
+        blocked.set(port, used.get(port) || reserved.get(port) || quarantine.containsKey(port));
+    }
+
+    /** Ends the quarantines that are over, oldest first. */
+    private void expire(long nowNanos) {
+        while (!releaseOrder.isEmpty() && nowNanos - releaseOrder.peekFirst().atNanos() >= quarantineNanos) {
+            Released r = releaseOrder.pollFirst();
+            if (quarantine.get(r.port()) == r) {
+                unquarantine(r.port());
+            }
+        }
+    }
+
+    /** A port that is free now, from a random start; -1 if none. */
+    private int pickFree() {
+        int size = max - min + 1;
+        int start = min + ThreadLocalRandom.current().nextInt(size);
+        int port = blocked.nextClearBit(start);
+        if (port > max) {
+            port = blocked.nextClearBit(min);
+            if (port >= start) {
+                return -1;
+            }
+        }
+        return port;
+    }
+
     /**
      * A free port for this inside host, marked used.
      *
      * @return the port, or -1 when none is free
      */
     int allocate(IPv4Address insideHost, long nowNanos) {
-        int size = max - min + 1;
-        int start = ThreadLocalRandom.current().nextInt(size);
-        for (int i = 0; i < size; i++) {
-            int port = min + (start + i) % size;
-            if (used.get(port) || reserved.get(port)) {
-                continue;
+        expire(nowNanos);
+        int port = pickFree();
+        if (port < 0) {
+            port = ownQuarantined(insideHost);
+            if (port < 0) {
+                return -1;
             }
-            Released r = quarantine.get(port);
-            if (r != null) {
-                if (nowNanos - r.atNanos() < quarantineNanos && !r.insideHost().equals(insideHost)) {
-                    continue;
+        }
+        unquarantine(port);
+        used.set(port);
+        refresh(port);
+        inUse++;
+        return port;
+    }
+
+    /** One of the host's own quarantined ports (the pool is otherwise full); -1 if it has none. */
+    private int ownQuarantined(IPv4Address insideHost) {
+        java.util.LinkedHashSet<Integer> own = quarantinedBy.get(insideHost);
+        if (own != null) {
+            for (int port : own) {
+                if (!reserved.get(port)) {
+                    return port;
                 }
-                quarantine.remove(port);
             }
-            used.set(port);
-            inUse++;
-            return port;
         }
         return -1;
     }
@@ -62,8 +121,9 @@ final class PortAllocator {
         if (port < 0 || used.get(port) || reserved.get(port)) {
             return false;
         }
+        unquarantine(port);
         used.set(port);
-        quarantine.remove(port);
+        refresh(port);
         inUse++;
         return true;
     }
@@ -73,7 +133,12 @@ final class PortAllocator {
         if (used.get(port)) {
             used.clear(port);
             inUse--;
-            quarantine.put(port, new Released(insideHost, nowNanos));
+            Released r = new Released(port, insideHost, nowNanos);
+            unquarantine(port);
+            quarantine.put(port, r);
+            quarantinedBy.computeIfAbsent(insideHost, h -> new java.util.LinkedHashSet<>()).add(port);
+            releaseOrder.addLast(r);
+            refresh(port);
         }
     }
 
@@ -83,11 +148,13 @@ final class PortAllocator {
             return false;
         }
         reserved.set(port);
+        refresh(port);
         return true;
     }
 
     void unreserve(int port) {
         reserved.clear(port);
+        refresh(port);
     }
 
     boolean isReserved(int port) {
@@ -100,22 +167,13 @@ final class PortAllocator {
      * @return the port, or -1 when none is free
      */
     int reserveFree(long nowNanos) {
-        int size = max - min + 1;
-        int start = ThreadLocalRandom.current().nextInt(size);
-        for (int i = 0; i < size; i++) {
-            int port = min + (start + i) % size;
-            if (used.get(port) || reserved.get(port)) {
-                continue;
-            }
-            Released r = quarantine.get(port);
-            if (r != null && nowNanos - r.atNanos() < quarantineNanos) {
-                continue;
-            }
-            quarantine.remove(port);
+        expire(nowNanos);
+        int port = pickFree();
+        if (port >= 0) {
             reserved.set(port);
-            return port;
+            refresh(port);
         }
-        return -1;
+        return port;
     }
 
     boolean isUsed(int port) {
