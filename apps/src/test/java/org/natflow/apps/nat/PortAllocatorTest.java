@@ -58,4 +58,45 @@ class PortAllocatorTest {
         a.unreserve(4000);
         assertThat(a.allocate(A, 0)).isEqualTo(4000);
     }
+
+    @Test
+    void quarantinesEndInReleaseOrderAndFreePortsAreFoundUnderChurn() {
+        PortAllocator a = new PortAllocator(5000, 5009, QUARANTINE);
+        int[] ports = new int[10];
+        for (int i = 0; i < 10; i++) {
+            ports[i] = a.allocate(A, 0);
+        }
+        for (int i = 0; i < 10; i++) {
+            a.release(ports[i], A, TimeUnit.SECONDS.toNanos(i));
+        }
+        assertThat(a.allocate(B, TimeUnit.SECONDS.toNanos(100))).as("all quarantined for B").isEqualTo(-1);
+        assertThat(a.allocate(B, TimeUnit.SECONDS.toNanos(120))).as("the first released comes out first")
+                .isEqualTo(ports[0]);
+        assertThat(a.allocate(B, TimeUnit.SECONDS.toNanos(121))).isEqualTo(ports[1]);
+        assertThat(a.allocate(A, TimeUnit.SECONDS.toNanos(121))).as("A has its own back")
+                .isBetween(5000, 5009).isNotIn(ports[0], ports[1]);
+        assertThat(a.inUse()).isEqualTo(3);
+    }
+
+    @Test
+    void aReservedQuarantinedPortIsNotHandedBack() {
+        PortAllocator a = new PortAllocator(6000, 6000, QUARANTINE);
+        a.release(a.allocate(A, 0), A, 0);
+        assertThat(a.reserve(6000)).isTrue();
+        assertThat(a.allocate(A, 1)).isEqualTo(-1);
+        assertThat(a.reserveFree(1)).as("nothing else free").isEqualTo(-1);
+    }
+
+    @Test
+    void mappingKeysOfConsecutiveAddressesAndPortsDoNotCollide() {
+        Set<Integer> hashes = new HashSet<>();
+        int n = 0;
+        for (int host = 0; host < 64; host++) {
+            for (int port = 1024; port < 2024; port++) {
+                hashes.add(new NatSession.Key(Protocol.TCP, IPv4Address.of(0xcb007100 + host), port).hashCode());
+                n++;
+            }
+        }
+        assertThat(hashes.size()).as("distinct hashes of %d neighbouring keys", n).isGreaterThan(n * 99 / 100);
+    }
 }
