@@ -88,10 +88,17 @@ def main():
         realm, nonce = attrs[0x0014], attrs[0x0015]
         key = hashlib.md5(('%s:%s:%s' % (args.user, realm.decode(), args.password)).encode()).digest()
         auth = [attr(0x0006, args.user.encode()), attr(0x0014, realm), attr(0x0015, nonce)]
-        code, attrs = ask(s, server, message(0x0003, [transport] + auth, key))
+        request = message(0x0003, [transport] + auth, key)
+        code, attrs = ask(s, server, request)
         out['allocate'] = code
         if code == 200:
             out['relayed'] = read_xor(attrs[0x0016])
+            # The same Allocate again, as if the answer had been lost: the same answer (RFC 8656, 7.2).
+            again, again_attrs = ask(s, server, request)
+            out['retransmitted'] = again
+            out['retransmittedRelayed'] = read_xor(again_attrs[0x0016]) if 0x0016 in again_attrs else None
+            # A new Allocate on the same 5-tuple: 437.
+            out['second'] = ask(s, server, message(0x0003, [transport] + auth, key))[0]
             for peer in args.peer:
                 c, _ = ask(s, server, message(0x0008, [attr(0x0012, xor_addr(peer, 9))] + auth, key))
                 out['permissions'][peer] = c

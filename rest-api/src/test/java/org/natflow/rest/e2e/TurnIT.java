@@ -122,6 +122,9 @@ class TurnIT extends MininetIT {
             assertThat(p.get(forbidden).asInt()).as(forbidden + " in " + r).isEqualTo(403);
         }
         assertThat(p.get("203.0.113.20").asInt()).as("a public peer").isEqualTo(200);
+        assertThat(r.get("retransmitted").asInt()).as("a retransmitted Allocate gets its answer again").isEqualTo(200);
+        assertThat(r.get("retransmittedRelayed").asText()).isEqualTo(r.get("relayed").asText());
+        assertThat(r.get("second").asInt()).as("a new Allocate on the same 5-tuple").isEqualTo(437);
     }
 
     @Test

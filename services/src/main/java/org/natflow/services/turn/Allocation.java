@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.natflow.apps.relay.Endpoint;
@@ -21,6 +22,9 @@ final class Allocation {
     final int relayPort;
     final Channel relay;
     final byte[] key;
+    /** The Allocate that created it and the success answer, resent if the client retransmits it. */
+    volatile byte[] createdBy;
+    volatile List<StunAttribute> answer;
     final long createdAtMillis;
     long expiresAtMillis;
     final Map<InetAddress, Long> permissions = new HashMap<>();

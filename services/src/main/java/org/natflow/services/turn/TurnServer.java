@@ -75,6 +75,7 @@ public final class TurnServer {
     private final Map<Long, Allocation> byId = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Reservation> reservations = new ConcurrentHashMap<>();
+    private final Set<InetSocketAddress> allocating = ConcurrentHashMap.newKeySet();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder created = new LongAdder();
     private final LongAdder refused = new LongAdder();
@@ -321,8 +322,13 @@ public final class TurnServer {
 
     private void allocate(Channel ch, InetSocketAddress from, Endpoint client, StunMessage m, String user, byte[] key)
             throws StunException {
-        if (byClient.containsKey(from)) {
-            error(ch, from, m, 437, "Allocation Mismatch", key);
+        Allocation existing = byClient.get(from);
+        if (existing != null) {
+            if (existing.answer != null && java.util.Arrays.equals(existing.createdBy, m.transactionId())) {
+                reply(ch, from, m, StunMessage.SUCCESS, existing.answer, key); // a retransmission (RFC 8656, 7.2)
+            } else {
+                error(ch, from, m, 437, "Allocation Mismatch", key);
+            }
             return;
         }
         Optional<StunAttribute> transport = m.attribute(StunAttribute.REQUESTED_TRANSPORT);
@@ -354,18 +360,23 @@ public final class TurnServer {
         if (lifetime == 0) {
             lifetime = config.defaultLifetime();
         }
+        if (!allocating.add(from)) {
+            return; // a retransmission while its relayed socket is being bound: the first one will be answered
+        }
         int port;
         byte[] newToken = null;
         if (token.isPresent()) {
             Reservation r = token.get().value().length == 8 ? reservations.remove(
                     java.nio.ByteBuffer.wrap(token.get().value()).getLong()) : null;
             if (r == null) {
+                allocating.remove(from);
                 error(ch, from, m, 508, "Insufficient Capacity: unknown or expired reservation token", key);
                 return;
             }
             port = r.port();
         } else {
-            boolean reserveNext = even.isPresent() && even.get().value().length >= 1 && (even.get().value()[0] & 0x80) != 0;
+            boolean reserveNext = even.isPresent() && even.get().value().length >= 1
+                    && (even.get().value()[0] & 0x80) != 0;
             port = even.isPresent() ? reserveEven(reserveNext) : table.reserveFree(Protocol.UDP, publicAddress);
             if (port >= 0 && reserveNext) {
                 long t = java.util.concurrent.ThreadLocalRandom.current().nextLong();
@@ -374,6 +385,7 @@ public final class TurnServer {
             }
         }
         if (port < 0) {
+            allocating.remove(from);
             error(ch, from, m, 508, "Insufficient Capacity", key);
             return;
         }
@@ -384,6 +396,7 @@ public final class TurnServer {
         new Bootstrap().group(ch.eventLoop()).channel(NioDatagramChannel.class).handler(new PeerHandler())
                 .bind(new InetSocketAddress(link.config().serviceAddress().toString(), port))
                 .addListener((ChannelFuture bound) -> {
+                    allocating.remove(from);
                     if (!bound.isSuccess()) {
                         table.unreserve(Protocol.UDP, publicAddress, relayPort);
                         error(ch, from, m, 508, "Insufficient Capacity", key);
@@ -417,6 +430,8 @@ public final class TurnServer {
         if (newToken != null) {
             attrs.add(new StunAttribute(StunAttribute.RESERVATION_TOKEN, newToken));
         }
+        a.createdBy = m.transactionId();
+        a.answer = List.copyOf(attrs);
         reply(ch, from, m, StunMessage.SUCCESS, attrs, key);
     }
 
