@@ -33,7 +33,6 @@ import org.natflow.controller.packet.IcmpMessage;
 import org.natflow.controller.packet.PacketParser;
 import org.natflow.controller.packet.Ipv4Packet;
 import org.natflow.controller.packet.TcpSegment;
-import org.natflow.controller.packet.UdpDatagram;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
@@ -126,6 +125,11 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     /** Dpids of the switches acting as NAT border now. */
     public Set<Dpid> borders() {
         return Set.copyOf(borders.keySet());
+    }
+
+    /** The border a switch is, or null if it is not one (a map lookup: fine on the packet-in path). */
+    public Border border(Dpid dpid) {
+        return borders.get(dpid);
     }
 
     /** The borders now. */
@@ -371,10 +375,9 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             metrics.untranslatable.increment();
             return true;
         }
-        if (ip.transport() instanceof TcpSegment tcp) {
-            outbound(b, ctx, ip, Protocol.TCP, tcp.srcPort(), tcp.dstPort());
-        } else if (ip.transport() instanceof UdpDatagram udp) {
-            outbound(b, ctx, ip, Protocol.UDP, udp.srcPort(), udp.dstPort());
+        TransportPorts ports = TransportPorts.of(ip);
+        if (ports != null) {
+            outbound(b, ctx, ip, ports.protocol(), ports.srcPort(), ports.dstPort());
         } else if (ip.transport() instanceof IcmpMessage icmp) {
             outboundIcmp(b, ctx, ip, icmp);
         } else {
@@ -514,13 +517,13 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         byte[] out = ctx.frame().bytes().clone();
         FragmentTranslator.Key key = FragmentTranslator.Key.of(ip);
         if (ip.fragmentOffset() == 0) {
-            int sport = ip.transport() instanceof TcpSegment t ? t.srcPort()
-                    : ip.transport() instanceof UdpDatagram u ? u.srcPort() : -1;
-            Protocol p = ip.protocol() == 6 ? Protocol.TCP : ip.protocol() == 17 ? Protocol.UDP : null;
-            if (p == null || sport < 0) {
+            TransportPorts ports = TransportPorts.of(ip);
+            if (ports == null) {
                 metrics.fragmentsDropped.increment();
                 return;
             }
+            Protocol p = ports.protocol();
+            int sport = ports.srcPort();
             NatSession s;
             try {
                 SessionTable.Lookup l = table.getOrCreate(p, ip.src(), sport, b.dpid(), ctx.frame().src(),
@@ -558,13 +561,10 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         byte[] out = frame.bytes().clone();
         FragmentTranslator.Key key = FragmentTranslator.Key.of(ip);
         if (ip.fragmentOffset() == 0) {
-            int dport = ip.transport() instanceof TcpSegment t ? t.dstPort()
-                    : ip.transport() instanceof UdpDatagram u ? u.dstPort() : -1;
-            int sport = ip.transport() instanceof TcpSegment t ? t.srcPort()
-                    : ip.transport() instanceof UdpDatagram u ? u.srcPort() : -1;
-            Protocol p = ip.protocol() == 6 ? Protocol.TCP : ip.protocol() == 17 ? Protocol.UDP : null;
-            NatSession s = p == null ? null : table.byPublic(p, ip.dst(), dport).orElse(null);
-            Remote remote = Remote.of(config.filtering(), ip.src(), sport);
+            TransportPorts ports = TransportPorts.of(ip);
+            NatSession s = ports == null ? null
+                    : table.byPublic(ports.protocol(), ip.dst(), ports.dstPort()).orElse(null);
+            Remote remote = ports == null ? null : Remote.of(config.filtering(), ip.src(), ports.srcPort());
             if (s == null || (remote != null && !remotes.getOrDefault(s.id(), Set.of()).contains(remote))) {
                 return; // unsolicited, like any other inbound packet without a mapping
             }
@@ -632,21 +632,14 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
      * Anything else to a pool address is dropped, as unsolicited inbound traffic would be.
      */
     private void hairpin(Border b, PacketContext ctx, Ipv4Packet ip) {
-        Protocol p;
-        int sport;
-        int dport;
-        if (ip.transport() instanceof TcpSegment t) {
-            p = Protocol.TCP;
-            sport = t.srcPort();
-            dport = t.dstPort();
-        } else if (ip.transport() instanceof UdpDatagram u) {
-            p = Protocol.UDP;
-            sport = u.srcPort();
-            dport = u.dstPort();
-        } else {
+        TransportPorts ports = TransportPorts.of(ip);
+        if (ports == null) {
             metrics.untranslatable.increment();
             return;
         }
+        Protocol p = ports.protocol();
+        int sport = ports.srcPort();
+        int dport = ports.dstPort();
         NatSession target = table.byPublic(p, ip.dst(), dport)
                 .or(() -> staticTargets.target(p, ip.dst(), dport)).orElse(null);
         if (target == null || !target.dpid().equals(b.dpid())) {
@@ -792,11 +785,9 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
 
     /** The embedded datagram's source or destination port (ICMP: echo identifier); -1 if not there. */
     private static int innerPort(Ipv4Packet inner, boolean source) {
-        if (inner.transport() instanceof TcpSegment t) {
-            return source ? t.srcPort() : t.dstPort();
-        }
-        if (inner.transport() instanceof UdpDatagram u) {
-            return source ? u.srcPort() : u.dstPort();
+        TransportPorts ports = TransportPorts.of(inner);
+        if (ports != null) {
+            return source ? ports.srcPort() : ports.dstPort();
         }
         if (inner.transport() instanceof IcmpMessage m && m.isEcho()) {
             return m.identifier();

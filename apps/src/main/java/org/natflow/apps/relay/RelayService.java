@@ -17,6 +17,7 @@ import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatSession;
 import org.natflow.apps.nat.Protocol;
 import org.natflow.apps.nat.SessionTable;
+import org.natflow.apps.nat.TransportPorts;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowRemovedListener;
 import org.natflow.controller.api.FlowService;
@@ -26,8 +27,6 @@ import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.StatisticsService;
 import org.natflow.controller.packet.EthernetFrame;
 import org.natflow.controller.packet.Ipv4Packet;
-import org.natflow.controller.packet.TcpSegment;
-import org.natflow.controller.packet.UdpDatagram;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
@@ -401,25 +400,18 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
         if (ip == null || !config.isPublic(ip.dst()) || ip.fragmentOffset() != 0) {
             return false;
         }
-        Protocol p;
-        int sport;
-        int dport;
-        if (ip.transport() instanceof UdpDatagram u) {
-            p = Protocol.UDP;
-            sport = u.srcPort();
-            dport = u.dstPort();
-        } else if (ip.transport() instanceof TcpSegment t) {
-            p = Protocol.TCP;
-            sport = t.srcPort();
-            dport = t.dstPort();
-        } else {
+        TransportPorts ports = TransportPorts.of(ip);
+        if (ports == null) {
             return false;
         }
+        Protocol p = ports.protocol();
+        int sport = ports.srcPort();
+        int dport = ports.dstPort();
         Relay relay = byPort.get(new PortKey(p, ip.dst(), dport));
         if (relay == null || p != Protocol.UDP) {
             return false; // TCP relay legs are handled by the service link
         }
-        Border b = napt.borderSwitches().stream().filter(x -> x.dpid().equals(ctx.dpid())).findFirst().orElse(null);
+        Border b = napt.border(ctx.dpid());
         if (b == null) {
             return false;
         }
@@ -518,7 +510,7 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
             return;
         }
         Relay relay = relays.get(RelayFlows.ruleId(message.getCookie()));
-        Border b = napt.borderSwitches().stream().filter(x -> x.dpid().equals(dpid)).findFirst().orElse(null);
+        Border b = napt.border(dpid);
         if (relay == null || b == null) {
             return;
         }

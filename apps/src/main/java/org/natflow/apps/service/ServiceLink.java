@@ -13,6 +13,7 @@ import org.natflow.apps.nat.Border;
 import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.Protocol;
+import org.natflow.apps.nat.TransportPorts;
 import org.natflow.apps.relay.Endpoint;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowRemovedListener;
@@ -27,8 +28,6 @@ import org.natflow.controller.packet.ArpPacket;
 import org.natflow.controller.packet.EthernetFrame;
 import org.natflow.controller.packet.Frames;
 import org.natflow.controller.packet.Ipv4Packet;
-import org.natflow.controller.packet.TcpSegment;
-import org.natflow.controller.packet.UdpDatagram;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.types.IPv4Address;
@@ -116,8 +115,12 @@ public final class ServiceLink implements PacketListener, FlowRemovedListener, S
     @Override
     public void event(SwitchEvent event) {
         switch (event.type()) {
-            case CONNECTED, PORT_ADDED, PORT_MODIFIED -> napt.borderSwitches().stream()
-                    .filter(b -> b.dpid().equals(event.sw().dpid())).findFirst().ifPresent(this::adopt);
+            case CONNECTED, PORT_ADDED, PORT_MODIFIED -> {
+                Border b = napt.border(event.sw().dpid());
+                if (b != null) {
+                    adopt(b);
+                }
+            }
             case DISCONNECTED -> borders.remove(event.sw().dpid());
             default -> { }
         }
@@ -269,20 +272,13 @@ public final class ServiceLink implements PacketListener, FlowRemovedListener, S
         if (ip == null || !nat.isPublic(ip.dst()) || ip.fragmentOffset() != 0) {
             return false;
         }
-        Protocol p;
-        int sport;
-        int dport;
-        if (ip.transport() instanceof TcpSegment t) {
-            p = Protocol.TCP;
-            sport = t.srcPort();
-            dport = t.dstPort();
-        } else if (ip.transport() instanceof UdpDatagram u) {
-            p = Protocol.UDP;
-            sport = u.srcPort();
-            dport = u.dstPort();
-        } else {
+        TransportPorts ports = TransportPorts.of(ip);
+        if (ports == null) {
             return false;
         }
+        Protocol p = ports.protocol();
+        int sport = ports.srcPort();
+        int dport = ports.dstPort();
         if (!exposed.contains(new Exposed(p, ip.dst(), dport))) {
             return false;
         }
@@ -328,12 +324,8 @@ public final class ServiceLink implements PacketListener, FlowRemovedListener, S
         if (ip == null || !ip.dst().equals(link.aliasAddress())) {
             return;
         }
-        Conversation c = null;
-        if (ip.transport() instanceof TcpSegment t) {
-            c = byAlias.get(new AliasKey(Protocol.TCP, t.dstPort()));
-        } else if (ip.transport() instanceof UdpDatagram u) {
-            c = byAlias.get(new AliasKey(Protocol.UDP, u.dstPort()));
-        }
+        TransportPorts ports = TransportPorts.of(ip);
+        Conversation c = ports == null ? null : byAlias.get(new AliasKey(ports.protocol(), ports.dstPort()));
         if (c != null) {
             resend(lb, c, ctx.inPort(), frame.bytes());
         }
