@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class PortForwardService {
 
     private static final Logger log = LoggerFactory.getLogger(PortForwardService.class);
+    /** How reserved ports name their holder in other rules' conflicts. */
+    private static final String OWNER = "a port forward";
 
     private final NatConfig config;
     private final SessionTable table;
@@ -188,19 +190,13 @@ public final class PortForwardService {
         }
         PortForwardRule previous = exceptId < 0 ? null : store.get(exceptId).orElse(null);
         for (int port = rule.publicPort(); port <= rule.publicPortEnd(); port++) {
-            boolean ownPort = previous != null && previous.covers(rule.protocol(), rule.publicAddress(), port);
-            if (!ownPort && table.isReserved(rule.protocol(), rule.publicAddress(), port)) {
-                throw new RuleException(RuleException.Kind.CONFLICT, null, "public port " + port
-                        + " is reserved by a relay");
+            if (previous != null && previous.covers(rule.protocol(), rule.publicAddress(), port)) {
+                continue; // its own port
             }
-        }
-        for (int port = rule.publicPort(); port <= rule.publicPortEnd(); port++) {
-            Optional<NatSession> holder = table.byPublic(rule.protocol(), rule.publicAddress(), port);
+            Optional<String> holder = table.holder(rule.protocol(), rule.publicAddress(), port);
             if (holder.isPresent()) {
-                NatSession s = holder.get();
-                throw new RuleException(RuleException.Kind.CONFLICT, null, "public port " + port
-                        + " is held by live NAT mapping " + s.id() + " (" + s.protocol().lower() + " "
-                        + s.insideAddress() + ":" + s.insidePort() + "); delete it or wait for it to expire");
+                throw new RuleException(RuleException.Kind.CONFLICT, null, "public port " + port + " is held by "
+                        + holder.get());
             }
         }
     }
@@ -208,11 +204,11 @@ public final class PortForwardService {
     private void reserve(PortForwardRule r) {
         List<Integer> done = new ArrayList<>();
         for (int port = r.publicPort(); port <= r.publicPortEnd(); port++) {
-            Optional<NatSession> holder = table.reserve(r.protocol(), r.publicAddress(), port);
+            Optional<String> holder = table.reserve(r.protocol(), r.publicAddress(), port, OWNER);
             if (holder.isPresent()) {
                 done.forEach(p -> table.unreserve(r.protocol(), r.publicAddress(), p));
-                throw new RuleException(RuleException.Kind.CONFLICT, null, "public port " + port
-                        + " is held by live NAT mapping " + holder.get().id());
+                throw new RuleException(RuleException.Kind.CONFLICT, null, "public port " + port + " is held by "
+                        + holder.get());
             }
             done.add(port);
         }

@@ -157,10 +157,6 @@ final class PortAllocator {
         refresh(port);
     }
 
-    boolean isReserved(int port) {
-        return reserved.get(port);
-    }
-
     /**
      * Reserves a free port chosen at random in the range (never one in use, reserved or in quarantine).
      *

@@ -26,6 +26,7 @@ public final class SessionTable {
     private final Map<NatSession.Key, NatSession> byInside = new HashMap<>();
     private final Map<NatSession.Key, NatSession> byPublic = new HashMap<>();
     private final Map<Long, NatSession> byId = new HashMap<>();
+    private final Map<NatSession.Key, String> reservedBy = new HashMap<>();
     private final Map<IPv4Address, IPv4Address> pairing = new HashMap<>();
     // Inside hosts per pool address, kept with the pairing so neither allocation nor metrics count it.
     private final Map<IPv4Address, Integer> hostsPerAddress = new HashMap<>();
@@ -164,26 +165,37 @@ public final class SessionTable {
     }
 
     /**
-     * Keeps a public port from dynamic allocation (port forwards, relays).
-     *
-     * @return the mapping holding it now, if any; then nothing was reserved
+     * Who holds a public port now: a live mapping (named, with what to do about it) or the static rule that
+     * reserved it (its owner, as given to {@link #reserve}); empty when the port is free to reserve.
      */
-    public synchronized Optional<NatSession> reserve(Protocol protocol, IPv4Address address, int port) {
-        NatSession holder = byPublic.get(new NatSession.Key(protocol, address, port));
-        if (holder != null) {
-            return Optional.of(holder);
+    public synchronized Optional<String> holder(Protocol protocol, IPv4Address address, int port) {
+        NatSession.Key key = new NatSession.Key(protocol, address, port);
+        NatSession s = byPublic.get(key);
+        if (s != null) {
+            return Optional.of("live NAT mapping " + s.id() + " (" + s.protocol().lower() + " " + s.insideAddress()
+                    + ":" + s.insidePort() + "); delete it or wait for it to expire");
         }
-        allocators.get(address).get(protocol).reserve(port);
-        return Optional.empty();
+        return Optional.ofNullable(reservedBy.get(key));
+    }
+
+    /**
+     * Keeps a public port from dynamic allocation for a static rule (port forward, relay, TURN).
+     *
+     * @param owner what holds it, for conflict messages ("a port forward", "relay 3", ...)
+     * @return who holds it already, if anyone (see {@link #holder}); then nothing was reserved
+     */
+    public synchronized Optional<String> reserve(Protocol protocol, IPv4Address address, int port, String owner) {
+        Optional<String> holder = holder(protocol, address, port);
+        if (holder.isEmpty()) {
+            allocators.get(address).get(protocol).reserve(port);
+            reservedBy.put(new NatSession.Key(protocol, address, port), owner);
+        }
+        return holder;
     }
 
     public synchronized void unreserve(Protocol protocol, IPv4Address address, int port) {
         allocators.get(address).get(protocol).unreserve(port);
-    }
-
-    /** Whether a public port is reserved by a static rule (port forward, relay). */
-    public synchronized boolean isReserved(Protocol protocol, IPv4Address address, int port) {
-        return allocators.get(address).get(protocol).isReserved(port);
+        reservedBy.remove(new NatSession.Key(protocol, address, port));
     }
 
     /**
@@ -191,8 +203,12 @@ public final class SessionTable {
      *
      * @return the port, or -1 when none is free
      */
-    public synchronized int reserveFree(Protocol protocol, IPv4Address address) {
-        return allocators.get(address).get(protocol).reserveFree(clock.instant().toEpochMilli() * 1_000_000L);
+    public synchronized int reserveFree(Protocol protocol, IPv4Address address, String owner) {
+        int port = allocators.get(address).get(protocol).reserveFree(clock.instant().toEpochMilli() * 1_000_000L);
+        if (port >= 0) {
+            reservedBy.put(new NatSession.Key(protocol, address, port), owner);
+        }
+        return port;
     }
 
     /** Use of every pool address per protocol. */

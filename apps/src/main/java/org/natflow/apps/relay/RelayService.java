@@ -14,7 +14,6 @@ import org.natflow.apps.forward.RuleException;
 import org.natflow.apps.nat.Border;
 import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatConfig;
-import org.natflow.apps.nat.NatSession;
 import org.natflow.apps.nat.Protocol;
 import org.natflow.apps.nat.SessionTable;
 import org.natflow.apps.nat.TransportPorts;
@@ -49,6 +48,8 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
     public static final int PRIORITY = 90;
 
     private static final Logger log = LoggerFactory.getLogger(RelayService.class);
+    /** How relays name their ports in other rules' conflicts. */
+    private static final String OWNER = "a relay";
 
     /** A rule and its live state; guarded by its own monitor. */
     private static final class Relay {
@@ -107,7 +108,7 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
     public synchronized void start() {
         for (RelayRule r : store.all()) {
             for (RelayLeg l : r.legs()) {
-                table.reserve(r.protocol(), r.publicAddress(), l.publicPort());
+                table.reserve(r.protocol(), r.publicAddress(), l.publicPort(), OWNER);
             }
             register(r);
         }
@@ -198,16 +199,16 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
                 RelayLeg l = rule.legs().get(i);
                 int port = l.publicPort();
                 if (port == 0) {
-                    port = table.reserveFree(rule.protocol(), rule.publicAddress());
+                    port = table.reserveFree(rule.protocol(), rule.publicAddress(), OWNER);
                     if (port < 0) {
                         throw new RuleException(RuleException.Kind.CONFLICT, null, "no free " + rule.protocol().lower()
                                 + " port on " + rule.publicAddress() + " for leg " + i);
                     }
                 } else {
                     conflict(rule, port, "legs[" + i + "].publicPort");
-                    Optional<NatSession> holder = table.reserve(rule.protocol(), rule.publicAddress(), port);
+                    Optional<String> holder = table.reserve(rule.protocol(), rule.publicAddress(), port, OWNER);
                     if (holder.isPresent()) {
-                        throw heldBy(port, holder.get());
+                        throw heldBy(rule, port, "legs[" + i + "].publicPort", holder.get());
                     }
                 }
                 reserved.add(port);
@@ -259,10 +260,13 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
         return new RuleException(RuleException.Kind.INVALID, field, field + ": " + message);
     }
 
-    private static RuleException heldBy(int port, NatSession s) {
-        return new RuleException(RuleException.Kind.CONFLICT, null, "public port " + port
-                + " is held by live NAT mapping " + s.id() + " (" + s.protocol().lower() + " " + s.insideAddress()
-                + ":" + s.insidePort() + "); delete it or wait for it to expire");
+    private static RuleException heldBy(RelayRule rule, int port, String field, String holder) {
+        return new RuleException(RuleException.Kind.CONFLICT, null, field + ": " + rule.protocol().lower() + " "
+                + rule.publicAddress() + ":" + port + " is held by " + holder);
+    }
+
+    private static String owner(long id) {
+        return "relay " + id;
     }
 
     private RelayRule validate(RelayRule r) {
@@ -298,13 +302,11 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
     private void conflict(RelayRule rule, int port, String field) {
         Relay other = byPort.get(new PortKey(rule.protocol(), rule.publicAddress(), port));
         if (other != null) {
-            throw new RuleException(RuleException.Kind.CONFLICT, null, field + ": " + rule.protocol().lower() + " "
-                    + rule.publicAddress() + ":" + port + " is a leg of relay " + other.rule.id());
+            throw heldBy(rule, port, field, owner(other.rule.id()));
         }
-        if (table.isReserved(rule.protocol(), rule.publicAddress(), port)) {
-            throw new RuleException(RuleException.Kind.CONFLICT, null, field + ": " + rule.protocol().lower() + " "
-                    + rule.publicAddress() + ":" + port + " is reserved by a port forward");
-        }
+        table.holder(rule.protocol(), rule.publicAddress(), port).ifPresent(h -> {
+            throw heldBy(rule, port, field, h);
+        });
     }
 
     private static String describe(RelayRule r) {

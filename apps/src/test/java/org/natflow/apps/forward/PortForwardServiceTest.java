@@ -124,6 +124,7 @@ class PortForwardServiceTest {
                 .isInstanceOf(RuleException.class).extracting(e -> ((RuleException) e).kind())
                 .isEqualTo(RuleException.Kind.CONFLICT);
         assertThat(store.get(a.id()).orElseThrow().publicPort()).isEqualTo(5000);
-        assertThat(table.reserve(Protocol.TCP, IPv4Address.of("203.0.113.10"), 5000)).isEmpty();
+        assertThat(table.holder(Protocol.TCP, IPv4Address.of("203.0.113.10"), 5000)).as("still the old rule's")
+                .contains("a port forward");
     }
 }

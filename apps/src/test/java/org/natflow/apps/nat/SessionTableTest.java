@@ -109,8 +109,17 @@ class SessionTableTest {
     void reserveRefusesPortHeldByMappingAndNamesIt() throws Exception {
         SessionTable t = new SessionTable(NatTestConfigs.config(7000, 7000, 100, "203.0.113.10"), clock);
         NatSession a = map(t, Protocol.TCP, 2, 1).session();
-        assertThat(t.reserve(Protocol.TCP, a.publicAddress(), 7000)).contains(a);
-        assertThat(t.reserve(Protocol.UDP, a.publicAddress(), 7000)).isEmpty();
+        assertThat(t.reserve(Protocol.TCP, a.publicAddress(), 7000, "a relay")).hasValueSatisfying(h ->
+                assertThat(h).startsWith("live NAT mapping " + a.id() + " (tcp 10.0.0.2:1)"));
+        assertThat(t.holder(Protocol.TCP, a.publicAddress(), 7000)).as("nothing reserved")
+                .hasValueSatisfying(h -> assertThat(h).startsWith("live NAT mapping"));
+        assertThat(t.reserve(Protocol.UDP, a.publicAddress(), 7000, "a relay")).isEmpty();
+        assertThat(t.reserve(Protocol.UDP, a.publicAddress(), 7000, "a port forward")).as("names the owner")
+                .contains("a relay");
+        assertThat(t.holder(Protocol.UDP, a.publicAddress(), 7000)).contains("a relay");
+        t.unreserve(Protocol.UDP, a.publicAddress(), 7000);
+        assertThat(t.holder(Protocol.UDP, a.publicAddress(), 7000)).isEmpty();
+        assertThat(t.reserve(Protocol.UDP, a.publicAddress(), 7000, "a relay")).isEmpty();
         assertThatThrownBy(() -> map(t, Protocol.UDP, 2, 1)).isInstanceOf(AllocationException.class);
     }
 

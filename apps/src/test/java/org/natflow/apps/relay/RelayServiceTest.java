@@ -175,7 +175,7 @@ class RelayServiceTest {
         assertThatThrownBy(() -> table.getOrCreate(Protocol.UDP, IPv4Address.of("10.0.0.11"), 2000, DPID, HOST_B,
                 OFPort.of(2))).isInstanceOf(AllocationException.class);
         relays.delete(r.id());
-        assertThat(table.isReserved(Protocol.UDP, POOL, r.legs().get(0).publicPort())).isFalse();
+        assertThat(table.holder(Protocol.UDP, POOL, r.legs().get(0).publicPort())).isEmpty();
     }
 
     @Test
@@ -194,10 +194,13 @@ class RelayServiceTest {
         assertThatThrownBy(() -> relays.create(udp(7002, 7001, null))).isInstanceOf(RuleException.class)
                 .hasFieldOrPropertyWithValue("kind", RuleException.Kind.CONFLICT)
                 .hasMessageContaining("relay " + first.id());
-        assertThat(table.isReserved(Protocol.UDP, POOL, 7002)).as("nothing half-applied").isFalse();
-        table.reserve(Protocol.UDP, POOL, 7100); // as a port forward does
-        assertThatThrownBy(() -> relays.create(udp(7101, 7100, null))).hasMessageContaining("port forward");
-        assertThat(table.isReserved(Protocol.UDP, POOL, 7101)).isFalse();
+        assertThat(table.holder(Protocol.UDP, POOL, 7002)).as("nothing half-applied").isEmpty();
+        table.reserve(Protocol.UDP, POOL, 7100, "a port forward"); // as a port forward does
+        assertThatThrownBy(() -> relays.create(udp(7101, 7100, null))).hasMessageContaining("held by a port forward")
+                .hasFieldOrPropertyWithValue("kind", RuleException.Kind.CONFLICT);
+        assertThat(table.holder(Protocol.UDP, POOL, 7101)).isEmpty();
+        assertThat(table.holder(Protocol.UDP, POOL, 7000)).as("the first relay's port, named for others")
+                .contains("a relay");
         assertThat(relays.all()).hasSize(1);
     }
 

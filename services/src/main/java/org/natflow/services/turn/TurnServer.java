@@ -51,6 +51,8 @@ public final class TurnServer {
     private static final long CHANNEL_MILLIS = 600_000;
     private static final long REBIND_SECONDS = 2;
     private static final long RESERVATION_MILLIS = 30_000;
+    /** How relayed ports name their holder in other rules' conflicts. */
+    private static final String ALLOCATION = "a TURN allocation";
 
     /** A port kept for the allocation that presents its token (EVEN-PORT with R). */
     private record Reservation(int port, long expiresAtMillis) {
@@ -96,7 +98,10 @@ public final class TurnServer {
 
     /** Opens the TURN port on the public address and starts the lifetime timer. */
     public void start() {
-        table.reserve(Protocol.UDP, publicAddress, config.port());
+        table.reserve(Protocol.UDP, publicAddress, config.port(), "the TURN server").ifPresent(h -> {
+            throw new IllegalStateException("natflow.turn.port: udp " + publicAddress + ":" + config.port()
+                    + " is held by " + h);
+        });
         link.expose(Protocol.UDP, publicAddress, config.port());
         bindServer();
         group.scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
@@ -377,7 +382,8 @@ public final class TurnServer {
         } else {
             boolean reserveNext = even.isPresent() && even.get().value().length >= 1
                     && (even.get().value()[0] & 0x80) != 0;
-            port = even.isPresent() ? reserveEven(reserveNext) : table.reserveFree(Protocol.UDP, publicAddress);
+            port = even.isPresent() ? reserveEven(reserveNext)
+                    : table.reserveFree(Protocol.UDP, publicAddress, ALLOCATION);
             if (port >= 0 && reserveNext) {
                 long t = java.util.concurrent.ThreadLocalRandom.current().nextLong();
                 reservations.put(t, new Reservation(port + 1, clock.millis() + RESERVATION_MILLIS));
@@ -440,7 +446,7 @@ public final class TurnServer {
         List<Integer> tried = new ArrayList<>();
         try {
             for (int attempt = 0; attempt < 64; attempt++) {
-                int port = table.reserveFree(Protocol.UDP, publicAddress);
+                int port = table.reserveFree(Protocol.UDP, publicAddress, ALLOCATION);
                 if (port < 0) {
                     return -1;
                 }
@@ -449,8 +455,7 @@ public final class TurnServer {
                     continue;
                 }
                 if (andNext) {
-                    if (table.isReserved(Protocol.UDP, publicAddress, port + 1)
-                            || table.reserve(Protocol.UDP, publicAddress, port + 1).isPresent()) {
+                    if (table.reserve(Protocol.UDP, publicAddress, port + 1, ALLOCATION).isPresent()) {
                         continue;
                     }
                 }
