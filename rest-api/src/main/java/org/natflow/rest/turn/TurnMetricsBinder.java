@@ -27,7 +27,7 @@ public class TurnMetricsBinder implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry r) {
-        Gauge.builder("natflow.turn.allocations", turn, t -> t.allocations().size()).register(r);
+        Gauge.builder("natflow.turn.allocations", turn, TurnServer::allocationCount).register(r);
         FunctionCounter.builder("natflow.turn.allocations.created", turn, TurnServer::allocationsCreated).register(r);
         FunctionCounter.builder("natflow.turn.refused", turn, TurnServer::refused).register(r);
         FunctionCounter.builder("natflow.turn.malformed", turn, TurnServer::malformed).register(r);

@@ -6,14 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.natflow.rest.testing.Poll;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Relay rules between two peers that cannot reach each other directly: hA behind a Linux NAT (site 1), hB
@@ -21,19 +18,9 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0"})
-class RelayIT extends MininetIT {
+class RelayIT extends TwoSitesIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @DynamicPropertySource
-    static void natProperties(DynamicPropertyRegistry registry) throws IOException {
-        MininetNetwork.properties("p2p-two-sites").forEach((k, v) -> registry.add(k, () -> v));
-    }
-
-    @Override
-    Map<String, Object> topology(int controllerPort) throws Exception {
-        return MininetNetwork.topology("p2p-two-sites", controllerPort);
-    }
 
     private String peer(int bind, int leg, int count, String tag, double linger) {
         return "exec /usr/bin/python3 " + MininetEnvironment.projectRoot().resolve("mininet/tools/udp_peer.py")

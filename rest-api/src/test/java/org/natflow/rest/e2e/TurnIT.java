@@ -3,15 +3,11 @@ package org.natflow.rest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.natflow.rest.testing.Poll;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpMethod;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * natflow's TURN server against coturn's own test clients: turnutils_uclient relays through it to a
@@ -23,17 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
                 "natflow.turn.enabled=true", "natflow.turn.users=alice:wonderland,carol:pw",
                 "natflow.turn.allocations-per-user=4",
                 "natflow.turn.secret=north-wind", "natflow.turn.realm=natflow.test"})
-class TurnIT extends MininetIT {
-
-    @DynamicPropertySource
-    static void natProperties(DynamicPropertyRegistry registry) throws IOException {
-        MininetNetwork.properties("p2p-two-sites").forEach((k, v) -> registry.add(k, () -> v));
-    }
-
-    @Override
-    Map<String, Object> topology(int controllerPort) throws Exception {
-        return MininetNetwork.topology("p2p-two-sites", controllerPort);
-    }
+class TurnIT extends TwoSitesIT {
 
     @Override
     void afterStart() {
@@ -56,20 +42,22 @@ class TurnIT extends MininetIT {
         assertThat(m.group(2)).as(out).isEqualTo(m.group(1));
     }
 
-    @Test
-    void uclientFromOutsideTheNatRelaysWithoutLoss() {
-        MininetNetwork.Result r = net.cmd("hA", "turnutils_uclient -u alice -w wonderland -e 203.0.113.20 -r 3480"
+    /** Runs turnutils_uclient on a host with these credentials: 100 messages per channel to the public peer. */
+    private void relaysWithoutLoss(String host, String credentials) {
+        MininetNetwork.Result r = net.cmd(host, "turnutils_uclient " + credentials + " -e 203.0.113.20 -r 3480"
                 + " -n 100 -l 120 -z 5 203.0.113.10 2>&1", Duration.ofSeconds(60));
         assertThat(lost(r.out())).as(r.out()).contains("Total lost packets 0 (0.000000%)");
         allEchoed(r.out());
     }
 
     @Test
+    void uclientFromOutsideTheNatRelaysWithoutLoss() {
+        relaysWithoutLoss("hA", "-u alice -w wonderland");
+    }
+
+    @Test
     void uclientBehindTheNatWithTheSharedSecretSchemeAndChannels() {
-        MininetNetwork.Result r = net.cmd("hB", "turnutils_uclient -W north-wind -u bob -e 203.0.113.20 -r 3480"
-                + " -n 100 -l 120 -z 5 203.0.113.10 2>&1", Duration.ofSeconds(60));
-        assertThat(lost(r.out())).as(r.out()).contains("Total lost packets 0 (0.000000%)");
-        allEchoed(r.out());
+        relaysWithoutLoss("hB", "-W north-wind -u bob");
     }
 
     @Test

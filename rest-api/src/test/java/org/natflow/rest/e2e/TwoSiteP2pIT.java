@@ -3,16 +3,12 @@ package org.natflow.rest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.natflow.rest.testing.Poll;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Peer to peer across two NATs: hA behind a Linux NAT (site 1), hB behind natflow (site 2). A forward on
@@ -20,17 +16,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0"})
-class TwoSiteP2pIT extends MininetIT {
-
-    @DynamicPropertySource
-    static void natProperties(DynamicPropertyRegistry registry) throws IOException {
-        MininetNetwork.properties("p2p-two-sites").forEach((k, v) -> registry.add(k, () -> v));
-    }
-
-    @Override
-    Map<String, Object> topology(int controllerPort) throws Exception {
-        return MininetNetwork.topology("p2p-two-sites", controllerPort);
-    }
+class TwoSiteP2pIT extends TwoSitesIT {
 
     @Test
     void directTcpAcrossTwoNatsThroughAForward() {

@@ -12,6 +12,7 @@ import org.natflow.controller.api.Dpid;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
+import org.natflow.rest.testing.ApiCalls;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
@@ -38,12 +39,7 @@ class PortForwardResourceTest {
     int port;
 
     private ResponseEntity<JsonNode> send(HttpMethod method, String path, String json, String token) {
-        HttpHeaders h = new HttpHeaders();
-        h.setContentType(MediaType.APPLICATION_JSON);
-        if (token != null) {
-            h.setBearerAuth(token);
-        }
-        return rest.exchange(path, method, new HttpEntity<>(json, h), JsonNode.class);
+        return ApiCalls.send(rest, method, path, json, token);
     }
 
     private ResponseEntity<JsonNode> post(String json) {

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import org.natflow.rest.testing.ApiCalls;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -25,12 +23,7 @@ class RelayResourceTest {
     TestRestTemplate rest;
 
     private ResponseEntity<JsonNode> send(HttpMethod method, String path, String json, String token) {
-        HttpHeaders h = new HttpHeaders();
-        h.setContentType(MediaType.APPLICATION_JSON);
-        if (token != null) {
-            h.setBearerAuth(token);
-        }
-        return rest.exchange(path, method, new HttpEntity<>(json, h), JsonNode.class);
+        return ApiCalls.send(rest, method, path, json, token);
     }
 
     private ResponseEntity<JsonNode> post(String json) {

@@ -47,8 +47,8 @@ final class Allocation {
         this.key = key;
         this.createdAtMillis = nowMillis;
         this.expiresAtMillis = nowMillis + lifetimeSeconds * 1000;
-        this.toPeers = new TokenBucket(bandwidth);
-        this.fromPeers = new TokenBucket(bandwidth);
+        this.toPeers = new TokenBucket(bandwidth, System::nanoTime);
+        this.fromPeers = new TokenBucket(bandwidth, System::nanoTime);
     }
 
     synchronized boolean permitted(InetAddress peer, long now) {
@@ -74,19 +74,22 @@ final class Allocation {
     /** A bytes-per-second cap with one second of burst; zero rate means no cap. */
     static final class TokenBucket {
         private final long rate;
+        private final java.util.function.LongSupplier nanos;
         private double tokens;
-        private long last = System.nanoTime();
+        private long last;
 
-        TokenBucket(long rate) {
+        TokenBucket(long rate, java.util.function.LongSupplier nanos) {
             this.rate = rate;
+            this.nanos = nanos;
             this.tokens = rate;
+            this.last = nanos.getAsLong();
         }
 
         synchronized boolean take(int bytes) {
             if (rate <= 0) {
                 return true;
             }
-            long now = System.nanoTime();
+            long now = nanos.getAsLong();
             tokens = Math.min(rate, tokens + (now - last) / 1e9 * rate);
             last = now;
             if (tokens < bytes) {

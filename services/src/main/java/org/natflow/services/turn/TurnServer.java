@@ -154,6 +154,11 @@ public final class TurnServer {
         return refused.sum();
     }
 
+    /** Number of live allocations (cheap: what a metrics scrape reads). */
+    public int allocationCount() {
+        return byId.size();
+    }
+
     /** Live allocations. */
     public List<TurnAllocationView> allocations() {
         long now = clock.millis();
