@@ -16,7 +16,7 @@ import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.Protocol;
 import org.natflow.apps.nat.SessionTable;
-import org.natflow.apps.nat.TransportPorts;
+import org.natflow.apps.nat.PoolBoundPacket;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowRemovedListener;
 import org.natflow.controller.api.FlowService;
@@ -397,31 +397,23 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
 
     @Override
     public boolean onPacket(PacketContext ctx) {
-        EthernetFrame frame = ctx.frame();
-        Ipv4Packet ip = frame.ipv4();
-        if (ip == null || !config.isPublic(ip.dst()) || ip.fragmentOffset() != 0) {
-            return false;
-        }
-        TransportPorts ports = TransportPorts.of(ip);
-        if (ports == null) {
-            return false;
-        }
-        Protocol p = ports.protocol();
-        int sport = ports.srcPort();
-        int dport = ports.dstPort();
-        Relay relay = byPort.get(new PortKey(p, ip.dst(), dport));
-        if (relay == null || p != Protocol.UDP) {
+        Border b = napt.border(ctx.dpid());
+        PoolBoundPacket packet = b == null ? null : PoolBoundPacket.of(ctx, b, config);
+        if (packet == null || packet.ports().protocol() != Protocol.UDP) {
             return false; // TCP relay legs are handled by the service link
         }
-        Border b = napt.border(ctx.dpid());
-        if (b == null) {
+        EthernetFrame frame = ctx.frame();
+        Ipv4Packet ip = packet.ip();
+        int sport = packet.ports().srcPort();
+        int dport = packet.ports().dstPort();
+        Relay relay = byPort.get(new PortKey(Protocol.UDP, ip.dst(), dport));
+        if (relay == null) {
             return false;
         }
-        boolean fromUplink = ctx.inPort().equals(b.uplink());
-        boolean fromInside = !fromUplink && frame.dst().equals(config.insideMac()) && config.isInside(ip.src());
-        if (!fromUplink && !fromInside) {
+        if (!packet.servable()) {
             return true;
         }
+        boolean fromInside = packet.fromInside();
         packetIns.increment();
         relay.controllerPackets.increment();
         int leg = relay.rule.legOn(dport);

@@ -12,6 +12,7 @@ import org.natflow.apps.AppCookies;
 import org.natflow.apps.nat.Border;
 import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatConfig;
+import org.natflow.apps.nat.PoolBoundPacket;
 import org.natflow.apps.nat.Protocol;
 import org.natflow.apps.nat.TransportPorts;
 import org.natflow.apps.relay.Endpoint;
@@ -268,25 +269,21 @@ public final class ServiceLink implements PacketListener, FlowRemovedListener, S
             fromLink(lb, ctx, frame);
             return true;
         }
-        Ipv4Packet ip = frame.ipv4();
-        if (ip == null || !nat.isPublic(ip.dst()) || ip.fragmentOffset() != 0) {
+        PoolBoundPacket packet = PoolBoundPacket.of(ctx, lb.border(), nat);
+        if (packet == null) {
             return false;
         }
-        TransportPorts ports = TransportPorts.of(ip);
-        if (ports == null) {
-            return false;
-        }
-        Protocol p = ports.protocol();
-        int sport = ports.srcPort();
-        int dport = ports.dstPort();
+        Ipv4Packet ip = packet.ip();
+        Protocol p = packet.ports().protocol();
+        int sport = packet.ports().srcPort();
+        int dport = packet.ports().dstPort();
         if (!exposed.contains(new Exposed(p, ip.dst(), dport))) {
             return false;
         }
-        boolean fromUplink = ctx.inPort().equals(lb.border().uplink());
-        boolean fromInside = !fromUplink && frame.dst().equals(nat.insideMac()) && nat.isInside(ip.src());
-        if (!fromUplink && !fromInside) {
+        if (!packet.servable()) {
             return true;
         }
+        boolean fromInside = packet.fromInside();
         Conversation c;
         try {
             c = open(lb, p, new Endpoint(ip.src(), sport), new Endpoint(ip.dst(), dport), fromInside,
