@@ -3,7 +3,8 @@
 
 A scenario (YAML or JSON; see docs/scenarios.md) names a topology (a built-in from mininet/topologies, or
 inline), natflow settings, REST calls to make, and timed steps (commands on hosts, ping, curl, background
-servers, link down/up, waits) with expectations. The tool starts natflow.jar itself (or uses a running one
+servers, link down/up, waits) with expectations; a step with "within: N" is retried until it holds or N
+seconds have passed. The tool starts natflow.jar itself (or uses a running one
 with --rest and --of-port), builds the network, runs everything, prints a results table, writes a JSON
 report with --report, and exits 1 if any expectation failed.
 """
@@ -114,6 +115,9 @@ def check(expect, rc=None, out='', status=None):
     for text in _list(expect.get('absent')):
         if text in out:
             problems.append('has %r' % text)
+    for text, n in (expect.get('count') or {}).items():
+        if out.count(text) != int(n):
+            problems.append('%r %d times, wanted %s' % (text, out.count(text), n))
     for pattern in _list(expect.get('matches')):
         if not re.search(pattern, out, re.M):
             problems.append('no match for /%s/' % pattern)
@@ -230,10 +234,17 @@ def main():
             if 'rest' in step:
                 step['rest'].setdefault('token', properties['natflow.api.token'])
             t0 = time.time()
-            try:
-                kind, ok, detail = run_step(net, ctl, step, spawned)
-            except Exception as e:  # a broken step is a failed step, and the rest still run
-                kind, ok, detail = 'error', False, '%s: %s' % (type(e).__name__, e)
+            # "within: N" repeats a step until its expectations hold or N seconds have passed (a deadline,
+            # not a sleep: convergence after a link change, topology discovery).
+            until = t0 + float(step.get('within', 0))
+            while True:
+                try:
+                    kind, ok, detail = run_step(net, ctl, step, spawned)
+                except Exception as e:  # a broken step is a failed step, and the rest still run
+                    kind, ok, detail = 'error', False, '%s: %s' % (type(e).__name__, e)
+                if ok or time.time() >= until:
+                    break
+                time.sleep(0.5)
             results.append({'step': step.get('name', kind), 'ok': ok, 'detail': str(detail),
                             'seconds': round(time.time() - t0, 2)})
     finally:

@@ -20,6 +20,8 @@ public final class AppCookies {
     public static final int RELAY = 5;
     /** The relay service link's per-conversation translations; the value is protocol and alias port. */
     public static final int SERVICE = 6;
+    /** The campus fabric's forwarding, steering and discovery flows; the value is the flow's kind. */
+    public static final int FABRIC = 7;
 
     /** Mask selecting the app id. */
     public static final U64 APP_MASK = U64.of(0xffff_0000_0000_0000L);

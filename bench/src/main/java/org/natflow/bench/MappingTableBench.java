@@ -7,6 +7,7 @@ import java.util.List;
 import org.natflow.apps.nat.Addresses;
 import org.natflow.apps.nat.AllocationException;
 import org.natflow.apps.nat.Filtering;
+import org.natflow.apps.nat.Border;
 import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatSession;
 import org.natflow.apps.nat.Protocol;
@@ -65,7 +66,7 @@ public final class MappingTableBench {
         List<String> pool = List.of("203.0.113.1-203.0.113." + addresses);
         return new NatConfig(List.of(IPv4AddressWithMask.of("10.0.0.0/8")), IPv4Address.of("10.0.0.1"),
                 MacAddress.of("02:6e:66:00:00:01"), MacAddress.of("02:6e:66:00:00:02"), Addresses.pool(pool),
-                "uplink", IPv4AddressWithMask.of("203.0.113.0/24"), IPv4Address.of("203.0.113.254"), 1024, 65535,
+                List.of(org.natflow.apps.nat.Uplink.named("uplink", List.of())), IPv4AddressWithMask.of("203.0.113.0/24"), IPv4Address.of("203.0.113.254"), 1024, 65535,
                 HOSTS_PORTS, Filtering.ENDPOINT_INDEPENDENT, new NatConfig.Timeouts(Duration.ofSeconds(300),
                 Duration.ofSeconds(7440), Duration.ofSeconds(240), Duration.ofSeconds(60)),
                 Duration.ofSeconds(120), 0);
@@ -85,14 +86,15 @@ public final class MappingTableBench {
 
     static Row measure(int n) throws AllocationException {
         NatConfig config = config(n);
-        Dpid dpid = new Dpid(1);
+        Border border = new Border(new Dpid(1), org.projectfloodlight.openflow.protocol.OFFactories.getFactory(
+                org.projectfloodlight.openflow.protocol.OFVersion.OF_13), OFPort.of(1), config.publicAddresses());
         MacAddress mac = MacAddress.of("02:00:00:00:00:01");
         OFPort port = OFPort.of(2);
         long before = usedHeap();
         SessionTable table = new SessionTable(config, Clock.systemUTC());
         long empty = usedHeap();
         for (int i = 0; i < n; i++) {
-            table.getOrCreate(Protocol.TCP, host(i), 10_000 + i % HOSTS_PORTS, dpid, mac, port);
+            table.getOrCreate(Protocol.TCP, host(i), 10_000 + i % HOSTS_PORTS, border, mac, port);
         }
         long full = usedHeap();
         double perMapping = (double) (full - empty) / n;
@@ -109,7 +111,7 @@ public final class MappingTableBench {
                 long t0 = System.nanoTime();
                 table.remove(s.id());
                 long t1 = System.nanoTime();
-                NatSession again = table.getOrCreate(Protocol.TCP, s.insideAddress(), s.insidePort(), dpid, mac, port)
+                NatSession again = table.getOrCreate(Protocol.TCP, s.insideAddress(), s.insidePort(), border, mac, port)
                         .session();
                 long t2 = System.nanoTime();
                 live.set((j * 7919 + k) % live.size(), again);

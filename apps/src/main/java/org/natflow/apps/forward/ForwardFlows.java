@@ -1,5 +1,7 @@
 package org.natflow.apps.forward;
 
+import org.natflow.apps.HostDelivery;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.natflow.apps.AppCookies;
@@ -56,8 +58,7 @@ final class ForwardFlows {
                     r.protocol() == Protocol.TCP ? f.actions().setField(f.oxms().tcpDst(inside))
                             : f.actions().setField(f.oxms().udpDst(inside)),
                     f.actions().setField(f.oxms().ethSrc(config.insideMac())),
-                    f.actions().setField(f.oxms().ethDst(host.mac())), f.actions().decNwTtl(),
-                    f.actions().output(host.port(), 0));
+                    f.actions().setField(f.oxms().ethDst(host.mac())), f.actions().decNwTtl());
             for (IPv4AddressWithMask src : sources) {
                 Match.Builder m = f.buildMatch().setExact(MatchField.IN_PORT, b.uplink())
                         .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, proto)
@@ -68,7 +69,7 @@ final class ForwardFlows {
                 }
                 out.add(f.buildFlowAdd().setTableId(NAT_TABLE).setPriority(PRIORITY).setCookie(cookie(r.id()))
                         .setBufferId(OFBufferId.NO_BUFFER).setMatch(m.build())
-                        .setInstructions(List.of(f.instructions().applyActions(in))).build());
+                        .setInstructions(HostDelivery.then(f, in, host.port())).build());
             }
             Match outMatch = f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
                     .setExact(MatchField.ETH_DST, config.insideMac()).setExact(MatchField.IP_PROTO, proto)

@@ -63,7 +63,23 @@ public final class PortForwardService {
             reserve(r);
         }
         napt.setStaticTargets(this::target);
+        refreshPins();
         napt.addBorderListener(this::adopt);
+    }
+
+    /**
+     * Tells the NAT which public address each forwarded host answers from, so across a campus its replies
+     * leave by the border that owns the forward's address.
+     */
+    private void refreshPins() {
+        java.util.Map<org.projectfloodlight.openflow.types.IPv4Address,
+                org.projectfloodlight.openflow.types.IPv4Address> pins = new java.util.HashMap<>();
+        for (PortForwardRule r : store.all()) {
+            if (r.enabled()) {
+                pins.putIfAbsent(r.insideAddress(), r.publicAddress());
+            }
+        }
+        napt.setPinnedAddresses(pins);
     }
 
     /**
@@ -106,6 +122,7 @@ public final class PortForwardService {
         }
         log.info("event=forward-created id={} rule=\"{}\"", stored.id(), describe(stored));
         apply(null, stored);
+        refreshPins();
         return stored;
     }
 
@@ -124,6 +141,7 @@ public final class PortForwardService {
         PortForwardRule stored = store.update(rule).orElseThrow(() -> notFound(id));
         log.info("event=forward-updated id={} rule=\"{}\"", id, describe(stored));
         apply(old, stored);
+        refreshPins();
         return stored;
     }
 
@@ -133,6 +151,7 @@ public final class PortForwardService {
         unreserve(old);
         log.info("event=forward-deleted id={} rule=\"{}\"", id, describe(old));
         apply(old, null);
+        refreshPins();
     }
 
     private static RuleException notFound(long id) {

@@ -3,6 +3,7 @@ package org.natflow.apps.nat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,11 +15,12 @@ import org.natflow.controller.api.SwitchService;
 import org.natflow.controller.packet.Frames;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
 
 /**
- * Knows where inside hosts are: learned from their packets to the gateway, or asked for with ARP from the
- * gateway on every inside port of the border switch (three tries, half a second apart).
+ * Knows where inside hosts are: learned from their packets to the gateway, known to the inside network (a
+ * fabric), or asked for with ARP from the gateway on every inside segment (three tries, half a second apart).
  */
 final class InsideHostLocator {
 
@@ -26,6 +28,7 @@ final class InsideHostLocator {
     private final PacketService packets;
     private final SwitchService switches;
     private final ScheduledExecutorService timer;
+    private volatile InsideNetwork network = InsideNetwork.DIRECT;
     private final Map<IPv4Address, HostLocation> known = new ConcurrentHashMap<>();
     private final Map<IPv4Address, CompletableFuture<HostLocation>> pending = new ConcurrentHashMap<>();
 
@@ -35,6 +38,14 @@ final class InsideHostLocator {
         this.packets = packets;
         this.switches = switches;
         this.timer = timer;
+    }
+
+    void setNetwork(InsideNetwork network) {
+        this.network = network;
+    }
+
+    InsideNetwork network() {
+        return network;
     }
 
     void learn(IPv4Address ip, HostLocation where) {
@@ -65,9 +76,19 @@ final class InsideHostLocator {
         if (f.isDone()) {
             return;
         }
+        Optional<MacAddress> mac = network.macOf(ip);
+        if (mac.isPresent()) {
+            learn(ip, new HostLocation(mac.get(), network.hostPort(b, OFPort.ANY)));
+            return;
+        }
         if (attempt > 3) {
             pending.remove(ip, f);
             f.completeExceptionally(new TimeoutException("inside host " + ip + " does not answer ARP"));
+            return;
+        }
+        byte[] request = Frames.arpRequest(config.insideMac(), config.gatewayAddress(), ip);
+        timer.schedule(() -> ask(b, ip, f, attempt + 1), 500, TimeUnit.MILLISECONDS);
+        if (network.broadcast(b, request)) {
             return;
         }
         List<OFAction> out = new ArrayList<>();
@@ -77,9 +98,7 @@ final class InsideHostLocator {
             }
         }
         if (!out.isEmpty()) {
-            packets.packetOut(b.dpid(), OFPort.CONTROLLER, out,
-                    Frames.arpRequest(config.insideMac(), config.gatewayAddress(), ip));
+            packets.packetOut(b.dpid(), OFPort.CONTROLLER, out, request);
         }
-        timer.schedule(() -> ask(b, ip, f, attempt + 1), 500, TimeUnit.MILLISECONDS);
     }
 }

@@ -1,5 +1,7 @@
 package org.natflow.apps.nat;
 
+import org.natflow.apps.HostDelivery;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +85,16 @@ final class MappingFlows {
         return List.of();
     }
 
+    private static boolean goesToFabric(OFFlowStatsEntry e) {
+        for (OFInstruction i : e.getInstructions()) {
+            if (i instanceof org.projectfloodlight.openflow.protocol.instruction.OFInstructionGotoTable g
+                    && g.getTableId().equals(HostDelivery.FABRIC_TABLE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Outbound outbound(long id, OFFlowStatsEntry e) {
         Match m = e.getMatch();
         IpProtocol proto = m.get(MatchField.IP_PROTO);
@@ -122,6 +134,9 @@ final class MappingFlows {
             } else if (a instanceof OFActionOutput o) {
                 port = o.getPort();
             }
+        }
+        if (port == null && goesToFabric(e)) {
+            port = HostDelivery.ACROSS_FABRIC;
         }
         return mac == null || port == null ? null : new Inbound(id, mac, port);
     }

@@ -34,6 +34,7 @@ import org.natflow.controller.packet.PacketParser;
 import org.natflow.controller.packet.Ipv4Packet;
 import org.natflow.controller.packet.TcpSegment;
 import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
 import org.projectfloodlight.openflow.protocol.OFVersion;
@@ -91,13 +92,18 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     private final Set<String> noFlood = ConcurrentHashMap.newKeySet();
 
     private final StatisticsService statistics;
+    private final SwitchService switches;
+    private volatile List<Uplink> uplinks;
+    private volatile Map<IPv4Address, IPv4Address> pinned = Map.of();
     // Borders whose flow table is being read back: new flows wait, so no live port is handed out twice.
     private final Set<Dpid> reconciling = ConcurrentHashMap.newKeySet();
 
     public NaptService(NatConfig config, SessionTable table, FlowService flows, PacketService packets,
                        SwitchService switches, StatisticsService statistics) {
         this.statistics = statistics;
+        this.switches = switches;
         this.config = config;
+        this.uplinks = config.uplinks();
         this.table = table;
         this.flows = flows;
         this.packets = packets;
@@ -153,6 +159,74 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         this.staticTargets = targets;
     }
 
+    /** The uplinks now, each with its addresses. */
+    public List<Uplink> uplinks() {
+        return uplinks;
+    }
+
+    /**
+     * Replaces the uplinks at run time. Borders whose uplink or addresses change are retired (their NAT,
+     * forward, relay and service flows deleted, their mappings ended) and adopted again; switches that gain
+     * an uplink become borders, those that lose it stop being one.
+     *
+     * @return the uplinks with their addresses
+     * @throws IllegalArgumentException when the set is not valid (see {@link Uplinks#resolve})
+     */
+    public synchronized List<Uplink> setUplinks(List<Uplink> wanted) {
+        List<Uplink> resolved = Uplinks.resolve(wanted, config.publicAddresses());
+        this.uplinks = resolved;
+        log.info("event=nat-uplinks uplinks=\"{}\"", resolved.stream().map(u -> u.port() + "=" + u.addresses())
+                .toList());
+        for (SwitchInfo sw : switches.switches()) {
+            Border b = borders.get(sw.dpid());
+            Optional<Uplink> u = uplinkOf(sw);
+            boolean same = b != null && u.isPresent() && u.get().on(sw).map(p -> p.ofPort().equals(b.uplink()))
+                    .orElse(false) && u.get().addresses().equals(b.addresses());
+            if (b != null && !same) {
+                retire(b, "uplink-changed");
+            }
+            if (!same) {
+                u.ifPresent(up -> up.on(sw).ifPresent(p -> adopt(sw, p, up)));
+            }
+        }
+        return resolved;
+    }
+
+    /** Inside hosts that static rules (port forwards) give a public address, with that address. */
+    public void setPinnedAddresses(Map<IPv4Address, IPv4Address> pins) {
+        this.pinned = Map.copyOf(pins);
+    }
+
+    /**
+     * The border that should translate an inside host: the one owning the address a port forward gives it,
+     * else the one owning the address it is paired with; empty if neither is up (or it has neither).
+     */
+    public Optional<Dpid> borderFor(IPv4Address host) {
+        IPv4Address a = pinned.get(host);
+        if (a == null) {
+            a = table.pairedAddress(host).orElse(null);
+        }
+        if (a == null) {
+            return Optional.empty();
+        }
+        for (Border b : borders.values()) {
+            if (b.owns(a)) {
+                return Optional.of(b.dpid());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The inside network between the borders and the hosts (a fabric, when there is one). */
+    public void setInsideNetwork(InsideNetwork network) {
+        hosts.setNetwork(network);
+    }
+
+    /** The port to record for an inside host seen on a border port (see {@link InsideNetwork#hostPort}). */
+    public OFPort hostPort(Border b, OFPort inPort) {
+        return hosts.network().hostPort(b, inPort);
+    }
+
     /** Where an inside host is on a border: known, or found with ARP from the gateway. */
     public CompletableFuture<HostLocation> locateInside(Border b, IPv4Address address) {
         return hosts.locate(b, address);
@@ -160,7 +234,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
 
     /** The MAC of the next hop towards a public destination on a border's uplink (cached, or asked with ARP). */
     public CompletableFuture<org.projectfloodlight.openflow.types.MacAddress> nextHopMac(Border b, IPv4Address dst) {
-        return resolver.resolve(b.dpid(), b.factory(), b.uplink(), config.nextHop(dst));
+        return resolver.resolve(b, config.nextHop(dst));
     }
 
     /** The route to a remote, installed if missing; completes when delivery to it is possible. */
@@ -174,7 +248,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     public void event(SwitchEvent event) {
         SwitchInfo sw = event.sw();
         switch (event.type()) {
-            case CONNECTED, PORT_ADDED, PORT_MODIFIED -> sw.port(config.uplinkPort()).ifPresent(p -> adopt(sw, p));
+            case CONNECTED, PORT_ADDED, PORT_MODIFIED -> uplinkOf(sw).ifPresent(u -> u.on(sw)
+                    .ifPresent(p -> adopt(sw, p, u)));
             case DISCONNECTED -> {
                 if (borders.remove(sw.dpid()) != null) {
                     routes.remove(sw.dpid());
@@ -188,7 +263,44 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         }
     }
 
-    private void adopt(SwitchInfo sw, SwitchPort uplink) {
+    private Optional<Uplink> uplinkOf(SwitchInfo sw) {
+        for (Uplink u : uplinks) {
+            if (u.on(sw).isPresent()) {
+                return Optional.of(u);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Stops a switch being a border: its translation flows go, and the mappings on it end. */
+    private void retire(Border b, String reason) {
+        if (!borders.remove(b.dpid(), b)) {
+            return;
+        }
+        routes.remove(b.dpid());
+        hostMeters.remove(b.dpid());
+        responders.removeIf(k -> k.get(0).equals(b.dpid()));
+        resolver.clear(b.dpid());
+        for (NatSession s : table.all()) {
+            if (s.dpid().equals(b.dpid())) {
+                end(s.id(), reason);
+            }
+        }
+        List<OFMessage> deletes = new java.util.ArrayList<>();
+        for (int app : new int[] {AppCookies.NAT, AppCookies.FORWARD, AppCookies.RELAY, AppCookies.SERVICE}) {
+            deletes.add(b.factory().buildFlowDelete().setTableId(org.projectfloodlight.openflow.types.TableId.ALL)
+                    .setOutPort(OFPort.ANY).setOutGroup(org.projectfloodlight.openflow.types.OFGroup.ANY)
+                    .setCookie(AppCookies.appOnly(app)).setCookieMask(AppCookies.APP_MASK).build());
+        }
+        try {
+            flows.apply(b.dpid(), deletes);
+        } catch (RuntimeException e) {
+            log.warn("event=nat-retire-flows-failed dpid={} error=\"{}\"", b.dpid(), e.toString());
+        }
+        log.info("event=nat-border-retired dpid={} reason={}", b.dpid(), reason);
+    }
+
+    private synchronized void adopt(SwitchInfo sw, SwitchPort uplink, Uplink u) {
         if (borders.containsKey(sw.dpid())) {
             return;
         }
@@ -197,13 +309,14 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
                     sw.dpid(), sw.version());
             return;
         }
-        Border b = new Border(sw.dpid(), sw.factory(), uplink.ofPort());
+        Border b = new Border(sw.dpid(), sw.factory(), uplink.ofPort(), u.addresses());
         reconciling.add(sw.dpid());
         borders.put(sw.dpid(), b);
         routes.put(sw.dpid(), ConcurrentHashMap.newKeySet());
         hostMeters.put(sw.dpid(), new ConcurrentHashMap<>());
-        log.info("event=nat-border-up dpid={} uplink={} port={}", sw.dpid(), uplink.name(), uplink.number());
-        flows.apply(sw.dpid(), natFlows.staticFlows(b.factory(), b.uplink())).whenComplete((r, e) -> {
+        log.info("event=nat-border-up dpid={} uplink={} port={} addresses={}", sw.dpid(), uplink.name(),
+                uplink.number(), u.addresses());
+        flows.apply(sw.dpid(), natFlows.staticFlows(b)).whenComplete((r, e) -> {
             if (e != null || !r.ok()) {
                 log.warn("event=nat-static-flows-failed dpid={} error=\"{}\"", sw.dpid(),
                         e != null ? e.toString() : r.errors().get(0).describe());
@@ -281,7 +394,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         if (installed.contains(key)) {
             return CompletableFuture.completedFuture(null);
         }
-        return resolver.resolve(b.dpid(), b.factory(), b.uplink(), hop)
+        return resolver.resolve(b, hop)
                 .thenCompose(mac -> flows.apply(b.dpid(), List.of(natFlows.route(b.factory(), b.uplink(),
                         key == DEFAULT_ROUTE ? null : hop, mac))))
                 .thenAccept(r -> {
@@ -322,7 +435,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         ArpPacket arp = frame.arp();
         if (arp != null) {
             if (config.isInside(arp.senderIp())) {
-                hosts.learn(arp.senderIp(), new HostLocation(arp.senderMac(), ctx.inPort()));
+                hosts.learn(arp.senderIp(), new HostLocation(arp.senderMac(), hostPort(b, ctx.inPort())));
                 // It may hold an entry for the gateway (it asked, or we asked it): answer refreshes in the switch.
                 respond(b, null, arp.senderIp(), arp.senderMac(), config.gatewayAddress(), config.insideMac());
             }
@@ -350,7 +463,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             metrics.spoofed.increment();
             return true;
         }
-        hosts.learn(ip.src(), new HostLocation(frame.src(), ctx.inPort()));
+        hosts.learn(ip.src(), new HostLocation(frame.src(), hostPort(b, ctx.inPort())));
         meterHost(b, ip.src());
         if (!rateLimiter.tryAcquire(ip.src(), System.nanoTime())) {
             metrics.refusedRate.increment();
@@ -390,9 +503,9 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         if (config.publicNetwork().contains(arp.senderIp()) && !config.isPublic(arp.senderIp())) {
             resolver.learn(b.dpid(), arp.senderIp(), arp.senderMac());
             // Our own requests come from the first pool address: the neighbour now holds an entry for it.
-            respond(b, b.uplink(), arp.senderIp(), arp.senderMac(), config.uplinkAddress(), config.outsideMac());
+            respond(b, b.uplink(), arp.senderIp(), arp.senderMac(), b.uplinkAddress(), config.outsideMac());
         }
-        if (arp.opcode() == ArpPacket.REQUEST && config.isPublic(arp.targetIp())) {
+        if (arp.opcode() == ArpPacket.REQUEST && b.owns(arp.targetIp())) {
             packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(b.uplink(), 0)),
                     Frames.arpReply(arp, config.outsideMac()));
             respond(b, b.uplink(), arp.senderIp(), arp.senderMac(), arp.targetIp(), config.outsideMac());
@@ -444,7 +557,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         metrics.newFlowPacketIns.increment();
         SessionTable.Lookup lookup;
         try {
-            lookup = table.getOrCreate(protocol, ip.src(), srcPort, b.dpid(), ctx.frame().src(), ctx.inPort());
+            lookup = table.getOrCreate(protocol, ip.src(), srcPort, b, ctx.frame().src(),
+                    hostPort(b, ctx.inPort()));
         } catch (AllocationException e) {
             refused(e, protocol, ip.src(), srcPort);
             return;
@@ -526,8 +640,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             int sport = ports.srcPort();
             NatSession s;
             try {
-                SessionTable.Lookup l = table.getOrCreate(p, ip.src(), sport, b.dpid(), ctx.frame().src(),
-                        ctx.inPort());
+                SessionTable.Lookup l = table.getOrCreate(p, ip.src(), sport, b, ctx.frame().src(),
+                        hostPort(b, ctx.inPort()));
                 s = l.session();
                 if (l.created()) {
                     int idle = (int) Math.min(65535, config.timeouts().initial(p).toSeconds());
@@ -589,7 +703,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
 
     /** Sends a translated frame out of the uplink to the next hop for {@code dst}. */
     private void sendOut(Border b, IPv4Address dst, byte[] frame) {
-        resolver.resolve(b.dpid(), b.factory(), b.uplink(), config.nextHop(dst)).thenAccept(mac ->
+        resolver.resolve(b, config.nextHop(dst)).thenAccept(mac ->
                 packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(b.uplink(), 0)),
                         IcmpRewriter.withMacs(frame, config.outsideMac(), mac)));
     }
@@ -656,7 +770,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         }
         NatSession from;
         try {
-            SessionTable.Lookup l = table.getOrCreate(p, ip.src(), sport, b.dpid(), ctx.frame().src(), ctx.inPort());
+            SessionTable.Lookup l = table.getOrCreate(p, ip.src(), sport, b, ctx.frame().src(),
+                    hostPort(b, ctx.inPort()));
             from = l.session();
             if (l.created()) {
                 int idle = (int) Math.min(65535, config.timeouts().initial(p).toSeconds());
@@ -697,8 +812,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         byte[] out;
         if (icmp.type() == IcmpMessage.ECHO_REQUEST) {
             try {
-                SessionTable.Lookup l = table.getOrCreate(Protocol.ICMP, ip.src(), icmp.identifier(), b.dpid(),
-                        ctx.frame().src(), ctx.inPort());
+                SessionTable.Lookup l = table.getOrCreate(Protocol.ICMP, ip.src(), icmp.identifier(), b,
+                        ctx.frame().src(), hostPort(b, ctx.inPort()));
                 s = l.session();
                 if (l.created()) {
                     created(s);
@@ -729,7 +844,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             icmpLastUsed.put(s.id(), System.nanoTime());
         }
         IPv4Address publicAddress = s.publicAddress();
-        resolver.resolve(b.dpid(), b.factory(), b.uplink(), config.nextHop(ip.dst())).thenAccept(mac -> {
+        resolver.resolve(b, config.nextHop(ip.dst())).thenAccept(mac -> {
             byte[] frame = IcmpRewriter.withMacs(out, config.outsideMac(), mac);
             IcmpRewriter.rewriteOuter(frame, ip.offset(), publicAddress, null);
             packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(b.uplink(), 0)),
@@ -877,6 +992,15 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             return false;
         }
         Border b = borders.get(dpid);
-        return b == null ? !port.name().equals(config.uplinkPort()) : !b.uplink().equals(port.ofPort());
+        if (b != null) {
+            return !b.uplink().equals(port.ofPort());
+        }
+        for (Uplink u : uplinks) {
+            if (u.dpid() == null ? port.name().equals(u.portName())
+                    : u.dpid().equals(dpid) && u.portNumber() == port.number()) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -14,7 +14,8 @@ import org.projectfloodlight.openflow.types.MacAddress;
  * @param insideMac         the gateway's MAC on the inside
  * @param outsideMac        the gateway's MAC on the uplink
  * @param publicAddresses   the pool, in order; the first is also the gateway's own address on the uplink
- * @param uplinkPort        name of the switch port facing the public side
+ * @param uplinks           the ports facing the public side, each with its pool addresses (resolved: see
+ *                          {@link Uplinks#resolve}); the switch with one is a border
  * @param publicNetwork     the uplink subnet
  * @param upstreamGateway   next hop for everything outside the uplink subnet
  * @param portMin           lowest public port handed out
@@ -27,7 +28,7 @@ import org.projectfloodlight.openflow.types.MacAddress;
  *                          and in the controller); 0: unlimited
  */
 public record NatConfig(List<IPv4AddressWithMask> insideNetworks, IPv4Address gatewayAddress, MacAddress insideMac,
-                        MacAddress outsideMac, List<IPv4Address> publicAddresses, String uplinkPort,
+                        MacAddress outsideMac, List<IPv4Address> publicAddresses, List<Uplink> uplinks,
                         IPv4AddressWithMask publicNetwork, IPv4Address upstreamGateway, int portMin, int portMax,
                         int portsPerHost, Filtering filtering, Timeouts timeouts, Duration quarantine,
                         int newFlowRate) {
@@ -66,6 +67,11 @@ public record NatConfig(List<IPv4AddressWithMask> insideNetworks, IPv4Address ga
         }
         if (portsPerHost < 1) {
             throw new IllegalArgumentException("natflow.nat.ports-per-host: must be at least 1");
+        }
+        try {
+            uplinks = Uplinks.resolve(uplinks, publicAddresses);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("natflow.nat.uplinks: " + e.getMessage(), e);
         }
         for (IPv4Address a : publicAddresses) {
             if (!publicNetwork.contains(a)) {

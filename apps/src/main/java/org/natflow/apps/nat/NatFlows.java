@@ -1,5 +1,7 @@
 package org.natflow.apps.nat;
 
+import org.natflow.apps.HostDelivery;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -105,8 +107,10 @@ final class NatFlows {
                 org.projectfloodlight.openflow.types.U16.of(flag));
     }
 
-    /** The static flows of a border switch with this uplink port. */
-    List<OFMessage> staticFlows(OFFactory f, OFPort uplink) {
+    /** The static flows of a border switch. */
+    List<OFMessage> staticFlows(Border b) {
+        OFFactory f = b.factory();
+        OFPort uplink = b.uplink();
         List<OFMessage> out = new ArrayList<>();
         List<OFInstruction> copyAndNat = List.of(f.instructions().applyActions(List.of(f.actions().buildOutput()
                 .setPort(OFPort.CONTROLLER).setMaxLen(128).build())), f.instructions().gotoTable(NAT_TABLE));
@@ -128,13 +132,13 @@ final class NatFlows {
         out.add(add(f, NAT_TABLE, P_UPLINK_ARP, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
                 .setExact(MatchField.ETH_TYPE, EthType.ARP).build(), NatCookies.STATIC)
                 .setInstructions(apply(f, List.of(toController(f)))).build());
-        for (IPv4Address pool : config.publicAddresses()) {
+        for (IPv4Address pool : b.addresses()) {
             out.add(add(f, NAT_TABLE, P_UPLINK_ICMP, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
                     .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, IpProtocol.ICMP)
                     .setExact(MatchField.IPV4_DST, pool).build(), NatCookies.STATIC)
                     .setInstructions(apply(f, List.of(toController(f)))).build());
         }
-        for (IPv4Address pool : config.publicAddresses()) {
+        for (IPv4Address pool : b.addresses()) {
             out.add(add(f, NAT_TABLE, P_UPLINK_FRAGMENT, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
                     .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, IpProtocol.UDP)
                     .setExact(MatchField.IPV4_DST, pool).setExact(MatchField.UDP_DST, TransportPort.of(0)).build(),
@@ -273,11 +277,10 @@ final class NatFlows {
         inActions.add(f.actions().setField(f.oxms().ethSrc(config.insideMac())));
         inActions.add(f.actions().setField(f.oxms().ethDst(s.insideMac())));
         inActions.add(f.actions().decNwTtl());
-        inActions.add(f.actions().output(s.switchPort(), 0));
         outActions.add(f.actions().setField(f.oxms().ethSrc(config.outsideMac())));
         outActions.add(f.actions().decNwTtl());
         OFMessage inbound = add(f, NAT_TABLE, P_MAPPING, in.build(), NatCookies.inbound(s.id()))
-                .setInstructions(apply(f, inActions)).build();
+                .setInstructions(HostDelivery.then(f, inActions, s.switchPort())).build();
         OFMessage outbound = add(f, NAT_TABLE, P_MAPPING, outMatch.build(), NatCookies.outbound(s.id()))
                 .setIdleTimeout(idleTimeout).setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM))
                 .setInstructions(List.of(f.instructions().applyActions(outActions),
@@ -319,9 +322,8 @@ final class NatFlows {
         a.add(f.actions().setField(f.oxms().ethSrc(config.insideMac())));
         a.add(f.actions().setField(f.oxms().ethDst(dst.insideMac())));
         a.add(f.actions().decNwTtl());
-        a.add(f.actions().output(dst.switchPort(), 0));
         return add(f, NAT_TABLE, P_HAIRPIN, m.build(), NatCookies.inbound(cookieSession)).setIdleTimeout(idle)
-                .setInstructions(apply(f, a)).build();
+                .setInstructions(HostDelivery.then(f, a, dst.switchPort())).build();
     }
 
     /** Deletes the inbound flow that admits one remote of a mapping (its outbound flow has idled out). */

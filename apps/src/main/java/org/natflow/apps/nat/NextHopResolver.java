@@ -40,21 +40,21 @@ final class NextHopResolver {
     }
 
     /** The MAC of an uplink neighbour, from cache or by asking. */
-    CompletableFuture<MacAddress> resolve(Dpid dpid, OFFactory f, OFPort uplink, IPv4Address ip) {
-        Key key = new Key(dpid, ip);
+    CompletableFuture<MacAddress> resolve(Border b, IPv4Address ip) {
+        Key key = new Key(b.dpid(), ip);
         MacAddress known = cache.get(key);
         if (known != null) {
             return CompletableFuture.completedFuture(known);
         }
         return pending.computeIfAbsent(key, k -> {
             CompletableFuture<MacAddress> future = new CompletableFuture<>();
-            ask(dpid, f, uplink, ip, future, 1);
+            ask(b, ip, future, 1);
             return future;
         });
     }
 
-    private void ask(Dpid dpid, OFFactory f, OFPort uplink, IPv4Address ip, CompletableFuture<MacAddress> future,
-                     int attempt) {
+    private void ask(Border b, IPv4Address ip, CompletableFuture<MacAddress> future, int attempt) {
+        Dpid dpid = b.dpid();
         if (future.isDone()) {
             return;
         }
@@ -64,14 +64,14 @@ final class NextHopResolver {
             return;
         }
         try {
-            packets.packetOut(dpid, OFPort.CONTROLLER, java.util.List.of(f.actions().output(uplink, 0)),
-                    Frames.arpRequest(config.outsideMac(), config.uplinkAddress(), ip));
+            packets.packetOut(dpid, OFPort.CONTROLLER, java.util.List.of(b.factory().actions().output(b.uplink(), 0)),
+                    Frames.arpRequest(config.outsideMac(), b.uplinkAddress(), ip));
         } catch (RuntimeException e) {
             pending.remove(new Key(dpid, ip), future);
             future.completeExceptionally(e);
             return;
         }
-        timer.schedule(() -> ask(dpid, f, uplink, ip, future, attempt + 1), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        timer.schedule(() -> ask(b, ip, future, attempt + 1), RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Records a neighbour seen on a border's uplink and completes whoever waits for it. */

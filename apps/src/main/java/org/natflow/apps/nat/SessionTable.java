@@ -47,17 +47,24 @@ public final class SessionTable {
         }
     }
 
+    /** The configuration the table was made with. */
+    public NatConfig config() {
+        return config;
+    }
+
     /** Result of {@link #getOrCreate}: the mapping and whether this call created it. */
     public record Lookup(NatSession session, boolean created) {
     }
 
     /**
-     * The mapping of an inside endpoint, created if there is none.
+     * The mapping of an inside endpoint, created if there is none, on an address of the border that
+     * translates it (a host keeps its address while that border is its border).
      *
      * @throws AllocationException when the host's quota or the pool is exhausted
      */
-    public synchronized Lookup getOrCreate(Protocol protocol, IPv4Address inside, int insidePort, Dpid dpid,
+    public synchronized Lookup getOrCreate(Protocol protocol, IPv4Address inside, int insidePort, Border border,
                                            MacAddress mac, OFPort switchPort) throws AllocationException {
+        Dpid dpid = border.dpid();
         NatSession.Key key = new NatSession.Key(protocol, inside, insidePort);
         NatSession existing = byInside.get(key);
         if (existing != null) {
@@ -68,7 +75,7 @@ public final class SessionTable {
             throw new AllocationException(AllocationException.Reason.QUOTA_EXCEEDED,
                     inside + " holds " + counts[protocol.ordinal()] + " " + protocol.lower() + " mappings (quota)");
         }
-        IPv4Address pub = pair(inside, null);
+        IPv4Address pub = pair(inside, border.addresses());
         int port = allocators.get(pub).get(protocol).allocate(inside, clock.instant().toEpochMilli() * 1_000_000L);
         if (port < 0) {
             throw new AllocationException(AllocationException.Reason.POOL_EXHAUSTED,
@@ -83,26 +90,42 @@ public final class SessionTable {
         return new Lookup(s, true);
     }
 
-    /** The inside host's pool address: kept once chosen; new hosts get the address with fewest hosts. */
-    private IPv4Address pair(IPv4Address inside, IPv4Address preferred) {
+    /**
+     * The inside host's pool address: kept once chosen while it is among {@code candidates} (the addresses
+     * of the border translating the host); otherwise the candidate with fewest hosts.
+     */
+    private IPv4Address pair(IPv4Address inside, List<IPv4Address> candidates) {
         IPv4Address pub = pairing.get(inside);
-        if (pub != null) {
+        if (pub != null && candidates.contains(pub)) {
             return pub;
         }
-        pub = preferred;
-        if (pub == null) {
-            int fewest = Integer.MAX_VALUE;
-            for (IPv4Address a : config.publicAddresses()) {
-                int hosts = hostsPerAddress.getOrDefault(a, 0);
-                if (hosts < fewest) {
-                    pub = a;
-                    fewest = hosts;
-                }
+        if (pub != null) {
+            hostsPerAddress.merge(pub, -1, Integer::sum); // its border changed: it moves to one of the new
+        }
+        pub = null;
+        int fewest = Integer.MAX_VALUE;
+        for (IPv4Address a : candidates) {
+            int hosts = hostsPerAddress.getOrDefault(a, 0);
+            if (hosts < fewest) {
+                pub = a;
+                fewest = hosts;
             }
         }
         pairing.put(inside, pub);
         hostsPerAddress.merge(pub, 1, Integer::sum);
         return pub;
+    }
+
+    /** The pool address an inside host is paired with, if it has been given one. */
+    public synchronized Optional<IPv4Address> pairedAddress(IPv4Address inside) {
+        return Optional.ofNullable(pairing.get(inside));
+    }
+
+    /** Records the pairing of a mapping found on a switch, unless the host is paired already. */
+    private void pairRestored(IPv4Address inside, IPv4Address pub) {
+        if (pairing.putIfAbsent(inside, pub) == null) {
+            hostsPerAddress.merge(pub, 1, Integer::sum);
+        }
     }
 
     /**
@@ -119,7 +142,7 @@ public final class SessionTable {
         byInside.put(s.insideKey(), s);
         byPublic.put(s.publicKey(), s);
         byId.put(s.id(), s);
-        pair(s.insideAddress(), s.publicAddress());
+        pairRestored(s.insideAddress(), s.publicAddress());
         perHost.computeIfAbsent(s.insideAddress(), h -> new int[Protocol.values().length])[s.protocol().ordinal()]++;
         ids.accumulateAndGet(s.id(), Math::max);
         return true;

@@ -1,5 +1,7 @@
 package org.natflow.apps.relay;
 
+import org.natflow.apps.HostDelivery;
+
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
@@ -28,14 +30,15 @@ final class RelayFlowReader {
             port = m.get(MatchField.TCP_SRC);
         }
         OFPort in = m.get(MatchField.IN_PORT);
-        if (src == null || port == null || in == null) {
+        MacAddress mac = m.get(MatchField.ETH_SRC);
+        if (src == null || port == null || (in == null && mac == null)) {
             return null;
         }
         Endpoint e = new Endpoint(src, port.getPort());
-        if (in.equals(uplink)) {
+        if (uplink.equals(in)) {
             return new BoundPeer(e, false, null, null);
         }
-        MacAddress mac = m.get(MatchField.ETH_SRC);
-        return mac == null ? null : new BoundPeer(e, true, mac, in);
+        // An inside peer: its port, or none when it is across the fabric (the flow matches its MAC only).
+        return mac == null ? null : new BoundPeer(e, true, mac, in == null ? HostDelivery.ACROSS_FABRIC : in);
     }
 }

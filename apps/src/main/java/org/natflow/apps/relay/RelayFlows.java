@@ -1,5 +1,7 @@
 package org.natflow.apps.relay;
 
+import org.natflow.apps.HostDelivery;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -117,7 +119,7 @@ final class RelayFlows {
         Protocol p = r.protocol();
         Match.Builder m = f.buildMatch();
         if (from.inside()) {
-            m.setExact(MatchField.IN_PORT, from.switchPort()).setExact(MatchField.ETH_SRC, from.mac())
+            HostDelivery.fromHost(m, from.switchPort()).setExact(MatchField.ETH_SRC, from.mac())
                     .setExact(MatchField.ETH_DST, config.insideMac());
         } else {
             m.setExact(MatchField.IN_PORT, uplink);
@@ -145,14 +147,14 @@ final class RelayFlows {
         a.add(f.actions().decNwTtl());
         OFPort out;
         if (to.inside()) {
-            out = from.inside() && from.switchPort().equals(to.switchPort()) ? OFPort.IN_PORT : to.switchPort();
+            out = from.inside() && from.switchPort().equals(to.switchPort())
+                    && !HostDelivery.acrossFabric(to.switchPort()) ? OFPort.IN_PORT : to.switchPort();
         } else {
             out = from.inside() ? uplink : OFPort.IN_PORT; // a packet may leave by the port it came in on only so
         }
-        a.add(f.actions().output(out, 0));
         return add(f, P_DIRECTION, m.build(), cookie(r.id(), KIND_DIRECTION + leg))
                 .setIdleTimeout(r.idleTimeout()).setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM))
-                .setInstructions(List.of(f.instructions().applyActions(a))).build();
+                .setInstructions(HostDelivery.then(f, a, out)).build();
     }
 
     /** Deletes one flow kind of a rule. */

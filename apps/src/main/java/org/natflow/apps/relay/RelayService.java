@@ -421,7 +421,7 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
             return true;
         }
         Endpoint src = new Endpoint(ip.src(), sport);
-        BoundPeer peer = fromInside ? new BoundPeer(src, true, frame.src(), ctx.inPort())
+        BoundPeer peer = fromInside ? new BoundPeer(src, true, frame.src(), napt.hostPort(b, ctx.inPort()))
                 : new BoundPeer(src, false, null, null);
         synchronized (relay) {
             if (relays.get(relay.rule.id()) != relay) {

@@ -1,5 +1,7 @@
 package org.natflow.apps.service;
 
+import org.natflow.apps.HostDelivery;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -128,7 +130,7 @@ final class ServiceFlows {
         TransportPort alias = TransportPort.of(c.aliasPort());
         Match.Builder in = f.buildMatch();
         if (c.inside()) {
-            in.setExact(MatchField.IN_PORT, c.switchPort()).setExact(MatchField.ETH_DST, nat.insideMac());
+            HostDelivery.fromHost(in, c.switchPort()).setExact(MatchField.ETH_DST, nat.insideMac());
         } else {
             in.setExact(MatchField.IN_PORT, uplink);
         }
@@ -154,13 +156,13 @@ final class ServiceFlows {
                 : f.actions().setField(f.oxms().udpDst(TransportPort.of(c.remote().port()))));
         outActions.add(f.actions().setField(f.oxms().ethSrc(c.inside() ? nat.insideMac() : nat.outsideMac())));
         outActions.add(f.actions().setField(f.oxms().ethDst(remoteMac)));
-        outActions.add(f.actions().output(c.inside() ? c.switchPort() : uplink, 0));
         U64 cookie = cookie(p, c.aliasPort());
         return List.of(add(f, NAT_TABLE, P_CONVERSATION, in.build(), cookie).setIdleTimeout(idle)
                         .setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM))
                         .setInstructions(List.of(f.instructions().applyActions(inActions))).build(),
                 add(f, NAT_TABLE, P_CONVERSATION, out, cookie).setIdleTimeout(idle)
-                        .setInstructions(List.of(f.instructions().applyActions(outActions))).build());
+                        .setInstructions(HostDelivery.then(f, outActions, c.inside() ? c.switchPort() : uplink))
+                        .build());
     }
 
     /** Deletes a conversation's flows. */

@@ -287,7 +287,7 @@ public final class ServiceLink implements PacketListener, FlowRemovedListener, S
         Conversation c;
         try {
             c = open(lb, p, new Endpoint(ip.src(), sport), new Endpoint(ip.dst(), dport), fromInside,
-                    fromInside ? frame.src() : null, fromInside ? ctx.inPort() : null);
+                    fromInside ? frame.src() : null, fromInside ? napt.hostPort(lb.border(), ctx.inPort()) : null);
         } catch (IllegalStateException e) {
             log.warn("event=service-refused remote={}:{} reason=\"{}\"", ip.src(), sport, e.getMessage());
             return true;

@@ -1,5 +1,7 @@
 package org.natflow.apps.forward;
 
+import org.natflow.apps.nat.NatTestConfigs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -87,10 +89,10 @@ class PortForwardServiceTest {
     void forwardedPortsAreNeverAllocatedDynamically() throws Exception {
         forwards.start();
         forwards.create(rule(Protocol.UDP, 5000, 5002));
-        var s = table.getOrCreate(Protocol.UDP, IPv4Address.of("10.0.0.2"), 1, new Dpid(1), MacAddress.of(1),
+        var s = table.getOrCreate(Protocol.UDP, IPv4Address.of("10.0.0.2"), 1, NatTestConfigs.border(table), MacAddress.of(1),
                 OFPort.of(2)).session();
         assertThat(s.publicPort()).isEqualTo(5003);
-        assertThatThrownBy(() -> table.getOrCreate(Protocol.UDP, IPv4Address.of("10.0.0.3"), 1, new Dpid(1),
+        assertThatThrownBy(() -> table.getOrCreate(Protocol.UDP, IPv4Address.of("10.0.0.3"), 1, NatTestConfigs.border(table),
                 MacAddress.of(1), OFPort.of(2))).isInstanceOf(AllocationException.class);
     }
 
@@ -98,10 +100,10 @@ class PortForwardServiceTest {
     void deletingARuleFreesItsPortsAndStoredRulesAreReservedAtStart() throws Exception {
         PortForwardRule stored = store.create(rule(Protocol.TCP, 5000, 5003));
         forwards.start();
-        assertThatThrownBy(() -> table.getOrCreate(Protocol.TCP, IPv4Address.of("10.0.0.2"), 1, new Dpid(1),
+        assertThatThrownBy(() -> table.getOrCreate(Protocol.TCP, IPv4Address.of("10.0.0.2"), 1, NatTestConfigs.border(table),
                 MacAddress.of(1), OFPort.of(2))).as("reserved from the store at start").isInstanceOf(AllocationException.class);
         forwards.delete(stored.id());
-        assertThat(table.getOrCreate(Protocol.TCP, IPv4Address.of("10.0.0.2"), 1, new Dpid(1), MacAddress.of(1),
+        assertThat(table.getOrCreate(Protocol.TCP, IPv4Address.of("10.0.0.2"), 1, NatTestConfigs.border(table), MacAddress.of(1),
                 OFPort.of(2)).created()).isTrue();
     }
 

@@ -44,7 +44,7 @@ class MappingFlowsTest {
                 IPv4Address.of("203.0.113.10"), 40000, Instant.EPOCH, new Dpid(1), MacAddress.of(9), OFPort.of(2));
         NatSession udp = new NatSession(9, Protocol.UDP, IPv4Address.of("10.0.0.12"), 53,
                 IPv4Address.of("203.0.113.10"), 40001, Instant.EPOCH, new Dpid(1), MacAddress.of(10), OFPort.of(3));
-        List<OFMessage> table = new ArrayList<>(flows.staticFlows(f, uplink));
+        List<OFMessage> table = new ArrayList<>(flows.staticFlows(NatTestConfigs.border(config)));
         table.addAll(flows.mapping(f, uplink, tcp, 7440, null));
         table.addAll(flows.mapping(f, uplink, udp, 300, null));
         table.addAll(flows.hairpin(f, tcp, udp, 300));
@@ -83,7 +83,7 @@ class MappingFlowsTest {
     private static void assertThatPortIsNot(SessionTable t, int port) {
         try {
             NatSession s = t.getOrCreate(Protocol.TCP, IPv4Address.of("10.0.0." + (50 + t.size())), 1000 + t.size(),
-                    new Dpid(1), MacAddress.of(1), OFPort.of(2)).session();
+                    NatTestConfigs.border(t), MacAddress.of(1), OFPort.of(2)).session();
             assertThat(s.publicPort()).as("restored port is never handed out").isNotEqualTo(port);
         } catch (AllocationException e) {
             throw new AssertionError(e);

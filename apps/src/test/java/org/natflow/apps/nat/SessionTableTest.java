@@ -30,7 +30,7 @@ class SessionTableTest {
     }
 
     private SessionTable.Lookup map(SessionTable t, Protocol p, int host, int port) throws AllocationException {
-        return t.getOrCreate(p, host(host), port, DPID, MAC, OFPort.of(2));
+        return t.getOrCreate(p, host(host), port, NatTestConfigs.border(t), MAC, OFPort.of(2));
     }
 
     @Test

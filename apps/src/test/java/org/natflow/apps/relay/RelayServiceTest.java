@@ -1,5 +1,7 @@
 package org.natflow.apps.relay;
 
+import org.natflow.apps.nat.NatTestConfigs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -168,11 +170,11 @@ class RelayServiceTest {
                 .doesNotHaveDuplicates();
         List<Integer> napts = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            napts.add(table.getOrCreate(Protocol.UDP, IPv4Address.of("10.0.0.11"), 1000 + i, DPID, HOST_B,
+            napts.add(table.getOrCreate(Protocol.UDP, IPv4Address.of("10.0.0.11"), 1000 + i, NatTestConfigs.border(table), HOST_B,
                     OFPort.of(2)).session().publicPort());
         }
         assertThat(napts).doesNotContainAnyElementsOf(r.legs().stream().map(RelayLeg::publicPort).toList());
-        assertThatThrownBy(() -> table.getOrCreate(Protocol.UDP, IPv4Address.of("10.0.0.11"), 2000, DPID, HOST_B,
+        assertThatThrownBy(() -> table.getOrCreate(Protocol.UDP, IPv4Address.of("10.0.0.11"), 2000, NatTestConfigs.border(table), HOST_B,
                 OFPort.of(2))).isInstanceOf(AllocationException.class);
         relays.delete(r.id());
         assertThat(table.holder(Protocol.UDP, POOL, r.legs().get(0).publicPort())).isEmpty();

@@ -1,5 +1,7 @@
 package org.natflow.rest.config;
 
+import org.natflow.apps.fabric.FabricService;
+import org.natflow.apps.fabric.NatGateway;
 import org.natflow.apps.forward.PortForwardService;
 import org.natflow.apps.forward.PortForwardStore;
 import org.natflow.apps.l2.FloodPolicy;
@@ -19,6 +21,7 @@ import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.StatisticsService;
 import org.natflow.controller.api.SwitchService;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -108,8 +111,22 @@ public class AppsConfiguration {
         return turn;
     }
 
+    @Bean(destroyMethod = "shutdown")
+    @ConditionalOnProperty(name = "natflow.fabric.enabled", havingValue = "true")
+    FabricService fabricService(FabricProperties properties, FlowService flows, PacketService packets,
+                                SwitchService switches, ObjectProvider<NaptService> napt) {
+        FabricService fabric = new FabricService(properties.toConfig(), flows, packets, switches, System::nanoTime);
+        NaptService nat = napt.getIfAvailable();
+        if (nat != null) {
+            fabric.setGateway(new NatGateway(nat));
+            nat.setInsideNetwork(fabric);
+        }
+        fabric.start();
+        return fabric;
+    }
+
     @Bean
-    @ConditionalOnProperty(name = "natflow.l2.enabled", havingValue = "true", matchIfMissing = true)
+    @ConditionalOnExpression("${natflow.l2.enabled:true} and !${natflow.fabric.enabled:false}")
     LearningSwitch learningSwitch(L2Properties properties, FlowService flows, PacketService packets,
                                   SwitchService switches, ObjectProvider<NaptService> napt) {
         FloodPolicy policy = napt.getIfAvailable() != null ? napt.getIfAvailable() : FloodPolicy.ALL;

@@ -6,6 +6,7 @@ import java.util.List;
 import org.natflow.apps.nat.Addresses;
 import org.natflow.apps.nat.Filtering;
 import org.natflow.apps.nat.NatConfig;
+import org.natflow.apps.nat.Uplink;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,7 +19,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param gatewayMac      the gateway's MAC on the inside
  * @param uplinkMac       the gateway's MAC on the uplink (what the public side sees for the pool)
  * @param publicAddresses the pool: addresses and ranges ({@code 203.0.113.10-203.0.113.13})
- * @param uplinkPort      name of the border switch's port facing the public side, e.g. {@code s1-eth1}
+ * @param uplinkPort      name of the border switch's port facing the public side, e.g. {@code s1-eth1} (one
+ *                        border with the whole pool; or use {@code uplinks})
+ * @param uplinks         several borders: {@code PORT[=ADDRESSES]} each, PORT a port name or
+ *                        {@code DPID/NUMBER}, ADDRESSES that border's pool addresses and ranges joined by
+ *                        {@code +}; uplinks without addresses share the rest of the pool
  * @param publicNetwork   CIDR of the uplink subnet
  * @param upstreamGateway next hop for destinations outside the uplink subnet
  * @param portRange       public ports handed out, {@code min-max}
@@ -38,6 +43,7 @@ public record NatProperties(
         @DefaultValue("02:6e:66:00:00:02") String uplinkMac,
         @DefaultValue List<String> publicAddresses,
         String uplinkPort,
+        @DefaultValue List<String> uplinks,
         String publicNetwork,
         String upstreamGateway,
         @DefaultValue("1024-65535") String portRange,
@@ -62,13 +68,27 @@ public record NatProperties(
     /** Validates and converts; every message names the property at fault. */
     public NatConfig toConfig() {
         require(gatewayAddress, "gateway-address");
-        require(uplinkPort, "uplink-port");
+        List<Uplink> ups = new java.util.ArrayList<>();
+        if (uplinkPort != null && !uplinkPort.isBlank()) {
+            ups.add(Uplink.named(uplinkPort.trim(), List.of()));
+        }
+        for (String spec : uplinks) {
+            try {
+                ups.add(Uplink.parse(spec));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("natflow.nat.uplinks: " + e.getMessage());
+            }
+        }
+        if (ups.isEmpty()) {
+            throw new IllegalArgumentException("natflow.nat.uplink-port or natflow.nat.uplinks is required when"
+                    + " public-addresses is set");
+        }
         require(publicNetwork, "public-network");
         require(upstreamGateway, "upstream-gateway");
         int[] range = Addresses.portRange(portRange);
         return new NatConfig(insideNetworks.stream().map(Addresses::prefix).toList(),
                 Addresses.address(gatewayAddress), mac(gatewayMac, "gateway-mac"), mac(uplinkMac, "uplink-mac"),
-                Addresses.pool(publicAddresses), uplinkPort, Addresses.prefix(publicNetwork),
+                Addresses.pool(publicAddresses), ups, Addresses.prefix(publicNetwork),
                 Addresses.address(upstreamGateway), range[0], range[1], portsPerHost, filtering,
                 new NatConfig.Timeouts(timeouts.udp(), timeouts.tcpEstablished(), timeouts.tcpTransitory(),
                         timeouts.icmp()), quarantine, newFlowRate);

@@ -167,8 +167,10 @@ class PortForwardResourceTest {
 
         NatSession live;
         try {
-            live = sessions.getOrCreate(Protocol.TCP, IPv4Address.of("10.0.0.77"), 5555, new Dpid(1),
-                    MacAddress.of(1), OFPort.of(2)).session();
+            live = sessions.getOrCreate(Protocol.TCP, IPv4Address.of("10.0.0.77"), 5555,
+                    new org.natflow.apps.nat.Border(new Dpid(1), org.projectfloodlight.openflow.protocol.OFFactories
+                            .getFactory(org.projectfloodlight.openflow.protocol.OFVersion.OF_13), OFPort.of(1),
+                            sessions.config().publicAddresses()), MacAddress.of(1), OFPort.of(2)).session();
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -1,0 +1,571 @@
+package org.natflow.apps.fabric;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.natflow.apps.HostDelivery;
+import org.natflow.apps.nat.Border;
+import org.natflow.apps.nat.InsideNetwork;
+import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.FlowService;
+import org.natflow.controller.api.PacketContext;
+import org.natflow.controller.api.PacketListener;
+import org.natflow.controller.api.PacketService;
+import org.natflow.controller.api.SwitchEvent;
+import org.natflow.controller.api.SwitchInfo;
+import org.natflow.controller.api.SwitchListener;
+import org.natflow.controller.api.SwitchPort;
+import org.natflow.controller.api.SwitchService;
+import org.natflow.controller.packet.ArpPacket;
+import org.natflow.controller.packet.EthernetFrame;
+import org.natflow.controller.packet.Frames;
+import org.natflow.controller.packet.Ipv4Packet;
+import org.natflow.controller.packet.LldpProbe;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The campus fabric. Probes find the links between switches; hosts are learned where they send from (edge
+ * ports only); every switch gets a flow per host towards it on the shortest path, and a flow per host that
+ * steers its gateway traffic to its border. A host keeps its border while the border is reachable, so its
+ * mappings and public address survive rerouting. Broadcasts and unknown destinations come to the controller
+ * and are delivered straight to edge ports, so redundant links never loop; ARP for known addresses (hosts
+ * and the gateway) is answered by the controller. Topology changes recompute every path and send only the
+ * flows that differ.
+ *
+ * <p>It is the NAT's {@link InsideNetwork}: borders deliver to hosts across it by MAC.
+ */
+public final class FabricService implements SwitchListener, InsideNetwork {
+
+    /** Priority of the learning listener: before every app, so hosts are learned whoever takes the packet. */
+    public static final int LEARN_PRIORITY = 10;
+    /** Priority of the delivery listener: last, for what no app took. */
+    public static final int DELIVER_PRIORITY = 1000;
+
+    private static final Logger log = LoggerFactory.getLogger(FabricService.class);
+
+    private final FabricConfig config;
+    private final FlowService flows;
+    private final PacketService packets;
+    private final SwitchService switches;
+    private final LongSupplier nanos;
+    private volatile FabricGateway gateway = FabricGateway.NONE;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "natflow-fabric");
+        t.setDaemon(true);
+        return t;
+    });
+
+    // All state below is guarded by this.
+    private final LinkTable links = new LinkTable();
+    private final Map<Dpid, SwitchInfo> connected = new HashMap<>();
+    private final Map<List<Object>, Long> portUpSince = new HashMap<>();
+    private final Map<MacAddress, FabricHost> hosts = new HashMap<>();
+    private final Map<IPv4Address, MacAddress> byIp = new HashMap<>();
+    private final Map<MacAddress, Dpid> assigned = new HashMap<>();
+    private final Map<List<Object>, FabricFlows.Entry> installed = new HashMap<>();
+    private final Map<MacAddress, CompletableFuture<Void>> pendingHosts = new HashMap<>();
+    private Set<Dpid> lastBorders = Set.of();
+
+    public FabricService(FabricConfig config, FlowService flows, PacketService packets, SwitchService switches,
+                         LongSupplier nanos) {
+        this.config = config;
+        this.flows = flows;
+        this.packets = packets;
+        this.switches = switches;
+        this.nanos = nanos;
+    }
+
+    /** Subscribes to packets and switch events and starts probing. */
+    public void start() {
+        packets.addListener(LEARN_PRIORITY, this::learn);
+        packets.addListener(DELIVER_PRIORITY, this::deliver);
+        switches.addListener(this);
+        long interval = config.probeInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    public void shutdown() {
+        timer.shutdownNow();
+    }
+
+    /** Tells the fabric about the gateway (the NAT); until then it only switches between hosts. */
+    public void setGateway(FabricGateway gateway) {
+        this.gateway = gateway;
+        timer.execute(this::recompute);
+    }
+
+    // ---- InsideNetwork --------------------------------------------------------------------------------------
+
+    @Override
+    public OFPort hostPort(Border border, OFPort inPort) {
+        return HostDelivery.ACROSS_FABRIC;
+    }
+
+    @Override
+    public synchronized Optional<MacAddress> macOf(IPv4Address host) {
+        return Optional.ofNullable(byIp.get(host));
+    }
+
+    @Override
+    public boolean broadcast(Border border, byte[] frame) {
+        deliverToEdges(null, -1, frame);
+        return true;
+    }
+
+    // ---- view -----------------------------------------------------------------------------------------------
+
+    /** A snapshot for the topology API. */
+    public synchronized FabricView view() {
+        long now = nanos.getAsLong();
+        Set<Dpid> borders = gateway.borders();
+        List<FabricView.SwitchNode> nodes = new ArrayList<>();
+        for (SwitchInfo sw : switches.switches()) {
+            List<Integer> edges = new ArrayList<>();
+            for (SwitchPort p : sw.ports()) {
+                if (isEdge(sw.dpid(), p, now)) {
+                    edges.add(p.number());
+                }
+            }
+            nodes.add(new FabricView.SwitchNode(sw.dpid(), borders.contains(sw.dpid()), edges));
+        }
+        List<FabricView.HostNode> hostNodes = new ArrayList<>();
+        hosts.values().stream().sorted((a, b) -> Long.compare(a.mac().getLong(), b.mac().getLong()))
+                .forEach(h -> hostNodes.add(new FabricView.HostNode(h, assigned.get(h.mac()))));
+        return new FabricView(nodes, links.links(), hostNodes);
+    }
+
+    // ---- switches -------------------------------------------------------------------------------------------
+
+    @Override
+    public void event(SwitchEvent event) {
+        SwitchInfo sw = event.sw();
+        Dpid dpid = sw.dpid();
+        boolean changed;
+        synchronized (this) {
+            long now = nanos.getAsLong();
+            switch (event.type()) {
+                case CONNECTED -> {
+                    connected.put(dpid, sw);
+                    installed.keySet().removeIf(k -> k.get(0).equals(dpid));
+                    sw.ports().forEach(p -> portChanged(dpid, p, now));
+                    List<OFMessage> start = new ArrayList<>();
+                    start.add(FabricFlows.deleteAll(sw.factory()));
+                    start.addAll(FabricFlows.staticFlows(sw.factory()));
+                    send(dpid, start);
+                    if (sw.tables() > 0 && sw.tables() <= HostDelivery.FABRIC_TABLE.getValue()) {
+                        log.warn("event=fabric-too-few-tables dpid={} tables={}", dpid, sw.tables());
+                    }
+                    changed = true;
+                }
+                case DISCONNECTED -> {
+                    connected.remove(dpid);
+                    portUpSince.keySet().removeIf(k -> k.get(0).equals(dpid));
+                    installed.keySet().removeIf(k -> k.get(0).equals(dpid));
+                    changed = links.removeSwitch(dpid) | forgetHosts(h -> h.dpid().equals(dpid));
+                }
+                case PORT_ADDED, PORT_MODIFIED, PORT_REMOVED -> {
+                    connected.put(dpid, sw);
+                    SwitchPort p = event.port().orElse(null);
+                    changed = p != null && (event.type() == SwitchEvent.Type.PORT_REMOVED
+                            ? portDown(dpid, p.number()) : portChanged(dpid, p, now));
+                }
+                default -> changed = false;
+            }
+        }
+        if (event.type() == SwitchEvent.Type.CONNECTED) {
+            timer.execute(() -> probe(sw));
+        }
+        if (changed) {
+            timer.execute(this::recompute);
+        }
+    }
+
+    /** Records a port's state; true if links or hosts went with it. */
+    private boolean portChanged(Dpid dpid, SwitchPort p, long now) {
+        List<Object> key = List.of(dpid, p.number());
+        if (!p.up()) {
+            return portDown(dpid, p.number());
+        }
+        portUpSince.putIfAbsent(key, now);
+        return false;
+    }
+
+    private boolean portDown(Dpid dpid, int port) {
+        portUpSince.remove(List.of(dpid, port));
+        boolean linkGone = links.removePort(dpid, port);
+        if (linkGone) {
+            log.info("event=fabric-link-down dpid={} port={}", dpid, port);
+        }
+        return linkGone | forgetHosts(h -> h.dpid().equals(dpid) && h.port() == port);
+    }
+
+    private boolean forgetHosts(java.util.function.Predicate<FabricHost> which) {
+        List<FabricHost> gone = hosts.values().stream().filter(which).toList();
+        for (FabricHost h : gone) {
+            hosts.remove(h.mac());
+            assigned.remove(h.mac());
+            if (h.ip() != null) {
+                byIp.remove(h.ip(), h.mac());
+            }
+            log.info("event=fabric-host-gone mac={} ip={}", h.mac(), h.ip());
+        }
+        return !gone.isEmpty();
+    }
+
+    private boolean isEdge(Dpid dpid, SwitchPort p, long now) {
+        Long since = portUpSince.get(List.of(dpid, p.number()));
+        return since != null && p.up() && !p.isLocal() && now - since >= config.settle().toNanos()
+                && !links.isLinkPort(dpid, p.number()) && gateway.isInsidePort(dpid, p);
+    }
+
+    private boolean isEdge(Dpid dpid, int port, long now) {
+        SwitchInfo sw = connected.get(dpid);
+        return sw != null && sw.port(port).map(p -> isEdge(dpid, p, now)).orElse(false);
+    }
+
+    // ---- discovery ------------------------------------------------------------------------------------------
+
+    private void tick() {
+        try {
+            for (SwitchInfo sw : switches.switches()) {
+                probe(sw);
+            }
+            boolean changed;
+            synchronized (this) {
+                List<Link> gone = links.expire(nanos.getAsLong(), config.linkTimeout().toNanos());
+                gone.forEach(l -> log.info("event=fabric-link-timeout link={}", l));
+                Set<Dpid> borders = Set.copyOf(gateway.borders());
+                changed = !gone.isEmpty() || !borders.equals(lastBorders);
+            }
+            if (changed) {
+                recompute();
+            }
+        } catch (RuntimeException e) {
+            log.warn("event=fabric-tick-failed error=\"{}\"", e.toString());
+        }
+    }
+
+    /** Sends a probe out of every inside port of a switch. */
+    private void probe(SwitchInfo sw) {
+        OFFactory f = sw.factory();
+        for (SwitchPort p : sw.ports()) {
+            if (p.up() && !p.isLocal() && gateway.isInsidePort(sw.dpid(), p)) {
+                try {
+                    packets.packetOut(sw.dpid(), OFPort.CONTROLLER, List.of(f.actions().output(p.ofPort(), 0)),
+                            new LldpProbe(sw.dpid().value(), p.number()).frame(p.mac()));
+                } catch (RuntimeException e) {
+                    return; // the switch went away
+                }
+            }
+        }
+    }
+
+    // ---- packets --------------------------------------------------------------------------------------------
+
+    /** First listener: probes end here; anything from an edge port teaches where its sender is. */
+    private boolean learn(PacketContext ctx) {
+        EthernetFrame frame = ctx.frame();
+        if (frame.etherType() == EthernetFrame.TYPE_LLDP) {
+            LldpProbe.parse(frame).ifPresent(p -> linkSeen(p, ctx));
+            return true;
+        }
+        MacAddress src = frame.src();
+        if (src.isMulticast() || src.equals(gateway.mac()) || src.equals(MacAddress.NONE)) {
+            return false;
+        }
+        IPv4Address ip = null;
+        ArpPacket arp = frame.arp();
+        Ipv4Packet ipv4 = frame.ipv4();
+        if (arp != null && !arp.senderIp().equals(IPv4Address.NONE)) {
+            ip = arp.senderIp();
+        } else if (ipv4 != null && !ipv4.src().equals(IPv4Address.NONE)) {
+            ip = ipv4.src();
+        }
+        boolean changed = false;
+        synchronized (this) {
+            int port = ctx.inPort().getPortNumber();
+            if (!isEdge(ctx.dpid(), port, nanos.getAsLong())) {
+                return false;
+            }
+            FabricHost old = hosts.get(src);
+            IPv4Address known = ip != null ? ip : old != null ? old.ip() : null;
+            FabricHost now = new FabricHost(src, known, ctx.dpid(), port, System.currentTimeMillis());
+            hosts.put(src, now);
+            if (ip != null && (old == null || !ip.equals(old.ip()))) {
+                byIp.put(ip, src);
+            }
+            if (old == null || !old.dpid().equals(now.dpid()) || old.port() != now.port()
+                    || (ip != null && !ip.equals(old.ip()))) {
+                changed = old == null || !old.dpid().equals(now.dpid()) || old.port() != now.port();
+                log.info("event=fabric-host{} mac={} ip={} dpid={} port={}", old == null ? "-new" : "-moved",
+                        src, known, ctx.dpid(), port);
+            }
+            if (changed) {
+                pendingHosts.put(src, new CompletableFuture<>());
+            }
+        }
+        if (changed) {
+            timer.execute(this::recompute);
+        }
+        return false;
+    }
+
+    private void linkSeen(LldpProbe p, PacketContext ctx) {
+        Dpid from = new Dpid(p.dpid());
+        boolean isNew;
+        synchronized (this) {
+            if (!connected.containsKey(from)) {
+                return; // not one of ours (or not yet)
+            }
+            Link l = new Link(from, p.port(), ctx.dpid(), ctx.inPort().getPortNumber());
+            isNew = links.seen(l, nanos.getAsLong());
+            if (isNew) {
+                log.info("event=fabric-link-up from={}/{} to={}/{}", l.src(), l.srcPort(), l.dst(), l.dstPort());
+                // A port that turns out to be a link had hosts "behind" it only by mistake.
+                forgetHosts(h -> (h.dpid().equals(l.dst()) && h.port() == l.dstPort())
+                        || (h.dpid().equals(l.src()) && h.port() == l.srcPort()));
+            }
+        }
+        if (isNew) {
+            timer.execute(this::recompute);
+        }
+    }
+
+    /** Last listener: ARP answers, and delivery of what no flow forwarded. */
+    private boolean deliver(PacketContext ctx) {
+        EthernetFrame frame = ctx.frame();
+        int inPort = ctx.inPort().getPortNumber();
+        FabricHost dst;
+        CompletableFuture<Void> ready;
+        boolean steered;
+        synchronized (this) {
+            if (!isEdge(ctx.dpid(), inPort, nanos.getAsLong())) {
+                return true; // from a link or an unsettled port: never forwarded (no loops)
+            }
+            dst = hosts.get(frame.dst());
+            ready = pendingHosts.get(frame.src());
+            // Whether the host's gateway traffic is (about to be) steered on this switch.
+            steered = ready != null || installed.containsKey(List.of(ctx.dpid(), FabricFlows.Kind.TO_GATEWAY,
+                    frame.src()));
+        }
+        ArpPacket arp = frame.arp();
+        if (arp != null && arp.opcode() == ArpPacket.REQUEST) {
+            MacAddress answer = resolve(arp.targetIp());
+            if (answer != null) {
+                packets.packetOut(ctx.dpid(), OFPort.CONTROLLER, List.of(ctx.factory().actions().output(ctx.inPort(), 0)),
+                        Frames.arpReply(arp, answer));
+                return true;
+            }
+        }
+        if (frame.dst().equals(gateway.mac())) {
+            // A first packet that came before its steering flow: once the flow is there, the switch's own
+            // tables take it to its border. Only misses of the fabric table, and never ARP (punted in table 0),
+            // go round again, so nothing can circle between switch and controller.
+            if (arp == null && steered && ctx.tableId().equals(HostDelivery.FABRIC_TABLE)) {
+                (ready != null ? ready : CompletableFuture.completedFuture(null)).thenRun(() -> packets.packetOut(
+                        ctx.dpid(), OFPort.CONTROLLER, List.of(ctx.factory().actions().output(OFPort.TABLE, 0)),
+                        frame.bytes()));
+            }
+            return true;
+        }
+        if (dst != null && !frame.dst().isMulticast()) {
+            SwitchInfo at = switches.get(dst.dpid()).orElse(null);
+            if (at != null) {
+                packets.packetOut(dst.dpid(), OFPort.CONTROLLER,
+                        List.of(at.factory().actions().output(OFPort.of(dst.port()), 0)), frame.bytes());
+            }
+            return true;
+        }
+        deliverToEdges(ctx.dpid(), inPort, frame.bytes());
+        return true;
+    }
+
+    private synchronized MacAddress resolve(IPv4Address ip) {
+        if (ip.equals(gateway.address())) {
+            return gateway.mac();
+        }
+        return byIp.get(ip);
+    }
+
+    /** Sends a frame out of every edge port of every switch, except the one it came in on. */
+    private void deliverToEdges(Dpid fromDpid, int fromPort, byte[] data) {
+        Map<Dpid, List<OFAction>> outs = new HashMap<>();
+        synchronized (this) {
+            long now = nanos.getAsLong();
+            for (SwitchInfo sw : connected.values()) {
+                for (SwitchPort p : sw.ports()) {
+                    if (isEdge(sw.dpid(), p, now) && !(sw.dpid().equals(fromDpid) && p.number() == fromPort)) {
+                        outs.computeIfAbsent(sw.dpid(), k -> new ArrayList<>())
+                                .add(sw.factory().actions().output(p.ofPort(), 0));
+                    }
+                }
+            }
+        }
+        outs.forEach((dpid, actions) -> {
+            try {
+                packets.packetOut(dpid, OFPort.CONTROLLER, actions, data);
+            } catch (RuntimeException e) {
+                log.debug("event=fabric-deliver-failed dpid={} error=\"{}\"", dpid, e.toString());
+            }
+        });
+    }
+
+    // ---- paths ----------------------------------------------------------------------------------------------
+
+    /** Computes every host's flows on every switch and sends what differs from what is installed. */
+    void recompute() {
+        Map<Dpid, List<OFMessage>> batches = new HashMap<>();
+        List<CompletableFuture<Void>> waiting = new ArrayList<>();
+        Map<Dpid, CompletableFuture<?>> sent = new HashMap<>();
+        synchronized (this) {
+            MacAddress gw = gateway.mac();
+            Set<Dpid> borders = Set.copyOf(gateway.borders());
+            lastBorders = borders;
+            ShortestPaths paths = new ShortestPaths(links.links());
+            Map<Dpid, ShortestPaths.Tree> trees = new HashMap<>();
+            Map<List<Object>, FabricFlows.Entry> wanted = new HashMap<>();
+            for (FabricHost h : hosts.values()) {
+                ShortestPaths.Tree toHost = trees.computeIfAbsent(h.dpid(), paths::towards);
+                for (Dpid s : connected.keySet()) {
+                    if (s.equals(h.dpid())) {
+                        want(wanted, new FabricFlows.Entry(s, FabricFlows.Kind.TO_HOST, h.mac(), h.port()));
+                    } else if (toHost.reaches(s)) {
+                        want(wanted, new FabricFlows.Entry(s, FabricFlows.Kind.TO_HOST, h.mac(),
+                                toHost.nextPort().get(s)));
+                    }
+                    Integer way = s.equals(h.dpid()) ? Integer.valueOf(h.port()) : toHost.nextPort().get(s);
+                    if (way != null && borders.contains(s)) {
+                        want(wanted, new FabricFlows.Entry(s, FabricFlows.Kind.TURN_BACK, h.mac(), way));
+                    }
+                }
+                Dpid border = gw == null ? null : chooseBorder(h, borders, toHost, paths, trees);
+                if (border == null) {
+                    assigned.remove(h.mac());
+                    continue;
+                }
+                if (!border.equals(assigned.put(h.mac(), border))) {
+                    log.info("event=fabric-host-border mac={} ip={} border={}", h.mac(), h.ip(), border);
+                }
+                ShortestPaths.Tree toBorder = trees.computeIfAbsent(border, paths::towards);
+                for (Dpid s : connected.keySet()) {
+                    if (!s.equals(border) && toBorder.reaches(s)) {
+                        want(wanted, new FabricFlows.Entry(s, FabricFlows.Kind.TO_GATEWAY, h.mac(),
+                                toBorder.nextPort().get(s)));
+                    }
+                    if (!s.equals(border) && borders.contains(s)) {
+                        want(wanted, new FabricFlows.Entry(s, FabricFlows.Kind.TRANSIT, h.mac(), 0));
+                    }
+                }
+            }
+            for (var e : installed.entrySet()) {
+                FabricFlows.Entry now = wanted.get(e.getKey());
+                if (now == null || (e.getValue().kind() == FabricFlows.Kind.TURN_BACK && !now.equals(e.getValue()))) {
+                    queue(batches, FabricFlows.remove(factory(e.getValue().dpid()), e.getValue(), gw), e.getValue());
+                }
+            }
+            for (var e : wanted.entrySet()) {
+                if (!e.getValue().equals(installed.get(e.getKey()))) {
+                    queue(batches, FabricFlows.install(factory(e.getValue().dpid()), e.getValue(), gw), e.getValue());
+                }
+            }
+            installed.clear();
+            installed.putAll(wanted);
+            waiting.addAll(pendingHosts.values());
+            pendingHosts.clear();
+        }
+        batches.forEach((dpid, batch) -> sent.put(dpid, send(dpid, batch)));
+        CompletableFuture<Void> all = CompletableFuture.allOf(sent.values().toArray(CompletableFuture[]::new));
+        all.whenComplete((r, e) -> waiting.forEach(w -> w.complete(null)));
+        if (!batches.isEmpty()) {
+            log.debug("event=fabric-recomputed switches={} flowmods={}", batches.size(),
+                    batches.values().stream().mapToInt(List::size).sum());
+        }
+    }
+
+    private static void want(Map<List<Object>, FabricFlows.Entry> wanted, FabricFlows.Entry e) {
+        wanted.put(List.of(e.dpid(), e.kind(), e.mac()), e);
+    }
+
+    private OFFactory factory(Dpid dpid) {
+        SwitchInfo sw = connected.get(dpid);
+        return sw != null ? sw.factory() : org.projectfloodlight.openflow.protocol.OFFactories
+                .getFactory(org.projectfloodlight.openflow.protocol.OFVersion.OF_13);
+    }
+
+    private void queue(Map<Dpid, List<OFMessage>> batches, OFMessage m, FabricFlows.Entry e) {
+        if (connected.containsKey(e.dpid())) {
+            batches.computeIfAbsent(e.dpid(), k -> new ArrayList<>()).add(m);
+        }
+    }
+
+    /**
+     * A host's border: the one it has while that stays reachable; else the one its public address is on
+     * (a forward, or the address it is paired with); else the nearest, ties split by the host's MAC so
+     * hosts spread over equally near borders.
+     */
+    private Dpid chooseBorder(FabricHost h, Set<Dpid> borders, ShortestPaths.Tree toHost, ShortestPaths paths,
+                              Map<Dpid, ShortestPaths.Tree> trees) {
+        Dpid current = assigned.get(h.mac());
+        if (current != null && borders.contains(current) && reaches(current, h, toHost)) {
+            return current;
+        }
+        if (h.ip() != null) {
+            Optional<Dpid> preferred = gateway.preferredBorder(h.ip());
+            if (preferred.isPresent() && borders.contains(preferred.get()) && reaches(preferred.get(), h, toHost)) {
+                return preferred.get();
+            }
+        }
+        List<Dpid> nearest = new ArrayList<>();
+        int best = Integer.MAX_VALUE;
+        for (Dpid b : new java.util.TreeSet<>(borders)) {
+            Integer hops = b.equals(h.dpid()) ? Integer.valueOf(0) : toHost.hops().get(b);
+            if (hops == null) {
+                continue;
+            }
+            if (hops < best) {
+                best = hops;
+                nearest.clear();
+            }
+            if (hops == best) {
+                nearest.add(b);
+            }
+        }
+        if (nearest.isEmpty()) {
+            return null;
+        }
+        return nearest.get((int) Long.remainderUnsigned(h.mac().getLong(), nearest.size()));
+    }
+
+    private static boolean reaches(Dpid border, FabricHost h, ShortestPaths.Tree toHost) {
+        return border.equals(h.dpid()) || toHost.reaches(border);
+    }
+
+    private CompletableFuture<?> send(Dpid dpid, List<OFMessage> batch) {
+        try {
+            return flows.apply(dpid, batch).whenComplete((r, e) -> {
+                if (e != null || !r.ok()) {
+                    log.warn("event=fabric-flows-failed dpid={} error=\"{}\"", dpid,
+                            e != null ? e.toString() : r.errors().get(0).describe());
+                }
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+}

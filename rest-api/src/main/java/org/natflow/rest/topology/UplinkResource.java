@@ -1,0 +1,107 @@
+package org.natflow.rest.topology;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.ArrayList;
+import java.util.List;
+import org.natflow.apps.nat.Addresses;
+import org.natflow.apps.nat.Border;
+import org.natflow.apps.nat.NaptService;
+import org.natflow.apps.nat.Uplink;
+import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.SwitchService;
+import org.natflow.rest.config.NatEnabledCondition;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The NAT's uplinks: which switch ports face the public side, each with its share of the pool. Changed at
+ * run time with PUT (the whole set); borders whose uplink changes are retired and adopted again. The
+ * configured set ({@code natflow.nat.uplinks}) applies again after a restart.
+ */
+@RestController
+@RequestMapping("/api/v1/uplinks")
+@Conditional(NatEnabledCondition.class)
+@Tag(name = "uplinks", description = "The NAT's uplink ports and their pool addresses")
+public class UplinkResource {
+
+    private final NaptService napt;
+    private final SwitchService switches;
+
+    public UplinkResource(NaptService napt, SwitchService switches) {
+        this.napt = napt;
+        this.switches = switches;
+    }
+
+    @GetMapping
+    @Operation(summary = "The uplinks, each with its addresses and the border using it now")
+    public List<UplinkView> list() {
+        return views(napt.uplinks());
+    }
+
+    @PutMapping
+    @Operation(summary = "Replace the uplinks (400 names the entry at fault)")
+    public List<UplinkView> replace(@RequestBody List<UplinkView> body) {
+        if (body == null || body.isEmpty()) {
+            throw new IllegalArgumentException("uplinks: give at least one uplink");
+        }
+        List<Uplink> wanted = new ArrayList<>();
+        for (int i = 0; i < body.size(); i++) {
+            wanted.add(toUplink(body.get(i), "uplinks[" + i + "]"));
+        }
+        try {
+            return views(napt.setUplinks(wanted));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("uplinks: " + e.getMessage(), e);
+        }
+    }
+
+    private static Uplink toUplink(UplinkView v, String at) {
+        if (v == null) {
+            throw new IllegalArgumentException(at + ": is null");
+        }
+        List<org.projectfloodlight.openflow.types.IPv4Address> addresses;
+        try {
+            addresses = v.addresses() == null ? List.of() : Addresses.pool(v.addresses());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(at + ".addresses: " + e.getMessage());
+        }
+        boolean named = v.port() != null && !v.port().isBlank();
+        boolean numbered = v.dpid() != null || v.portNumber() != null;
+        if (named == numbered) {
+            throw new IllegalArgumentException(at + ": give port (a name), or dpid and portNumber");
+        }
+        if (named) {
+            return Uplink.named(v.port().trim(), addresses);
+        }
+        if (v.dpid() == null || v.portNumber() == null) {
+            throw new IllegalArgumentException(at + ": dpid and portNumber go together");
+        }
+        try {
+            return Uplink.at(Dpid.parse(v.dpid()), v.portNumber(), addresses);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(at + ": " + e.getMessage());
+        }
+    }
+
+    private List<UplinkView> views(List<Uplink> uplinks) {
+        List<Border> borders = napt.borderSwitches();
+        List<UplinkView> out = new ArrayList<>();
+        for (Uplink u : uplinks) {
+            String border = null;
+            for (Border b : borders) {
+                boolean on = switches.get(b.dpid()).flatMap(u::on).map(p -> p.ofPort().equals(b.uplink()))
+                        .orElse(false);
+                if (on) {
+                    border = b.dpid().toString();
+                }
+            }
+            out.add(UplinkView.of(u, border));
+        }
+        return out;
+    }
+}
