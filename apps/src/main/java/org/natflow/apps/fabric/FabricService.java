@@ -241,7 +241,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
 
     // ---- discovery ------------------------------------------------------------------------------------------
 
-    private void tick() {
+    void tick() {
         try {
             for (SwitchInfo sw : switches.switches()) {
                 probe(sw);
@@ -279,7 +279,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
     // ---- packets --------------------------------------------------------------------------------------------
 
     /** First listener: probes end here; anything from an edge port teaches where its sender is. */
-    private boolean learn(PacketContext ctx) {
+    boolean learn(PacketContext ctx) {
         EthernetFrame frame = ctx.frame();
         if (frame.etherType() == EthernetFrame.TYPE_LLDP) {
             LldpProbe.parse(frame).ifPresent(p -> linkSeen(p, ctx));
@@ -330,8 +330,13 @@ public final class FabricService implements SwitchListener, InsideNetwork {
         Dpid from = new Dpid(p.dpid());
         boolean isNew;
         synchronized (this) {
-            if (!connected.containsKey(from)) {
+            SwitchInfo at = connected.get(ctx.dpid());
+            if (!connected.containsKey(from) || at == null) {
                 return; // not one of ours (or not yet)
+            }
+            SwitchPort in = at.port(ctx.inPort().getPortNumber()).orElse(null);
+            if (in == null || !gateway.isInsidePort(ctx.dpid(), in)) {
+                return; // over the public side (a segment between two uplinks) is no fabric link
             }
             Link l = new Link(from, p.port(), ctx.dpid(), ctx.inPort().getPortNumber());
             isNew = links.seen(l, nanos.getAsLong());
@@ -348,7 +353,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
     }
 
     /** Last listener: ARP answers, and delivery of what no flow forwarded. */
-    private boolean deliver(PacketContext ctx) {
+    boolean deliver(PacketContext ctx) {
         EthernetFrame frame = ctx.frame();
         int inPort = ctx.inPort().getPortNumber();
         FabricHost dst;
@@ -488,8 +493,9 @@ public final class FabricService implements SwitchListener, InsideNetwork {
             installed.putAll(wanted);
             waiting.addAll(pendingHosts.values());
             pendingHosts.clear();
+            // Sent under the lock: two recomputations never interleave their flow-mods on a switch.
+            batches.forEach((dpid, batch) -> sent.put(dpid, send(dpid, batch)));
         }
-        batches.forEach((dpid, batch) -> sent.put(dpid, send(dpid, batch)));
         CompletableFuture<Void> all = CompletableFuture.allOf(sent.values().toArray(CompletableFuture[]::new));
         all.whenComplete((r, e) -> waiting.forEach(w -> w.complete(null)));
         if (!batches.isEmpty()) {

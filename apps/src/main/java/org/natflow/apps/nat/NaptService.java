@@ -292,6 +292,9 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
                     .setOutPort(OFPort.ANY).setOutGroup(org.projectfloodlight.openflow.types.OFGroup.ANY)
                     .setCookie(AppCookies.appOnly(app)).setCookieMask(AppCookies.APP_MASK).build());
         }
+        if (config.newFlowRate() > 0) {
+            deletes.add(natFlows.deleteMeters(b.factory()));
+        }
         try {
             flows.apply(b.dpid(), deletes);
         } catch (RuntimeException e) {

@@ -201,6 +201,12 @@ final class NatFlows {
     }
 
     /** A meter that passes {@code rate} packets per second (bursts of as many) and drops the rest. */
+    /** Deletes every meter of a border (all are the NAT's per-host meters). */
+    OFMessage deleteMeters(OFFactory f) {
+        return f.buildMeterMod().setCommand(org.projectfloodlight.openflow.protocol.OFMeterModCommand.DELETE)
+                .setMeterId(0xffff_ffffL).build();
+    }
+
     OFMessage meter(OFFactory f, long meterId, int rate) {
         var band = f.meterBands().buildDrop().setRate(rate).setBurstSize(rate).build();
         var b = f.buildMeterMod().setCommand(org.projectfloodlight.openflow.protocol.OFMeterModCommand.ADD)

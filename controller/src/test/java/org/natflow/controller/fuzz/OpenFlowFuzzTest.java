@@ -51,7 +51,10 @@ class OpenFlowFuzzTest {
         }
     }
 
-    /** Any frame: the parser returns a value (or null for less than an Ethernet header) and never throws. */
+    /**
+     * Any frame: the parser returns a value (or null for less than an Ethernet header) and never throws; nor
+     * does reading it as a link-discovery probe.
+     */
     @FuzzTest(maxDuration = "20s")
     void packetParserNeverThrows(byte[] data) {
         EthernetFrame frame = PacketParser.parse(data);
@@ -62,5 +65,6 @@ class OpenFlowFuzzTest {
             assertThat(frame.bytes()).isSameAs(data);
         }
         PacketParser.parseIpv4(data, 0);
+        org.natflow.controller.packet.LldpProbe.parse(frame);
     }
 }

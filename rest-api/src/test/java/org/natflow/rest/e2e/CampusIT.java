@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.natflow.rest.testing.Poll;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -258,5 +259,36 @@ class CampusIT extends MininetIT {
             }
         }
         return null;
+    }
+
+    @Test
+    @Order(6)
+    void uplinksChangedAtRunTimeMoveEveryHostToTheRemainingBorder() {
+        try {
+            ResponseEntity<JsonNode> r = org.natflow.rest.testing.ApiCalls.send(rest,
+                    org.springframework.http.HttpMethod.PUT, "/api/v1/uplinks",
+                    "[{\"port\":\"b1-eth1\",\"addresses\":[\"203.0.113.50\",\"203.0.113.51\"]}]", "test-token");
+            assertThat(r.getStatusCode().value()).as(String.valueOf(r.getBody())).isEqualTo(200);
+            Poll.until(Duration.ofSeconds(10), "every host on b1", () -> {
+                for (JsonNode h : topology().get("hosts")) {
+                    if (h.get("ip").asText().startsWith("10.0.0.") && !net.dpid("b1").equals(h.get("border").asText())) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            for (String h : HOSTS) {
+                Poll.until(Duration.ofSeconds(15), h + " fetches from srv through b1", () -> net.cmd(h,
+                        "curl -s -m 5 -o /dev/null -w '%{http_code}' http://203.0.113.20:8000/").out().equals("200"));
+            }
+            JsonNode sessions = rest.getForObject("/api/v1/nat/sessions?protocol=tcp", JsonNode.class);
+            assertThat(sessions).isNotEmpty().allMatch(s -> s.get("dpid").asText().equals(net.dpid("b1")));
+        } finally {
+            org.natflow.rest.testing.ApiCalls.send(rest, org.springframework.http.HttpMethod.PUT, "/api/v1/uplinks",
+                    "[{\"port\":\"b1-eth1\",\"addresses\":[\"203.0.113.50\"]},"
+                            + "{\"port\":\"b2-eth1\",\"addresses\":[\"203.0.113.51\"]}]", "test-token");
+        }
+        Poll.until(Duration.ofSeconds(10), "b2 a border again", () -> rest.getForObject("/api/v1/uplinks",
+                JsonNode.class).get(1).path("border").asText().equals(net.dpid("b2")));
     }
 }

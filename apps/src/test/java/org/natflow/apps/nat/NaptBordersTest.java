@@ -1,0 +1,168 @@
+package org.natflow.apps.nat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.natflow.apps.AppCookies;
+import org.natflow.apps.HostDelivery;
+import org.natflow.apps.testing.EmptyStatisticsService;
+import org.natflow.apps.testing.FixedSwitchService;
+import org.natflow.apps.testing.RecordingFlowService;
+import org.natflow.apps.testing.RecordingPacketService;
+import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.PacketContext;
+import org.natflow.controller.api.SwitchEvent;
+import org.natflow.controller.api.SwitchInfo;
+import org.natflow.controller.api.SwitchPort;
+import org.natflow.controller.packet.Checksums;
+import org.natflow.controller.packet.Frames;
+import org.natflow.controller.packet.PacketParser;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowDelete;
+import org.projectfloodlight.openflow.protocol.OFPacketInReason;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstructionGotoTable;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.U64;
+
+/** Two borders, each with its own pool address, across a fabric; uplinks changed at run time. */
+class NaptBordersTest {
+
+    private static final Dpid B1 = new Dpid(0xb1);
+    private static final Dpid B2 = new Dpid(0xb2);
+    private static final MacAddress GW = MacAddress.of("02:6e:66:00:00:01");
+    private static final MacAddress HOST = MacAddress.of("02:00:00:00:00:0b");
+    private static final IPv4Address P50 = IPv4Address.of("203.0.113.50");
+    private static final IPv4Address P51 = IPv4Address.of("203.0.113.51");
+
+    private static SwitchInfo border(Dpid dpid, String name) {
+        return new SwitchInfo(dpid, OFVersion.OF_13, "test", Instant.EPOCH, 254,
+                List.of(new SwitchPort(1, name + "-eth1", MacAddress.of(1), true),
+                        new SwitchPort(2, name + "-eth2", MacAddress.of(2), true)));
+    }
+
+    private final SwitchInfo b1 = border(B1, "b1");
+    private final SwitchInfo b2 = border(B2, "b2");
+    private final NatConfig config = new NatConfig(List.of(IPv4AddressWithMask.of("10.0.0.0/24")),
+            IPv4Address.of("10.0.0.1"), GW, MacAddress.of("02:6e:66:00:00:02"), List.of(P50, P51),
+            List.of(Uplink.parse("b1-eth1=203.0.113.50"), Uplink.parse("b2-eth1=203.0.113.51")),
+            IPv4AddressWithMask.of("203.0.113.0/24"), IPv4Address.of("203.0.113.1"), 1024, 65535, 100,
+            Filtering.ENDPOINT_INDEPENDENT, new NatConfig.Timeouts(Duration.ofSeconds(300), Duration.ofSeconds(7440),
+            Duration.ofSeconds(240), Duration.ofSeconds(60)), Duration.ofSeconds(120), 0);
+    private final SessionTable table = new SessionTable(config, Clock.systemUTC());
+    private final RecordingFlowService flows = new RecordingFlowService();
+    private final RecordingPacketService packets = new RecordingPacketService();
+    private final NaptService napt = new NaptService(config, table, flows, packets, new FixedSwitchService(b1, b2),
+            new EmptyStatisticsService());
+
+    @BeforeEach
+    void up() {
+        napt.setInsideNetwork(new InsideNetwork() {
+            @Override
+            public OFPort hostPort(Border border, OFPort inPort) {
+                return HostDelivery.ACROSS_FABRIC;
+            }
+        });
+        napt.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, b1));
+        napt.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, b2));
+        // The upstream router answers each border's ARP on its uplink.
+        for (Dpid d : List.of(B1, B2)) {
+            IPv4Address own = d.equals(B1) ? P50 : P51;
+            packetIn(d, 1, Frames.arp(2, MacAddress.of("02:6e:66:00:00:02"), MacAddress.of("02:00:00:00:00:99"),
+                    IPv4Address.of("203.0.113.1"), MacAddress.of("02:6e:66:00:00:02"), own));
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        napt.shutdown();
+    }
+
+    private boolean packetIn(Dpid dpid, int port, byte[] frame) {
+        return napt.onPacket(new PacketContext(dpid, OFVersion.OF_13, OFPort.of(port), OFPacketInReason.NO_MATCH,
+                TableId.of(1), U64.ZERO, PacketParser.parse(frame)));
+    }
+
+    private static byte[] syn(int sport) {
+        byte[] l4 = ByteBuffer.allocate(20).putShort((short) sport).putShort((short) 80).putInt(1).putInt(0)
+                .put((byte) 0x50).put((byte) 0x02).putShort((short) 1000).putInt(0).array();
+        ByteBuffer b = ByteBuffer.allocate(14 + 20 + l4.length);
+        b.put(GW.getBytes()).put(HOST.getBytes()).putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) 40).putShort((short) 1).putShort((short) 0).put((byte) 64)
+                .put((byte) 6).putShort((short) 0).putInt(IPv4Address.of("10.0.0.11").getInt())
+                .putInt(IPv4Address.of("198.51.100.10").getInt()).put(l4);
+        byte[] a = b.array();
+        IcmpRewriter.putShort(a, 24, Checksums.ones(a, 14, 20));
+        return a;
+    }
+
+    @Test
+    void eachBorderHasItsOwnAddressesAndAnswersArpForThemOnly() {
+        assertThat(napt.borderSwitches()).extracting(Border::dpid, Border::addresses)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(B1, List.of(P50)),
+                        org.assertj.core.groups.Tuple.tuple(B2, List.of(P51)));
+        packets.sent.clear();
+        MacAddress router = MacAddress.of("02:00:00:00:00:99");
+        packetIn(B1, 1, Frames.arpRequest(router, IPv4Address.of("203.0.113.1"), P51));
+        assertThat(packets.sent).as("b1 keeps quiet about b2's address").isEmpty();
+        packetIn(B1, 1, Frames.arpRequest(router, IPv4Address.of("203.0.113.1"), P50));
+        assertThat(packets.sent).hasSize(1);
+        assertThat(PacketParser.parse(packets.sent.get(0).data()).arp().senderIp()).isEqualTo(P50);
+    }
+
+    @Test
+    void aHostTranslatedOnABorderGetsThatBordersAddressAndFlowsThatDeliverAcrossTheFabric() {
+        packetIn(B2, 2, syn(40000));
+        NatSession s = table.all().get(0);
+        assertThat(s.publicAddress()).isEqualTo(P51);
+        assertThat(s.dpid()).isEqualTo(B2);
+        assertThat(s.switchPort()).isEqualTo(HostDelivery.ACROSS_FABRIC);
+        assertThat(napt.borderFor(IPv4Address.of("10.0.0.11"))).contains(B2);
+        OFFlowAdd inbound = flows.batches.stream().flatMap(b -> b.messages().stream())
+                .filter(m -> m instanceof OFFlowAdd a && a.getCookie().equals(NatCookies.inbound(s.id())))
+                .map(m -> (OFFlowAdd) m).findFirst().orElseThrow();
+        assertThat(inbound.getInstructions()).anyMatch(i -> i instanceof OFInstructionGotoTable g
+                && g.getTableId().equals(HostDelivery.FABRIC_TABLE));
+        assertThat(inbound.getInstructions().toString()).doesNotContain("output");
+    }
+
+    @Test
+    void changingTheUplinksRetiresTheBorderThatLostItsUplinkAndEndsItsMappings() {
+        packetIn(B2, 2, syn(40000));
+        assertThat(table.size()).isEqualTo(1);
+        flows.batches.clear();
+        List<Uplink> now = napt.setUplinks(List.of(Uplink.named("b1-eth1", List.of())));
+        assertThat(now.get(0).addresses()).containsExactly(P50, P51);
+        assertThat(napt.borders()).containsExactly(B1);
+        assertThat(table.size()).isZero();
+        assertThat(flows.batches.stream().filter(b -> b.dpid().equals(B2)).flatMap(b -> b.messages().stream())
+                .filter(m -> m instanceof OFFlowDelete).map(m -> AppCookies.app(((OFFlowDelete) m).getCookie())))
+                .containsExactlyInAnyOrder(AppCookies.NAT, AppCookies.FORWARD, AppCookies.RELAY, AppCookies.SERVICE);
+        assertThat(napt.borderSwitches().get(0).addresses()).as("b1 re-adopted with both").containsExactly(P50, P51);
+        // The host's pairing moves with it: it is translated on b1 now, keeping 203.0.113.51.
+        packetIn(B1, 2, syn(40001));
+        assertThat(table.all().get(0).publicAddress()).isEqualTo(P51);
+        assertThat(table.all().get(0).dpid()).isEqualTo(B1);
+        assertThat(napt.mayFlood(B2, b2.ports().get(0))).as("b2-eth1 is no uplink any more").isTrue();
+    }
+
+    @Test
+    void invalidUplinksAreRefusedAndChangeNothing() {
+        assertThatThrownBy(() -> napt.setUplinks(List.of(Uplink.named("b1-eth1", List.of(IPv4Address.of("192.0.2.1"))))))
+                .hasMessageContaining("not in the pool");
+        assertThat(napt.borders()).containsExactlyInAnyOrder(B1, B2);
+        assertThat(napt.uplinks()).hasSize(2);
+    }
+}
