@@ -81,6 +81,8 @@ public final class FabricService implements SwitchListener, InsideNetwork {
     private final Map<List<Object>, FabricFlows.Entry> installed = new HashMap<>();
     private final Map<MacAddress, CompletableFuture<Void>> pendingHosts = new HashMap<>();
     private Set<Dpid> lastBorders = Set.of();
+    private final java.util.concurrent.atomic.AtomicBoolean recomputeQueued =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     public FabricService(FabricConfig config, FlowService flows, PacketService packets, SwitchService switches,
                          LongSupplier nanos) {
@@ -107,7 +109,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
     /** Tells the fabric about the gateway (the NAT); until then it only switches between hosts. */
     public void setGateway(FabricGateway gateway) {
         this.gateway = gateway;
-        timer.execute(this::recompute);
+        requestRecompute();
     }
 
     // ---- InsideNetwork --------------------------------------------------------------------------------------
@@ -192,7 +194,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
             timer.execute(() -> probe(sw));
         }
         if (changed) {
-            timer.execute(this::recompute);
+            requestRecompute();
         }
     }
 
@@ -321,7 +323,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
             }
         }
         if (changed) {
-            timer.execute(this::recompute);
+            requestRecompute();
         }
         return false;
     }
@@ -348,7 +350,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
             }
         }
         if (isNew) {
-            timer.execute(this::recompute);
+            requestRecompute();
         }
     }
 
@@ -432,6 +434,23 @@ public final class FabricService implements SwitchListener, InsideNetwork {
     }
 
     // ---- paths ----------------------------------------------------------------------------------------------
+
+    /**
+     * Asks for a recomputation on the fabric thread. Requests that arrive while one is waiting share it (a
+     * burst of hosts at start-up costs one pass, not one per host).
+     */
+    private void requestRecompute() {
+        if (recomputeQueued.compareAndSet(false, true)) {
+            try {
+                timer.execute(() -> {
+                    recomputeQueued.set(false);
+                    recompute();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                recomputeQueued.set(false); // shut down
+            }
+        }
+    }
 
     /** Computes every host's flows on every switch and sends what differs from what is installed. */
     void recompute() {

@@ -23,7 +23,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The shipped {@code campus} network: 2 core and 4 edge switches with redundant links, 8 hosts, 2 borders
+ * The shipped {@code campus} network: 2 core, 2 distribution and 4 edge switches with redundant links at every
+ * tier, 8 hosts, 2 borders
  * (b1 translating to 203.0.113.50, b2 to 203.0.113.51) and a public server srv. Discovery, shortest paths
  * without loops, every host through its border's NAT, broadcasts bounded, and a core link failing under a
  * live connection.
@@ -34,8 +35,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class CampusIT extends MininetIT {
 
     private static final List<String> HOSTS = List.of("h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8");
-    /** 13 links between switches, each seen in both directions. */
-    private static final int LINK_DIRECTIONS = 26;
+    /** 17 links between switches, each seen in both directions. */
+    private static final int LINK_DIRECTIONS = 34;
 
     @DynamicPropertySource
     static void campusProperties(DynamicPropertyRegistry registry) throws IOException {
@@ -49,7 +50,7 @@ class CampusIT extends MininetIT {
 
     @Override
     String[] awaitSwitches() {
-        return new String[] {"c1", "c2", "e1", "e2", "e3", "e4", "b1", "b2"};
+        return new String[] {"c1", "c2", "d1", "d2", "e1", "e2", "e3", "e4", "b1", "b2"};
     }
 
     @Override
@@ -87,8 +88,9 @@ class CampusIT extends MininetIT {
         assertThat(t.get("links")).hasSize(LINK_DIRECTIONS);
         Set<String> pairs = new HashSet<>();
         t.get("links").forEach(l -> pairs.add(l.at("/src/dpid").asText() + ">" + l.at("/dst/dpid").asText()));
-        assertThat(pairs).contains(net.dpid("e1") + ">" + net.dpid("c1"), net.dpid("c1") + ">" + net.dpid("e1"),
-                net.dpid("e4") + ">" + net.dpid("c2"), net.dpid("b2") + ">" + net.dpid("c1"));
+        assertThat(pairs).contains(net.dpid("e1") + ">" + net.dpid("d1"), net.dpid("d1") + ">" + net.dpid("e1"),
+                net.dpid("e4") + ">" + net.dpid("d2"), net.dpid("d2") + ">" + net.dpid("c1"),
+                net.dpid("b2") + ">" + net.dpid("c1"));
         List<String> borders = new ArrayList<>();
         t.get("switches").forEach(s -> {
             if (s.get("border").asBoolean()) {
@@ -205,12 +207,12 @@ class CampusIT extends MininetIT {
         Poll.until(Duration.ofSeconds(10), "h1's connection mapped", () -> mappingOfH1() != null);
         JsonNode before = mappingOfH1();
         String h1Border = hostBorder("10.0.0.11");
-        // h1 (on e1) reaches everything over c1 (lower dpid wins ties); take that link away.
-        net.sh("ip link set c1-eth4 down; ip link set e1-eth1 down");
+        // h1 (on e1) reaches the borders over d1 and c1 (lower dpids win ties); take the core link c1-d1 away.
+        net.sh("ip link set c1-eth4 down; ip link set d1-eth1 down");
         try {
-            Poll.until(Duration.ofSeconds(10), "c1-e1 gone from the topology", () -> {
+            Poll.until(Duration.ofSeconds(10), "c1-d1 gone from the topology", () -> {
                 for (JsonNode l : topology().get("links")) {
-                    if (l.toString().contains(net.dpid("e1")) && l.toString().contains(net.dpid("c1"))) {
+                    if (l.toString().contains(net.dpid("d1")) && l.toString().contains(net.dpid("c1"))) {
                         return false;
                     }
                 }
@@ -232,10 +234,10 @@ class CampusIT extends MininetIT {
                     () -> net.cmd("h1", "ping -c1 -W2 10.0.0.18").ok() && net.cmd("h1",
                             "curl -s -m 5 -o /dev/null -w '%{http_code}' http://203.0.113.20:8000/").out().equals("200"));
         } finally {
-            net.sh("ip link set c1-eth4 up; ip link set e1-eth1 up");
+            net.sh("ip link set c1-eth4 up; ip link set d1-eth1 up");
             Files.deleteIfExists(signal);
         }
-        Poll.until(Duration.ofSeconds(15), "c1-e1 rediscovered",
+        Poll.until(Duration.ofSeconds(15), "c1-d1 rediscovered",
                 () -> topology().get("links").size() == LINK_DIRECTIONS);
     }
 

@@ -216,22 +216,34 @@ public final class TcpSplicer implements TcpRelay {
             });
             if (!to.isWritable()) {
                 ctx.channel().config().setAutoRead(false);
-                to.pipeline().get(Pipe.class).resumeWhenWritable(ctx.channel());
+                Pipe other = to.pipeline().get(Pipe.class);
+                other.resumeWhenWritable(ctx.channel());
+                // The two sides may run on different event loops: if the other became writable before it
+                // knew who waits, its writability event found nobody; look again so no wake-up is lost.
+                if (to.isWritable()) {
+                    other.resume();
+                }
             }
         }
 
-        private volatile Channel paused;
+        private final java.util.concurrent.atomic.AtomicReference<Channel> paused =
+                new java.util.concurrent.atomic.AtomicReference<>();
 
         void resumeWhenWritable(Channel other) {
-            paused = other;
+            paused.set(other);
+        }
+
+        void resume() {
+            Channel p = paused.getAndSet(null);
+            if (p != null) {
+                p.config().setAutoRead(true);
+            }
         }
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            Channel p = paused;
-            if (ctx.channel().isWritable() && p != null) {
-                paused = null;
-                p.config().setAutoRead(true);
+            if (ctx.channel().isWritable()) {
+                resume();
             }
             ctx.fireChannelWritabilityChanged();
         }
