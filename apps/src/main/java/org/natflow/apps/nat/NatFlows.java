@@ -1,6 +1,7 @@
 package org.natflow.apps.nat;
 
 import org.natflow.apps.HostDelivery;
+import org.natflow.controller.api.OxmMatch;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -248,12 +249,13 @@ final class NatFlows {
      */
     List<OFMessage> mapping(OFFactory f, OFPort uplink, NatSession s, int idleTimeout, Remote remote) {
         IpProtocol proto = IpProtocol.of((short) s.protocol().number());
-        Match.Builder in = f.buildMatch().setExact(MatchField.IN_PORT, uplink)
-                .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, proto)
-                .setExact(MatchField.IPV4_DST, s.publicAddress());
-        Match.Builder outMatch = f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
-                .setExact(MatchField.ETH_DST, config.insideMac()).setExact(MatchField.IP_PROTO, proto)
-                .setExact(MatchField.IPV4_SRC, s.insideAddress());
+        // Built in one pass (OxmMatch): this runs for every new mapping.
+        OxmMatch in = OxmMatch.of(f).exact(MatchField.IN_PORT, uplink)
+                .exact(MatchField.ETH_TYPE, EthType.IPv4).exact(MatchField.IP_PROTO, proto)
+                .exact(MatchField.IPV4_DST, s.publicAddress());
+        OxmMatch outMatch = OxmMatch.of(f).exact(MatchField.ETH_TYPE, EthType.IPv4)
+                .exact(MatchField.ETH_DST, config.insideMac()).exact(MatchField.IP_PROTO, proto)
+                .exact(MatchField.IPV4_SRC, s.insideAddress());
         List<OFAction> inActions = new ArrayList<>();
         List<OFAction> outActions = new ArrayList<>();
         inActions.add(f.actions().setField(f.oxms().ipv4Dst(s.insideAddress())));
@@ -261,22 +263,22 @@ final class NatFlows {
         TransportPort pubPort = TransportPort.of(s.publicPort());
         TransportPort insidePort = TransportPort.of(s.insidePort());
         if (remote != null) {
-            in.setExact(MatchField.IPV4_SRC, remote.address());
-            outMatch.setExact(MatchField.IPV4_DST, remote.address());
+            in.exact(MatchField.IPV4_SRC, remote.address());
+            outMatch.exact(MatchField.IPV4_DST, remote.address());
             if (remote.port() >= 0) {
                 TransportPort rp = TransportPort.of(remote.port());
-                in.setExact(s.protocol() == Protocol.TCP ? MatchField.TCP_SRC : MatchField.UDP_SRC, rp);
-                outMatch.setExact(s.protocol() == Protocol.TCP ? MatchField.TCP_DST : MatchField.UDP_DST, rp);
+                in.exact(s.protocol() == Protocol.TCP ? MatchField.TCP_SRC : MatchField.UDP_SRC, rp);
+                outMatch.exact(s.protocol() == Protocol.TCP ? MatchField.TCP_DST : MatchField.UDP_DST, rp);
             }
         }
         if (s.protocol() == Protocol.TCP) {
-            in.setExact(MatchField.TCP_DST, pubPort);
-            outMatch.setExact(MatchField.TCP_SRC, insidePort);
+            in.exact(MatchField.TCP_DST, pubPort);
+            outMatch.exact(MatchField.TCP_SRC, insidePort);
             inActions.add(f.actions().setField(f.oxms().tcpDst(insidePort)));
             outActions.add(f.actions().setField(f.oxms().tcpSrc(pubPort)));
         } else if (s.protocol() == Protocol.UDP) {
-            in.setExact(MatchField.UDP_DST, pubPort);
-            outMatch.setExact(MatchField.UDP_SRC, insidePort);
+            in.exact(MatchField.UDP_DST, pubPort);
+            outMatch.exact(MatchField.UDP_SRC, insidePort);
             inActions.add(f.actions().setField(f.oxms().udpDst(insidePort)));
             outActions.add(f.actions().setField(f.oxms().udpSrc(pubPort)));
         }
