@@ -1,0 +1,197 @@
+#!/usr/bin/python3
+"""Data-plane comparison: the same two hosts through four gateways, one after the other, in one run.
+
+  plain       Open vSwitch (userspace) routing with static flows, no translation
+  ovs-ct-nat  the same switch with OVS's own conntrack SNAT flows (ct(commit,nat)), no controller
+  natflow     the same switch as a natflow border (first packet of each flow to the controller)
+  masquerade  a Linux namespace router with iptables MASQUERADE (no OVS)
+
+inside host in1 (10.0.0.2, gateway 10.0.0.1) and outside host out1 (203.0.113.100); the public address is
+203.0.113.10. For each: iperf3 bulk TCP, connections per second (sequential and parallel, each a new
+5-tuple), time to SYN-ACK of a new connection and round trip over an established one. Prints a table with
+ratios to plain forwarding; --report writes JSON.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+TOOL = os.path.join(HERE, 'tools', 'conn_bench.py')
+
+GW_IN = '02:6e:66:00:00:01'
+GW_OUT = '02:6e:66:00:00:02'
+IN_MAC = '02:00:00:00:00:02'
+OUT_MAC = '02:00:00:00:00:64'
+
+
+def hosts(in_route=True):
+    h = [{'name': 'in1', 'ip': '10.0.0.2/24', 'mac': IN_MAC, 'defaultRoute': 'via 10.0.0.1'},
+         {'name': 'out1', 'ip': '203.0.113.100/24', 'mac': OUT_MAC}]
+    return h
+
+
+def switch_spec(controlled):
+    return {'switches': [{'name': 's1', 'dpid': '0000000000000001', 'protocols': 'OpenFlow13',
+                          'controlled': controlled}],
+            'hosts': hosts(),
+            'links': [['s1', 'out1'], ['in1', 's1']]}   # s1-eth1 uplink to out1, s1-eth2 to in1
+
+
+def static_flows(net, nat):
+    """plain routing, or OVS conntrack SNAT, as flows on s1 (port 1 outside, port 2 inside)."""
+    s1 = net.get('s1')
+    s1.cmd('ovs-vsctl set-fail-mode s1 secure')
+    s1.cmd('ovs-ofctl -O OpenFlow13 del-flows s1')
+    flows = []
+    if not nat:
+        flows += ['table=0,priority=10,ip,in_port=2,nw_dst=203.0.113.100,actions=mod_dl_src:%s,mod_dl_dst:%s,'
+                  'dec_ttl,output:1' % (GW_OUT, OUT_MAC),
+                  'table=0,priority=10,ip,in_port=1,nw_dst=10.0.0.2,actions=mod_dl_src:%s,mod_dl_dst:%s,'
+                  'dec_ttl,output:2' % (GW_IN, IN_MAC)]
+    else:
+        flows += ['table=0,priority=10,ip,in_port=2,actions=ct(commit,zone=1,nat(src=203.0.113.10),table=1)',
+                  'table=0,priority=10,ip,in_port=1,nw_dst=203.0.113.10,actions=ct(zone=1,nat,table=1)',
+                  'table=1,priority=10,ip,in_port=2,actions=mod_dl_src:%s,mod_dl_dst:%s,dec_ttl,output:1'
+                  % (GW_OUT, OUT_MAC),
+                  'table=1,priority=10,ct_state=+trk+est,ip,in_port=1,actions=mod_dl_src:%s,mod_dl_dst:%s,'
+                  'dec_ttl,output:2' % (GW_IN, IN_MAC),
+                  'table=1,priority=10,ct_state=+trk+rel,ip,in_port=1,actions=mod_dl_src:%s,mod_dl_dst:%s,'
+                  'dec_ttl,output:2' % (GW_IN, IN_MAC)]
+    for f in flows:
+        out = s1.cmd("ovs-ofctl -O OpenFlow13 add-flow s1 '%s'" % f)
+        if out.strip():
+            raise RuntimeError('add-flow %s: %s' % (f, out))
+    # Neighbours are static: the switch answers no ARP here.
+    net.get('in1').cmd('ip neigh replace 10.0.0.1 lladdr %s dev in1-eth0' % GW_IN)
+    out1 = net.get('out1')
+    out1.cmd('ip neigh replace 203.0.113.10 lladdr %s dev out1-eth0' % GW_OUT)
+    out1.cmd('ip neigh replace 203.0.113.1 lladdr %s dev out1-eth0' % GW_OUT)
+    if not nat:
+        out1.cmd('ip route add 10.0.0.0/24 via 203.0.113.1')
+
+
+def masquerade_spec():
+    return {'switches': [],
+            'hosts': hosts() + [{'name': 'r1', 'forwarding': True, 'commands': [
+                'iptables -t nat -A POSTROUTING -o r1-eth1 -j MASQUERADE']}],
+            'links': [{'a': 'r1', 'b': 'in1', 'aIp': '10.0.0.1/24'},
+                      {'a': 'r1', 'b': 'out1', 'aIp': '203.0.113.10/24'}]}
+
+
+def run(host, cmd, timeout=120):
+    p = host.popen(['bash', '-c', cmd], stdout=__import__('subprocess').PIPE,
+                   stderr=__import__('subprocess').STDOUT)
+    out, _ = p.communicate(timeout=timeout)
+    return out.decode(errors='replace')
+
+
+def measure(net, seconds, samples):
+    in1, out1 = net.get('in1'), net.get('out1')
+    servers = [out1.popen(['iperf3', '-s']), out1.popen(['/usr/bin/python3', TOOL, '--serve', '9000'])]
+    try:
+        deadline = time.time() + 10
+        while time.time() < deadline and '9000' not in run(out1, 'ss -ltn'):
+            time.sleep(0.2)
+        # Warm-up: ARP, the NAT's first mapping, the controller's first packet-ins.
+        run(in1, 'ping -c 2 -W 1 203.0.113.100')
+        warm = run(in1, 'python3 %s --to 203.0.113.100:9000 --rate 1 --parallel 1' % TOOL)
+        r = {}
+        ip = run(in1, 'iperf3 -c 203.0.113.100 -t %d -J' % seconds, timeout=seconds + 30)
+        try:
+            r['throughput_mbps'] = json.loads(ip)['end']['sum_received']['bits_per_second'] / 1e6
+        except (ValueError, KeyError):
+            r['throughput_mbps'] = 0.0
+            r['iperf_error'] = ip[-300:]
+        for par in (1, 8):
+            o = json.loads(run(in1, 'python3 %s --to 203.0.113.100:9000 --rate %d --parallel %d'
+                               % (TOOL, seconds, par), timeout=seconds + 60).strip().splitlines()[-1])
+            r['conn_per_s_%d' % par] = o['connections_per_s']
+            r['conn_failed_%d' % par] = o['failed']
+        lat = json.loads(run(in1, 'python3 %s --to 203.0.113.100:9000 --latency %d' % (TOOL, samples),
+                             timeout=300).strip().splitlines()[-1])
+        r['connect_ms_p50'] = lat['connect_ms']['p50']
+        r['connect_ms_p99'] = lat['connect_ms']['p99']
+        r['rtt_ms_p50'] = lat['established_rtt_ms']['p50']
+        r['warmup'] = warm.strip()[-120:]
+        return r
+    finally:
+        for s in servers:
+            s.terminate()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--seconds', type=int, default=5, help='length of the throughput and rate runs')
+    ap.add_argument('--samples', type=int, default=200, help='connections for the latency figures')
+    ap.add_argument('--only', help='comma list of variants to run')
+    ap.add_argument('--jar', default=os.path.join(os.path.dirname(HERE), 'rest-api', 'target', 'natflow.jar'))
+    ap.add_argument('--report')
+    args = ap.parse_args()
+
+    from mininet.clean import cleanup
+    from mininet.log import setLogLevel
+    import natflow_net
+    import replay
+    setLogLevel('warning')
+
+    variants = ['plain', 'ovs-ct-nat', 'natflow', 'masquerade']
+    if args.only:
+        variants = [v for v in variants if v in args.only.split(',')]
+    results = {}
+    for v in variants:
+        cleanup()
+        ctl = None
+        net = None
+        try:
+            if v == 'natflow':
+                props = {'natflow.nat.inside-networks': '10.0.0.0/24', 'natflow.nat.gateway-address': '10.0.0.1',
+                         'natflow.nat.public-addresses': '203.0.113.10', 'natflow.nat.uplink-port': 's1-eth1',
+                         'natflow.nat.public-network': '203.0.113.0/24',
+                         'natflow.nat.upstream-gateway': '203.0.113.1', 'natflow.nat.new-flow-rate': '0',
+                         # One client opens thousands of connections: no per-host quota, as for the others.
+                         'natflow.nat.ports-per-host': '64512',
+                         'natflow.data-dir': '/var/tmp/natflow-bench-dp-%d' % os.getpid()}
+                ctl = replay.Controller(argparse.Namespace(rest=None, jar=args.jar), props,
+                                        '/var/tmp/natflow-bench-dp-%d.log' % os.getpid())
+                spec = switch_spec(True)
+                spec['controller'] = {'ip': '127.0.0.1', 'port': ctl.of_port}
+                net = natflow_net.build(spec)
+                deadline = time.time() + 30
+                while time.time() < deadline and '00:00:00:00:00:00:00:01' not in ctl.get('/api/v1/switches'):
+                    time.sleep(0.5)
+            elif v == 'masquerade':
+                net = natflow_net.build(masquerade_spec())
+            else:
+                net = natflow_net.build(switch_spec(False))
+                static_flows(net, nat=(v == 'ovs-ct-nat'))
+            print('measuring %s ...' % v, flush=True)
+            results[v] = measure(net, args.seconds, args.samples)
+        finally:
+            if net is not None:
+                net.stop()
+            if ctl is not None:
+                ctl.stop()
+    cleanup()
+
+    base = results.get('plain', {})
+    cols = [('throughput_mbps', 'TCP Mbit/s'), ('conn_per_s_1', 'conn/s x1'), ('conn_per_s_8', 'conn/s x8'),
+            ('connect_ms_p50', 'SYN-ACK p50 ms'), ('rtt_ms_p50', 'RTT p50 ms')]
+    print('\n%-12s' % 'gateway' + ''.join('%16s' % c[1] for c in cols))
+    for v, r in results.items():
+        print('%-12s' % v + ''.join('%16.3f' % r.get(k, 0) if 'ms' in k else '%16.0f' % r.get(k, 0)
+                                   for k, _ in cols))
+    if base:
+        print('\nratio to plain forwarding')
+        for v, r in results.items():
+            print('%-12s' % v + ''.join('%16.2f' % (r.get(k, 0) / base[k] if base.get(k) else 0) for k, _ in cols))
+    if args.report:
+        with open(args.report, 'w') as f:
+            json.dump(results, f, indent=2)
+
+
+if __name__ == '__main__':
+    main()
