@@ -16,14 +16,28 @@ import org.projectfloodlight.openflow.types.OFPort;
  * @param insidePort     inside port (ICMP: echo identifier)
  * @param publicAddress  pool address
  * @param publicPort     public port (ICMP: identifier)
- * @param createdAt      creation time
+ * @param createdMillis  creation time, epoch milliseconds (a long, not an {@code Instant}: 24 bytes less for
+ *                       each of up to millions of live mappings; see {@link #createdAt()})
  * @param dpid           border switch holding the flows
  * @param insideMac      the inside host's MAC
  * @param switchPort     the switch port the inside host is behind
  */
 public record NatSession(long id, Protocol protocol, IPv4Address insideAddress, int insidePort,
-                         IPv4Address publicAddress, int publicPort, Instant createdAt, Dpid dpid,
+                         IPv4Address publicAddress, int publicPort, long createdMillis, Dpid dpid,
                          MacAddress insideMac, OFPort switchPort) {
+
+    /** A mapping created at {@code createdAt} (kept to the millisecond). */
+    public NatSession(long id, Protocol protocol, IPv4Address insideAddress, int insidePort,
+                      IPv4Address publicAddress, int publicPort, Instant createdAt, Dpid dpid,
+                      MacAddress insideMac, OFPort switchPort) {
+        this(id, protocol, insideAddress, insidePort, publicAddress, publicPort, createdAt.toEpochMilli(), dpid,
+                insideMac, switchPort);
+    }
+
+    /** When the mapping was created. */
+    public Instant createdAt() {
+        return Instant.ofEpochMilli(createdMillis);
+    }
 
     /** The inside endpoint, the mapping's key. */
     public Key insideKey() {
