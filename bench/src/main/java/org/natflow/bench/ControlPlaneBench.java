@@ -50,6 +50,11 @@ public final class ControlPlaneBench {
         int window = Integer.parseInt(arg(args, "--window", "64"));
         int seconds = Integer.parseInt(arg(args, "--seconds", "10"));
         String mode = arg(args, "--mode", "both");
+        String sweep = arg(args, "--sweep", null);
+        if (sweep != null) {
+            sweep(host, port, switches, seconds, sweep, java.nio.file.Path.of(arg(args, "--plot", "load.png")));
+            return;
+        }
         List<Result> results = new ArrayList<>();
         if (!mode.equals("latency")) {
             results.add(run("throughput", host, port, switches, window, seconds));
@@ -65,6 +70,29 @@ public final class ControlPlaneBench {
         }
     }
 
+    /**
+     * Throughput against load: one throughput run per window size (outstanding set-ups per switch), each
+     * with switches never used before (fresh dpids and inside addresses), then a table and a PNG plot.
+     */
+    private static void sweep(String host, int port, int switches, int seconds, String windows, java.nio.file.Path plot)
+            throws Exception {
+        List<Result> results = new ArrayList<>();
+        // A warm-up run (not reported), so the first point is not the JIT compiler's.
+        run("throughput", host, port, switches, 8, seconds, 0);
+        int next = switches;
+        for (String w : windows.split(",")) {
+            results.add(run("throughput", host, port, switches, Integer.parseInt(w.trim()), seconds, next));
+            next += switches;
+        }
+        System.out.printf("%n%12s %12s %10s %10s %10s%n", "outstanding", "set-ups/s", "p50 us", "p99 us", "p999 us");
+        for (Result r : results) {
+            System.out.printf("%12d %12.0f %10.1f %10.1f %10.1f%n", r.switches() * r.window(), r.rate(),
+                    r.p50() / 1e3, r.p99() / 1e3, r.p999() / 1e3);
+        }
+        LoadPlot.write(results, plot);
+        System.out.println("plot: " + plot.toAbsolutePath());
+    }
+
     private static String arg(String[] args, String name, String dflt) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
@@ -75,6 +103,12 @@ public final class ControlPlaneBench {
     }
 
     static Result run(String mode, String host, int port, int n, int window, int seconds) throws Exception {
+        return run(mode, host, port, n, window, seconds, 0);
+    }
+
+    /** One run with switches {@code firstIndex} .. {@code firstIndex + n - 1} (below 200). */
+    static Result run(String mode, String host, int port, int n, int window, int seconds, int firstIndex)
+            throws Exception {
         EventLoopGroup group = new NioEventLoopGroup(2);
         long[] latencies = new long[8_000_000];
         AtomicInteger recorded = new AtomicInteger();
@@ -85,7 +119,7 @@ public final class ControlPlaneBench {
             for (int i = 0; i < n; i++) {
                 EmulatedSwitch[] self = new EmulatedSwitch[1];
                 // Switch indexes differ per run, so every run uses fresh dpids and inside addresses.
-                int index = mode.equals("latency") ? 200 : i;
+                int index = mode.equals("latency") ? 200 : firstIndex + i;
                 self[0] = new EmulatedSwitch(index, nanos -> {
                     completed.incrementAndGet();
                     int k = recorded.getAndIncrement();
