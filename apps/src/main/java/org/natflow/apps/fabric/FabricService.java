@@ -8,12 +8,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.natflow.apps.HostDelivery;
 import org.natflow.apps.nat.Border;
+import org.natflow.apps.nat.HostLocation;
 import org.natflow.apps.nat.InsideNetwork;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowService;
@@ -32,6 +34,7 @@ import org.natflow.controller.packet.Ipv4Packet;
 import org.natflow.controller.packet.LldpProbe;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
@@ -71,12 +74,13 @@ public final class FabricService implements SwitchListener, InsideNetwork {
         return t;
     });
 
-    // All state below is guarded by this.
+    // All state below is changed under this object's lock. The maps the packet-in path reads (switches, ports,
+    // link ends, hosts) are concurrent, so an edge-port check and a known host cost no lock.
     private final LinkTable links = new LinkTable();
-    private final Map<Dpid, SwitchInfo> connected = new HashMap<>();
-    private final Map<List<Object>, Long> portUpSince = new HashMap<>();
-    private final Map<MacAddress, FabricHost> hosts = new HashMap<>();
-    private final Map<IPv4Address, MacAddress> byIp = new HashMap<>();
+    private final Map<Dpid, SwitchInfo> connected = new ConcurrentHashMap<>();
+    private final Map<PortKey, Long> portUpSince = new ConcurrentHashMap<>();
+    private final Map<MacAddress, FabricHost> hosts = new ConcurrentHashMap<>();
+    private final Map<IPv4Address, MacAddress> byIp = new ConcurrentHashMap<>();
     private final Map<MacAddress, Dpid> assigned = new HashMap<>();
     private final Map<List<Object>, FabricFlows.Entry> installed = new HashMap<>();
     private final Map<MacAddress, CompletableFuture<Void>> pendingHosts = new HashMap<>();
@@ -120,8 +124,8 @@ public final class FabricService implements SwitchListener, InsideNetwork {
     }
 
     @Override
-    public synchronized Optional<MacAddress> macOf(IPv4Address host) {
-        return Optional.ofNullable(byIp.get(host));
+    public Optional<HostLocation> known(Border border, IPv4Address host) {
+        return Optional.ofNullable(byIp.get(host)).map(mac -> new HostLocation(mac, HostDelivery.ACROSS_FABRIC));
     }
 
     @Override
@@ -163,6 +167,11 @@ public final class FabricService implements SwitchListener, InsideNetwork {
             long now = nanos.getAsLong();
             switch (event.type()) {
                 case CONNECTED -> {
+                    if (sw.version().compareTo(OFVersion.OF_13) < 0) {
+                        log.warn("event=fabric-switch-refused dpid={} reason=\"the fabric needs OpenFlow 1.3 or"
+                                + " later (goto-table), switch speaks {}\"", dpid, sw.version());
+                        return;
+                    }
                     connected.put(dpid, sw);
                     installed.keySet().removeIf(k -> k.get(0).equals(dpid));
                     sw.ports().forEach(p -> portChanged(dpid, p, now));
@@ -177,12 +186,14 @@ public final class FabricService implements SwitchListener, InsideNetwork {
                 }
                 case DISCONNECTED -> {
                     connected.remove(dpid);
-                    portUpSince.keySet().removeIf(k -> k.get(0).equals(dpid));
+                    portUpSince.keySet().removeIf(k -> k.dpid().equals(dpid));
                     installed.keySet().removeIf(k -> k.get(0).equals(dpid));
                     changed = links.removeSwitch(dpid) | forgetHosts(h -> h.dpid().equals(dpid));
                 }
                 case PORT_ADDED, PORT_MODIFIED, PORT_REMOVED -> {
-                    connected.put(dpid, sw);
+                    if (connected.replace(dpid, sw) == null) {
+                        return; // not a fabric switch
+                    }
                     SwitchPort p = event.port().orElse(null);
                     changed = p != null && (event.type() == SwitchEvent.Type.PORT_REMOVED
                             ? portDown(dpid, p.number()) : portChanged(dpid, p, now));
@@ -200,16 +211,15 @@ public final class FabricService implements SwitchListener, InsideNetwork {
 
     /** Records a port's state; true if links or hosts went with it. */
     private boolean portChanged(Dpid dpid, SwitchPort p, long now) {
-        List<Object> key = List.of(dpid, p.number());
         if (!p.up()) {
             return portDown(dpid, p.number());
         }
-        portUpSince.putIfAbsent(key, now);
+        portUpSince.putIfAbsent(new PortKey(dpid, p.number()), now);
         return false;
     }
 
     private boolean portDown(Dpid dpid, int port) {
-        portUpSince.remove(List.of(dpid, port));
+        portUpSince.remove(new PortKey(dpid, port));
         boolean linkGone = links.removePort(dpid, port);
         if (linkGone) {
             log.info("event=fabric-link-down dpid={} port={}", dpid, port);
@@ -231,7 +241,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
     }
 
     private boolean isEdge(Dpid dpid, SwitchPort p, long now) {
-        Long since = portUpSince.get(List.of(dpid, p.number()));
+        Long since = portUpSince.get(new PortKey(dpid, p.number()));
         return since != null && p.up() && !p.isLocal() && now - since >= config.settle().toNanos()
                 && !links.isLinkPort(dpid, p.number()) && gateway.isInsidePort(dpid, p);
     }
@@ -245,7 +255,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
 
     void tick() {
         try {
-            for (SwitchInfo sw : switches.switches()) {
+            for (SwitchInfo sw : List.copyOf(connected.values())) {
                 probe(sw);
             }
             boolean changed;
@@ -299,15 +309,21 @@ public final class FabricService implements SwitchListener, InsideNetwork {
         } else if (ipv4 != null && !ipv4.src().equals(IPv4Address.NONE)) {
             ip = ipv4.src();
         }
+        int port = ctx.inPort().getPortNumber();
+        if (!isEdge(ctx.dpid(), port, nanos.getAsLong())) {
+            return false;
+        }
+        FabricHost seen = hosts.get(src);
+        long nowMillis = System.currentTimeMillis();
+        if (seen != null && seen.dpid().equals(ctx.dpid()) && seen.port() == port
+                && (ip == null || ip.equals(seen.ip())) && nowMillis - seen.lastSeen() < 1000) {
+            return false; // nothing new (the common case): no lock, no allocation
+        }
         boolean changed = false;
         synchronized (this) {
-            int port = ctx.inPort().getPortNumber();
-            if (!isEdge(ctx.dpid(), port, nanos.getAsLong())) {
-                return false;
-            }
             FabricHost old = hosts.get(src);
             IPv4Address known = ip != null ? ip : old != null ? old.ip() : null;
-            FabricHost now = new FabricHost(src, known, ctx.dpid(), port, System.currentTimeMillis());
+            FabricHost now = new FabricHost(src, known, ctx.dpid(), port, nowMillis);
             hosts.put(src, now);
             if (ip != null && (old == null || !ip.equals(old.ip()))) {
                 byIp.put(ip, src);

@@ -15,7 +15,6 @@ import org.natflow.controller.api.SwitchService;
 import org.natflow.controller.packet.Frames;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.types.IPv4Address;
-import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
 
 /**
@@ -76,9 +75,9 @@ final class InsideHostLocator {
         if (f.isDone()) {
             return;
         }
-        Optional<MacAddress> mac = network.macOf(ip);
-        if (mac.isPresent()) {
-            learn(ip, new HostLocation(mac.get(), network.hostPort(b, OFPort.ANY)));
+        Optional<HostLocation> known = network.known(b, ip);
+        if (known.isPresent()) {
+            learn(ip, known.get());
             return;
         }
         if (attempt > 3) {

@@ -2,7 +2,6 @@ package org.natflow.apps.nat;
 
 import java.util.Optional;
 import org.projectfloodlight.openflow.types.IPv4Address;
-import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
 
 /**
@@ -24,8 +23,8 @@ public interface InsideNetwork {
         return inPort;
     }
 
-    /** The MAC of an inside host the network already knows (a fabric learns hosts everywhere). */
-    default Optional<MacAddress> macOf(IPv4Address host) {
+    /** Where an inside host is for a border, if the network already knows it (a fabric learns hosts everywhere). */
+    default Optional<HostLocation> known(Border border, IPv4Address host) {
         return Optional.empty();
     }
 

@@ -191,9 +191,18 @@ class FabricServiceTest {
     void everySwitchGetsTheStaticFlowsAfterDeletingOldOnes() {
         List<OFMessage> first = flows.batches.stream().filter(b -> b.dpid().equals(S1)).findFirst().orElseThrow()
                 .messages();
-        assertThat(first.get(0).getType().toString()).isEqualTo("FLOW_MOD");
         assertThat(first).hasSize(5);
-        assertThat(first.get(1)).isInstanceOf(OFFlowAdd.class);
+        assertThat(first.get(0)).isInstanceOfSatisfying(org.projectfloodlight.openflow.protocol.OFFlowDelete.class,
+                d -> {
+                    assertThat(d.getCookie()).isEqualTo(org.natflow.apps.AppCookies.appOnly(
+                            org.natflow.apps.AppCookies.FABRIC));
+                    assertThat(d.getCookieMask()).isEqualTo(org.natflow.apps.AppCookies.APP_MASK);
+                });
+        assertThat(first.subList(1, 5)).allMatch(m -> m instanceof OFFlowAdd a
+                && org.natflow.apps.AppCookies.app(a.getCookie()) == org.natflow.apps.AppCookies.FABRIC);
+        // LLDP and ARP to the controller ahead of everything else in table 0; the rest to table 3.
+        assertThat(first.subList(1, 5)).extracting(m -> ((OFFlowAdd) m).getTableId().getValue() + "/"
+                + ((OFFlowAdd) m).getPriority()).containsExactly("0/2000", "0/15", "0/1", "3/0");
     }
 
     @Test
@@ -282,7 +291,8 @@ class FabricServiceTest {
         assertThat(toB.senderMac()).isEqualTo(B);
         assertThat(toGw.senderMac()).isEqualTo(GW);
         assertThat(((OFActionOutput) answers.get(0).actions().get(0)).getPort()).isEqualTo(OFPort.of(1));
-        assertThat(fabric.macOf(B_IP)).contains(B);
+        assertThat(fabric.known(null, B_IP)).contains(new org.natflow.apps.nat.HostLocation(B,
+                org.natflow.apps.HostDelivery.ACROSS_FABRIC));
     }
 
     @Test
@@ -309,5 +319,19 @@ class FabricServiceTest {
         assertThat(fabric.view().hosts()).extracting(h -> h.host().mac()).containsExactly(A);
         assertThat(flows.batches.stream().flatMap(b -> b.messages().stream()))
                 .anyMatch(m -> m instanceof OFFlowDeleteStrict d && B.equals(d.getMatch().get(MatchField.ETH_DST)));
+    }
+
+    @Test
+    void anOpenFlow10SwitchIsRefusedWithoutFlowsOrProbes() {
+        Dpid old = new Dpid(9);
+        SwitchInfo of10 = new SwitchInfo(old, OFVersion.OF_10, "test", Instant.EPOCH, 1,
+                List.of(new SwitchPort(1, "s9-eth1", MacAddress.of(0x901), true)));
+        fabric.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, of10));
+        fabric.event(SwitchEvent.of(SwitchEvent.Type.PORT_MODIFIED, of10, of10.ports().get(0)));
+        packets.sent.clear();
+        fabric.tick();
+        assertThat(flows.batches).noneMatch(b -> b.dpid().equals(old));
+        assertThat(packets.sent).noneMatch(p -> p.dpid().equals(old));
+        assertThat(packets.sent).as("the others still probe").isNotEmpty();
     }
 }
