@@ -15,6 +15,7 @@ ratios to plain forwarding; --report writes JSON.
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -28,10 +29,9 @@ IN_MAC = '02:00:00:00:00:02'
 OUT_MAC = '02:00:00:00:00:64'
 
 
-def hosts(in_route=True):
-    h = [{'name': 'in1', 'ip': '10.0.0.2/24', 'mac': IN_MAC, 'defaultRoute': 'via 10.0.0.1'},
-         {'name': 'out1', 'ip': '203.0.113.100/24', 'mac': OUT_MAC}]
-    return h
+def hosts():
+    return [{'name': 'in1', 'ip': '10.0.0.2/24', 'mac': IN_MAC, 'defaultRoute': 'via 10.0.0.1'},
+            {'name': 'out1', 'ip': '203.0.113.100/24', 'mac': OUT_MAC}]
 
 
 def switch_spec(controlled):
@@ -83,8 +83,7 @@ def masquerade_spec():
 
 
 def run(host, cmd, timeout=120):
-    p = host.popen(['bash', '-c', cmd], stdout=__import__('subprocess').PIPE,
-                   stderr=__import__('subprocess').STDOUT)
+    p = host.popen(['bash', '-c', cmd], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out, _ = p.communicate(timeout=timeout)
     return out.decode(errors='replace')
 

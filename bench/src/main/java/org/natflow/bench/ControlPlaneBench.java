@@ -109,6 +109,10 @@ public final class ControlPlaneBench {
     /** One run with switches {@code firstIndex} .. {@code firstIndex + n - 1} (below 200). */
     static Result run(String mode, String host, int port, int n, int window, int seconds, int firstIndex)
             throws Exception {
+        if (firstIndex + n > 200) {
+            // Indexes make dpids and inside addresses (one byte of them); 200 is latency mode's own.
+            throw new IllegalArgumentException("at most 200 switches over a whole sweep (" + (firstIndex + n) + ")");
+        }
         EventLoopGroup group = new NioEventLoopGroup(2);
         long[] latencies = new long[8_000_000];
         AtomicInteger recorded = new AtomicInteger();
