@@ -85,6 +85,8 @@ public final class FabricService implements SwitchListener, InsideNetwork {
     private final Map<List<Object>, FabricFlows.Entry> installed = new HashMap<>();
     private final Map<MacAddress, CompletableFuture<Void>> pendingHosts = new HashMap<>();
     private Set<Dpid> lastBorders = Set.of();
+    private final java.util.concurrent.atomic.LongAdder recomputations = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder flowModsSent = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.AtomicBoolean recomputeQueued =
             new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -135,6 +137,26 @@ public final class FabricService implements SwitchListener, InsideNetwork {
     }
 
     // ---- view -----------------------------------------------------------------------------------------------
+
+    /** Discovered link directions now. */
+    public synchronized int linkCount() {
+        return links.links().size();
+    }
+
+    /** Hosts known now. */
+    public int hostCount() {
+        return hosts.size();
+    }
+
+    /** Path recomputations so far. */
+    public long recomputations() {
+        return recomputations.sum();
+    }
+
+    /** Forwarding flow-mods sent by recomputations so far (only the ones that changed something). */
+    public long flowModsSent() {
+        return flowModsSent.sum();
+    }
 
     /** A snapshot for the topology API. */
     public synchronized FabricView view() {
@@ -530,6 +552,8 @@ public final class FabricService implements SwitchListener, InsideNetwork {
             pendingHosts.clear();
             // Sent under the lock: two recomputations never interleave their flow-mods on a switch.
             batches.forEach((dpid, batch) -> sent.put(dpid, send(dpid, batch)));
+            recomputations.increment();
+            batches.values().forEach(b -> flowModsSent.add(b.size()));
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(sent.values().toArray(CompletableFuture[]::new));
         all.whenComplete((r, e) -> waiting.forEach(w -> w.complete(null)));

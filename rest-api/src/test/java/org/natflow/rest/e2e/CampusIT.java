@@ -29,6 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * without loops, every host through its border's NAT, broadcasts bounded, and a core link failing under a
  * live connection.
  */
+@org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -98,6 +99,9 @@ class CampusIT extends MininetIT {
             }
         });
         assertThat(borders).containsExactlyInAnyOrder(net.dpid("b1"), net.dpid("b2"));
+        String metrics = rest.getForObject("/actuator/prometheus", String.class);
+        assertThat(metrics).contains("natflow_fabric_links " + LINK_DIRECTIONS + ".0")
+                .containsPattern("natflow_fabric_recomputations_total [1-9]");
         // Inter-switch ports and uplinks are never edge ports: once ports have settled, e1 has hosts on ports 3
         // and 4 only, and b1 (uplink and two core links) none.
         Poll.until(Duration.ofSeconds(10), "edge ports settled", () -> edgePorts("e1").equals("[3,4]"));
@@ -128,6 +132,9 @@ class CampusIT extends MininetIT {
         Set<String> learned = new HashSet<>();
         hosts.forEach(h -> learned.add(h.path("ip").asText()));
         assertThat(learned).as("every host learned with its address").containsAll(HOSTS.stream().map(this::ip).toList());
+        assertThat(rest.getForObject("/actuator/prometheus", String.class))
+                .contains("natflow_fabric_hosts " + hosts.size() + ".0")
+                .as("per-host forwarding flows were sent").containsPattern("natflow_fabric_flowmods_total [1-9]");
         hosts.forEach(h -> {
             if (h.get("ip").asText().equals("10.0.0.11")) {
                 assertThat(h.get("dpid").asText()).as("h1 is on e1").isEqualTo(net.dpid("e1"));
