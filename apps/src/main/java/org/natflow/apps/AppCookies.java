@@ -1,5 +1,11 @@
 package org.natflow.apps;
 
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowDelete;
+import org.projectfloodlight.openflow.types.OFGroup;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+
 import org.projectfloodlight.openflow.types.U64;
 
 /**
@@ -37,6 +43,12 @@ public final class AppCookies {
     /** The cookie value that selects all flows of an app (use with {@link #APP_MASK}). */
     public static U64 appOnly(int app) {
         return cookie(app, 0);
+    }
+
+    /** Deletes every flow an app has on a switch, in every table. */
+    public static OFFlowDelete deleteAll(OFFactory f, int app) {
+        return f.buildFlowDelete().setTableId(TableId.ALL).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)
+                .setCookie(appOnly(app)).setCookieMask(APP_MASK).build();
     }
 
     /** The app id of a cookie. */

@@ -70,8 +70,7 @@ final class FabricFlows {
 
     /** Deletes every fabric flow of a switch (a clean start after it connects). */
     static OFMessage deleteAll(OFFactory f) {
-        return f.buildFlowDelete().setTableId(TableId.ALL).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)
-                .setCookie(AppCookies.appOnly(AppCookies.FABRIC)).setCookieMask(AppCookies.APP_MASK).build();
+        return AppCookies.deleteAll(f, AppCookies.FABRIC);
     }
 
     /** The flows every fabric switch has. */

@@ -65,6 +65,8 @@ public final class PortForwardService {
         napt.setStaticTargets(this::target);
         refreshPins();
         napt.addBorderListener(this::adopt);
+        napt.addBorderRetiredListener(b -> flows.apply(b.dpid(),
+                List.of(AppCookies.deleteAll(b.factory(), AppCookies.FORWARD))));
     }
 
     /**

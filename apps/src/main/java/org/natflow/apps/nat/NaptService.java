@@ -88,6 +88,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     private final InsideHostLocator hosts;
     private final List<java.util.function.Consumer<Border>> borderListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<Border>> retiredListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile StaticTargets staticTargets = StaticTargets.NONE;
     private final Set<String> noFlood = ConcurrentHashMap.newKeySet();
 
@@ -147,6 +149,15 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     public void addBorderListener(java.util.function.Consumer<Border> listener) {
         borderListeners.add(listener);
         borders.values().forEach(listener);
+    }
+
+    /**
+     * Called (on the caller's thread) for every border that stops being one while connected (its uplink was
+     * changed through REST), before the NAT's own flows on it are deleted: an app deletes its flows there
+     * and forgets what it bound to it.
+     */
+    public void addBorderRetiredListener(java.util.function.Consumer<Border> listener) {
+        retiredListeners.add(listener);
     }
 
     /** Keeps a port (by name) out of L2 flooding: the relay service link, which is not a segment of hosts. */
@@ -286,12 +297,15 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
                 end(s.id(), reason);
             }
         }
-        List<OFMessage> deletes = new java.util.ArrayList<>();
-        for (int app : new int[] {AppCookies.NAT, AppCookies.FORWARD, AppCookies.RELAY, AppCookies.SERVICE}) {
-            deletes.add(b.factory().buildFlowDelete().setTableId(org.projectfloodlight.openflow.types.TableId.ALL)
-                    .setOutPort(OFPort.ANY).setOutGroup(org.projectfloodlight.openflow.types.OFGroup.ANY)
-                    .setCookie(AppCookies.appOnly(app)).setCookieMask(AppCookies.APP_MASK).build());
+        for (java.util.function.Consumer<Border> l : retiredListeners) {
+            try {
+                l.accept(b);
+            } catch (RuntimeException e) {
+                log.warn("event=nat-retire-listener-failed dpid={} error=\"{}\"", b.dpid(), e.toString());
+            }
         }
+        List<OFMessage> deletes = new java.util.ArrayList<>();
+        deletes.add(AppCookies.deleteAll(b.factory(), AppCookies.NAT));
         if (config.newFlowRate() > 0) {
             deletes.add(natFlows.deleteMeters(b.factory()));
         }

@@ -113,6 +113,7 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
             register(r);
         }
         napt.addBorderListener(this::adopt);
+        napt.addBorderRetiredListener(this::retired);
     }
 
     private void register(RelayRule r) {
@@ -567,6 +568,22 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
                                 relayFlows.legPunt(b.factory(), b.uplink(), relay.rule, 1)));
                     }
                 });
+    }
+
+    /** A border stopped being one: bindings on it end and its relay flows go (it punts again when re-adopted). */
+    private void retired(Border b) {
+        for (Relay relay : relays.values()) {
+            synchronized (relay) {
+                if (b.dpid().equals(relay.dpid)) {
+                    log.info("event=relay-released id={} reason=border-retired dpid={}", relay.rule.id(), b.dpid());
+                    relay.relaying = false;
+                    relay.peers[0] = null;
+                    relay.peers[1] = null;
+                    relay.dpid = null;
+                }
+            }
+        }
+        flows.apply(b.dpid(), List.of(AppCookies.deleteAll(b.factory(), AppCookies.RELAY)));
     }
 
     private void release(Relay relay) {

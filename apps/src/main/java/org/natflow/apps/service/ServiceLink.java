@@ -95,6 +95,7 @@ public final class ServiceLink implements PacketListener, FlowRemovedListener, S
     public void start() {
         napt.keepFromFlooding(link.portName());
         napt.addBorderListener(this::adopt);
+        napt.addBorderRetiredListener(this::retired);
     }
 
     /** The link's configuration. */
@@ -143,6 +144,17 @@ public final class ServiceLink implements PacketListener, FlowRemovedListener, S
             log.info("event=service-link-up dpid={} port={} service={} alias={}", b.dpid(), link.portName(),
                     link.serviceAddress(), link.aliasAddress());
         });
+    }
+
+    /** A border stopped being one: its conversations end and the link's flows there go. */
+    private synchronized void retired(Border b) {
+        for (Conversation c : List.copyOf(byAlias.values())) {
+            if (c.dpid().equals(b.dpid())) {
+                close(c);
+            }
+        }
+        borders.remove(b.dpid());
+        flows.apply(b.dpid(), List.of(AppCookies.deleteAll(b.factory(), AppCookies.SERVICE)));
     }
 
     /** Public endpoints whose first packets should open conversations with natflow's service on the same port. */

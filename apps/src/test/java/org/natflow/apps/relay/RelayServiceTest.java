@@ -333,4 +333,24 @@ class RelayServiceTest {
             napt2.shutdown();
         }
     }
+
+    @Test
+    void aBorderRetiredThroughItsUplinkEndsItsBindingsAndItsRelayFlowsThere() {
+        borderUp();
+        RelayRule r = relays.create(udp(7000, 7001, null));
+        fromOutside("198.51.100.20", 4000, 7000);
+        fromInside(5555, 7001);
+        assertThat(relays.status(r.id()).orElseThrow().legs()).allMatch(l -> l.boundPeer() != null);
+        flows.batches.clear();
+        // The uplink moves to another port: this switch's border is retired, then adopted again.
+        napt.setUplinks(List.of(org.natflow.apps.nat.Uplink.named("s1-eth2", List.of())));
+        assertThat(relays.status(r.id()).orElseThrow().legs()).allMatch(l -> l.boundPeer() == null);
+        assertThat(flows.batches.stream().flatMap(b -> b.messages().stream()))
+                .anyMatch(m -> m instanceof org.projectfloodlight.openflow.protocol.OFFlowDelete d
+                        && d.getCookie().equals(org.natflow.apps.AppCookies.appOnly(org.natflow.apps.AppCookies.RELAY))
+                        && d.getCookieMask().equals(org.natflow.apps.AppCookies.APP_MASK));
+        assertThat(adds()).as("re-adopted: the legs punt again on the new uplink")
+                .filteredOn(a -> a.getPriority() == RelayFlows.P_LEG).hasSize(2)
+                .allMatch(a -> OFPort.of(2).equals(a.getMatch().get(MatchField.IN_PORT)));
+    }
 }
