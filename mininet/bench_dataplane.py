@@ -4,6 +4,8 @@
   plain       Open vSwitch (userspace) routing with static flows, no translation
   ovs-ct-nat  the same switch with OVS's own conntrack SNAT flows (ct(commit,nat)), no controller
   natflow     the same switch as a natflow border (first packet of each flow to the controller)
+  natflow-ct  the same switch as a natflow border on the conntrack datapath (the host's first packet to the
+              controller, which gives it a port block; its connections are translated by OVS conntrack)
   masquerade  a Linux namespace router with iptables MASQUERADE (no OVS)
 
 inside host in1 (10.0.0.2, gateway 10.0.0.1) and outside host out1 (203.0.113.100); the public address is
@@ -137,7 +139,7 @@ def main():
     import replay
     setLogLevel('warning')
 
-    variants = ['plain', 'ovs-ct-nat', 'natflow', 'masquerade']
+    variants = ['plain', 'ovs-ct-nat', 'natflow', 'natflow-ct', 'masquerade']
     if args.only:
         variants = [v for v in variants if v in args.only.split(',')]
     results = {}
@@ -146,7 +148,7 @@ def main():
         ctl = None
         net = None
         try:
-            if v == 'natflow':
+            if v in ('natflow', 'natflow-ct'):
                 props = {'natflow.nat.inside-networks': '10.0.0.0/24', 'natflow.nat.gateway-address': '10.0.0.1',
                          'natflow.nat.public-addresses': '203.0.113.10', 'natflow.nat.uplink-port': 's1-eth1',
                          'natflow.nat.public-network': '203.0.113.0/24',
@@ -154,6 +156,8 @@ def main():
                          # One client opens thousands of connections: no per-host quota, as for the others.
                          'natflow.nat.ports-per-host': '64512',
                          'natflow.data-dir': '/var/tmp/natflow-bench-dp-%d' % os.getpid()}
+                if v == 'natflow-ct':
+                    props['natflow.nat.datapath'] = 'conntrack'
                 ctl = replay.Controller(argparse.Namespace(rest=None, jar=args.jar), props,
                                         '/var/tmp/natflow-bench-dp-%d.log' % os.getpid())
                 spec = switch_spec(True)

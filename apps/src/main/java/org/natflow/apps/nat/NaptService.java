@@ -99,6 +99,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     private volatile Map<IPv4Address, IPv4Address> pinned = Map.of();
     // Borders whose flow table is being read back: new flows wait, so no live port is handed out twice.
     private final Set<Dpid> reconciling = ConcurrentHashMap.newKeySet();
+    // The conntrack datapath's port blocks; null on the controller datapath.
+    private final BlockNat blockNat;
 
     public NaptService(NatConfig config, SessionTable table, FlowService flows, PacketService packets,
                        SwitchService switches, StatisticsService statistics) {
@@ -113,6 +115,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         this.resolver = new NextHopResolver(config, packets, timer);
         this.hosts = new InsideHostLocator(config, packets, switches, timer);
         this.rateLimiter = new HostRateLimiter(config.newFlowRate());
+        this.blockNat = config.conntrack() ? new BlockNat(config, table, flows, packets, metrics,
+                this::ensureRoute) : null;
         timer.scheduleWithFixedDelay(this::expireIcmp, 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> metrics.fragmentsDropped.add(fragments.expire(System.nanoTime())),
                 1, 1, TimeUnit.SECONDS);
@@ -297,6 +301,9 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
                 end(s.id(), reason);
             }
         }
+        if (blockNat != null) {
+            blockNat.borderGone(b.dpid(), reason);
+        }
         for (java.util.function.Consumer<Border> l : retiredListeners) {
             try {
                 l.accept(b);
@@ -326,6 +333,11 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
                     sw.dpid(), sw.version());
             return;
         }
+        if (blockNat != null && !BlockFlows.supported(sw.factory())) {
+            log.warn("event=nat-border-refused dpid={} reason=\"the conntrack datapath needs Nicira ct/nat actions, "
+                    + "which this controller speaks in OpenFlow 1.3; the switch speaks {}\"", sw.dpid(), sw.version());
+            return;
+        }
         Border b = new Border(sw.dpid(), sw.factory(), uplink.ofPort(), u.addresses());
         reconciling.add(sw.dpid());
         borders.put(sw.dpid(), b);
@@ -333,7 +345,11 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         hostMeters.put(sw.dpid(), new ConcurrentHashMap<>());
         log.info("event=nat-border-up dpid={} uplink={} port={} addresses={}", sw.dpid(), uplink.name(),
                 uplink.number(), u.addresses());
-        flows.apply(sw.dpid(), natFlows.staticFlows(b)).whenComplete((r, e) -> {
+        List<OFMessage> staticFlows = new java.util.ArrayList<>(natFlows.staticFlows(b));
+        if (blockNat != null) {
+            staticFlows.addAll(blockNat.flows().staticFlows(b));
+        }
+        flows.apply(sw.dpid(), staticFlows).whenComplete((r, e) -> {
             if (e != null || !r.ok()) {
                 log.warn("event=nat-static-flows-failed dpid={} error=\"{}\"", sw.dpid(),
                         e != null ? e.toString() : r.errors().get(0).describe());
@@ -395,6 +411,11 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         for (OFFlowStatsEntry e : found.unreadable()) {
             flows.apply(b.dpid(), List.of(natFlows.deleteMapping(b.factory(), NatCookies.sessionId(e.getCookie()))));
             deleted++;
+        }
+        if (blockNat != null) {
+            int[] blocks = blockNat.reconcile(b, entries);
+            deleted += blocks[0];
+            released += blocks[1];
         }
         log.info("event=nat-reconciled dpid={} restored={} released={} deleted={}", b.dpid(), restored, released,
                 deleted);
@@ -506,7 +527,9 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             return true;
         }
         TransportPorts ports = TransportPorts.of(ip);
-        if (ports != null) {
+        if (ports != null && blockNat != null) {
+            blockNat.firstPacket(b, ip, frame.src(), hostPort(b, ctx.inPort()), ctx.inPort(), frame.bytes());
+        } else if (ports != null) {
             outbound(b, ctx, ip, ports.protocol(), ports.srcPort(), ports.dstPort());
         } else if (ip.transport() instanceof IcmpMessage icmp) {
             outboundIcmp(b, ctx, ip, icmp);
@@ -941,6 +964,10 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
 
     @Override
     public void flowRemoved(Dpid dpid, OFFlowRemoved message) {
+        if (blockNat != null && NatCookies.isBlock(message.getCookie())) {
+            blockNat.flowRemoved(dpid, message);
+            return;
+        }
         if (!NatCookies.isMapping(message.getCookie()) || !NatCookies.isOutbound(message.getCookie())) {
             return;
         }

@@ -26,12 +26,37 @@ import org.projectfloodlight.openflow.types.MacAddress;
  * @param quarantine        how long a released port is kept from other inside hosts
  * @param newFlowRate       new flows per inside host and second the gateway takes (in the switch, by meter,
  *                          and in the controller); 0: unlimited
+ * @param datapath          where new connections are translated: by the controller's per-flow rewrite flows,
+ *                          or by the switch's connection tracker in per-host port blocks of
+ *                          {@code portsPerHost} ports
  */
 public record NatConfig(List<IPv4AddressWithMask> insideNetworks, IPv4Address gatewayAddress, MacAddress insideMac,
                         MacAddress outsideMac, List<IPv4Address> publicAddresses, List<Uplink> uplinks,
                         IPv4AddressWithMask publicNetwork, IPv4Address upstreamGateway, int portMin, int portMax,
                         int portsPerHost, Filtering filtering, Timeouts timeouts, Duration quarantine,
-                        int newFlowRate) {
+                        int newFlowRate, NatDatapath datapath) {
+
+    /** A configuration with the controller datapath (per-flow rewrite flows). */
+    public NatConfig(List<IPv4AddressWithMask> insideNetworks, IPv4Address gatewayAddress, MacAddress insideMac,
+                     MacAddress outsideMac, List<IPv4Address> publicAddresses, List<Uplink> uplinks,
+                     IPv4AddressWithMask publicNetwork, IPv4Address upstreamGateway, int portMin, int portMax,
+                     int portsPerHost, Filtering filtering, Timeouts timeouts, Duration quarantine, int newFlowRate) {
+        this(insideNetworks, gatewayAddress, insideMac, outsideMac, publicAddresses, uplinks, publicNetwork,
+                upstreamGateway, portMin, portMax, portsPerHost, filtering, timeouts, quarantine, newFlowRate,
+                NatDatapath.CONTROLLER);
+    }
+
+    /** The same configuration on another datapath. */
+    public NatConfig withDatapath(NatDatapath d) {
+        return new NatConfig(insideNetworks, gatewayAddress, insideMac, outsideMac, publicAddresses, uplinks,
+                publicNetwork, upstreamGateway, portMin, portMax, portsPerHost, filtering, timeouts, quarantine,
+                newFlowRate, d);
+    }
+
+    /** Whether connections are translated by the switch's connection tracker. */
+    public boolean conntrack() {
+        return datapath == NatDatapath.CONNTRACK;
+    }
 
     /**
      * Idle timeouts per protocol (RFC 4787 REQ-5, RFC 5382 REQ-5, RFC 5508 REQ-1).
@@ -67,6 +92,13 @@ public record NatConfig(List<IPv4AddressWithMask> insideNetworks, IPv4Address ga
         }
         if (portsPerHost < 1) {
             throw new IllegalArgumentException("natflow.nat.ports-per-host: must be at least 1");
+        }
+        if (datapath == null) {
+            throw new IllegalArgumentException("natflow.nat.datapath: controller or conntrack");
+        }
+        if (datapath == NatDatapath.CONNTRACK && portsPerHost > portMax - portMin + 1) {
+            throw new IllegalArgumentException("natflow.nat.ports-per-host: a block of " + portsPerHost
+                    + " ports does not fit the port range " + portMin + "-" + portMax);
         }
         try {
             uplinks = Uplinks.resolve(uplinks, publicAddresses);

@@ -115,7 +115,8 @@ final class NatFlows {
         List<OFMessage> out = new ArrayList<>();
         List<OFInstruction> copyAndNat = List.of(f.instructions().applyActions(List.of(f.actions().buildOutput()
                 .setPort(OFPort.CONTROLLER).setMaxLen(128).build())), f.instructions().gotoTable(NAT_TABLE));
-        for (int flag : new int[] {FIN, RST}) {
+        // The conntrack datapath tracks TCP state in the switch: no copies of FIN/RST.
+        for (int flag : config.conntrack() ? new int[0] : new int[] {FIN, RST}) {
             out.add(add(f, CLASSIFY_TABLE, P_TCP_CLOSE, tcpFlags(f, f.buildMatch(), flag)
                     .setExact(MatchField.ETH_DST, config.insideMac()).build(), NatCookies.TCP_CLOSE)
                     .setInstructions(copyAndNat).build());

@@ -23,6 +23,10 @@ public final class NatMetrics {
     public final LongAdder newFlowPacketIns = new LongAdder();
     /** Fragments dropped: their datagram could not be placed in time, or has no translatable protocol. */
     public final LongAdder fragmentsDropped = new LongAdder();
+    /** Port blocks assigned to inside hosts (conntrack datapath). */
+    public final LongAdder blocksAssigned = new LongAdder();
+    /** Port blocks released (idle host, border retired, flows gone). */
+    public final LongAdder blocksReleased = new LongAdder();
     /** Routed packets the NAT does not translate: other protocols, inside-to-inside routing. */
     public final LongAdder untranslatable = new LongAdder();
 }

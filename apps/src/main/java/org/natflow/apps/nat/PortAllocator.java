@@ -172,6 +172,27 @@ final class PortAllocator {
         return port;
     }
 
+    /** Whether no port of {@code from..to} is in use, reserved or in quarantine. */
+    boolean rangeFree(int from, int to, long nowNanos) {
+        expire(nowNanos);
+        int next = blocked.nextSetBit(from);
+        return next < 0 || next > to;
+    }
+
+    /** Reserves every port of {@code from..to} (a port block); they must be free ({@link #rangeFree}). */
+    void reserveRange(int from, int to) {
+        reserved.set(from, to + 1);
+        blocked.set(from, to + 1);
+    }
+
+    /** Ends the reservation of every port of {@code from..to}. */
+    void unreserveRange(int from, int to) {
+        reserved.clear(from, to + 1);
+        for (int p = from; p <= to; p++) {
+            refresh(p);
+        }
+    }
+
     boolean isUsed(int port) {
         return used.get(port);
     }

@@ -38,6 +38,9 @@ public final class SessionTable {
     private final Map<IPv4Address, int[]> perHost = new HashMap<>();
     private final Map<IPv4Address, Map<Protocol, PortAllocator>> allocators = new HashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    // Conntrack datapath: one port block per inside host, on its paired address.
+    private final Map<IPv4Address, PortBlock> blocks = new HashMap<>();
+    private final AtomicLong blockIds = new AtomicLong();
 
     public SessionTable(NatConfig config, Clock clock) {
         this.config = config;
@@ -218,7 +221,82 @@ public final class SessionTable {
             return Optional.of("live NAT mapping " + s.id() + " (" + s.protocol().lower() + " " + s.insideAddress()
                     + ":" + s.insidePort() + "); delete it or wait for it to expire");
         }
+        if (protocol != Protocol.ICMP) {
+            for (PortBlock b : blocks.values()) {
+                if (b.address().equals(address) && b.contains(port)) {
+                    return Optional.of("port block " + b.first() + "-" + b.last() + " of " + b.inside()
+                            + " (conntrack datapath); it is released when the host has been idle");
+                }
+            }
+        }
         return Optional.ofNullable(reservedBy.get(key));
+    }
+
+    /** What {@link #block} found or made. */
+    public record BlockLookup(PortBlock block, boolean created) {
+    }
+
+    /**
+     * The inside host's port block on this border, assigned if it has none: {@code config.portsPerHost()}
+     * consecutive ports, aligned to the block size from the start of the range, free for TCP and for UDP on
+     * the host's paired address, then reserved for both.
+     *
+     * @throws AllocationException when no block is free on the host's address
+     */
+    public synchronized BlockLookup block(IPv4Address inside, Border border, MacAddress mac, OFPort switchPort)
+            throws AllocationException {
+        PortBlock existing = blocks.get(inside);
+        if (existing != null && existing.dpid().equals(border.dpid())) {
+            return new BlockLookup(existing, false);
+        }
+        if (existing != null) {
+            releaseBlock(inside); // the host moved to another border
+        }
+        IPv4Address pub = pair(inside, border.addresses());
+        int size = config.portsPerHost();
+        long now = clock.instant().toEpochMilli() * 1_000_000L;
+        PortAllocator tcp = allocators.get(pub).get(Protocol.TCP);
+        PortAllocator udp = allocators.get(pub).get(Protocol.UDP);
+        for (int first = config.portMin(); first + size - 1 <= config.portMax(); first += size) {
+            int last = first + size - 1;
+            if (tcp.rangeFree(first, last, now) && udp.rangeFree(first, last, now)) {
+                tcp.reserveRange(first, last);
+                udp.reserveRange(first, last);
+                PortBlock b = new PortBlock(blockIds.incrementAndGet(), inside, pub, first, last, border.dpid(), mac,
+                        switchPort, clock.millis());
+                blocks.put(inside, b);
+                return new BlockLookup(b, true);
+            }
+        }
+        throw new AllocationException(AllocationException.Reason.POOL_EXHAUSTED,
+                "no free block of " + size + " ports on " + pub + " (paired with " + inside + ")");
+    }
+
+    /** Releases the host's port block, if it has one, returning its ports to the pool. */
+    public synchronized Optional<PortBlock> releaseBlock(IPv4Address inside) {
+        PortBlock b = blocks.remove(inside);
+        if (b != null) {
+            allocators.get(b.address()).get(Protocol.TCP).unreserveRange(b.first(), b.last());
+            allocators.get(b.address()).get(Protocol.UDP).unreserveRange(b.first(), b.last());
+        }
+        return Optional.ofNullable(b);
+    }
+
+    /** The port block with this id, if it is still assigned. */
+    public synchronized Optional<PortBlock> blockById(long id) {
+        for (PortBlock b : blocks.values()) {
+            if (b.id() == id) {
+                return Optional.of(b);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every assigned port block, oldest first. */
+    public synchronized List<PortBlock> blocks() {
+        List<PortBlock> out = new ArrayList<>(blocks.values());
+        out.sort((a, b) -> Long.compare(a.id(), b.id()));
+        return out;
     }
 
     /**

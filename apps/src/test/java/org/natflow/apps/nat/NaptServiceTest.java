@@ -90,6 +90,10 @@ class NaptServiceTest {
 
     /** The border comes up and the upstream router answers the gateway's ARP on the uplink. */
     private void borderUp() {
+        borderUp(napt);
+    }
+
+    private static void borderUp(NaptService napt) {
         napt.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, SWITCH));
         assertThat(napt.borders()).containsExactly(DPID);
         byte[] reply = org.natflow.controller.packet.Frames.arp(2, MacAddress.of("02:6e:66:00:00:02"),
@@ -117,6 +121,10 @@ class NaptServiceTest {
     }
 
     private boolean packetIn(byte[] frame) {
+        return packetIn(napt, frame);
+    }
+
+    private static boolean packetIn(NaptService napt, byte[] frame) {
         return napt.onPacket(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(2), OFPacketInReason.NO_MATCH,
                 TableId.of(1), U64.ZERO, PacketParser.parse(frame)));
     }
@@ -183,5 +191,83 @@ class NaptServiceTest {
         assertThat(out.src()).isEqualTo(IPv4Address.of("10.0.0.1"));
         assertThat(out.dst()).isEqualTo(IPv4Address.of("10.0.0.11"));
         assertThat(out.protocol()).isEqualTo(1);
+    }
+
+    // ---- conntrack datapath ----
+
+    private static List<OFFlowAdd> adds(List<? extends OFMessage> batch) {
+        return batch.stream().filter(m -> m instanceof OFFlowAdd).map(m -> (OFFlowAdd) m).toList();
+    }
+
+    @Test
+    void conntrackDatapathGivesAHostOneBlockAndHandsItsConnectionsToTheSwitch() {
+        NatConfig ct = config.withDatapath(NatDatapath.CONNTRACK);
+        SessionTable t = new SessionTable(ct, Clock.systemUTC());
+        NaptService svc = new NaptService(ct, t, flows, packets, new FixedSwitchService(SWITCH),
+                new EmptyStatisticsService());
+        try {
+            borderUp(svc);
+            List<OFFlowAdd> statics = flows.batches.stream().flatMap(b -> adds(b).stream())
+                    .filter(a -> a.getCookie().equals(NatCookies.STATIC) || a.getCookie().equals(NatCookies.TCP_CLOSE))
+                    .toList();
+            assertThat(statics).as("no FIN/RST copies: the tracker follows TCP")
+                    .noneMatch(a -> a.getCookie().equals(NatCookies.TCP_CLOSE));
+            assertThat(statics).anyMatch(a -> a.getPriority() == BlockFlows.P_UNTRACKED);
+
+            byte[] syn = toGateway("198.51.100.10", 6, syn(40000), 64, 0);
+            packetIn(svc, syn);
+            packetIn(svc, toGateway("198.51.100.11", 6, syn(40001), 64, 0));
+            assertThat(t.size()).as("no per-connection mappings").isZero();
+            assertThat(t.blocks()).hasSize(1);
+            PortBlock block = t.blocks().get(0);
+            assertThat(block.inside()).isEqualTo(IPv4Address.of("10.0.0.11"));
+            assertThat(block.size()).isEqualTo(100);
+            assertThat(block.hostMac()).isEqualTo(HOST);
+            List<List<? extends OFMessage>> blockBatches = flows.batches.stream().filter(b -> adds(b).stream()
+                    .anyMatch(a -> NatCookies.isBlock(a.getCookie()))).toList();
+            assertThat(blockBatches).as("one set of block flows for both connections").hasSize(1);
+            assertThat(adds(blockBatches.get(0))).hasSize(3);
+            assertThat(packets.sent).as("both first packets go back through the new flows")
+                    .filteredOn(p -> p.actions().toString().contains("table")).hasSize(2);
+            assertThat(svc.metrics().blocksAssigned.sum()).isEqualTo(1);
+
+            // Idle: the outbound flow leaves the switch and the block returns to the pool.
+            OFFlowAdd out = adds(blockBatches.get(0)).stream().filter(a -> NatCookies.isOutbound(a.getCookie()))
+                    .findFirst().orElseThrow();
+            svc.flowRemoved(DPID, OFFactories.getFactory(OFVersion.OF_13).buildFlowRemoved()
+                    .setCookie(out.getCookie()).setMatch(out.getMatch()).setPriority(out.getPriority())
+                    .setTableId(out.getTableId())
+                    .setReason(org.projectfloodlight.openflow.protocol.OFFlowRemovedReason.IDLE_TIMEOUT).build());
+            assertThat(t.blocks()).isEmpty();
+            assertThat(svc.metrics().blocksReleased.sum()).isEqualTo(1);
+            assertThat(t.holder(Protocol.TCP, block.address(), block.first())).isEmpty();
+
+            // Its next packet gets it a block again.
+            packetIn(svc, syn);
+            assertThat(t.blocks()).hasSize(1);
+        } finally {
+            svc.shutdown();
+        }
+    }
+
+    @Test
+    void conntrackDatapathRefusesAHostWhenNoBlockIsFree() {
+        // 100 ports per host in a range of 150: one block.
+        NatConfig ct = NatTestConfigs.config(1024, 1173, 100, "203.0.113.10").withDatapath(NatDatapath.CONNTRACK);
+        SessionTable t = new SessionTable(ct, Clock.systemUTC());
+        NaptService svc = new NaptService(ct, t, flows, packets, new FixedSwitchService(SWITCH),
+                new EmptyStatisticsService());
+        try {
+            borderUp(svc);
+            t.block(IPv4Address.of("10.0.0.99"), svc.border(DPID), HOST, OFPort.of(2));
+            int before = packets.sent.size();
+            packetIn(svc, toGateway("198.51.100.10", 17, new byte[] {0x13, (byte) 0x88, 0, 53, 0, 8, 0, 0}, 64, 0));
+            assertThat(svc.metrics().refusedPool.sum()).isEqualTo(1);
+            assertThat(packets.sent).hasSize(before);
+        } catch (AllocationException e) {
+            throw new AssertionError(e);
+        } finally {
+            svc.shutdown();
+        }
     }
 }

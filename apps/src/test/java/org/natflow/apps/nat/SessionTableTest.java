@@ -145,4 +145,69 @@ class SessionTableTest {
         assertThat(ids).hasSize(1);
         assertThat(t.size()).isEqualTo(1);
     }
+
+    // ---- port blocks (conntrack datapath) ----
+
+    private SessionTable blockTable(int min, int max, int size, String... pool) {
+        return new SessionTable(NatTestConfigs.config(min, max, size, pool).withDatapath(NatDatapath.CONNTRACK),
+                clock);
+    }
+
+    @Test
+    void blocksAreAlignedDisjointAndKeptPerHost() throws Exception {
+        SessionTable t = blockTable(1024, 65535, 1024, "203.0.113.10");
+        Border b = NatTestConfigs.border(t);
+        SessionTable.BlockLookup a = t.block(host(2), b, MAC, OFPort.of(2));
+        SessionTable.BlockLookup c = t.block(host(3), b, MAC, OFPort.of(2));
+        assertThat(a.created()).isTrue();
+        assertThat(a.block().first()).isEqualTo(1024);
+        assertThat(a.block().last()).isEqualTo(2047);
+        assertThat(c.block().first()).isEqualTo(2048);
+        SessionTable.BlockLookup again = t.block(host(2), b, MAC, OFPort.of(2));
+        assertThat(again.created()).isFalse();
+        assertThat(again.block()).isEqualTo(a.block());
+        assertThat(t.blocks()).extracting(PortBlock::inside).containsExactly(host(2), host(3));
+    }
+
+    @Test
+    void aBlockHoldsItsPortsForTcpAndUdpAgainstMappingsAndStaticRules() throws Exception {
+        SessionTable t = blockTable(1024, 2047, 512, "203.0.113.10");
+        Border b = NatTestConfigs.border(t);
+        PortBlock block = t.block(host(2), b, MAC, OFPort.of(2)).block();
+        assertThat(t.holder(Protocol.UDP, block.address(), block.first() + 5)).get().asString()
+                .contains("port block").contains("10.0.0.2");
+        assertThat(t.reserve(Protocol.TCP, block.address(), block.last(), "a port forward")).isPresent();
+        for (int i = 0; i < 200; i++) {
+            int port = map(t, Protocol.TCP, 9, 6000 + i).session().publicPort();
+            assertThat(block.contains(port)).as("a mapping never gets a block's port").isFalse();
+        }
+        assertThat(t.usage(block.address(), Protocol.UDP).free()).isEqualTo(1024 - 512);
+    }
+
+    @Test
+    void blocksRunOutWithAClearErrorAndComeBackWhenReleased() throws Exception {
+        SessionTable t = blockTable(1024, 3071, 1024, "203.0.113.10");
+        Border b = NatTestConfigs.border(t);
+        t.block(host(2), b, MAC, OFPort.of(2));
+        // A static rule inside the second block keeps it from being handed out.
+        t.reserve(Protocol.UDP, IPv4Address.of("203.0.113.10"), 2100, "a port forward");
+        assertThatThrownBy(() -> t.block(host(3), b, MAC, OFPort.of(2)))
+                .isInstanceOf(AllocationException.class).hasMessageContaining("no free block of 1024 ports");
+        assertThat(t.releaseBlock(host(2))).isPresent();
+        assertThat(t.releaseBlock(host(2))).isEmpty();
+        assertThat(t.holder(Protocol.TCP, IPv4Address.of("203.0.113.10"), 1500)).isEmpty();
+        assertThat(t.block(host(3), b, MAC, OFPort.of(2)).block().first()).isEqualTo(1024);
+    }
+
+    @Test
+    void aBlockFollowsTheHostsPairedAddress() throws Exception {
+        SessionTable t = blockTable(1024, 65535, 2048, "203.0.113.10-203.0.113.11");
+        Border b = NatTestConfigs.border(t);
+        int udp = map(t, Protocol.UDP, 2, 5000).session().publicPort();
+        PortBlock block = t.block(host(2), b, MAC, OFPort.of(2)).block();
+        assertThat(block.address()).isEqualTo(t.pairedAddress(host(2)).orElseThrow());
+        assertThat(block.contains(udp)).as("skips the host's own live mapping").isFalse();
+        assertThat(t.block(host(3), b, MAC, OFPort.of(2)).block().address()).as("spread over the pool")
+                .isNotEqualTo(block.address());
+    }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import org.natflow.apps.nat.Addresses;
 import org.natflow.apps.nat.Filtering;
 import org.natflow.apps.nat.NatConfig;
+import org.natflow.apps.nat.NatDatapath;
 import org.natflow.apps.nat.Uplink;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -34,6 +35,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param quarantine      a released port is not given to another inside host for this long
  * @param newFlowRate     new flows per inside host and second (a meter in the switch, a token bucket in the
  *                        controller): one host's flood cannot starve the others; 0: unlimited
+ * @param datapath        {@code controller} (default: the controller translates each new flow with rewrite flows)
+ *                        or {@code conntrack} (each inside host gets a block of {@code ports-per-host} ports
+ *                        once; Open vSwitch's connection tracker translates every connection in it)
  */
 @ConfigurationProperties("natflow.nat")
 public record NatProperties(
@@ -51,7 +55,8 @@ public record NatProperties(
         @DefaultValue("endpoint-independent") Filtering filtering,
         @DefaultValue Timeouts timeouts,
         @DefaultValue("120s") Duration quarantine,
-        @DefaultValue("200") int newFlowRate) {
+        @DefaultValue("200") int newFlowRate,
+        @DefaultValue("controller") String datapath) {
 
     /**
      * Idle timeouts.
@@ -91,7 +96,7 @@ public record NatProperties(
                 Addresses.pool(publicAddresses), ups, Addresses.prefix(publicNetwork),
                 Addresses.address(upstreamGateway), range[0], range[1], portsPerHost, filtering,
                 new NatConfig.Timeouts(timeouts.udp(), timeouts.tcpEstablished(), timeouts.tcpTransitory(),
-                        timeouts.icmp()), quarantine, newFlowRate);
+                        timeouts.icmp()), quarantine, newFlowRate, NatDatapath.parse(datapath));
     }
 
     private static void require(String value, String name) {

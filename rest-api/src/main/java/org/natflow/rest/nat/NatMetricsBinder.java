@@ -43,6 +43,10 @@ public class NatMetricsBinder implements MeterBinder {
         counter(r, "natflow.nat.untranslated", m.untranslatable);
         counter(r, "natflow.nat.fragments.dropped", m.fragmentsDropped);
         counter(r, "natflow.nat.newflow.packetin", m.newFlowPacketIns);
+        Gauge.builder("natflow.nat.blocks.active", napt.table(), t -> t.blocks().size())
+                .description("Port blocks held by inside hosts (conntrack datapath)").register(r);
+        counter(r, "natflow.nat.blocks.assigned", m.blocksAssigned);
+        counter(r, "natflow.nat.blocks.released", m.blocksReleased);
         for (PoolUsage u : napt.table().usage()) {
             String address = u.address().toString();
             String protocol = u.protocol().lower();

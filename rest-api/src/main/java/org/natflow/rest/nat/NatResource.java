@@ -101,6 +101,15 @@ public class NatResource {
         return ResponseEntity.noContent().build();
     }
 
+    @GetMapping("/blocks")
+    @Operation(summary = "Port blocks of the conntrack datapath: which inside host translates to which ports")
+    public List<BlockView> blocks(@RequestParam(required = false) String insideAddress) {
+        IPv4Address inside = insideAddress == null ? null : Addresses.address(insideAddress);
+        return napt.table().blocks().stream().filter(b -> inside == null || b.inside().equals(inside))
+                .map(b -> new BlockView(b.id(), b.inside().toString(), b.address().toString(), b.first(), b.last(),
+                        b.dpid().toString(), b.createdAt())).toList();
+    }
+
     @GetMapping("/pool")
     @Operation(summary = "Ports in use and free per pool address and protocol")
     public List<PoolView> pool() {

@@ -1,0 +1,169 @@
+package org.natflow.apps.nat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.natflow.apps.HostDelivery;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowDelete;
+import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
+import org.projectfloodlight.openflow.types.IpProtocol;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFGroup;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.U16;
+import org.projectfloodlight.openflow.types.U32;
+import org.projectfloodlight.openflow.types.U64;
+import org.projectfloodlight.openflow.types.U8;
+
+/**
+ * The conntrack datapath's flows (Open vSwitch, Nicira {@code ct} and {@code nat} actions), in the NAT table
+ * next to {@link NatFlows}' static ones:
+ * <pre>
+ * table 1  170 per block: from uplink, ct_state +trk+est or +trk+rel, ip to the host → MACs, dec_ttl, output host
+ *          160 per border address: ip from uplink to it, ct_state -trk → ct(zone, nat, table 1)
+ *              (untracked replies are translated back by the tracker and come round again; what it does not
+ *              know falls through to the ICMP, fragment and drop flows below)
+ *           66 icmp to the gateway MAC → controller (ICMP queries keep the controller's RFC 5508 path)
+ *           66 ip to the gateway MAC for an inside prefix → controller (not translated)
+ *           65 per block: ip from the host to the gateway MAC → eth_src, dec_ttl,
+ *              ct(commit, zone, nat(src=ADDR:FIRST-LAST), table 2)
+ * </pre>
+ * The outbound block flow idles out after the host has sent nothing for the TCP established timeout; its
+ * removal releases the block.
+ */
+final class BlockFlows {
+
+    static final int P_TRACKED = 170;
+    static final int P_UNTRACKED = 160;
+    static final int P_CONTROLLER_PATH = 66;
+    static final int P_BLOCK = 65;
+    /** The connection-tracking zone of the NAT's connections. */
+    static final int ZONE = 0x6e66;
+
+    // Nicira conntrack state bits and action flags (Open vSwitch nicira-ext.h).
+    static final int CS_NEW = 0x01;
+    static final int CS_ESTABLISHED = 0x02;
+    static final int CS_RELATED = 0x04;
+    static final int CS_TRACKED = 0x20;
+    private static final int CT_COMMIT = 0x01;
+    private static final int NAT_SRC = 0x01;
+    private static final int RANGE_IPV4_MIN = 0x01;
+    private static final int RANGE_IPV4_MAX = 0x02;
+    private static final int RANGE_PROTO_MIN = 0x10;
+    private static final int RANGE_PROTO_MAX = 0x20;
+
+    private final NatConfig config;
+
+    BlockFlows(NatConfig config) {
+        this.config = config;
+    }
+
+    private static OFFlowAdd.Builder add(OFFactory f, int priority, Match match, U64 cookie) {
+        return f.buildFlowAdd().setTableId(NatFlows.NAT_TABLE).setPriority(priority).setMatch(match)
+                .setCookie(cookie).setBufferId(OFBufferId.NO_BUFFER);
+    }
+
+    /** Whether a switch's OpenFlow version carries the Nicira conntrack actions in this library. */
+    static boolean supported(OFFactory f) {
+        try {
+            f.actions().buildNiciraCt();
+            f.actions().buildNiciraNat();
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** {@code ct(zone=ZONE, [commit,] table=recirc, actions=nat...)}. */
+    static OFAction ct(OFFactory f, boolean commit, TableId recirc, List<OFAction> nested) {
+        return f.actions().buildNiciraCt().setFlags(commit ? CT_COMMIT : 0).setZoneSrc(0).setZone(ZONE)
+                .setRecircTable((short) recirc.getValue()).setAlg(0).setActions(nested).build();
+    }
+
+    /** {@code nat(src=address:first-last)}: source translation into the block. */
+    static OFAction snat(OFFactory f, IPv4Address address, int first, int last) {
+        // 16 bytes of header, 8 of address range, 4 of port range: 4 bytes of padding to a multiple of 8.
+        return f.actions().buildNiciraNat().setFlags(NAT_SRC)
+                .setRangePresent(RANGE_IPV4_MIN | RANGE_IPV4_MAX | RANGE_PROTO_MIN | RANGE_PROTO_MAX)
+                .setIpv4Range(List.of(address, address)).setIpv6Range(List.of())
+                .setPortRange(List.of(U16.of(first), U16.of(last)))
+                .setPad(List.of(U8.ZERO, U8.ZERO, U8.ZERO, U8.ZERO)).build();
+    }
+
+    /** Bare {@code nat}: undo the translation of a tracked connection (replies). */
+    static OFAction unnat(OFFactory f) {
+        return f.actions().buildNiciraNat().setFlags(0).setRangePresent(0).setIpv4Range(List.of())
+                .setIpv6Range(List.of()).setPortRange(List.of()).setPad(List.of()).build();
+    }
+
+    /** The conntrack flows every border carries, added to {@link NatFlows#staticFlows}. */
+    List<OFMessage> staticFlows(Border b) {
+        OFFactory f = b.factory();
+        List<OFMessage> out = new ArrayList<>();
+        for (IPv4Address a : b.addresses()) {
+            Match m = f.buildMatch().setExact(MatchField.IN_PORT, b.uplink())
+                    .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IPV4_DST, a)
+                    .setMasked(MatchField.CONNTRACK_STATE, U32.of(0), U32.of(CS_TRACKED)).build();
+            out.add(add(f, P_UNTRACKED, m, NatCookies.STATIC).setInstructions(List.of(f.instructions()
+                    .applyActions(List.of(ct(f, false, NatFlows.NAT_TABLE, List.of(unnat(f))))))).build());
+        }
+        List<OFAction> toController = List.of(f.actions().buildOutput().setPort(OFPort.CONTROLLER)
+                .setMaxLen(0xffff).build());
+        out.add(add(f, P_CONTROLLER_PATH, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.IP_PROTO, IpProtocol.ICMP).setExact(MatchField.ETH_DST, config.insideMac())
+                .build(), NatCookies.STATIC).setInstructions(List.of(f.instructions().applyActions(toController)))
+                .build());
+        for (IPv4AddressWithMask inside : config.insideNetworks()) {
+            out.add(add(f, P_CONTROLLER_PATH, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                    .setExact(MatchField.ETH_DST, config.insideMac())
+                    .setMasked(MatchField.IPV4_DST, inside.getValue(), inside.getMask()).build(), NatCookies.STATIC)
+                    .setInstructions(List.of(f.instructions().applyActions(toController))).build());
+        }
+        return out;
+    }
+
+    /**
+     * A block's flows: outbound (every packet of the host to the tracker, committed and translated into the
+     * block, then routed; idles out after {@code idleSeconds}, reported) and inbound (tracked replies and
+     * related ICMP errors delivered to the host, established and related each).
+     */
+    List<OFMessage> block(OFFactory f, OFPort uplink, PortBlock block, int idleSeconds) {
+        Match out = f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.ETH_DST, config.insideMac()).setExact(MatchField.IPV4_SRC, block.inside()).build();
+        List<OFAction> outActions = List.of(f.actions().setField(f.oxms().ethSrc(config.outsideMac())),
+                f.actions().decNwTtl(),
+                ct(f, true, NatFlows.ROUTE_TABLE, List.of(snat(f, block.address(), block.first(), block.last()))));
+        List<OFMessage> msgs = new ArrayList<>();
+        msgs.add(add(f, P_BLOCK, out, NatCookies.blockOutbound(block.id())).setIdleTimeout(idleSeconds)
+                .setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM))
+                .setInstructions(List.of(f.instructions().applyActions(outActions))).build());
+        List<OFAction> deliver = List.of(f.actions().setField(f.oxms().ethSrc(config.insideMac())),
+                f.actions().setField(f.oxms().ethDst(block.hostMac())), f.actions().decNwTtl());
+        for (int state : new int[] {CS_ESTABLISHED, CS_RELATED}) {
+            Match in = f.buildMatch().setExact(MatchField.IN_PORT, uplink).setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                    .setExact(MatchField.IPV4_DST, block.inside())
+                    .setMasked(MatchField.CONNTRACK_STATE, U32.of(CS_TRACKED | state), U32.of(CS_TRACKED | state))
+                    .build();
+            msgs.add(add(f, P_TRACKED, in, NatCookies.blockInbound(block.id()))
+                    .setInstructions(HostDelivery.then(f, deliver, block.hostPort())).build());
+        }
+        return msgs;
+    }
+
+    /** Deletes both directions' flows of a block. */
+    OFFlowDelete deleteBlock(OFFactory f, long blockId) {
+        return f.buildFlowDelete().setTableId(TableId.ALL).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)
+                .setCookie(NatCookies.blockOutbound(blockId)).setCookieMask(NatCookies.SESSION_MASK)
+                .setMatch(f.matchWildcardAll()).build();
+    }
+}

@@ -1,0 +1,181 @@
+package org.natflow.apps.nat;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.FlowService;
+import org.natflow.controller.api.PacketService;
+import org.natflow.controller.packet.Ipv4Packet;
+import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
+import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The conntrack datapath: the first packet of an inside host that has no port block gets it one, with the
+ * flows that hand all its connections to the switch's tracker ({@link BlockFlows}); that packet then goes
+ * through them. Later connections of the host never reach the controller. A block is released when its
+ * outbound flow idles out (or is deleted), when its border is retired, or when a read-back finds its flows
+ * gone. Assignment and release are logged per block (RFC 7422: the log says which host held which ports
+ * when).
+ */
+final class BlockNat {
+
+    private static final Logger log = LoggerFactory.getLogger(NaptService.class);
+
+    private final NatConfig config;
+    private final SessionTable table;
+    private final FlowService flows;
+    private final PacketService packets;
+    private final BlockFlows blockFlows;
+    private final NatMetrics metrics;
+    private final BiFunction<Border, IPv4Address, CompletableFuture<Void>> route;
+    // Blocks whose flows are on their way: packets of the host wait for them instead of assigning again.
+    private final Map<Long, CompletableFuture<Boolean>> installing = new ConcurrentHashMap<>();
+
+    BlockNat(NatConfig config, SessionTable table, FlowService flows, PacketService packets, NatMetrics metrics,
+             BiFunction<Border, IPv4Address, CompletableFuture<Void>> route) {
+        this.config = config;
+        this.table = table;
+        this.flows = flows;
+        this.packets = packets;
+        this.blockFlows = new BlockFlows(config);
+        this.metrics = metrics;
+        this.route = route;
+    }
+
+    BlockFlows flows() {
+        return blockFlows;
+    }
+
+    /** A TCP or UDP packet from an inside host with no block flow on this border yet. */
+    void firstPacket(Border b, Ipv4Packet ip, MacAddress hostMac, OFPort hostPort, OFPort inPort, byte[] data) {
+        metrics.newFlowPacketIns.increment();
+        SessionTable.BlockLookup lookup;
+        try {
+            lookup = table.block(ip.src(), b, hostMac, hostPort);
+        } catch (AllocationException e) {
+            metrics.refusedPool.increment();
+            log.warn("event=nat-refused reason={} inside={} detail=\"{}\"", e.reason(), ip.src(), e.getMessage());
+            return;
+        }
+        PortBlock block = lookup.block();
+        CompletableFuture<Boolean> ready;
+        if (lookup.created()) {
+            ready = new CompletableFuture<>();
+            installing.put(block.id(), ready);
+            int idle = (int) Math.min(65535, config.timeouts().tcpEstablished().toSeconds());
+            route.apply(b, ip.dst())
+                    .thenCompose(v -> flows.apply(b.dpid(), blockFlows.block(b.factory(), b.uplink(), block, idle)))
+                    .whenComplete((r, e) -> {
+                        installing.remove(block.id());
+                        if (e == null && r.ok()) {
+                            metrics.blocksAssigned.increment();
+                            log.info("event=nat-block-assigned id={} inside={} public={} ports={}-{} dpid={} start={}",
+                                    block.id(), block.inside(), block.address(), block.first(), block.last(),
+                                    block.dpid(), block.createdAt());
+                            ready.complete(true);
+                        } else {
+                            metrics.refusedSwitch.increment();
+                            log.warn("event=nat-refused reason=SWITCH inside={} public={} ports={}-{} detail=\"{}\"",
+                                    block.inside(), block.address(), block.first(), block.last(),
+                                    e != null ? e.toString() : r.errors().get(0).describe());
+                            table.releaseBlock(block.inside());
+                            ready.complete(false);
+                        }
+                    });
+        } else {
+            // Raced the block's flows (or the switch's flow cache still sends it here): let it through them.
+            ready = installing.getOrDefault(block.id(), CompletableFuture.completedFuture(true));
+        }
+        ready.thenAccept(ok -> {
+            if (ok) {
+                route.apply(b, ip.dst()).thenRun(() -> packets.packetOut(b.dpid(), inPort,
+                        List.of(b.factory().actions().output(OFPort.TABLE, 0)), data));
+            }
+        });
+    }
+
+    /** A block's outbound flow left the switch: the block is released. */
+    void flowRemoved(Dpid dpid, OFFlowRemoved message) {
+        if (!NatCookies.isBlock(message.getCookie()) || !NatCookies.isOutbound(message.getCookie())) {
+            return;
+        }
+        IPv4Address inside = message.getMatch().get(MatchField.IPV4_SRC);
+        long id = NatCookies.blockId(message.getCookie());
+        String reason = message.getReason() == OFFlowRemovedReason.IDLE_TIMEOUT ? "idle"
+                : message.getReason() == OFFlowRemovedReason.DELETE ? "deleted" : message.getReason().toString();
+        if (inside != null) {
+            release(inside, id, reason, null);
+        }
+    }
+
+    /**
+     * Releases a host's block if it is still block {@code id}; deletes its flows on {@code b} when given.
+     */
+    private void release(IPv4Address inside, long id, String reason, Border b) {
+        table.blocks().stream().filter(x -> x.id() == id && x.inside().equals(inside)).findFirst().ifPresent(x -> {
+            table.releaseBlock(inside);
+            metrics.blocksReleased.increment();
+            if (b != null) {
+                flows.apply(b.dpid(), List.of(blockFlows.deleteBlock(b.factory(), id)));
+            }
+            log.info("event=nat-block-released id={} inside={} public={} ports={}-{} start={} end={} reason={}",
+                    x.id(), x.inside(), x.address(), x.first(), x.last(), x.createdAt(), Instant.now(), reason);
+        });
+    }
+
+    /** A border was retired or left: its blocks end (its flows are deleted with all of the NAT's). */
+    void borderGone(Dpid dpid, String reason) {
+        for (PortBlock x : table.blocks()) {
+            if (x.dpid().equals(dpid)) {
+                release(x.inside(), x.id(), reason, null);
+            }
+        }
+    }
+
+    /**
+     * After a (re)connect: blocks whose outbound flow is gone are released; block flows the table does not know
+     * (a controller restart) are deleted, and their hosts get a block again with their next packet (the
+     * tracker keeps translating the connections it already has).
+     *
+     * @return how many flows were deleted and blocks released
+     */
+    int[] reconcile(Border b, List<OFFlowStatsEntry> entries) {
+        Set<Long> present = new HashSet<>();
+        Set<Long> unknown = new HashSet<>();
+        for (OFFlowStatsEntry e : entries) {
+            if (NatCookies.isBlock(e.getCookie())) {
+                long id = NatCookies.blockId(e.getCookie());
+                if (NatCookies.isOutbound(e.getCookie())) {
+                    present.add(id);
+                }
+                if (table.blocks().stream().noneMatch(x -> x.id() == id && x.dpid().equals(b.dpid()))) {
+                    unknown.add(id);
+                }
+            }
+        }
+        int released = 0;
+        for (PortBlock x : table.blocks()) {
+            if (x.dpid().equals(b.dpid()) && !present.contains(x.id()) && !installing.containsKey(x.id())) {
+                release(x.inside(), x.id(), "flows-vanished", b);
+                released++;
+            }
+        }
+        for (long id : unknown) {
+            flows.apply(b.dpid(), List.of(blockFlows.deleteBlock(b.factory(), id)));
+        }
+        return new int[] {unknown.size(), released};
+    }
+}
