@@ -45,6 +45,8 @@ import org.projectfloodlight.openflow.types.U64;
  *           140 tcp/udp from uplink to a pool address with destination port 0 → controller (fragments: Open
  *               vSwitch matches every fragment with ports 0; a real segment to port 0 is invalid anyway)
  *           100 anything else from uplink            → drop (unsolicited)
+ *            62 tcp SYN+ACK to the gateway MAC (no mapping) → drop (controller datapath; it also keeps the
+ *               datapath's cached "to the controller" entry of a SYN from covering the connection's next segments)
  *            61 ip to the gateway MAC from a known inside host → meter (new-flow-rate), controller
  *            60 ip to the gateway MAC from an inside prefix → controller (first packet of a flow)
  *            50 ip to the gateway MAC                → drop (spoofed source)
@@ -64,6 +66,7 @@ final class NatFlows {
     static final int P_UPLINK_ICMP = 150;
     static final int P_UPLINK_FRAGMENT = 140;
     static final int P_UPLINK_DROP = 100;
+    static final int P_STRAY_SYN_ACK = 62;
     static final int P_HOST_PUNT = 61;
     static final int P_FIRST_PACKET = 60;
     static final int P_SPOOF_DROP = 50;
@@ -77,7 +80,9 @@ final class NatFlows {
     static final TableId NAT_TABLE = TableId.of(1);
     static final TableId ROUTE_TABLE = TableId.of(2);
     private static final int FIN = 0x01;
+    private static final int SYN = 0x02;
     private static final int RST = 0x04;
+    private static final int ACK = 0x10;
 
     private final NatConfig config;
 
@@ -162,6 +167,16 @@ final class NatFlows {
             out.add(add(f, NAT_TABLE, P_HAIRPIN_FIRST, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
                     .setExact(MatchField.ETH_DST, config.insideMac()).setExact(MatchField.IPV4_DST, pool).build(),
                     NatCookies.STATIC).setInstructions(apply(f, List.of(toController(f)))).build());
+        }
+        if (!config.conntrack()) {
+            // A SYN-ACK from inside with no mapping answers nothing that came in through the NAT: dropped. This
+            // flow also makes Open vSwitch look at the TCP flags of every unmapped segment from inside, so the
+            // datapath flow that sends a new connection's SYN here covers SYNs only; the connection's next
+            // segments, sent before the switch has revalidated that cache entry, miss it and meet the new
+            // mapping flows instead of coming to the controller too.
+            out.add(add(f, NAT_TABLE, P_STRAY_SYN_ACK, tcpFlags(f, f.buildMatch(), SYN | ACK)
+                    .setExact(MatchField.ETH_DST, config.insideMac()).build(), NatCookies.STATIC)
+                    .setInstructions(List.of()).build());
         }
         out.add(add(f, NAT_TABLE, P_SPOOF_DROP, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
                 .setExact(MatchField.ETH_DST, config.insideMac()).build(), NatCookies.STATIC)

@@ -58,4 +58,31 @@ class NatFlowsTest {
         assertThat(in2.getMatch().get(MatchField.UDP_SRC)).isNull();
         assertThat(flows.deleteRemote(f, OFPort.of(1), s, remote).getMatch()).isEqualTo(in.getMatch());
     }
+
+    private List<OFFlowAdd> staticFlows(NatConfig config) {
+        Border b = new Border(new Dpid(1), f, OFPort.of(1), List.of(IPv4Address.of("203.0.113.10")));
+        return new NatFlows(config).staticFlows(b).stream().map(m -> (OFFlowAdd) m).toList();
+    }
+
+    @Test
+    void unmappedSynAcksFromInsideAreDroppedAboveTheFirstPacketFlows() {
+        List<OFFlowAdd> all = staticFlows(NatTestConfigs.config(1024, 65535, 100, "203.0.113.10"));
+        OFFlowAdd stray = all.stream().filter(a -> a.getPriority() == NatFlows.P_STRAY_SYN_ACK).findFirst()
+                .orElseThrow();
+        assertThat(stray.getInstructions()).as("drop").isEmpty();
+        assertThat(stray.getMatch().getMasked(MatchField.OVS_TCP_FLAGS).getValue().getValue()).isEqualTo(0x12);
+        assertThat(stray.getMatch().getMasked(MatchField.OVS_TCP_FLAGS).getMask().getValue()).isEqualTo(0x12);
+        assertThat(NatFlows.P_STRAY_SYN_ACK).isGreaterThan(NatFlows.P_HOST_PUNT).isGreaterThan(NatFlows.P_FIRST_PACKET)
+                .isLessThan(NatFlows.P_MAPPING);
+        assertThat(all).as("FIN/RST copies on the controller datapath")
+                .anyMatch(a -> a.getCookie().equals(NatCookies.TCP_CLOSE));
+    }
+
+    @Test
+    void theConntrackDatapathHasNoFinCopiesAndNoStraySynAckFlow() {
+        List<OFFlowAdd> all = staticFlows(NatTestConfigs.config(1024, 65535, 100, "203.0.113.10")
+                .withDatapath(NatDatapath.CONNTRACK));
+        assertThat(all).noneMatch(a -> a.getCookie().equals(NatCookies.TCP_CLOSE))
+                .noneMatch(a -> a.getPriority() == NatFlows.P_STRAY_SYN_ACK);
+    }
 }
