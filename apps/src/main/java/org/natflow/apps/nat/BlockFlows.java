@@ -160,6 +160,83 @@ final class BlockFlows {
         return msgs;
     }
 
+    /**
+     * A block as its flows in a switch describe it (read back after a controller restart): the host from the
+     * outbound flow's match, address and ports from its {@code nat} action, MAC and port from the inbound
+     * flow's delivery.
+     *
+     * @return the block, or null when the flows do not describe one
+     */
+    static PortBlock read(long id, org.projectfloodlight.openflow.protocol.OFFlowStatsEntry out,
+                          org.projectfloodlight.openflow.protocol.OFFlowStatsEntry in, org.natflow.controller.api.Dpid dpid,
+                          long nowMillis) {
+        IPv4Address inside = out.getMatch().get(MatchField.IPV4_SRC);
+        MappingFlows.Inbound delivery = MappingFlows.inbound(id, in);
+        int[] range = null;
+        IPv4Address address = null;
+        for (var i : out.getInstructions()) {
+            if (i instanceof org.projectfloodlight.openflow.protocol.instruction.OFInstructionApplyActions a) {
+                for (OFAction act : a.getActions()) {
+                    if (act instanceof org.projectfloodlight.openflow.protocol.action.OFActionNiciraCt ct) {
+                        for (OFAction nested : ct.getActions()) {
+                            if (nested instanceof org.projectfloodlight.openflow.protocol.action.OFActionNiciraNat nat) {
+                                byte[] wire = wire(nat);
+                                address = natAddress(wire);
+                                range = natPorts(wire);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if (inside == null || delivery == null || address == null || range == null) {
+            return null;
+        }
+        try {
+            return new PortBlock(id, inside, address, range[0], range[1], dpid, delivery.hostMac(),
+                    delivery.hostPort(), nowMillis - out.getDurationSec() * 1000L);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static byte[] wire(OFAction a) {
+        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
+        a.writeTo(buf);
+        byte[] b = new byte[buf.readableBytes()];
+        buf.readBytes(b);
+        return b;
+    }
+
+    private static int u16(byte[] b, int at) {
+        return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
+    }
+
+    /** The minimum IPv4 address of a Nicira nat action's range (read by its layout: Loxi lists it loosely). */
+    static IPv4Address natAddress(byte[] wire) {
+        int present = wire.length >= 16 ? u16(wire, 14) : 0;
+        if ((present & RANGE_IPV4_MIN) == 0 || wire.length < 20) {
+            return null;
+        }
+        return IPv4Address.of(java.util.Arrays.copyOfRange(wire, 16, 20));
+    }
+
+    /** The port range {first, last} of a Nicira nat action, or null if it has none. */
+    static int[] natPorts(byte[] wire) {
+        int present = wire.length >= 16 ? u16(wire, 14) : 0;
+        int at = 16;
+        at += (present & RANGE_IPV4_MIN) != 0 ? 4 : 0;
+        at += (present & RANGE_IPV4_MAX) != 0 ? 4 : 0;
+        at += (present & 0x04) != 0 ? 16 : 0;
+        at += (present & 0x08) != 0 ? 16 : 0;
+        if ((present & RANGE_PROTO_MIN) == 0 || wire.length < at + 2) {
+            return null;
+        }
+        int first = u16(wire, at);
+        int last = (present & RANGE_PROTO_MAX) != 0 && wire.length >= at + 4 ? u16(wire, at + 2) : first;
+        return new int[] {first, last};
+    }
+
     /** Deletes both directions' flows of a block. */
     OFFlowDelete deleteBlock(OFFactory f, long blockId) {
         return f.buildFlowDelete().setTableId(TableId.ALL).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)

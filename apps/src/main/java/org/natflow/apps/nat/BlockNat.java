@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * flows that hand all its connections to the switch's tracker ({@link BlockFlows}); that packet then goes
  * through them. Later connections of the host never reach the controller. A block is released when its
  * outbound flow idles out (or is deleted), when its border is retired, or when a read-back finds its flows
- * gone. Assignment and release are logged per block (RFC 7422: the log says which host held which ports
+ * gone; a read-back after a controller restart takes the switch's blocks back. Assignment and release are logged per block (RFC 7422: the log says which host held which ports
  * when).
  */
 final class BlockNat {
@@ -146,36 +146,50 @@ final class BlockNat {
     }
 
     /**
-     * After a (re)connect: blocks whose outbound flow is gone are released; block flows the table does not know
-     * (a controller restart) are deleted, and their hosts get a block again with their next packet (the
-     * tracker keeps translating the connections it already has).
+     * After a (re)connect: blocks whose outbound flow is gone are released; blocks the table does not know but
+     * the switch carries (a controller restart) are taken back with their ports, host and delivery as the
+     * flows say; block flows that describe no block are deleted.
      *
-     * @return how many flows were deleted and blocks released
+     * @return {restored, deleted, released}
      */
     int[] reconcile(Border b, List<OFFlowStatsEntry> entries) {
-        Set<Long> present = new HashSet<>();
-        Set<Long> unknown = new HashSet<>();
+        Map<Long, OFFlowStatsEntry> outbound = new java.util.HashMap<>();
+        Map<Long, OFFlowStatsEntry> inbound = new java.util.HashMap<>();
         for (OFFlowStatsEntry e : entries) {
             if (NatCookies.isBlock(e.getCookie())) {
-                long id = NatCookies.blockId(e.getCookie());
-                if (NatCookies.isOutbound(e.getCookie())) {
-                    present.add(id);
-                }
-                if (table.blocks().stream().noneMatch(x -> x.id() == id && x.dpid().equals(b.dpid()))) {
-                    unknown.add(id);
-                }
+                (NatCookies.isOutbound(e.getCookie()) ? outbound : inbound)
+                        .putIfAbsent(NatCookies.blockId(e.getCookie()), e);
             }
         }
         int released = 0;
         for (PortBlock x : table.blocks()) {
-            if (x.dpid().equals(b.dpid()) && !present.contains(x.id()) && !installing.containsKey(x.id())) {
+            if (x.dpid().equals(b.dpid()) && !outbound.containsKey(x.id()) && !installing.containsKey(x.id())) {
                 release(x.inside(), x.id(), "flows-vanished", b);
                 released++;
             }
         }
-        for (long id : unknown) {
-            flows.apply(b.dpid(), List.of(blockFlows.deleteBlock(b.factory(), id)));
+        Set<Long> ids = new HashSet<>(outbound.keySet());
+        ids.addAll(inbound.keySet());
+        int restored = 0;
+        int deleted = 0;
+        for (long id : ids) {
+            if (table.blocks().stream().anyMatch(x -> x.id() == id && x.dpid().equals(b.dpid()))) {
+                continue;
+            }
+            OFFlowStatsEntry out = outbound.get(id);
+            OFFlowStatsEntry in = inbound.get(id);
+            PortBlock block = out == null || in == null ? null
+                    : BlockFlows.read(id, out, in, b.dpid(), System.currentTimeMillis());
+            if (block != null && b.owns(block.address()) && table.restoreBlock(block)) {
+                restored++;
+                log.info("event=nat-block-restored id={} inside={} public={} ports={}-{} dpid={} start={}",
+                        block.id(), block.inside(), block.address(), block.first(), block.last(), block.dpid(),
+                        block.createdAt());
+            } else {
+                flows.apply(b.dpid(), List.of(blockFlows.deleteBlock(b.factory(), id)));
+                deleted++;
+            }
         }
-        return new int[] {unknown.size(), released};
+        return new int[] {restored, deleted, released};
     }
 }

@@ -125,7 +125,8 @@ final class MappingFlows {
         return new Outbound(id, p, inside, insidePort.getPort(), pub, pubPort, e.getDurationSec(), e);
     }
 
-    private static Inbound inbound(long id, OFFlowStatsEntry e) {
+    /** The delivery an inbound flow makes (host MAC and port), or null when it makes none. */
+    static Inbound inbound(long id, OFFlowStatsEntry e) {
         MacAddress mac = null;
         OFPort port = null;
         for (OFAction a : actions(e)) {

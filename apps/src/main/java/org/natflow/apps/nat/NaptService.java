@@ -414,8 +414,9 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         }
         if (blockNat != null) {
             int[] blocks = blockNat.reconcile(b, entries);
-            deleted += blocks[0];
-            released += blocks[1];
+            restored += blocks[0];
+            deleted += blocks[1];
+            released += blocks[2];
         }
         log.info("event=nat-reconciled dpid={} restored={} released={} deleted={}", b.dpid(), restored, released,
                 deleted);

@@ -272,6 +272,29 @@ public final class SessionTable {
                 "no free block of " + size + " ports on " + pub + " (paired with " + inside + ")");
     }
 
+    /**
+     * Takes back a block read from a switch's flow table (a controller restart): its ports are reserved again
+     * for its host.
+     *
+     * @return false if the host has a block already, the address is not in the pool, or a port is taken
+     */
+    public synchronized boolean restoreBlock(PortBlock b) {
+        Map<Protocol, PortAllocator> byProto = allocators.get(b.address());
+        long now = clock.instant().toEpochMilli() * 1_000_000L;
+        if (byProto == null || blocks.containsKey(b.inside()) || b.last() > config.portMax()
+                || b.first() < config.portMin()
+                || !byProto.get(Protocol.TCP).rangeFree(b.first(), b.last(), now)
+                || !byProto.get(Protocol.UDP).rangeFree(b.first(), b.last(), now)) {
+            return false;
+        }
+        byProto.get(Protocol.TCP).reserveRange(b.first(), b.last());
+        byProto.get(Protocol.UDP).reserveRange(b.first(), b.last());
+        blocks.put(b.inside(), b);
+        blockIds.accumulateAndGet(b.id(), Math::max);
+        pairRestored(b.inside(), b.address());
+        return true;
+    }
+
     /** Releases the host's port block, if it has one, returning its ports to the pool. */
     public synchronized Optional<PortBlock> releaseBlock(IPv4Address inside) {
         PortBlock b = blocks.remove(inside);

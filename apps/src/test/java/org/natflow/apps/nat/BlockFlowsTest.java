@@ -172,4 +172,36 @@ class BlockFlowsTest {
         assertThat(BlockFlows.supported(F)).isTrue();
         assertThat(BlockFlows.supported(OFFactories.getFactory(OFVersion.OF_10))).isFalse();
     }
+
+    private static org.projectfloodlight.openflow.protocol.OFFlowStatsEntry entry(OFMessage m, long durationSec) {
+        OFFlowAdd a = (OFFlowAdd) m;
+        return F.buildFlowStatsEntry().setCookie(a.getCookie()).setMatch(a.getMatch()).setPriority(a.getPriority())
+                .setTableId(a.getTableId()).setInstructions(a.getInstructions()).setDurationSec(durationSec).build();
+    }
+
+    @Test
+    void aBlockIsReadBackFromItsFlows() {
+        List<OFMessage> msgs = flows.block(F, OFPort.of(1), block, 7440);
+        PortBlock read = BlockFlows.read(7, entry(msgs.get(0), 30), entry(msgs.get(1), 30), new Dpid(1), 100_000);
+        assertThat(read).isEqualTo(new PortBlock(7, block.inside(), block.address(), block.first(), block.last(),
+                new Dpid(1), block.hostMac(), block.hostPort(), 70_000));
+        PortBlock far = new PortBlock(9, block.inside(), block.address(), 1024, 1024, block.dpid(), block.hostMac(),
+                HostDelivery.ACROSS_FABRIC, 0);
+        List<OFMessage> farMsgs = flows.block(F, OFPort.of(1), far, 60);
+        assertThat(BlockFlows.read(9, entry(farMsgs.get(0), 0), entry(farMsgs.get(2), 0), new Dpid(1), 0))
+                .isEqualTo(far);
+        // Flows that do not describe a block: nothing.
+        assertThat(BlockFlows.read(7, entry(msgs.get(1), 0), entry(msgs.get(1), 0), new Dpid(1), 0)).isNull();
+    }
+
+    @Test
+    void natRangesAreReadByTheirLayout() {
+        byte[] both = bytes(BlockFlows.snat(F, IPv4Address.of("203.0.113.10"), 3072, 5119));
+        assertThat(BlockFlows.natAddress(both)).isEqualTo(IPv4Address.of("203.0.113.10"));
+        assertThat(BlockFlows.natPorts(both)).containsExactly(3072, 5119);
+        byte[] none = bytes(BlockFlows.unnat(F));
+        assertThat(BlockFlows.natAddress(none)).isNull();
+        assertThat(BlockFlows.natPorts(none)).isNull();
+        assertThat(BlockFlows.natPorts(new byte[3])).isNull();
+    }
 }

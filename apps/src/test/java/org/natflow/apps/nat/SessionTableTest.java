@@ -210,4 +210,22 @@ class SessionTableTest {
         assertThat(t.block(host(3), b, MAC, OFPort.of(2)).block().address()).as("spread over the pool")
                 .isNotEqualTo(block.address());
     }
+
+    @Test
+    void aBlockReadBackIsReservedAgainUnlessItClashes() throws Exception {
+        SessionTable t = blockTable(1024, 65535, 1024, "203.0.113.10");
+        PortBlock read = new PortBlock(41, host(2), IPv4Address.of("203.0.113.10"), 5120, 6143, DPID, MAC,
+                OFPort.of(2), 0);
+        assertThat(t.restoreBlock(read)).isTrue();
+        assertThat(t.holder(Protocol.UDP, read.address(), 6000)).isPresent();
+        assertThat(t.pairedAddress(host(2))).contains(read.address());
+        assertThat(t.restoreBlock(read)).as("the host has it already").isFalse();
+        PortBlock overlapping = new PortBlock(42, host(3), read.address(), 6000, 7023, DPID, MAC, OFPort.of(2), 0);
+        assertThat(t.restoreBlock(overlapping)).isFalse();
+        PortBlock foreign = new PortBlock(43, host(4), IPv4Address.of("198.51.100.1"), 5120, 6143, DPID, MAC,
+                OFPort.of(2), 0);
+        assertThat(t.restoreBlock(foreign)).isFalse();
+        assertThat(t.block(host(5), NatTestConfigs.border(t), MAC, OFPort.of(2)).block().id())
+                .as("new ids continue after restored ones").isGreaterThan(41);
+    }
 }

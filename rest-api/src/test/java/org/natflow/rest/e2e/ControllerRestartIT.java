@@ -125,4 +125,65 @@ class ControllerRestartIT {
             }
         }
     }
+
+    private static String blocks(ControllerProcess c) {
+        try {
+            StringBuilder out = new StringBuilder();
+            for (JsonNode b : JSON.readTree(c.get("/api/v1/nat/blocks"))) {
+                out.append(b.get("insideAddress").asText()).append('>').append(b.get("publicAddress").asText())
+                        .append(':').append(b.get("firstPort").asInt()).append('-').append(b.get("lastPort").asInt())
+                        .append(' ');
+            }
+            return out.toString().trim();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void conntrackStreamSurvivesKill9AndBlocksAreReadBack() throws Exception {
+        List<String> props = new ArrayList<>();
+        MininetNetwork.properties("nat-home").forEach((k, v) -> props.add("--" + k + "=" + v));
+        props.add("--natflow.data-dir=" + Files.createTempDirectory("natflow-restart-ct-it"));
+        props.add("--natflow.nat.datapath=conntrack");
+        props.add("--natflow.nat.ports-per-host=4096");
+        Path log = MininetEnvironment.projectRoot().resolve("rest-api/target/controller-restart-ct-it.log");
+        try (ControllerProcess controller = new ControllerProcess(log, props)) {
+            controller.start();
+            try (MininetNetwork net = MininetNetwork.start(MininetNetwork.topology("nat-home",
+                    controller.openflowPort))) {
+                Poll.until(Duration.ofSeconds(30), "s1 connected",
+                        () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
+                net.spawn("srv1", "iperf-server", "exec iperf3 -s -1");
+                Poll.until(Duration.ofSeconds(10), "iperf3 server",
+                        () -> net.cmd("srv1", "ss -ltn | grep -q ':5201 '").ok());
+                net.spawn("h1", "stream", "exec iperf3 -c 203.0.113.100 -t 12 -i 1 -J > /tmp/natflow-restart-ct.json");
+                Poll.until(Duration.ofSeconds(10), "h1's block", () -> blocks(controller).startsWith("10.0.0.11>"));
+                String before = blocks(controller);
+
+                controller.kill9();
+                controller.start();
+                Poll.until(Duration.ofSeconds(30), "s1 back", () -> controller.get("/api/v1/switches")
+                        .contains(net.dpid("s1")));
+                Poll.until(Duration.ofSeconds(10), "block read back from the flow table",
+                        () -> blocks(controller).equals(before));
+                assertThat(net.cmd("h2", "curl -s -m 10 -o /dev/null -w '%{http_code}' http://203.0.113.100:5201/")
+                        .out()).as("h2 gets through").isNotEqualTo("");
+                String after = blocks(controller);
+                assertThat(after).as("h1 keeps its block, h2 gets another").startsWith(before)
+                        .contains("10.0.0.12>").doesNotContain("10.0.0.12>" + before.substring(before.indexOf('>') + 1));
+
+                Poll.until(Duration.ofSeconds(30), "stream finished", () -> net.cmd("h1",
+                        "grep -q '\"sum_received\"' /tmp/natflow-restart-ct.json").ok());
+                JsonNode result = JSON.readTree(net.cmd("h1", "cat /tmp/natflow-restart-ct.json; rm -f "
+                        + "/tmp/natflow-restart-ct.json").out());
+                assertThat(result.has("error")).as(result.path("error").asText()).isFalse();
+                for (JsonNode interval : result.get("intervals")) {
+                    assertThat(interval.at("/sum/bytes").asLong()).as("every second moved data").isPositive();
+                }
+                net.kill("stream");
+                net.kill("iperf-server");
+            }
+        }
+    }
 }
