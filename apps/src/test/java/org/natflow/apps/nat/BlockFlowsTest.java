@@ -36,8 +36,12 @@ class BlockFlowsTest {
             3072, 5119, new Dpid(1), MacAddress.of("02:00:00:00:00:0b"), OFPort.of(2), 0);
 
     private static byte[] bytes(OFAction a) {
+        return written(a::writeTo);
+    }
+
+    private static byte[] written(java.util.function.Consumer<ByteBuf> writer) {
         ByteBuf buf = Unpooled.buffer();
-        a.writeTo(buf);
+        writer.accept(buf);
         byte[] out = new byte[buf.readableBytes()];
         buf.readBytes(out);
         return out;
@@ -97,11 +101,7 @@ class BlockFlowsTest {
     }
 
     private static byte[] bytesOf(OFMessage m) {
-        ByteBuf buf = Unpooled.buffer();
-        m.writeTo(buf);
-        byte[] out = new byte[buf.readableBytes()];
-        buf.readBytes(out);
-        return out;
+        return written(m::writeTo);
     }
 
 

@@ -53,22 +53,32 @@ class ControllerRestartIT {
         return -1;
     }
 
-    @Test
-    void streamSurvivesKill9AndMappingsAreRebuilt() throws Exception {
+    /** natflow's settings for nat-home, a fresh data directory, and {@code extra}. */
+    private static List<String> props(String name, String... extra) throws java.io.IOException {
         List<String> props = new ArrayList<>();
         MininetNetwork.properties("nat-home").forEach((k, v) -> props.add("--" + k + "=" + v));
-        props.add("--natflow.data-dir=" + Files.createTempDirectory("natflow-restart-it"));
-        props.add("--natflow.api.token=test-token");
+        props.add("--natflow.data-dir=" + Files.createTempDirectory(name));
+        props.addAll(List.of(extra));
+        return props;
+    }
+
+    /** Waits for s1 to connect, then starts a one-shot iperf3 server on srv1. */
+    private static void iperfServer(ControllerProcess controller, MininetNetwork net) {
+        Poll.until(Duration.ofSeconds(30), "s1 connected",
+                () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
+        net.spawn("srv1", "iperf-server", "exec iperf3 -s -1");
+        Poll.until(Duration.ofSeconds(10), "iperf3 server", () -> net.cmd("srv1", "ss -ltn | grep -q ':5201 '").ok());
+    }
+
+    @Test
+    void streamSurvivesKill9AndMappingsAreRebuilt() throws Exception {
+        List<String> props = props("natflow-restart-it", "--natflow.api.token=test-token");
         Path log = MininetEnvironment.projectRoot().resolve("rest-api/target/controller-restart-it.log");
         try (ControllerProcess controller = new ControllerProcess(log, props)) {
             controller.start();
             try (MininetNetwork net = MininetNetwork.start(MininetNetwork.topology("nat-home",
                     controller.openflowPort))) {
-                Poll.until(Duration.ofSeconds(30), "s1 connected",
-                        () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
-                net.spawn("srv1", "iperf-server", "exec iperf3 -s -1");
-                Poll.until(Duration.ofSeconds(10), "iperf3 server",
-                        () -> net.cmd("srv1", "ss -ltn | grep -q ':5201 '").ok());
+                iperfServer(controller, net);
                 net.spawn("h1", "stream", "exec iperf3 -c 203.0.113.100 -t 14 -i 1 -J > /tmp/natflow-restart.json");
                 Poll.until(Duration.ofSeconds(10), "stream mappings", () -> tcpEndpoints(controller).size() >= 2);
                 Set<String> before = tcpEndpoints(controller);
@@ -142,21 +152,14 @@ class ControllerRestartIT {
 
     @Test
     void conntrackStreamSurvivesKill9AndBlocksAreReadBack() throws Exception {
-        List<String> props = new ArrayList<>();
-        MininetNetwork.properties("nat-home").forEach((k, v) -> props.add("--" + k + "=" + v));
-        props.add("--natflow.data-dir=" + Files.createTempDirectory("natflow-restart-ct-it"));
-        props.add("--natflow.nat.datapath=conntrack");
-        props.add("--natflow.nat.ports-per-host=4096");
+        List<String> props = props("natflow-restart-ct-it", "--natflow.nat.datapath=conntrack",
+                "--natflow.nat.ports-per-host=4096");
         Path log = MininetEnvironment.projectRoot().resolve("rest-api/target/controller-restart-ct-it.log");
         try (ControllerProcess controller = new ControllerProcess(log, props)) {
             controller.start();
             try (MininetNetwork net = MininetNetwork.start(MininetNetwork.topology("nat-home",
                     controller.openflowPort))) {
-                Poll.until(Duration.ofSeconds(30), "s1 connected",
-                        () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
-                net.spawn("srv1", "iperf-server", "exec iperf3 -s -1");
-                Poll.until(Duration.ofSeconds(10), "iperf3 server",
-                        () -> net.cmd("srv1", "ss -ltn | grep -q ':5201 '").ok());
+                iperfServer(controller, net);
                 net.spawn("h1", "stream", "exec iperf3 -c 203.0.113.100 -t 12 -i 1 -J > /tmp/natflow-restart-ct.json");
                 Poll.until(Duration.ofSeconds(10), "h1's block", () -> blocks(controller).startsWith("10.0.0.11>"));
                 String before = blocks(controller);
