@@ -41,11 +41,13 @@ final class BlockNat {
     private final BlockFlows blockFlows;
     private final NatMetrics metrics;
     private final BiFunction<Border, IPv4Address, CompletableFuture<Void>> route;
+    private final java.util.function.Function<Dpid, Border> borders;
     // Blocks whose flows are on their way: packets of the host wait for them instead of assigning again.
     private final Map<Long, CompletableFuture<Boolean>> installing = new ConcurrentHashMap<>();
 
     BlockNat(NatConfig config, SessionTable table, FlowService flows, PacketService packets, NatMetrics metrics,
-             BiFunction<Border, IPv4Address, CompletableFuture<Void>> route) {
+             BiFunction<Border, IPv4Address, CompletableFuture<Void>> route,
+             java.util.function.Function<Dpid, Border> borders) {
         this.config = config;
         this.table = table;
         this.flows = flows;
@@ -53,6 +55,7 @@ final class BlockNat {
         this.blockFlows = new BlockFlows(config);
         this.metrics = metrics;
         this.route = route;
+        this.borders = borders;
     }
 
     BlockFlows flows() {
@@ -62,6 +65,8 @@ final class BlockNat {
     /** A TCP or UDP packet from an inside host with no block flow on this border yet. */
     void firstPacket(Border b, Ipv4Packet ip, MacAddress hostMac, OFPort hostPort, OFPort inPort, byte[] data) {
         metrics.newFlowPacketIns.increment();
+        table.blockOf(ip.src()).filter(x -> !x.dpid().equals(b.dpid()))
+                .ifPresent(x -> release(x.inside(), x.id(), "moved", borders.apply(x.dpid())));
         SessionTable.BlockLookup lookup;
         try {
             lookup = table.block(ip.src(), b, hostMac, hostPort);
@@ -125,7 +130,7 @@ final class BlockNat {
      * Releases a host's block if it is still block {@code id}; deletes its flows on {@code b} when given.
      */
     private void release(IPv4Address inside, long id, String reason, Border b) {
-        table.blocks().stream().filter(x -> x.id() == id && x.inside().equals(inside)).findFirst().ifPresent(x -> {
+        table.blockById(id).filter(x -> x.inside().equals(inside)).ifPresent(x -> {
             table.releaseBlock(inside);
             metrics.blocksReleased.increment();
             if (b != null) {

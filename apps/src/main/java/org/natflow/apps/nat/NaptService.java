@@ -116,7 +116,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         this.hosts = new InsideHostLocator(config, packets, switches, timer);
         this.rateLimiter = new HostRateLimiter(config.newFlowRate());
         this.blockNat = config.conntrack() ? new BlockNat(config, table, flows, packets, metrics,
-                this::ensureRoute) : null;
+                this::ensureRoute, borders::get) : null;
         timer.scheduleWithFixedDelay(this::expireIcmp, 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> metrics.fragmentsDropped.add(fragments.expire(System.nanoTime())),
                 1, 1, TimeUnit.SECONDS);

@@ -305,6 +305,11 @@ public final class SessionTable {
         return Optional.ofNullable(b);
     }
 
+    /** The inside host's port block, if it has one. */
+    public synchronized Optional<PortBlock> blockOf(IPv4Address inside) {
+        return Optional.ofNullable(blocks.get(inside));
+    }
+
     /** The port block with this id, if it is still assigned. */
     public synchronized Optional<PortBlock> blockById(long id) {
         for (PortBlock b : blocks.values()) {

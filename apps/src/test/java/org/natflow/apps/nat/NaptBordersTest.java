@@ -91,6 +91,10 @@ class NaptBordersTest {
     }
 
     private boolean packetIn(Dpid dpid, int port, byte[] frame) {
+        return packetIn(napt, dpid, port, frame);
+    }
+
+    private static boolean packetIn(NaptService napt, Dpid dpid, int port, byte[] frame) {
         return napt.onPacket(new PacketContext(dpid, OFVersion.OF_13, OFPort.of(port), OFPacketInReason.NO_MATCH,
                 TableId.of(1), U64.ZERO, PacketParser.parse(frame)));
     }
@@ -170,5 +174,45 @@ class NaptBordersTest {
                 .hasMessageContaining("not in the pool");
         assertThat(napt.borders()).containsExactlyInAnyOrder(B1, B2);
         assertThat(napt.uplinks()).hasSize(2);
+    }
+
+    @Test
+    void onTheConntrackDatapathAHostMovingToAnotherBorderGetsABlockThereAndTheOldOneGoes() {
+        NatConfig ct = config.withDatapath(NatDatapath.CONNTRACK);
+        SessionTable t = new SessionTable(ct, Clock.systemUTC());
+        RecordingFlowService f = new RecordingFlowService();
+        NaptService svc = new NaptService(ct, t, f, packets, new FixedSwitchService(b1, b2),
+                new EmptyStatisticsService());
+        try {
+            svc.setInsideNetwork(new InsideNetwork() {
+                @Override
+                public OFPort hostPort(Border border, OFPort inPort) {
+                    return HostDelivery.ACROSS_FABRIC;
+                }
+            });
+            svc.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, b1));
+            svc.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, b2));
+            for (Dpid d : List.of(B1, B2)) {
+                packetIn(svc, d, 1, Frames.arp(2, MacAddress.of("02:6e:66:00:00:02"), MacAddress.of("02:00:00:00:00:99"),
+                        IPv4Address.of("203.0.113.1"), MacAddress.of("02:6e:66:00:00:02"), d.equals(B1) ? P50 : P51));
+            }
+            packetIn(svc, B1, 2, syn(40000));
+            PortBlock first = t.blockOf(IPv4Address.of("10.0.0.11")).orElseThrow();
+            assertThat(first.dpid()).isEqualTo(B1);
+            assertThat(first.address()).isEqualTo(P50);
+            assertThat(first.hostPort()).isEqualTo(HostDelivery.ACROSS_FABRIC);
+
+            packetIn(svc, B2, 2, syn(40001));
+            PortBlock second = t.blockOf(IPv4Address.of("10.0.0.11")).orElseThrow();
+            assertThat(second.dpid()).isEqualTo(B2);
+            assertThat(second.address()).isEqualTo(P51);
+            assertThat(t.blocks()).hasSize(1);
+            assertThat(f.batches).as("the old block's flows deleted on b1").anyMatch(b -> b.dpid().equals(B1)
+                    && b.messages().stream().anyMatch(m -> m instanceof org.projectfloodlight.openflow.protocol.OFFlowDelete d
+                    && NatCookies.isBlock(d.getCookie()) && NatCookies.blockId(d.getCookie()) == first.id()));
+            assertThat(t.holder(Protocol.TCP, P50, first.first())).as("its ports back in b1's pool").isEmpty();
+        } finally {
+            svc.shutdown();
+        }
     }
 }

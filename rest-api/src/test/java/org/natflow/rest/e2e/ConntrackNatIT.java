@@ -97,6 +97,8 @@ class ConntrackNatIT extends NatHomeIT {
         assertThat(rest.getForObject("/api/v1/nat/sessions", JsonNode.class)).as("no per-connection mappings")
                 .isEmpty();
         assertThat(metric("natflow_nat_blocks_active")).isGreaterThanOrEqualTo(2);
+        assertThat(rest.getForEntity("/api/v1/nat/blocks?insideAddress=10.0.0", String.class).getStatusCode().value())
+                .as("a malformed address").isEqualTo(400);
     }
 
     @Test
