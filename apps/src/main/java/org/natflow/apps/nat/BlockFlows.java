@@ -10,13 +10,13 @@ import org.projectfloodlight.openflow.protocol.OFFlowDelete;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
 import org.projectfloodlight.openflow.types.IpProtocol;
-import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;
@@ -69,8 +69,7 @@ final class BlockFlows {
     }
 
     private static OFFlowAdd.Builder add(OFFactory f, int priority, Match match, U64 cookie) {
-        return f.buildFlowAdd().setTableId(NatFlows.NAT_TABLE).setPriority(priority).setMatch(match)
-                .setCookie(cookie).setBufferId(OFBufferId.NO_BUFFER);
+        return NatFlows.add(f, NatFlows.NAT_TABLE, priority, match, cookie);
     }
 
     /** Whether a switch's OpenFlow version carries the Nicira conntrack actions in this library. */
@@ -114,20 +113,18 @@ final class BlockFlows {
             Match m = f.buildMatch().setExact(MatchField.IN_PORT, b.uplink())
                     .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IPV4_DST, a)
                     .setMasked(MatchField.CONNTRACK_STATE, U32.of(0), U32.of(CS_TRACKED)).build();
-            out.add(add(f, P_UNTRACKED, m, NatCookies.STATIC).setInstructions(List.of(f.instructions()
-                    .applyActions(List.of(ct(f, false, NatFlows.NAT_TABLE, List.of(unnat(f))))))).build());
+            out.add(add(f, P_UNTRACKED, m, NatCookies.STATIC).setInstructions(NatFlows.apply(f,
+                    List.of(ct(f, false, NatFlows.NAT_TABLE, List.of(unnat(f)))))).build());
         }
-        List<OFAction> toController = List.of(f.actions().buildOutput().setPort(OFPort.CONTROLLER)
-                .setMaxLen(0xffff).build());
+        List<OFInstruction> toController = NatFlows.apply(f, List.of(NatFlows.toController(f)));
         out.add(add(f, P_CONTROLLER_PATH, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
                 .setExact(MatchField.IP_PROTO, IpProtocol.ICMP).setExact(MatchField.ETH_DST, config.insideMac())
-                .build(), NatCookies.STATIC).setInstructions(List.of(f.instructions().applyActions(toController)))
-                .build());
+                .build(), NatCookies.STATIC).setInstructions(toController).build());
         for (IPv4AddressWithMask inside : config.insideNetworks()) {
             out.add(add(f, P_CONTROLLER_PATH, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
                     .setExact(MatchField.ETH_DST, config.insideMac())
                     .setMasked(MatchField.IPV4_DST, inside.getValue(), inside.getMask()).build(), NatCookies.STATIC)
-                    .setInstructions(List.of(f.instructions().applyActions(toController))).build());
+                    .setInstructions(toController).build());
         }
         return out;
     }
@@ -146,7 +143,7 @@ final class BlockFlows {
         List<OFMessage> msgs = new ArrayList<>();
         msgs.add(add(f, P_BLOCK, out, NatCookies.blockOutbound(block.id())).setIdleTimeout(idleSeconds)
                 .setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM))
-                .setInstructions(List.of(f.instructions().applyActions(outActions))).build());
+                .setInstructions(NatFlows.apply(f, outActions)).build());
         List<OFAction> deliver = List.of(f.actions().setField(f.oxms().ethSrc(config.insideMac())),
                 f.actions().setField(f.oxms().ethDst(block.hostMac())), f.actions().decNwTtl());
         for (int state : new int[] {CS_ESTABLISHED, CS_RELATED}) {
@@ -200,7 +197,8 @@ final class BlockFlows {
         }
     }
 
-    private static byte[] wire(OFAction a) {
+    /** An action as it goes on the wire. */
+    static byte[] wire(OFAction a) {
         io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
         a.writeTo(buf);
         byte[] b = new byte[buf.readableBytes()];

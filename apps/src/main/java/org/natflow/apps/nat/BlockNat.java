@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class BlockNat {
 
+    // The NAT's log category: block lines sit with the mapping lines an abuse request is answered from.
     private static final Logger log = LoggerFactory.getLogger(NaptService.class);
 
     private final NatConfig config;
@@ -65,8 +66,6 @@ final class BlockNat {
     /** A TCP or UDP packet from an inside host with no block flow on this border yet. */
     void firstPacket(Border b, Ipv4Packet ip, MacAddress hostMac, OFPort hostPort, OFPort inPort, byte[] data) {
         metrics.newFlowPacketIns.increment();
-        table.blockOf(ip.src()).filter(x -> !x.dpid().equals(b.dpid()))
-                .ifPresent(x -> release(x.inside(), x.id(), "moved", borders.apply(x.dpid())));
         SessionTable.BlockLookup lookup;
         try {
             lookup = table.block(ip.src(), b, hostMac, hostPort);
@@ -74,6 +73,9 @@ final class BlockNat {
             metrics.refusedPool.increment();
             log.warn("event=nat-refused reason={} inside={} detail=\"{}\"", e.reason(), ip.src(), e.getMessage());
             return;
+        }
+        if (lookup.displaced() != null) {
+            released(lookup.displaced(), "moved", borders.apply(lookup.displaced().dpid()));
         }
         PortBlock block = lookup.block();
         CompletableFuture<Boolean> ready;
@@ -126,19 +128,22 @@ final class BlockNat {
         }
     }
 
-    /**
-     * Releases a host's block if it is still block {@code id}; deletes its flows on {@code b} when given.
-     */
+    /** Releases a host's block if it is still block {@code id}; deletes its flows on {@code b} when given. */
     private void release(IPv4Address inside, long id, String reason, Border b) {
         table.blockById(id).filter(x -> x.inside().equals(inside)).ifPresent(x -> {
             table.releaseBlock(inside);
-            metrics.blocksReleased.increment();
-            if (b != null) {
-                flows.apply(b.dpid(), List.of(blockFlows.deleteBlock(b.factory(), id)));
-            }
-            log.info("event=nat-block-released id={} inside={} public={} ports={}-{} start={} end={} reason={}",
-                    x.id(), x.inside(), x.address(), x.first(), x.last(), x.createdAt(), Instant.now(), reason);
+            released(x, reason, b);
         });
+    }
+
+    /** Counts and logs a block the table has let go; deletes its flows on {@code b} when given. */
+    private void released(PortBlock x, String reason, Border b) {
+        metrics.blocksReleased.increment();
+        if (b != null) {
+            flows.apply(b.dpid(), List.of(blockFlows.deleteBlock(b.factory(), x.id())));
+        }
+        log.info("event=nat-block-released id={} inside={} public={} ports={}-{} start={} end={} reason={}",
+                x.id(), x.inside(), x.address(), x.first(), x.last(), x.createdAt(), Instant.now(), reason);
     }
 
     /** A border was retired or left: its blocks end (its flows are deleted with all of the NAT's). */
@@ -178,7 +183,7 @@ final class BlockNat {
         int restored = 0;
         int deleted = 0;
         for (long id : ids) {
-            if (table.blocks().stream().anyMatch(x -> x.id() == id && x.dpid().equals(b.dpid()))) {
+            if (table.blockById(id).filter(x -> x.dpid().equals(b.dpid())).isPresent()) {
                 continue;
             }
             OFFlowStatsEntry out = outbound.get(id);

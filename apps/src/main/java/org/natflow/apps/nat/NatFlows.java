@@ -90,16 +90,17 @@ final class NatFlows {
         this.config = config;
     }
 
-    private static OFFlowAdd.Builder add(OFFactory f, TableId table, int priority, Match match, U64 cookie) {
+    /** A flow-add with the fields every NAT flow sets (no buffer: OVS buffers nothing for controllers). */
+    static OFFlowAdd.Builder add(OFFactory f, TableId table, int priority, Match match, U64 cookie) {
         return f.buildFlowAdd().setTableId(table).setPriority(priority).setMatch(match).setCookie(cookie)
                 .setBufferId(OFBufferId.NO_BUFFER);
     }
 
-    private static List<OFInstruction> apply(OFFactory f, List<OFAction> actions) {
+    static List<OFInstruction> apply(OFFactory f, List<OFAction> actions) {
         return List.of(f.instructions().applyActions(actions));
     }
 
-    private static OFAction toController(OFFactory f) {
+    static OFAction toController(OFFactory f) {
         return f.actions().buildOutput().setPort(OFPort.CONTROLLER).setMaxLen(0xffff).build();
     }
 
@@ -120,8 +121,11 @@ final class NatFlows {
         List<OFMessage> out = new ArrayList<>();
         List<OFInstruction> copyAndNat = List.of(f.instructions().applyActions(List.of(f.actions().buildOutput()
                 .setPort(OFPort.CONTROLLER).setMaxLen(128).build())), f.instructions().gotoTable(NAT_TABLE));
-        // The conntrack datapath tracks TCP state in the switch: no copies of FIN/RST.
-        for (int flag : config.conntrack() ? new int[0] : new int[] {FIN, RST}) {
+        // The conntrack datapath tracks TCP state in the switch: no copies of FIN/RST there.
+        for (int flag : new int[] {FIN, RST}) {
+            if (config.conntrack()) {
+                break;
+            }
             out.add(add(f, CLASSIFY_TABLE, P_TCP_CLOSE, tcpFlags(f, f.buildMatch(), flag)
                     .setExact(MatchField.ETH_DST, config.insideMac()).build(), NatCookies.TCP_CLOSE)
                     .setInstructions(copyAndNat).build());

@@ -232,14 +232,21 @@ public final class SessionTable {
         return Optional.ofNullable(reservedBy.get(key));
     }
 
-    /** What {@link #block} found or made. */
-    public record BlockLookup(PortBlock block, boolean created) {
+    /**
+     * What {@link #block} found or made.
+     *
+     * @param block     the host's block on the border asked about
+     * @param created   whether it was assigned just now
+     * @param displaced the block the host held on another border until now (released here), or null
+     */
+    public record BlockLookup(PortBlock block, boolean created, PortBlock displaced) {
     }
 
     /**
      * The inside host's port block on this border, assigned if it has none: {@code config.portsPerHost()}
      * consecutive ports, aligned to the block size from the start of the range, free for TCP and for UDP on
-     * the host's paired address, then reserved for both.
+     * the host's paired address, then reserved for both. A block the host holds on another border is
+     * released first (the host moved) and reported as {@code displaced}.
      *
      * @throws AllocationException when no block is free on the host's address
      */
@@ -247,10 +254,10 @@ public final class SessionTable {
             throws AllocationException {
         PortBlock existing = blocks.get(inside);
         if (existing != null && existing.dpid().equals(border.dpid())) {
-            return new BlockLookup(existing, false);
+            return new BlockLookup(existing, false, null);
         }
         if (existing != null) {
-            releaseBlock(inside); // the host moved to another border
+            releaseBlock(inside);
         }
         IPv4Address pub = pair(inside, border.addresses());
         int size = config.portsPerHost();
@@ -265,7 +272,7 @@ public final class SessionTable {
                 PortBlock b = new PortBlock(blockIds.incrementAndGet(), inside, pub, first, last, border.dpid(), mac,
                         switchPort, clock.millis());
                 blocks.put(inside, b);
-                return new BlockLookup(b, true);
+                return new BlockLookup(b, true, existing);
             }
         }
         throw new AllocationException(AllocationException.Reason.POOL_EXHAUSTED,

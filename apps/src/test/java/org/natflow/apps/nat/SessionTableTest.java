@@ -228,4 +228,19 @@ class SessionTableTest {
         assertThat(t.block(host(5), NatTestConfigs.border(t), MAC, OFPort.of(2)).block().id())
                 .as("new ids continue after restored ones").isGreaterThan(41);
     }
+
+    @Test
+    void aHostOnAnotherBorderGetsABlockThereAndTheOldOneIsReportedDisplaced() throws Exception {
+        SessionTable t = blockTable(1024, 65535, 1024, "203.0.113.10");
+        Border one = NatTestConfigs.border(t);
+        Border two = new Border(new Dpid(2), one.factory(), one.uplink(), one.addresses());
+        SessionTable.BlockLookup first = t.block(host(2), one, MAC, OFPort.of(2));
+        assertThat(first.displaced()).isNull();
+        SessionTable.BlockLookup moved = t.block(host(2), two, MAC, OFPort.of(2));
+        assertThat(moved.created()).isTrue();
+        assertThat(moved.displaced()).isEqualTo(first.block());
+        assertThat(moved.block().dpid()).isEqualTo(new Dpid(2));
+        assertThat(t.blocks()).containsExactly(moved.block());
+        assertThat(t.block(host(2), two, MAC, OFPort.of(2)).displaced()).isNull();
+    }
 }

@@ -10,6 +10,7 @@ import org.natflow.apps.AppCookies;
 import org.natflow.apps.nat.Addresses;
 import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatSession;
+import org.natflow.apps.nat.PortBlock;
 import org.natflow.apps.nat.Protocol;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.StatisticsService;
@@ -104,9 +105,9 @@ public class NatResource {
     @GetMapping("/blocks")
     @Operation(summary = "Port blocks of the conntrack datapath: which inside host translates to which ports")
     public List<BlockView> blocks(@RequestParam(required = false) String insideAddress) {
-        IPv4Address inside = insideAddress == null ? null : Addresses.address(insideAddress);
-        return napt.table().blocks().stream().filter(b -> inside == null || b.inside().equals(inside))
-                .map(b -> new BlockView(b.id(), b.inside().toString(), b.address().toString(), b.first(), b.last(),
+        List<PortBlock> blocks = insideAddress == null ? napt.table().blocks()
+                : napt.table().blockOf(Addresses.address(insideAddress)).map(List::of).orElse(List.of());
+        return blocks.stream().map(b -> new BlockView(b.id(), b.inside().toString(), b.address().toString(), b.first(), b.last(),
                         b.dpid().toString(), b.createdAt())).toList();
     }
 
