@@ -36,7 +36,7 @@ class BlockFlowsTest {
             3072, 5119, new Dpid(1), MacAddress.of("02:00:00:00:00:0b"), OFPort.of(2), 0);
 
     private static byte[] bytes(OFAction a) {
-        return written(a::writeTo);
+        return BlockFlows.wire(a);
     }
 
     private static byte[] written(java.util.function.Consumer<ByteBuf> writer) {

@@ -69,18 +69,22 @@ class NaptBordersTest {
 
     @BeforeEach
     void up() {
+        bordersUp(napt);
+    }
+
+    /** Both borders connect, hosts are across the fabric, and the upstream router answers each border's ARP. */
+    private static void bordersUp(NaptService napt) {
         napt.setInsideNetwork(new InsideNetwork() {
             @Override
             public OFPort hostPort(Border border, OFPort inPort) {
                 return HostDelivery.ACROSS_FABRIC;
             }
         });
-        napt.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, b1));
-        napt.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, b2));
-        // The upstream router answers each border's ARP on its uplink.
+        napt.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, border(B1, "b1")));
+        napt.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, border(B2, "b2")));
         for (Dpid d : List.of(B1, B2)) {
             IPv4Address own = d.equals(B1) ? P50 : P51;
-            packetIn(d, 1, Frames.arp(2, MacAddress.of("02:6e:66:00:00:02"), MacAddress.of("02:00:00:00:00:99"),
+            packetIn(napt, d, 1, Frames.arp(2, MacAddress.of("02:6e:66:00:00:02"), MacAddress.of("02:00:00:00:00:99"),
                     IPv4Address.of("203.0.113.1"), MacAddress.of("02:6e:66:00:00:02"), own));
         }
     }
@@ -184,18 +188,7 @@ class NaptBordersTest {
         NaptService svc = new NaptService(ct, t, f, packets, new FixedSwitchService(b1, b2),
                 new EmptyStatisticsService());
         try {
-            svc.setInsideNetwork(new InsideNetwork() {
-                @Override
-                public OFPort hostPort(Border border, OFPort inPort) {
-                    return HostDelivery.ACROSS_FABRIC;
-                }
-            });
-            svc.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, b1));
-            svc.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, b2));
-            for (Dpid d : List.of(B1, B2)) {
-                packetIn(svc, d, 1, Frames.arp(2, MacAddress.of("02:6e:66:00:00:02"), MacAddress.of("02:00:00:00:00:99"),
-                        IPv4Address.of("203.0.113.1"), MacAddress.of("02:6e:66:00:00:02"), d.equals(B1) ? P50 : P51));
-            }
+            bordersUp(svc);
             packetIn(svc, B1, 2, syn(40000));
             PortBlock first = t.blockOf(IPv4Address.of("10.0.0.11")).orElseThrow();
             assertThat(first.dpid()).isEqualTo(B1);

@@ -74,12 +74,6 @@ class ConntrackNatIT extends NatHomeIT {
                 block.get("lastPort").asInt());
     }
 
-    private double metric(String name) {
-        String all = rest.getForObject("/actuator/prometheus", String.class);
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(all);
-        return m.find() ? Double.parseDouble(m.group(2)) : -1;
-    }
-
     @Test
     void tcpAndUdpOfEachHostLeaveFromItsOwnBlockWithoutPerConnectionMappings() {
         String h1 = tcp("h1");

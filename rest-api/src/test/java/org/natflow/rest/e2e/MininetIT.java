@@ -50,6 +50,14 @@ abstract class MininetIT {
         afterStart();
     }
 
+    /** A meter's value from {@code /actuator/prometheus} (its first series), or -1 when it is not there. */
+    double metric(String name) {
+        String all = rest.getForObject("/actuator/prometheus", String.class);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
+                + "(\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(all);
+        return m.find() ? Double.parseDouble(m.group(2)) : -1;
+    }
+
     /** Servers and the like, once the network is up. */
     void afterStart() {
     }

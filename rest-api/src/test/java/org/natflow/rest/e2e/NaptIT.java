@@ -115,6 +115,24 @@ class NaptIT extends NatHomeIT {
     }
 
     @Test
+    void aNewConnectionTakesOneNewFlowPacketIn() {
+        // The connection's ACK and first data leave right behind the SYN; they must meet the new mapping flows,
+        // not the switch's cached "to the controller" entry of the SYN (NatFlows' priority-62 flow).
+        Poll.until(Duration.ofSeconds(15), "room for 10 more of h1's TCP mappings (quota 16)",
+                () -> sessions("?insideAddress=10.0.0.11&protocol=tcp").size() <= 6);
+        double before = metric("natflow_nat_newflow_packetin_total");
+        // Ten connections, each sending its request the moment it is up (the ACK and the data right behind).
+        String client = "import socket\n"
+                + "for i in range(10):\n"
+                + "    s = socket.create_connection(('203.0.113.100', 8000), 5)\n"
+                + "    s.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n'); print(s.recv(12).decode()); s.close()\n";
+        MininetNetwork.Result r = net.cmd("h1", "python3 -c \"" + client + "\"");
+        assertThat(r.out().lines().filter(l -> l.startsWith("HTTP/1.0 200")).count()).as(r.out()).isEqualTo(10);
+        double packetIns = metric("natflow_nat_newflow_packetin_total") - before;
+        assertThat(packetIns).as("new-flow packet-ins for 10 connections").isBetween(10.0, 11.0);
+    }
+
+    @Test
     void bulkTcpWithIperf3() {
         net.spawn("srv1", "iperf", "exec iperf3 -s -1 -p 5201");
         Poll.until(Duration.ofSeconds(10), "iperf3 listening", () -> net.cmd("srv1", "ss -ltn | grep -q ':5201 '").ok());
