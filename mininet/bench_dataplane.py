@@ -17,6 +17,7 @@ ratios to plain forwarding; --report writes JSON.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -155,7 +156,7 @@ def main():
                          'natflow.nat.upstream-gateway': '203.0.113.1', 'natflow.nat.new-flow-rate': '0',
                          # One client opens thousands of connections: no per-host quota, as for the others.
                          'natflow.nat.ports-per-host': '64512',
-                         'natflow.data-dir': '/var/tmp/natflow-bench-dp-%d' % os.getpid()}
+                         'natflow.data-dir': replay.fresh_data_dir('natflow-bench-dp-')}
                 if v == 'natflow-ct':
                     props['natflow.nat.datapath'] = 'conntrack'
                 ctl = replay.Controller(argparse.Namespace(rest=None, jar=args.jar), props,
@@ -178,6 +179,7 @@ def main():
                 net.stop()
             if ctl is not None:
                 ctl.stop()
+                shutil.rmtree(props['natflow.data-dir'], ignore_errors=True)
     cleanup()
 
     base = results.get('plain', {})

@@ -13,9 +13,11 @@ import argparse
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -40,6 +42,11 @@ def free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
+
+
+def fresh_data_dir(prefix):
+    """An empty natflow data directory under /var/tmp (the caller removes it)."""
+    return tempfile.mkdtemp(prefix=prefix, dir='/var/tmp')
 
 
 class Controller:
@@ -209,7 +216,11 @@ def main():
         topo = load(os.path.join(HERE, 'topologies', topo + '.json'))
     properties = dict(topo.get('natflow', {}))
     properties.update({k: str(v) for k, v in (sc.get('natflow') or {}).items()})
-    properties.setdefault('natflow.data-dir', '/var/tmp/natflow-replay-%d' % os.getpid())
+    # A data directory of its own, removed afterwards: a left-over one (same pid, earlier run) would bring back
+    # that run's forwards and relays from its database.
+    own_data = 'natflow.data-dir' not in properties
+    if own_data:
+        properties['natflow.data-dir'] = fresh_data_dir('natflow-replay-')
     properties.setdefault('natflow.api.token', sc.get('token', 'replay-token'))
 
     results = []
@@ -255,6 +266,8 @@ def main():
             net.stop()
             natflow_net.remove_service_links()
         ctl.stop()
+        if own_data:
+            shutil.rmtree(properties['natflow.data-dir'], ignore_errors=True)
 
     width = max(len(r['step']) for r in results)
     print('\n%-*s  %-6s  %s' % (width, 'step', 'result', 'detail'))
