@@ -81,12 +81,21 @@ final class EmulatedSwitch extends SimpleChannelInboundHandler<OFMessage> {
                     ctx.writeAndFlush(f.buildFlowStatsReply().setXid(m.getXid()).setEntries(List.of()).build());
                 }
             }
-            case BARRIER_REQUEST -> ctx.writeAndFlush(f.buildBarrierReply().setXid(m.getXid()).build());
+            case BARRIER_REQUEST -> ctx.write(f.buildBarrierReply().setXid(m.getXid()).build(), ctx.voidPromise());
             case ECHO_REQUEST -> ctx.writeAndFlush(f.buildEchoReply().setXid(m.getXid()).setData(new byte[0]).build());
             case FLOW_MOD -> flowMods.incrementAndGet();
             case PACKET_OUT -> packetOut((OFPacketOut) m);
             default -> { }
         }
+    }
+
+    /**
+     * Replies and new packet-ins written while reading go out in one flush when the read ends, as a switch's
+     * connection would batch them: the emulator's own system calls stay out of the controller's figures.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
     }
 
     private org.projectfloodlight.openflow.protocol.OFPortDesc port(int n, String name) {
@@ -106,6 +115,7 @@ final class EmulatedSwitch extends SimpleChannelInboundHandler<OFMessage> {
             byte[] reply = Frames.arp(ArpPacket.REPLY, arp.senderMac(), mac, arp.targetIp(), arp.senderMac(),
                     arp.senderIp());
             packetIn(1, reply);
+            ctx.flush();
             ready = true;
             return;
         }
@@ -126,10 +136,20 @@ final class EmulatedSwitch extends SimpleChannelInboundHandler<OFMessage> {
     }
 
     private void packetIn(int inPort, byte[] data) {
-        ctx.writeAndFlush(f.buildPacketIn().setBufferId(OFBufferId.NO_BUFFER).setTotalLen(data.length)
+        ctx.write(f.buildPacketIn().setBufferId(OFBufferId.NO_BUFFER).setTotalLen(data.length)
                 .setReason(OFPacketInReason.NO_MATCH).setTableId(TableId.of(1)).setCookie(U64.ZERO)
                 .setMatch(f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(inPort)).build()).setData(data)
-                .build());
+                .build(), ctx.voidPromise());
+    }
+
+    /** Starts {@code count} set-ups at once, on the connection's own thread, in one flush. */
+    void start(int count) {
+        ctx.executor().execute(() -> {
+            for (int i = 0; i < count; i++) {
+                newFlow();
+            }
+            ctx.flush();
+        });
     }
 
     /** Sends the first packet (a TCP SYN) of a new flow with a 5-tuple never used before on this switch. */

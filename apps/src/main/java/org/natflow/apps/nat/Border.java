@@ -18,7 +18,7 @@ import org.projectfloodlight.openflow.types.OFPort;
 public record Border(Dpid dpid, OFFactory factory, OFPort uplink, List<IPv4Address> addresses) {
 
     public Border {
-        addresses = List.copyOf(addresses);
+        addresses = AddressList.of(addresses);
     }
 
     /** Whether a pool address is this border's. */

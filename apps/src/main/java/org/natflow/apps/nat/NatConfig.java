@@ -80,7 +80,7 @@ public record NatConfig(List<IPv4AddressWithMask> insideNetworks, IPv4Address ga
 
     public NatConfig {
         insideNetworks = List.copyOf(insideNetworks);
-        publicAddresses = List.copyOf(publicAddresses);
+        publicAddresses = AddressList.of(publicAddresses);
         if (insideNetworks.isEmpty()) {
             throw new IllegalArgumentException("natflow.nat.inside-networks: at least one prefix");
         }

@@ -29,9 +29,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves packet-ins off the I/O threads and hands them, parsed, to the listeners in priority order. ARP and
- * LLDP go to a queue of their own with its own thread, so a flood of new-flow packet-ins cannot starve them.
- * Both queues are bounded: past the bound a packet-in is dropped and counted, never queued without limit.
+ * Hands packet-ins, parsed, to the listeners in priority order. By default ({@code packetInThreads} 0) on
+ * the switch connection's own I/O thread, run to completion: no queue and no thread hand-off, the listeners'
+ * flow-mods and packet-outs are written on that thread and leave in one flush per read, and a switch's
+ * packet-ins are handled in the order it sent them. Listeners must therefore never block (they answer with
+ * futures). With worker threads instead, packet-ins move off the I/O threads: ARP and LLDP to a queue of their
+ * own with its own thread, so a flood of new-flow packet-ins cannot starve them, the rest to the workers. Both
+ * queues are bounded: past the bound a packet-in is dropped and counted, never queued without limit.
  */
 public final class PacketInDispatcher implements PacketService {
 
@@ -50,6 +54,11 @@ public final class PacketInDispatcher implements PacketService {
     public PacketInDispatcher(SwitchRegistry registry, ControllerMetrics metrics, OpenFlowSettings settings) {
         this.registry = registry;
         this.metrics = metrics;
+        if (settings.packetInThreads() == 0) {
+            this.control = null;
+            this.data = null;
+            return;
+        }
         this.control = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(settings.controlQueue()), new NamedThreads("natflow-pktin-ctl"));
         this.data = new ThreadPoolExecutor(settings.packetInThreads(), settings.packetInThreads(), 0,
@@ -57,11 +66,19 @@ public final class PacketInDispatcher implements PacketService {
                 new NamedThreads("natflow-pktin"));
     }
 
-    /** Queues a packet-in; called on the I/O thread, so it does no more than classify by EtherType. */
+    /**
+     * Handles a packet-in on the calling I/O thread, or queues it for the workers (then it does no more than
+     * classify by EtherType).
+     */
     void submit(SwitchSession session, OFPacketIn packetIn) {
         metrics.packetInByReason.get(packetIn.getReason()).increment();
         int etherType = PacketParser.etherType(packetIn.getData());
         boolean isControl = etherType == EthernetFrame.TYPE_ARP || etherType == EthernetFrame.TYPE_LLDP;
+        if (data == null) {
+            (isControl ? metrics.packetInControl : metrics.packetInData).increment();
+            handle(session, packetIn);
+            return;
+        }
         try {
             (isControl ? control : data).execute(() -> handle(session, packetIn));
             (isControl ? metrics.packetInControl : metrics.packetInData).increment();
@@ -121,10 +138,12 @@ public final class PacketInDispatcher implements PacketService {
         session.send(b.build());
     }
 
-    /** Stops the worker threads. */
+    /** Stops the worker threads, if any. */
     public void shutdown() {
-        control.shutdownNow();
-        data.shutdownNow();
+        if (data != null) {
+            control.shutdownNow();
+            data.shutdownNow();
+        }
     }
 
     private static OFPort inPort(OFPacketIn pi) {

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +38,9 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  */
 public final class SwitchSession {
 
+    /** How often overdue flow batches are looked for: the granularity of the request timeout. */
+    static final long SWEEP_MILLIS = 50;
+
     private final Dpid dpid;
     private final OFVersion version;
     private final OFFactory factory;
@@ -51,6 +55,7 @@ public final class SwitchSession {
     private final Map<Long, PendingBatch> batchesByXid = new ConcurrentHashMap<>();
     private final Map<Long, PendingStats<?>> statsByXid = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile ScheduledFuture<?> sweeper;
 
     public SwitchSession(Dpid dpid, OFVersion version, int tables, List<SwitchPort> ports, MessageChannel channel,
                          Instant connectedAt, ControllerMetrics metrics) {
@@ -99,14 +104,21 @@ public final class SwitchSession {
         channel.close();
     }
 
-    /** Sends the messages and a barrier; see {@link org.natflow.controller.api.FlowService#apply}. */
+    /**
+     * Sends the messages and a barrier; see {@link org.natflow.controller.api.FlowService#apply}. A batch whose
+     * barrier is not answered within {@code timeout} fails with a {@link TimeoutException}; overdue batches are
+     * found by one periodic sweep per session (every {@link #SWEEP_MILLIS} ms) rather than a timer task per
+     * batch, which at tens of thousands of batches a second would fill the timer's queue with cancelled tasks.
+     */
     public CompletableFuture<FlowBatchResult> sendBatch(List<? extends OFMessage> messages, Duration timeout,
                                                         ScheduledExecutorService timer) {
         if (closed) {
             return CompletableFuture.failedFuture(new SwitchNotConnectedException(dpid));
         }
+        startSweeper(timer);
         List<OFMessage> out = new ArrayList<>(messages.size() + 1);
-        PendingBatch batch = new PendingBatch(messages.size(), System.nanoTime());
+        long now = System.nanoTime();
+        PendingBatch batch = new PendingBatch(messages.size(), now, now + timeout.toNanos());
         for (OFMessage m : messages) {
             long xid = xids.incrementAndGet();
             OFMessage withXid = m.createBuilder().setXid(xid).build();
@@ -118,7 +130,6 @@ public final class SwitchSession {
         batch.barrierXid = barrierXid;
         batchesByBarrier.put(barrierXid, batch);
         out.add(factory.buildBarrierRequest().setXid(barrierXid).build());
-        batch.timeout = timer.schedule(() -> expire(batch), timeout.toMillis(), TimeUnit.MILLISECONDS);
         channel.send(out);
         metrics.flowMessagesSent.add(messages.size());
         if (closed) {
@@ -126,6 +137,28 @@ public final class SwitchSession {
             failBatch(batch, new SwitchNotConnectedException(dpid));
         }
         return batch.future;
+    }
+
+    private void startSweeper(ScheduledExecutorService timer) {
+        if (sweeper == null) {
+            synchronized (this) {
+                if (sweeper == null && !closed) {
+                    sweeper = timer.scheduleWithFixedDelay(this::expireOverdue, SWEEP_MILLIS, SWEEP_MILLIS,
+                            TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+    }
+
+    /** Fails every batch whose barrier reply is overdue. */
+    void expireOverdue() {
+        long now = System.nanoTime();
+        for (PendingBatch batch : batchesByBarrier.values()) {
+            if (now - batch.deadlineNanos >= 0 && batchesByBarrier.containsKey(batch.barrierXid)) {
+                metrics.requestTimeouts.increment();
+                failBatch(batch, new TimeoutException("no barrier reply from " + dpid));
+            }
+        }
     }
 
     /** Sends a statistics request and gathers every part of the reply. */
@@ -157,7 +190,6 @@ public final class SwitchSession {
             return false;
         }
         batch.sent.forEach(m -> batchesByXid.remove(m.getXid()));
-        batch.timeout.cancel(false);
         metrics.batchesCompleted.increment();
         metrics.batchNanos.add(System.nanoTime() - batch.startNanos);
         List<FlowError> errors;
@@ -217,6 +249,11 @@ public final class SwitchSession {
     /** Marks the session closed and fails everything still waiting for a reply. */
     void closed() {
         closed = true;
+        synchronized (this) {
+            if (sweeper != null) {
+                sweeper.cancel(false);
+            }
+        }
         SwitchNotConnectedException cause = new SwitchNotConnectedException(dpid);
         for (PendingBatch batch : List.copyOf(batchesByBarrier.values())) {
             failBatch(batch, cause);
@@ -229,19 +266,9 @@ public final class SwitchSession {
         }
     }
 
-    private void expire(PendingBatch batch) {
-        if (batchesByBarrier.containsKey(batch.barrierXid)) {
-            metrics.requestTimeouts.increment();
-            failBatch(batch, new TimeoutException("no barrier reply from " + dpid));
-        }
-    }
-
     private void failBatch(PendingBatch batch, Throwable cause) {
         if (batchesByBarrier.remove(batch.barrierXid) != null) {
             batch.sent.forEach(m -> batchesByXid.remove(m.getXid()));
-            if (batch.timeout != null) {
-                batch.timeout.cancel(false);
-            }
             batch.future.completeExceptionally(cause);
         }
     }
@@ -258,15 +285,16 @@ public final class SwitchSession {
     private static final class PendingBatch {
         final int size;
         final long startNanos;
+        final long deadlineNanos;
         final List<OFMessage> sent;
         final List<FlowError> errors = new ArrayList<>(0);
         final CompletableFuture<FlowBatchResult> future = new CompletableFuture<>();
         volatile long barrierXid;
-        volatile java.util.concurrent.ScheduledFuture<?> timeout;
 
-        PendingBatch(int size, long startNanos) {
+        PendingBatch(int size, long startNanos, long deadlineNanos) {
             this.size = size;
             this.startNanos = startNanos;
+            this.deadlineNanos = deadlineNanos;
             this.sent = new ArrayList<>(size);
         }
     }

@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param handshakeTimeout a switch must complete the handshake within this time
  * @param echoInterval     send an echo request after this much silence; disconnect after twice as much
  * @param requestTimeout   how long to wait for barrier and statistics replies
- * @param packetInThreads  worker threads for packet-ins other than ARP/LLDP
+ * @param packetInThreads  0 (default): packet-ins are handled on their connection's I/O thread, run to
+ *                         completion; more: worker threads for packet-ins other than ARP/LLDP
  * @param packetInQueue    bound of the packet-in queue; excess packet-ins are dropped and counted
  * @param controlQueue     bound of the ARP/LLDP packet-in queue
  */
@@ -29,7 +30,7 @@ public record OpenFlowProperties(
         @DefaultValue("10s") Duration handshakeTimeout,
         @DefaultValue("5s") Duration echoInterval,
         @DefaultValue("10s") Duration requestTimeout,
-        @DefaultValue("2") @Min(1) int packetInThreads,
+        @DefaultValue("0") @Min(0) int packetInThreads,
         @DefaultValue("10000") @Min(1) int packetInQueue,
         @DefaultValue("1000") @Min(1) int controlQueue) {
 

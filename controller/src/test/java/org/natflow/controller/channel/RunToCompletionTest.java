@@ -1,0 +1,132 @@
+package org.natflow.controller.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.FlowBatchResult;
+import org.natflow.controller.api.FlowMods;
+import org.natflow.controller.core.OpenFlowController;
+import org.natflow.controller.core.OpenFlowSettings;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketInReason;
+import org.projectfloodlight.openflow.protocol.OFPacketOut;
+import org.projectfloodlight.openflow.protocol.OFType;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.U64;
+
+/**
+ * The default packet-in path: listeners run on the connection's own I/O thread, in the order the switch sent
+ * its packet-ins, and what they send leaves in the same read; flow batches time out by sweep.
+ */
+class RunToCompletionTest {
+
+    private final OpenFlowController controller = new OpenFlowController(new OpenFlowSettings("127.0.0.1", 0,
+            Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofMillis(300), 0, 100, 100));
+
+    @AfterEach
+    void close() {
+        controller.close();
+    }
+
+    private FakeSwitch active(long dpid) {
+        FakeSwitch sw = new FakeSwitch(controller, OFVersion.OF_13);
+        sw.handshake(dpid);
+        sw.drain();
+        return sw;
+    }
+
+    private static byte[] ipv4Frame(int n) {
+        return ByteBuffer.allocate(60).put(new byte[] {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2}).putShort((short) 0x0800)
+                .put((byte) 0x45).put((byte) 0).putShort((short) 46).putInt(n).array();
+    }
+
+    private static void packetIn(FakeSwitch sw, byte[] data) {
+        sw.send(sw.factory.buildPacketIn().setBufferId(OFBufferId.NO_BUFFER).setTotalLen(data.length)
+                .setReason(OFPacketInReason.NO_MATCH).setTableId(TableId.ZERO).setCookie(U64.ZERO)
+                .setMatch(sw.factory.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build())
+                .setData(data).build());
+    }
+
+    @Test
+    void listenersRunOnTheReadingThreadInOrderAndTheirAnswerLeavesAtOnce() {
+        FakeSwitch sw = active(1);
+        List<Integer> seen = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        controller.packets().addListener(1, ctx -> {
+            seen.add(ByteBuffer.wrap(ctx.frame().bytes()).getInt(18));
+            threads.add(Thread.currentThread());
+            controller.packets().packetOut(ctx.dpid(), ctx.inPort(),
+                    List.of(sw.factory.actions().output(OFPort.TABLE, 0)), ctx.frame().bytes());
+            return true;
+        });
+        for (int i = 0; i < 100; i++) {
+            packetIn(sw, ipv4Frame(i));
+        }
+        // No waiting: each packet-in was handled inside writeInbound, on this (the channel's) thread.
+        assertThat(seen).hasSize(100).isSorted().startsWith(0, 1, 2).endsWith(99);
+        assertThat(threads).containsOnly(Thread.currentThread());
+        List<OFMessage> out = sw.drain();
+        assertThat(out).hasSize(100).allMatch(m -> m.getType() == OFType.PACKET_OUT);
+        assertThat(ByteBuffer.wrap(((OFPacketOut) out.get(42)).getData()).getInt(18)).isEqualTo(42);
+        assertThat(controller.metrics().packetInData.sum()).isEqualTo(100);
+        assertThat(controller.metrics().packetInDropped.sum()).isZero();
+    }
+
+    @Test
+    void aFailingListenerLosesOnlyItsPacket() {
+        FakeSwitch sw = active(2);
+        List<Integer> handled = new ArrayList<>();
+        controller.packets().addListener(1, ctx -> {
+            int n = ByteBuffer.wrap(ctx.frame().bytes()).getInt(18);
+            if (n == 1) {
+                throw new IllegalStateException("broken app");
+            }
+            handled.add(n);
+            return true;
+        });
+        packetIn(sw, ipv4Frame(0));
+        packetIn(sw, ipv4Frame(1));
+        packetIn(sw, ipv4Frame(2));
+        assertThat(handled).containsExactly(0, 2);
+        assertThat(sw.channel.isActive()).isTrue();
+    }
+
+    @Test
+    void anUnansweredBatchTimesOutAndAnAnsweredOneDoesNot() throws Exception {
+        FakeSwitch sw = active(3);
+        var b = sw.factory.buildFlowAdd().setPriority(1)
+                .setMatch(sw.factory.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4).build());
+        OFMessage flow = FlowMods.withActions(sw.factory, b, List.of(sw.factory.actions().output(OFPort.of(1), 0)))
+                .build();
+        CompletableFuture<FlowBatchResult> answered = controller.flows().apply(new Dpid(3), List.of(flow));
+        List<OFMessage> out = sw.drain();
+        sw.send(sw.factory.buildBarrierReply().setXid(out.get(1).getXid()).build());
+        CompletableFuture<FlowBatchResult> unanswered = controller.flows().apply(new Dpid(3), List.of(flow));
+        assertThatThrownBy(() -> unanswered.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(TimeoutException.class);
+        assertThat(answered.get(1, TimeUnit.SECONDS).ok()).isTrue();
+        assertThat(controller.metrics().requestTimeouts.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void negativeWorkerCountsAreRefused() {
+        assertThatThrownBy(() -> new OpenFlowSettings("127.0.0.1", 0, Duration.ofSeconds(3), Duration.ofSeconds(5),
+                Duration.ofSeconds(1), -1, 100, 100)).hasMessageContaining("packet-in threads");
+    }
+}
