@@ -48,10 +48,7 @@ class ControllerServicesTest {
     }
 
     private FakeSwitch active(OFVersion version, long dpid) {
-        FakeSwitch sw = new FakeSwitch(controller, version);
-        sw.handshake(dpid);
-        sw.drain();
-        return sw;
+        return FakeSwitch.active(controller, version, dpid);
     }
 
     private OFFlowAdd flow(FakeSwitch sw, int priority) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,14 +14,19 @@ import org.projectfloodlight.openflow.protocol.OFCapabilities;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketInReason;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFAuxId;
+import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
 import org.projectfloodlight.openflow.types.U32;
+import org.projectfloodlight.openflow.types.U64;
 
 /**
  * A switch on the far side of an {@link EmbeddedChannel} running the real pipeline: it writes wire bytes
@@ -36,6 +42,28 @@ final class FakeSwitch {
         this.channel = new EmbeddedChannel(new OpenFlowMessageDecoder(controller.metrics()),
                 OpenFlowMessageEncoder.INSTANCE, new SwitchChannelHandler(controller,
                 controller.settings().handshakeTimeout()));
+    }
+
+    /** A switch taken through the handshake to ACTIVE, with what the controller wrote meanwhile drained. */
+    static FakeSwitch active(OpenFlowController controller, OFVersion version, long dpid) {
+        FakeSwitch sw = new FakeSwitch(controller, version);
+        sw.handshake(dpid);
+        sw.drain();
+        return sw;
+    }
+
+    /** A minimal IPv4 frame whose bytes 18-21 (identification, flags) carry {@code n}, to tell frames apart. */
+    static byte[] ipv4Frame(int n) {
+        return ByteBuffer.allocate(60).put(new byte[] {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2}).putShort((short) 0x0800)
+                .put((byte) 0x45).put((byte) 0).putShort((short) 46).putInt(n).array();
+    }
+
+    /** Sends a table-miss packet-in (no buffer) of this frame, in on port 1. */
+    void packetIn(byte[] data) {
+        send(factory.buildPacketIn().setBufferId(OFBufferId.NO_BUFFER).setTotalLen(data.length)
+                .setReason(OFPacketInReason.NO_MATCH).setTableId(TableId.ZERO).setCookie(U64.ZERO)
+                .setMatch(factory.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build())
+                .setData(data).build());
     }
 
     /** Sends a message as wire bytes. */

@@ -28,10 +28,7 @@ class MalformedInputTest {
     }
 
     private FakeSwitch active(long dpid) {
-        FakeSwitch sw = new FakeSwitch(controller, OFVersion.OF_13);
-        sw.handshake(dpid);
-        sw.drain();
-        return sw;
+        return FakeSwitch.active(controller, OFVersion.OF_13, dpid);
     }
 
     private void assertStillServes(FakeSwitch sw) {

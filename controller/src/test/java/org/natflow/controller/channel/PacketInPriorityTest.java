@@ -2,7 +2,6 @@ package org.natflow.controller.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -15,11 +14,6 @@ import org.natflow.controller.packet.EthernetFrame;
 import org.natflow.controller.packet.PacketParserTest;
 import org.projectfloodlight.openflow.protocol.OFPacketInReason;
 import org.projectfloodlight.openflow.protocol.OFVersion;
-import org.projectfloodlight.openflow.protocol.match.MatchField;
-import org.projectfloodlight.openflow.types.OFBufferId;
-import org.projectfloodlight.openflow.types.OFPort;
-import org.projectfloodlight.openflow.types.TableId;
-import org.projectfloodlight.openflow.types.U64;
 
 /** A flood of new-flow packet-ins neither blocks the I/O thread nor starves ARP. */
 class PacketInPriorityTest {
@@ -32,18 +26,6 @@ class PacketInPriorityTest {
     void close() {
         release.countDown();
         controller.close();
-    }
-
-    private static byte[] ipv4Frame(int n) {
-        return ByteBuffer.allocate(60).put(new byte[] {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2}).putShort((short) 0x0800)
-                .put((byte) 0x45).put((byte) 0).putShort((short) 46).putInt(n).array();
-    }
-
-    private void packetIn(FakeSwitch sw, byte[] data) {
-        sw.send(sw.factory.buildPacketIn().setBufferId(OFBufferId.NO_BUFFER).setTotalLen(data.length)
-                .setReason(OFPacketInReason.NO_MATCH).setTableId(TableId.ZERO).setCookie(U64.ZERO)
-                .setMatch(sw.factory.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build())
-                .setData(data).build());
     }
 
     @Test
@@ -61,13 +43,11 @@ class PacketInPriorityTest {
             }
             return true;
         });
-        FakeSwitch sw = new FakeSwitch(controller, OFVersion.OF_13);
-        sw.handshake(1);
-        sw.drain();
+        FakeSwitch sw = FakeSwitch.active(controller, OFVersion.OF_13, 1);
         for (int i = 0; i < 500; i++) {
-            packetIn(sw, ipv4Frame(i));
+            sw.packetIn(FakeSwitch.ipv4Frame(i));
         }
-        packetIn(sw, PacketParserTest.arpRequest());
+        sw.packetIn(PacketParserTest.arpRequest());
         assertThat(arpSeen.get(5, TimeUnit.SECONDS)).isTrue();
         assertThat(controller.metrics().packetInDropped.sum()).as("excess beyond the bounded queue is dropped")
                 .isGreaterThan(400);

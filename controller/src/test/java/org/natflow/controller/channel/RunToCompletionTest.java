@@ -19,16 +19,12 @@ import org.natflow.controller.api.FlowMods;
 import org.natflow.controller.core.OpenFlowController;
 import org.natflow.controller.core.OpenFlowSettings;
 import org.projectfloodlight.openflow.protocol.OFMessage;
-import org.projectfloodlight.openflow.protocol.OFPacketInReason;
 import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.EthType;
-import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
-import org.projectfloodlight.openflow.types.TableId;
-import org.projectfloodlight.openflow.types.U64;
 
 /**
  * The default packet-in path: listeners run on the connection's own I/O thread, in the order the switch sent
@@ -45,22 +41,7 @@ class RunToCompletionTest {
     }
 
     private FakeSwitch active(long dpid) {
-        FakeSwitch sw = new FakeSwitch(controller, OFVersion.OF_13);
-        sw.handshake(dpid);
-        sw.drain();
-        return sw;
-    }
-
-    private static byte[] ipv4Frame(int n) {
-        return ByteBuffer.allocate(60).put(new byte[] {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2}).putShort((short) 0x0800)
-                .put((byte) 0x45).put((byte) 0).putShort((short) 46).putInt(n).array();
-    }
-
-    private static void packetIn(FakeSwitch sw, byte[] data) {
-        sw.send(sw.factory.buildPacketIn().setBufferId(OFBufferId.NO_BUFFER).setTotalLen(data.length)
-                .setReason(OFPacketInReason.NO_MATCH).setTableId(TableId.ZERO).setCookie(U64.ZERO)
-                .setMatch(sw.factory.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build())
-                .setData(data).build());
+        return FakeSwitch.active(controller, OFVersion.OF_13, dpid);
     }
 
     @Test
@@ -76,7 +57,7 @@ class RunToCompletionTest {
             return true;
         });
         for (int i = 0; i < 100; i++) {
-            packetIn(sw, ipv4Frame(i));
+            sw.packetIn(FakeSwitch.ipv4Frame(i));
         }
         // No waiting: each packet-in was handled inside writeInbound, on this (the channel's) thread.
         assertThat(seen).hasSize(100).isSorted().startsWith(0, 1, 2).endsWith(99);
@@ -100,9 +81,9 @@ class RunToCompletionTest {
             handled.add(n);
             return true;
         });
-        packetIn(sw, ipv4Frame(0));
-        packetIn(sw, ipv4Frame(1));
-        packetIn(sw, ipv4Frame(2));
+        sw.packetIn(FakeSwitch.ipv4Frame(0));
+        sw.packetIn(FakeSwitch.ipv4Frame(1));
+        sw.packetIn(FakeSwitch.ipv4Frame(2));
         assertThat(handled).containsExactly(0, 2);
         assertThat(sw.channel.isActive()).isTrue();
     }
