@@ -26,8 +26,9 @@ import org.natflow.controller.core.ControllerMetrics;
  *
  * <pre>java -jar bench/target/natflow-bench.jar --port 6653 --switches 4 --window 64 --seconds 10 --warmup 5</pre>
  *
- * A warm-up throughput run of {@code --warmup} seconds (default 5, 0 for none) on switches of its own comes
- * first and is not reported.
+ * A warm-up throughput run of {@code --warmup} seconds (default 5, 0 for none) comes first and is not
+ * reported. Every run, the warm-up included, uses switches (dpids, inside addresses) no earlier run used: a
+ * switch reconnecting with a known dpid would have the earlier run's mappings reconciled away while measured.
  */
 public final class ControlPlaneBench {
 
@@ -56,18 +57,14 @@ public final class ControlPlaneBench {
         String sweep = arg(args, "--sweep", null);
         int warmup = Integer.parseInt(arg(args, "--warmup", "5"));
         if (sweep != null) {
-            sweep(host, port, switches, seconds, sweep, java.nio.file.Path.of(arg(args, "--plot", "load.png")));
+            sweep(host, port, switches, seconds, warmup, sweep,
+                    java.nio.file.Path.of(arg(args, "--plot", "load.png")));
             return;
         }
         List<Result> results = new ArrayList<>();
-        if (warmup > 0) {
-            // Not reported: the JIT compiler's run. Its switches (from index 100) are never used again, so the
-            // measured switches connect fresh instead of having a previous run's mappings reconciled away.
-            int first = Math.max(100, switches);
-            run("throughput", host, port, Math.max(1, Math.min(switches, 200 - first)), window, warmup, first);
-        }
+        int next = warmUp(host, port, switches, window, warmup);
         if (!mode.equals("latency")) {
-            results.add(run("throughput", host, port, switches, window, seconds));
+            results.add(run("throughput", host, port, switches, window, seconds, next));
         }
         if (!mode.equals("throughput")) {
             results.add(run("latency", host, port, 1, 1, seconds));
@@ -84,12 +81,10 @@ public final class ControlPlaneBench {
      * Throughput against load: one throughput run per window size (outstanding set-ups per switch), each
      * with switches never used before (fresh dpids and inside addresses), then a table and a PNG plot.
      */
-    private static void sweep(String host, int port, int switches, int seconds, String windows, java.nio.file.Path plot)
-            throws Exception {
+    private static void sweep(String host, int port, int switches, int seconds, int warmup, String windows,
+                              java.nio.file.Path plot) throws Exception {
         List<Result> results = new ArrayList<>();
-        // A warm-up run (not reported), so the first point is not the JIT compiler's.
-        run("throughput", host, port, switches, 8, seconds, 0);
-        int next = switches;
+        int next = warmUp(host, port, switches, 8, warmup);
         for (String w : windows.split(",")) {
             results.add(run("throughput", host, port, switches, Integer.parseInt(w.trim()), seconds, next));
             next += switches;
@@ -114,6 +109,18 @@ public final class ControlPlaneBench {
 
     static Result run(String mode, String host, int port, int n, int window, int seconds) throws Exception {
         return run(mode, host, port, n, window, seconds, 0);
+    }
+
+    /**
+     * The warm-up run (not reported, so the figures are not the JIT compiler's first pass) on switches 0 ..
+     * {@code switches - 1}; returns the first switch index the measured runs may use.
+     */
+    private static int warmUp(String host, int port, int switches, int window, int seconds) throws Exception {
+        if (seconds <= 0) {
+            return 0;
+        }
+        run("throughput", host, port, switches, window, seconds, 0);
+        return switches;
     }
 
     /** One run with switches {@code firstIndex} .. {@code firstIndex + n - 1} (below 200). */

@@ -115,7 +115,6 @@ final class EmulatedSwitch extends SimpleChannelInboundHandler<OFMessage> {
             byte[] reply = Frames.arp(ArpPacket.REPLY, arp.senderMac(), mac, arp.targetIp(), arp.senderMac(),
                     arp.senderIp());
             packetIn(1, reply);
-            ctx.flush();
             ready = true;
             return;
         }

@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowBatchResult;
 import org.natflow.controller.api.FlowRemovedListener;
@@ -24,20 +23,18 @@ public final class FlowProgrammer implements FlowService {
 
     private final SwitchRegistry registry;
     private final Duration timeout;
-    private final ScheduledExecutorService timer;
     private final List<FlowRemovedListener> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService removals = Executors.newSingleThreadExecutor(new NamedThreads("natflow-flowrem"));
 
-    public FlowProgrammer(SwitchRegistry registry, Duration timeout, ScheduledExecutorService timer) {
+    public FlowProgrammer(SwitchRegistry registry, Duration timeout) {
         this.registry = registry;
         this.timeout = timeout;
-        this.timer = timer;
     }
 
     @Override
     public CompletableFuture<FlowBatchResult> apply(Dpid dpid, List<? extends OFMessage> messages) {
         return registry.session(dpid)
-                .map(s -> s.sendBatch(messages, timeout, timer))
+                .map(s -> s.sendBatch(messages, timeout))
                 .orElseGet(() -> CompletableFuture.failedFuture(new SwitchNotConnectedException(dpid)));
     }
 

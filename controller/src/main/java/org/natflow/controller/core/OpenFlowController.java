@@ -2,6 +2,7 @@ package org.natflow.controller.core;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.StatisticsService;
@@ -25,6 +26,9 @@ public final class OpenFlowController implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OpenFlowController.class);
 
+    /** How often requests awaiting a reply are checked against their deadline: the timeout's granularity. */
+    static final long SWEEP_MILLIS = 50;
+
     private final OpenFlowSettings settings;
     private final ControllerMetrics metrics = new ControllerMetrics();
     private final ScheduledExecutorService timer =
@@ -37,8 +41,18 @@ public final class OpenFlowController implements AutoCloseable {
     public OpenFlowController(OpenFlowSettings settings) {
         this.settings = settings;
         this.packets = new PacketInDispatcher(registry, metrics, settings);
-        this.flows = new FlowProgrammer(registry, settings.requestTimeout(), timer);
-        this.statistics = new StatisticsCollector(registry, settings.requestTimeout(), timer);
+        this.flows = new FlowProgrammer(registry, settings.requestTimeout());
+        this.statistics = new StatisticsCollector(registry, settings.requestTimeout());
+        timer.scheduleWithFixedDelay(this::expireOverdue, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void expireOverdue() {
+        try {
+            registry.sessions().forEach(SwitchSession::expireOverdue);
+        } catch (RuntimeException e) {
+            // A periodic task that throws is never run again; one failed sweep must not end all timeouts.
+            log.warn("event=timeout-sweep-failed error={}", e.toString());
+        }
     }
 
     public OpenFlowSettings settings() {

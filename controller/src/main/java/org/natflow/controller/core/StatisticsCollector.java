@@ -3,7 +3,6 @@ package org.natflow.controller.core;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.StatisticsService;
 import org.natflow.controller.api.SwitchNotConnectedException;
@@ -24,12 +23,10 @@ public final class StatisticsCollector implements StatisticsService {
 
     private final SwitchRegistry registry;
     private final Duration timeout;
-    private final ScheduledExecutorService timer;
 
-    public StatisticsCollector(SwitchRegistry registry, Duration timeout, ScheduledExecutorService timer) {
+    public StatisticsCollector(SwitchRegistry registry, Duration timeout) {
         this.registry = registry;
         this.timeout = timeout;
-        this.timer = timer;
     }
 
     @Override
@@ -46,7 +43,7 @@ public final class StatisticsCollector implements StatisticsService {
             b.setOutGroup(OFGroup.ANY).setCookie(cookie).setCookieMask(cookieMask);
         }
         CompletableFuture<List<OFFlowStatsEntry>> all =
-                s.request(b.build(), r -> ((OFFlowStatsReply) r).getEntries(), timeout, timer);
+                s.request(b.build(), r -> ((OFFlowStatsReply) r).getEntries(), timeout);
         if (!of10 || cookieMask.equals(U64.ZERO)) {
             return all;
         }
@@ -62,6 +59,6 @@ public final class StatisticsCollector implements StatisticsService {
             return CompletableFuture.failedFuture(new SwitchNotConnectedException(dpid));
         }
         return s.request(s.factory().buildPortStatsRequest().setPortNo(OFPort.ANY).build(),
-                r -> ((OFPortStatsReply) r).getEntries(), timeout, timer);
+                r -> ((OFPortStatsReply) r).getEntries(), timeout);
     }
 }

@@ -81,6 +81,11 @@ public final class SwitchRegistry implements SwitchService {
         }
     }
 
+    /** Every active session. */
+    java.util.Collection<SwitchSession> sessions() {
+        return sessions.values();
+    }
+
     /** The active session of a switch. */
     public Optional<SwitchSession> session(Dpid dpid) {
         return Optional.ofNullable(sessions.get(dpid));

@@ -9,9 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -38,9 +35,6 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  */
 public final class SwitchSession {
 
-    /** How often overdue flow batches are looked for: the granularity of the request timeout. */
-    static final long SWEEP_MILLIS = 50;
-
     private final Dpid dpid;
     private final OFVersion version;
     private final OFFactory factory;
@@ -55,7 +49,6 @@ public final class SwitchSession {
     private final Map<Long, PendingBatch> batchesByXid = new ConcurrentHashMap<>();
     private final Map<Long, PendingStats<?>> statsByXid = new ConcurrentHashMap<>();
     private volatile boolean closed;
-    private volatile ScheduledFuture<?> sweeper;
 
     public SwitchSession(Dpid dpid, OFVersion version, int tables, List<SwitchPort> ports, MessageChannel channel,
                          Instant connectedAt, ControllerMetrics metrics) {
@@ -106,16 +99,13 @@ public final class SwitchSession {
 
     /**
      * Sends the messages and a barrier; see {@link org.natflow.controller.api.FlowService#apply}. A batch whose
-     * barrier is not answered within {@code timeout} fails with a {@link TimeoutException}; overdue batches are
-     * found by one periodic sweep per session (every {@link #SWEEP_MILLIS} ms) rather than a timer task per
-     * batch, which at tens of thousands of batches a second would fill the timer's queue with cancelled tasks.
+     * barrier is not answered within {@code timeout} fails with a {@link TimeoutException} at the next
+     * {@link #expireOverdue} after its deadline.
      */
-    public CompletableFuture<FlowBatchResult> sendBatch(List<? extends OFMessage> messages, Duration timeout,
-                                                        ScheduledExecutorService timer) {
+    public CompletableFuture<FlowBatchResult> sendBatch(List<? extends OFMessage> messages, Duration timeout) {
         if (closed) {
             return CompletableFuture.failedFuture(new SwitchNotConnectedException(dpid));
         }
-        startSweeper(timer);
         List<OFMessage> out = new ArrayList<>(messages.size() + 1);
         long now = System.nanoTime();
         PendingBatch batch = new PendingBatch(messages.size(), now, now + timeout.toNanos());
@@ -139,18 +129,11 @@ public final class SwitchSession {
         return batch.future;
     }
 
-    private void startSweeper(ScheduledExecutorService timer) {
-        if (sweeper == null) {
-            synchronized (this) {
-                if (sweeper == null && !closed) {
-                    sweeper = timer.scheduleWithFixedDelay(this::expireOverdue, SWEEP_MILLIS, SWEEP_MILLIS,
-                            TimeUnit.MILLISECONDS);
-                }
-            }
-        }
-    }
-
-    /** Fails every batch whose barrier reply is overdue. */
+    /**
+     * Fails every flow batch and statistics request whose reply is overdue. Called periodically for every
+     * session by the controller (every {@link OpenFlowController#SWEEP_MILLIS} ms), rather than with a timer
+     * task per request: at tens of thousands of batches a second, cancelled tasks filled the timer's queue.
+     */
     void expireOverdue() {
         long now = System.nanoTime();
         for (PendingBatch batch : batchesByBarrier.values()) {
@@ -159,23 +142,23 @@ public final class SwitchSession {
                 failBatch(batch, new TimeoutException("no barrier reply from " + dpid));
             }
         }
+        for (Map.Entry<Long, PendingStats<?>> e : statsByXid.entrySet()) {
+            if (now - e.getValue().deadlineNanos >= 0 && statsByXid.remove(e.getKey(), e.getValue())) {
+                metrics.requestTimeouts.increment();
+                e.getValue().future.completeExceptionally(new TimeoutException("no statistics reply from " + dpid));
+            }
+        }
     }
 
     /** Sends a statistics request and gathers every part of the reply. */
     public <E> CompletableFuture<List<E>> request(OFStatsRequest<?> request, Function<OFStatsReply, List<E>> entries,
-                                                  Duration timeout, ScheduledExecutorService timer) {
+                                                  Duration timeout) {
         if (closed) {
             return CompletableFuture.failedFuture(new SwitchNotConnectedException(dpid));
         }
         long xid = xids.incrementAndGet();
-        PendingStats<E> pending = new PendingStats<>(entries);
+        PendingStats<E> pending = new PendingStats<>(entries, System.nanoTime() + timeout.toNanos());
         statsByXid.put(xid, pending);
-        pending.timeout = timer.schedule(() -> {
-            if (statsByXid.remove(xid) != null) {
-                metrics.requestTimeouts.increment();
-                pending.future.completeExceptionally(new TimeoutException("no statistics reply from " + dpid));
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         channel.send(List.of(request.createBuilder().setXid(xid).build()));
         if (closed && statsByXid.remove(xid) != null) {
             pending.future.completeExceptionally(new SwitchNotConnectedException(dpid));
@@ -214,7 +197,6 @@ public final class SwitchSession {
         }
         PendingStats<?> stats = statsByXid.remove(error.getXid());
         if (stats != null) {
-            stats.timeout.cancel(false);
             stats.future.completeExceptionally(new IllegalStateException("switch " + dpid + " refused request: "
                     + error.getErrType()));
             return true;
@@ -231,7 +213,6 @@ public final class SwitchSession {
         pending.add(reply);
         if (!reply.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
             statsByXid.remove(reply.getXid());
-            pending.timeout.cancel(false);
             pending.complete();
         }
         return true;
@@ -249,11 +230,6 @@ public final class SwitchSession {
     /** Marks the session closed and fails everything still waiting for a reply. */
     void closed() {
         closed = true;
-        synchronized (this) {
-            if (sweeper != null) {
-                sweeper.cancel(false);
-            }
-        }
         SwitchNotConnectedException cause = new SwitchNotConnectedException(dpid);
         for (PendingBatch batch : List.copyOf(batchesByBarrier.values())) {
             failBatch(batch, cause);
@@ -303,10 +279,11 @@ public final class SwitchSession {
         final Function<OFStatsReply, List<E>> entries;
         final List<E> gathered = Collections.synchronizedList(new ArrayList<>());
         final CompletableFuture<List<E>> future = new CompletableFuture<>();
-        volatile java.util.concurrent.ScheduledFuture<?> timeout;
+        final long deadlineNanos;
 
-        PendingStats(Function<OFStatsReply, List<E>> entries) {
+        PendingStats(Function<OFStatsReply, List<E>> entries, long deadlineNanos) {
             this.entries = entries;
+            this.deadlineNanos = deadlineNanos;
         }
 
         void add(OFStatsReply reply) {

@@ -7,33 +7,24 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.natflow.controller.api.Dpid;
-import org.natflow.controller.api.FlowBatchResult;
-import org.natflow.controller.api.FlowMods;
 import org.natflow.controller.core.OpenFlowController;
 import org.natflow.controller.core.OpenFlowSettings;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.protocol.OFVersion;
-import org.projectfloodlight.openflow.protocol.match.MatchField;
-import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.OFPort;
 
 /**
  * The default packet-in path: listeners run on the connection's own I/O thread, in the order the switch sent
- * its packet-ins, and what they send leaves in the same read; flow batches time out by sweep.
+ * its packet-ins, and what they send leaves in the same read.
  */
 class RunToCompletionTest {
 
     private final OpenFlowController controller = new OpenFlowController(new OpenFlowSettings("127.0.0.1", 0,
-            Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofMillis(300), 0, 100, 100));
+            Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(2), 0, 100, 100));
 
     @AfterEach
     void close() {
@@ -86,23 +77,6 @@ class RunToCompletionTest {
         sw.packetIn(FakeSwitch.ipv4Frame(2));
         assertThat(handled).containsExactly(0, 2);
         assertThat(sw.channel.isActive()).isTrue();
-    }
-
-    @Test
-    void anUnansweredBatchTimesOutAndAnAnsweredOneDoesNot() throws Exception {
-        FakeSwitch sw = active(3);
-        var b = sw.factory.buildFlowAdd().setPriority(1)
-                .setMatch(sw.factory.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4).build());
-        OFMessage flow = FlowMods.withActions(sw.factory, b, List.of(sw.factory.actions().output(OFPort.of(1), 0)))
-                .build();
-        CompletableFuture<FlowBatchResult> answered = controller.flows().apply(new Dpid(3), List.of(flow));
-        List<OFMessage> out = sw.drain();
-        sw.send(sw.factory.buildBarrierReply().setXid(out.get(1).getXid()).build());
-        CompletableFuture<FlowBatchResult> unanswered = controller.flows().apply(new Dpid(3), List.of(flow));
-        assertThatThrownBy(() -> unanswered.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .hasCauseInstanceOf(TimeoutException.class);
-        assertThat(answered.get(1, TimeUnit.SECONDS).ok()).isTrue();
-        assertThat(controller.metrics().requestTimeouts.sum()).isEqualTo(1);
     }
 
     @Test
