@@ -296,10 +296,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         hostMeters.remove(b.dpid());
         responders.removeIf(k -> k.get(0).equals(b.dpid()));
         resolver.clear(b.dpid());
-        for (NatSession s : table.all()) {
-            if (s.dpid().equals(b.dpid())) {
-                end(s.id(), reason);
-            }
+        for (NatSession s : table.on(b.dpid())) {
+            end(s.id(), reason);
         }
         if (blockNat != null) {
             blockNat.borderGone(b.dpid(), reason);
@@ -382,8 +380,8 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         int released = 0;
         int restored = 0;
         int deleted = 0;
-        for (NatSession s : table.all()) {
-            if (s.dpid().equals(b.dpid()) && s.protocol() != Protocol.ICMP && !found.outbound().containsKey(s.id())) {
+        for (NatSession s : table.on(b.dpid())) {
+            if (s.protocol() != Protocol.ICMP && !found.outbound().containsKey(s.id())) {
                 end(s.id(), "flows-vanished");
                 released++;
             }

@@ -38,6 +38,8 @@ public final class SessionTable {
     private final Map<IPv4Address, int[]> perHost = new HashMap<>();
     private final Map<IPv4Address, Map<Protocol, PortAllocator>> allocators = new HashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    // Mappings per border switch, so a switch that holds none (a new border, a fabric switch) costs no scan.
+    private final Map<Dpid, int[]> perSwitch = new HashMap<>();
     // Conntrack datapath: one port block per inside host, on its paired address.
     private final Map<IPv4Address, PortBlock> blocks = new HashMap<>();
     private final AtomicLong blockIds = new AtomicLong();
@@ -105,6 +107,7 @@ public final class SessionTable {
         byPublic.put(pack(protocol, pub, port), s);
         byId.put(s.id(), s);
         counts[protocol.ordinal()]++;
+        perSwitch.computeIfAbsent(dpid, d -> new int[1])[0]++;
         return new Lookup(s, true);
     }
 
@@ -161,6 +164,7 @@ public final class SessionTable {
         byInside.put(pack(s.insideKey()), s);
         byPublic.put(pack(s.publicKey()), s);
         byId.put(s.id(), s);
+        perSwitch.computeIfAbsent(s.dpid(), d -> new int[1])[0]++;
         pairRestored(s.insideAddress(), s.publicAddress());
         perHost.computeIfAbsent(s.insideAddress(), h -> new int[Protocol.values().length])[s.protocol().ordinal()]++;
         ids.accumulateAndGet(s.id(), Math::max);
@@ -175,6 +179,10 @@ public final class SessionTable {
         }
         byInside.remove(pack(s.insideKey()));
         byPublic.remove(pack(s.publicKey()));
+        int[] onSwitch = perSwitch.get(s.dpid());
+        if (--onSwitch[0] == 0) {
+            perSwitch.remove(s.dpid());
+        }
         int[] counts = perHost.get(s.insideAddress());
         counts[s.protocol().ordinal()]--;
         if (counts[0] == 0 && counts[1] == 0 && counts[2] == 0) {
@@ -203,6 +211,24 @@ public final class SessionTable {
     public synchronized List<NatSession> all() {
         List<NatSession> out = new ArrayList<>(byId.values());
         out.sort((a, b) -> Long.compare(a.id(), b.id()));
+        return out;
+    }
+
+    /**
+     * The mappings whose flows are on one switch, in no particular order: one pass over the table, none at
+     * all when the switch holds no mapping (reconciling a newly connected switch must not sort millions).
+     */
+    public synchronized List<NatSession> on(Dpid dpid) {
+        int[] count = perSwitch.get(dpid);
+        if (count == null) {
+            return List.of();
+        }
+        List<NatSession> out = new ArrayList<>(count[0]);
+        for (NatSession s : byId.values()) {
+            if (s.dpid().equals(dpid)) {
+                out.add(s);
+            }
+        }
         return out;
     }
 

@@ -45,6 +45,25 @@ class SessionTableTest {
     }
 
     @Test
+    void mappingsOfOneSwitchAreFoundWithoutTheOthers() throws Exception {
+        SessionTable t = new SessionTable(NatTestConfigs.config(1024, 65535, 100, "203.0.113.10"), clock);
+        Border other = new Border(new Dpid(2), NatTestConfigs.border(t).factory(), OFPort.of(1),
+                t.config().publicAddresses());
+        NatSession a = map(t, Protocol.TCP, 2, 5000).session();
+        NatSession b = map(t, Protocol.UDP, 3, 5000).session();
+        NatSession c = t.getOrCreate(Protocol.TCP, host(4), 6000, other, MAC, OFPort.of(2)).session();
+        assertThat(t.on(DPID)).containsExactlyInAnyOrder(a, b);
+        assertThat(t.on(new Dpid(2))).containsExactly(c);
+        assertThat(t.on(new Dpid(3))).as("a switch with no mappings").isEmpty();
+        t.remove(c.id());
+        assertThat(t.on(new Dpid(2))).isEmpty();
+        t.remove(a.id());
+        assertThat(t.on(DPID)).containsExactly(b);
+        assertThat(t.restore(c)).isTrue();
+        assertThat(t.on(new Dpid(2))).as("restored from the switch's flow table").containsExactly(c);
+    }
+
+    @Test
     void noPortOverloadingAndPairedPooling() throws Exception {
         SessionTable t = new SessionTable(NatTestConfigs.config(1024, 65535, 100,
                 "203.0.113.10-203.0.113.11"), clock);
