@@ -24,11 +24,13 @@ import org.natflow.controller.core.ControllerMetrics;
  * set-ups outstanding per switch; latency mode keeps exactly one. Prints set-ups per second and latency
  * percentiles.
  *
- * <pre>java -jar bench/target/natflow-bench.jar --port 6653 --switches 4 --window 64 --seconds 10 --warmup 5</pre>
+ * <pre>java -jar bench/target/natflow-bench.jar --port 6653 --switches 4 --window 64 --seconds 10 --warmup 10</pre>
  *
- * A warm-up throughput run of {@code --warmup} seconds (default 5, 0 for none) comes first and is not
- * reported. Every run, the warm-up included, uses switches (dpids, inside addresses) no earlier run used: a
- * switch reconnecting with a known dpid would have the earlier run's mappings reconciled away while measured.
+ * Every run starts with {@code --warmup} seconds (default 10, 0 for none) of the same load on the same
+ * connections whose set-ups are not counted, as cbench discards its first loops: the figures are the JIT
+ * compiler's finished work, and no switch connects, reconnects or is reconciled while measured. Every run
+ * uses switches (dpids, inside addresses) no earlier run used: a switch reconnecting with a known dpid would
+ * have the earlier run's mappings reconciled away.
  */
 public final class ControlPlaneBench {
 
@@ -55,19 +57,18 @@ public final class ControlPlaneBench {
         int seconds = Integer.parseInt(arg(args, "--seconds", "10"));
         String mode = arg(args, "--mode", "both");
         String sweep = arg(args, "--sweep", null);
-        int warmup = Integer.parseInt(arg(args, "--warmup", "5"));
+        int warmup = Integer.parseInt(arg(args, "--warmup", "10"));
         if (sweep != null) {
             sweep(host, port, switches, seconds, warmup, sweep,
                     java.nio.file.Path.of(arg(args, "--plot", "load.png")));
             return;
         }
         List<Result> results = new ArrayList<>();
-        int next = warmUp(host, port, switches, window, warmup);
         if (!mode.equals("latency")) {
-            results.add(run("throughput", host, port, switches, window, seconds, next));
+            results.add(run("throughput", host, port, switches, window, warmup, seconds, 0));
         }
         if (!mode.equals("throughput")) {
-            results.add(run("latency", host, port, 1, 1, seconds));
+            results.add(run("latency", host, port, 1, 1, warmup, seconds, 0));
         }
         System.out.printf("%n%-10s %8s %6s %12s %10s %10s %10s %10s%n", "mode", "switches", "window", "set-ups/s",
                 "p50 us", "p99 us", "p999 us", "max us");
@@ -84,9 +85,9 @@ public final class ControlPlaneBench {
     private static void sweep(String host, int port, int switches, int seconds, int warmup, String windows,
                               java.nio.file.Path plot) throws Exception {
         List<Result> results = new ArrayList<>();
-        int next = warmUp(host, port, switches, 8, warmup);
+        int next = 0;
         for (String w : windows.split(",")) {
-            results.add(run("throughput", host, port, switches, Integer.parseInt(w.trim()), seconds, next));
+            results.add(run("throughput", host, port, switches, Integer.parseInt(w.trim()), warmup, seconds, next));
             next += switches;
         }
         System.out.printf("%n%12s %12s %10s %10s %10s%n", "outstanding", "set-ups/s", "p50 us", "p99 us", "p999 us");
@@ -107,25 +108,12 @@ public final class ControlPlaneBench {
         return dflt;
     }
 
-    static Result run(String mode, String host, int port, int n, int window, int seconds) throws Exception {
-        return run(mode, host, port, n, window, seconds, 0);
-    }
-
     /**
-     * The warm-up run (not reported, so the figures are not the JIT compiler's first pass) on switches 0 ..
-     * {@code switches - 1}; returns the first switch index the measured runs may use.
+     * One run with switches {@code firstIndex} .. {@code firstIndex + n - 1} (below 200; latency mode uses
+     * 200): {@code warmup} seconds not counted, then {@code seconds} measured, on the same connections.
      */
-    private static int warmUp(String host, int port, int switches, int window, int seconds) throws Exception {
-        if (seconds <= 0) {
-            return 0;
-        }
-        run("throughput", host, port, switches, window, seconds, 0);
-        return switches;
-    }
-
-    /** One run with switches {@code firstIndex} .. {@code firstIndex + n - 1} (below 200). */
-    static Result run(String mode, String host, int port, int n, int window, int seconds, int firstIndex)
-            throws Exception {
+    static Result run(String mode, String host, int port, int n, int window, int warmup, int seconds,
+                      int firstIndex) throws Exception {
         if (firstIndex + n > 200) {
             // Indexes make dpids and inside addresses (one byte of them); 200 is latency mode's own.
             throw new IllegalArgumentException("at most 200 switches over a whole sweep (" + (firstIndex + n) + ")");
@@ -136,18 +124,23 @@ public final class ControlPlaneBench {
         AtomicLong completed = new AtomicLong();
         List<EmulatedSwitch> switches = new ArrayList<>();
         long[] deadline = {Long.MAX_VALUE};
+        // Set-ups completing before this instant are the warm-up's: answered, not counted.
+        long[] measureFrom = {Long.MAX_VALUE};
         try {
             for (int i = 0; i < n; i++) {
                 EmulatedSwitch[] self = new EmulatedSwitch[1];
                 // Switch indexes differ per run, so every run uses fresh dpids and inside addresses.
                 int index = mode.equals("latency") ? 200 : firstIndex + i;
                 self[0] = new EmulatedSwitch(index, nanos -> {
-                    completed.incrementAndGet();
-                    int k = recorded.getAndIncrement();
-                    if (k < latencies.length) {
-                        latencies[k] = nanos;
+                    long now = System.nanoTime();
+                    if (now >= measureFrom[0]) {
+                        completed.incrementAndGet();
+                        int k = recorded.getAndIncrement();
+                        if (k < latencies.length) {
+                            latencies[k] = nanos;
+                        }
                     }
-                    if (System.nanoTime() < deadline[0]) {
+                    if (now < deadline[0]) {
                         self[0].newFlow();
                     }
                 });
@@ -169,12 +162,13 @@ public final class ControlPlaneBench {
                 throw new IllegalStateException("natflow did not adopt every emulated switch as a NAT border");
             }
             Thread.sleep(500); // let the gateway's routes settle before measuring
-            long start = System.nanoTime();
+            long start = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
+            measureFrom[0] = start;
             deadline[0] = start + TimeUnit.SECONDS.toNanos(seconds);
             for (EmulatedSwitch s : switches) {
                 s.start(window);
             }
-            Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+            Thread.sleep(TimeUnit.SECONDS.toMillis(warmup + seconds));
             double elapsed = (System.nanoTime() - start) / 1e9;
             long done = completed.get();
             int count = Math.min(recorded.get(), latencies.length);
