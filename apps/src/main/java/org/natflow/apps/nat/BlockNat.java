@@ -1,6 +1,5 @@
 package org.natflow.apps.nat;
 
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +45,13 @@ final class BlockNat {
     // Blocks whose flows are on their way: packets of the host wait for them instead of assigning again.
     private final Map<Long, CompletableFuture<Boolean>> installing = new ConcurrentHashMap<>();
 
+    private final MappingLog mappingLog;
+
     BlockNat(NatConfig config, SessionTable table, FlowService flows, PacketService packets, NatMetrics metrics,
-             BiFunction<Border, IPv4Address, CompletableFuture<Void>> route,
+             MappingLog mappingLog, BiFunction<Border, IPv4Address, CompletableFuture<Void>> route,
              java.util.function.Function<Dpid, Border> borders) {
         this.config = config;
+        this.mappingLog = mappingLog;
         this.table = table;
         this.flows = flows;
         this.packets = packets;
@@ -89,9 +91,7 @@ final class BlockNat {
                         installing.remove(block.id());
                         if (e == null && r.ok()) {
                             metrics.blocksAssigned.increment();
-                            log.info("event=nat-block-assigned id={} inside={} public={} ports={}-{} dpid={} start={}",
-                                    block.id(), block.inside(), block.address(), block.first(), block.last(),
-                                    block.dpid(), block.createdAt());
+                            mappingLog.blockAssigned(block);
                             ready.complete(true);
                         } else {
                             metrics.refusedSwitch.increment();
@@ -142,8 +142,7 @@ final class BlockNat {
         if (b != null) {
             flows.apply(b.dpid(), List.of(blockFlows.deleteBlock(b.factory(), x.id())));
         }
-        log.info("event=nat-block-released id={} inside={} public={} ports={}-{} start={} end={} reason={}",
-                x.id(), x.inside(), x.address(), x.first(), x.last(), x.createdAt(), Instant.now(), reason);
+        mappingLog.blockReleased(x, reason);
     }
 
     /** A border was retired or left: its blocks end (its flows are deleted with all of the NAT's). */

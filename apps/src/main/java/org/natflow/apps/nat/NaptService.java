@@ -101,9 +101,18 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
     private final Set<Dpid> reconciling = ConcurrentHashMap.newKeySet();
     // The conntrack datapath's port blocks; null on the controller datapath.
     private final BlockNat blockNat;
+    private final MappingLog mappingLog;
 
+    /** A service whose mapping records go to the application log. */
     public NaptService(NatConfig config, SessionTable table, FlowService flows, PacketService packets,
                        SwitchService switches, StatisticsService statistics) {
+        this(config, table, flows, packets, switches, statistics, MappingLog.toApplicationLog());
+    }
+
+    /** A service writing its RFC 6888 records of mappings and port blocks to {@code mappingLog}. */
+    public NaptService(NatConfig config, SessionTable table, FlowService flows, PacketService packets,
+                       SwitchService switches, StatisticsService statistics, MappingLog mappingLog) {
+        this.mappingLog = mappingLog;
         this.statistics = statistics;
         this.switches = switches;
         this.config = config;
@@ -116,7 +125,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
         this.hosts = new InsideHostLocator(config, packets, switches, timer);
         this.rateLimiter = new HostRateLimiter(config.newFlowRate());
         this.blockNat = config.conntrack() ? new BlockNat(config, table, flows, packets, metrics,
-                this::ensureRoute, borders::get) : null;
+                mappingLog, this::ensureRoute, borders::get) : null;
         timer.scheduleWithFixedDelay(this::expireIcmp, 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> metrics.fragmentsDropped.add(fragments.expire(System.nanoTime())),
                 1, 1, TimeUnit.SECONDS);
@@ -637,9 +646,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
 
     private void created(NatSession s) {
         metrics.created.increment();
-        log.info("event=nat-mapping-created id={} protocol={} inside={}:{} public={}:{} start={}", s.id(),
-                s.protocol().lower(), s.insideAddress(), s.insidePort(), s.publicAddress(), s.publicPort(),
-                s.createdAt());
+        mappingLog.created(s);
     }
 
     private void refused(AllocationException e, Protocol protocol, IPv4Address inside, int port) {
@@ -1007,9 +1014,7 @@ public final class NaptService implements PacketListener, SwitchListener, FlowRe
             if (b != null) {
                 flows.apply(s.dpid(), List.of(natFlows.deleteMapping(b.factory(), s.id())));
             }
-            log.info("event=nat-mapping-deleted id={} protocol={} inside={}:{} public={}:{} start={} end={} reason={}",
-                    s.id(), s.protocol().lower(), s.insideAddress(), s.insidePort(), s.publicAddress(),
-                    s.publicPort(), s.createdAt(), Instant.now(), reason);
+            mappingLog.deleted(s, reason);
         });
         return removed;
     }

@@ -6,6 +6,7 @@ import org.natflow.apps.forward.PortForwardService;
 import org.natflow.apps.forward.PortForwardStore;
 import org.natflow.apps.l2.FloodPolicy;
 import org.natflow.apps.l2.LearningSwitch;
+import org.natflow.apps.nat.MappingLog;
 import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.SessionTable;
 import org.natflow.apps.relay.RelayService;
@@ -21,6 +22,7 @@ import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.StatisticsService;
 import org.natflow.controller.api.SwitchService;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -31,17 +33,30 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class AppsConfiguration {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AppsConfiguration.class);
+
     @Bean
     @Conditional(NatEnabledCondition.class)
     SessionTable natSessionTable(NatProperties properties) {
         return new SessionTable(properties.toConfig(), NatProperties.clock());
     }
 
+    @Bean(destroyMethod = "close")
+    @Conditional(NatEnabledCondition.class)
+    MappingLog natMappingLog(NatProperties properties, @Value("${natflow.data-dir}") String dataDir)
+            throws java.io.IOException {
+        MappingLog mappingLog = properties.mappingLog().open(java.nio.file.Path.of(dataDir));
+        log.info("event=nat-mapping-log destination={} file=\"{}\"", properties.mappingLog().destination(),
+                mappingLog.location());
+        return mappingLog;
+    }
+
     @Bean(destroyMethod = "shutdown")
     @Conditional(NatEnabledCondition.class)
     NaptService naptService(NatProperties properties, SessionTable table, FlowService flows, PacketService packets,
-                            SwitchService switches, StatisticsService statistics) {
-        NaptService napt = new NaptService(properties.toConfig(), table, flows, packets, switches, statistics);
+                            SwitchService switches, StatisticsService statistics, MappingLog mappingLog) {
+        NaptService napt = new NaptService(properties.toConfig(), table, flows, packets, switches, statistics,
+                mappingLog);
         packets.addListener(NaptService.PRIORITY, napt);
         flows.addFlowRemovedListener(napt);
         switches.addListener(napt);

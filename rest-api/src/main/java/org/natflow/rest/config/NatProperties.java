@@ -1,16 +1,21 @@
 package org.natflow.rest.config;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.natflow.apps.nat.Addresses;
 import org.natflow.apps.nat.Filtering;
+import org.natflow.apps.nat.MappingLog;
+import org.natflow.apps.nat.MappingLogFile;
 import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatDatapath;
 import org.natflow.apps.nat.Uplink;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Dynamic NAPT ({@code natflow.nat.*}). NAT is on when {@code public-addresses} is set.
@@ -37,7 +42,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                        controller): one host's flood cannot starve the others; 0: unlimited
  * @param datapath        {@code controller} (default: the controller translates each new flow with rewrite flows)
  *                        or {@code conntrack} (each inside host gets a block of {@code ports-per-host} ports
- *                        once; Open vSwitch's connection tracker translates every connection in it)
+ *                        once; Open vSwitch's connection tracker translates every connection in it) * @param mappingLog      where the RFC 6888 records of mappings and port blocks go
  */
 @ConfigurationProperties("natflow.nat")
 public record NatProperties(
@@ -56,7 +61,8 @@ public record NatProperties(
         @DefaultValue Timeouts timeouts,
         @DefaultValue("120s") Duration quarantine,
         @DefaultValue("200") int newFlowRate,
-        @DefaultValue("controller") String datapath) {
+        @DefaultValue("controller") String datapath,
+        @DefaultValue MappingLogSettings mappingLog) {
 
     /**
      * Idle timeouts.
@@ -68,6 +74,57 @@ public record NatProperties(
      */
     public record Timeouts(@DefaultValue("300s") Duration udp, @DefaultValue("7440s") Duration tcpEstablished,
                            @DefaultValue("240s") Duration tcpTransitory, @DefaultValue("60s") Duration icmp) {
+    }
+
+    /**
+     * The mapping log ({@code natflow.nat.mapping-log.*}): one line per mapping or port block created and
+     * ended (RFC 6888 REQ-12).
+     *
+     * @param destination   {@code file} (default: a file of its own, written in batches), {@code application-log}
+     *                      (through the application log, a line each) or {@code off}
+     * @param file          the file; empty: {@code mappings.log} in {@code natflow.data-dir}
+     * @param maxSize       the file is rotated ({@code .1}, {@code .2}, ...) before it grows past this
+     * @param maxFiles      rotated files kept
+     * @param flushInterval longest a line waits before it is written
+     * @param buffer        most bytes waiting to be written; lines beyond are dropped and counted
+     *                      ({@code natflow.nat.mapping.log.dropped})
+     */
+    public record MappingLogSettings(@DefaultValue("file") String destination, @DefaultValue("") String file,
+                                     @DefaultValue("100MB") DataSize maxSize, @DefaultValue("10") int maxFiles,
+                                     @DefaultValue("200ms") Duration flushInterval,
+                                     @DefaultValue("16MB") DataSize buffer) {
+
+        /** Opens the log where the settings say; every message names the property at fault. */
+        public MappingLog open(Path dataDir) throws IOException {
+            String d = destination.trim().toLowerCase(java.util.Locale.ROOT);
+            switch (d) {
+                case "off":
+                    return MappingLog.off();
+                case "application-log":
+                    return MappingLog.toApplicationLog();
+                case "file":
+                    break;
+                default:
+                    throw new IllegalArgumentException("natflow.nat.mapping-log.destination: file, application-log or"
+                            + " off, not '" + destination + "'");
+            }
+            if (maxSize.toBytes() < 1024) {
+                throw new IllegalArgumentException("natflow.nat.mapping-log.max-size: at least 1KB, not " + maxSize);
+            }
+            if (maxFiles < 1) {
+                throw new IllegalArgumentException("natflow.nat.mapping-log.max-files: at least 1, not " + maxFiles);
+            }
+            if (buffer.toBytes() < 64 * 1024 || buffer.toBytes() > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("natflow.nat.mapping-log.buffer: 64KB to 2GB, not " + buffer);
+            }
+            if (flushInterval.isNegative() || flushInterval.isZero()) {
+                throw new IllegalArgumentException("natflow.nat.mapping-log.flush-interval: must be positive, not "
+                        + flushInterval);
+            }
+            Path f = file.isBlank() ? dataDir.resolve("mappings.log") : Path.of(file.trim());
+            return new MappingLog(new MappingLogFile(f, maxSize.toBytes(), maxFiles, (int) buffer.toBytes(),
+                    flushInterval), Clock.systemUTC());
+        }
     }
 
     /** Validates and converts; every message names the property at fault. */

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.concurrent.atomic.LongAdder;
+import org.natflow.apps.nat.MappingLog;
 import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatMetrics;
 import org.natflow.apps.nat.PoolUsage;
@@ -16,16 +17,19 @@ import org.springframework.stereotype.Component;
  * NAT meters: {@code natflow.sessions.active}; {@code natflow.nat.mappings.created} and {@code .deleted};
  * {@code natflow.nat.refusals{reason=pool|quota|switch|rate}}; {@code natflow.nat.spoofed};
  * {@code natflow.nat.untranslated}; {@code natflow.nat.fragments.dropped}; {@code natflow.nat.newflow.packetin};
- * {@code natflow.ports.free{address,protocol}} and {@code natflow.ports.used{address,protocol}}.
+ * {@code natflow.ports.free{address,protocol}} and {@code natflow.ports.used{address,protocol}};
+ * {@code natflow.nat.mapping.log.written} and {@code .dropped} (lines of the RFC 6888 mapping log).
  */
 @Component
 @Conditional(NatEnabledCondition.class)
 public class NatMetricsBinder implements MeterBinder {
 
     private final NaptService napt;
+    private final MappingLog mappingLog;
 
-    public NatMetricsBinder(NaptService napt) {
+    public NatMetricsBinder(NaptService napt, MappingLog mappingLog) {
         this.napt = napt;
+        this.mappingLog = mappingLog;
     }
 
     @Override
@@ -47,6 +51,10 @@ public class NatMetricsBinder implements MeterBinder {
                 .description("Port blocks held by inside hosts (conntrack datapath)").register(r);
         counter(r, "natflow.nat.blocks.assigned", m.blocksAssigned);
         counter(r, "natflow.nat.blocks.released", m.blocksReleased);
+        FunctionCounter.builder("natflow.nat.mapping.log.written", mappingLog, MappingLog::written)
+                .description("Mapping log lines written to their file").register(r);
+        FunctionCounter.builder("natflow.nat.mapping.log.dropped", mappingLog, MappingLog::dropped)
+                .description("Mapping log lines lost: the disk stalled or failed").register(r);
         for (PoolUsage u : napt.table().usage()) {
             String address = u.address().toString();
             String protocol = u.protocol().lower();

@@ -3,11 +3,16 @@ package org.natflow.rest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.natflow.apps.nat.MappingLog;
 import org.natflow.rest.testing.Poll;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 
@@ -20,6 +25,9 @@ import org.springframework.boot.test.context.SpringBootTest;
         "natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0",
         "natflow.nat.timeouts.udp=4s", "natflow.nat.timeouts.tcp-transitory=3s", "natflow.nat.ports-per-host=16"})
 class NaptIT extends NatHomeIT {
+
+    @Autowired
+    MappingLog mappingLog;
 
     private static final String POOL = "203.0.113.1[0-3]";
 
@@ -37,6 +45,14 @@ class NaptIT extends NatHomeIT {
                 + "\n--- srv1\n" + net.cmd("srv1", "ip neigh; ip addr").out()
                 + "\n--- h1\n" + net.cmd("h1", "ip neigh; ip addr").out()
                 + "\n--- sessions\n" + rest.getForObject("/api/v1/nat/sessions", String.class);
+    }
+
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private JsonNode sessions(String query) {
@@ -143,7 +159,7 @@ class NaptIT extends NatHomeIT {
     }
 
     @Test
-    void udpRoundTripAndMappingExpiresWithItsFlows() {
+    void udpRoundTripAndMappingExpiresWithItsFlows() throws Exception {
         net.spawn("srv1", "udp", "exec python3 -c \"import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM);"
                 + " s.bind(('0.0.0.0', 5353)); d, a = s.recvfrom(100); print(a[0], flush=True); s.sendto(d, a)\"");
         Poll.until(Duration.ofSeconds(10), "udp server", () -> net.cmd("srv1", "ss -lun | grep -q ':5353 '").ok());
@@ -151,13 +167,16 @@ class NaptIT extends NatHomeIT {
         assertThat(r.out()).as(() -> diagnostics()).contains("natflow-udp");
         assertThat(net.kill("udp").out().trim()).matches(POOL);
         String publicPort = null;
+        String publicEndpoint = null;
         for (JsonNode s : sessions("?insideAddress=10.0.0.11&protocol=udp")) {
             if (s.get("insidePort").asInt() == 43000) {
                 publicPort = s.get("publicPort").asText();
+                publicEndpoint = s.get("publicAddress").asText() + ":" + publicPort;
             }
         }
         assertThat(publicPort).as("udp mapping listed").isNotNull();
         String pp = publicPort;
+        String mapped = "protocol=udp inside=10.0.0.11:43000 public=" + publicEndpoint + " start=";
         Poll.until(Duration.ofSeconds(20), "udp mapping expired (4 s idle timeout)", () -> {
             for (JsonNode s : sessions("?protocol=udp")) {
                 if (s.get("insidePort").asInt() == 43000) {
@@ -168,6 +187,16 @@ class NaptIT extends NatHomeIT {
         });
         String flows = net.sh("ovs-ofctl -O OpenFlow13 dump-flows s1").out();
         assertThat(flows).doesNotContain("tp_dst=" + pp + " ").doesNotContain("tp_src=43000 ");
+        // RFC 6888 REQ-12: the mapping log, a file of its own in the data directory, has its start and its end.
+        Path mappingLogFile = Path.of(mappingLog.location());
+        assertThat(mappingLogFile.getFileName().toString()).isEqualTo("mappings.log");
+        Poll.until(Duration.ofSeconds(5), "the mapping's creation and end in the mapping log",
+                () -> readOrEmpty(mappingLogFile).lines().filter(l -> l.contains(mapped)).count() == 2);
+        List<String> records = Files.readAllLines(mappingLogFile).stream().filter(l -> l.contains(mapped)).toList();
+        assertThat(records).hasSize(2);
+        assertThat(records.get(0)).matches("\\S+Z event=nat-mapping-created id=\\d+ " + Pattern.quote(mapped) + "\\S+Z");
+        assertThat(records.get(1)).matches("\\S+Z event=nat-mapping-deleted id=\\d+ " + Pattern.quote(mapped)
+                + "\\S+Z end=\\S+Z reason=idle").doesNotContain("203.0.113.100").doesNotContain("5353");
     }
 
     @Test

@@ -1,0 +1,185 @@
+package org.natflow.apps.nat;
+
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RFC 6888 (REQ-12) record of address and port use: one line when a mapping or port block is created and
+ * one when it ends, with protocol, inside and public endpoint, start and end time, and no destination. Lines
+ * look like the application log's events, prefixed with their own UTC timestamp:
+ *
+ * <pre>
+ * 2026-11-25T01:14:56.884Z event=nat-mapping-created id=7 protocol=tcp inside=10.0.0.11:43000 public=203.0.113.10:40094 start=2026-11-25T01:14:56.884Z
+ * </pre>
+ *
+ * <p>A record is written at every new connection, so it is built by hand into a reused buffer (no message
+ * formatter, no {@code Instant} or address strings): through the application log it cost as much CPU as the
+ * rest of a set-up (docs/benchmarks.md). Where the lines go is the {@link Sink}'s business.
+ */
+public final class MappingLog implements AutoCloseable {
+
+    /** Where finished lines go; called concurrently, each line whole and without its line break. */
+    @FunctionalInterface
+    public interface Sink extends AutoCloseable {
+        /** Takes one line; {@code line} is only valid during the call. */
+        void write(CharSequence line);
+
+        /** Lines this sink could not keep (none, unless it says otherwise). */
+        default long dropped() {
+            return 0;
+        }
+
+        /** Lines this sink has put where they belong. */
+        default long written() {
+            return 0;
+        }
+
+        /** Where the lines go, for operators (a file's path). */
+        default String location() {
+            return "";
+        }
+
+        /** Writes what is waiting and lets go of the destination. */
+        @Override
+        default void close() {
+        }
+    }
+
+    private static final Logger APP_LOG = LoggerFactory.getLogger(MappingLog.class);
+    private static final ThreadLocal<Line> LINES = ThreadLocal.withInitial(Line::new);
+
+    private final Sink sink;
+    private final Clock clock;
+
+    public MappingLog(Sink sink, Clock clock) {
+        this.sink = sink;
+        this.clock = clock;
+    }
+
+    /** Records go to the application log (logger {@code org.natflow.apps.nat.MappingLog}, INFO). */
+    public static MappingLog toApplicationLog() {
+        return new MappingLog(line -> APP_LOG.info("{}", line.toString()), Clock.systemUTC());
+    }
+
+    /** Records are dropped (RFC 6888 makes the log a SHOULD; an operator may turn it off). */
+    public static MappingLog off() {
+        return new MappingLog(line -> { }, Clock.systemUTC());
+    }
+
+    /** Where the records go, for operators: a file's path, or empty. */
+    public String location() {
+        return sink.location();
+    }
+
+    /** Lines lost by the sink (a stalled or failing disk). */
+    public long dropped() {
+        return sink.dropped();
+    }
+
+    /** Lines the sink has written. */
+    public long written() {
+        return sink.written();
+    }
+
+    /** Closes the sink: lines still waiting are written. */
+    @Override
+    public void close() {
+        sink.close();
+    }
+
+    /** A mapping was created (its flows are in the switch). */
+    public void created(NatSession s) {
+        Line l = start("nat-mapping-created", s.id());
+        mapping(l, s);
+        sink.write(l.sb);
+    }
+
+    /** A mapping ended; {@code reason} says why (idle, deleted, flows-vanished, ...). */
+    public void deleted(NatSession s, String reason) {
+        Line l = start("nat-mapping-deleted", s.id());
+        mapping(l, s);
+        l.sb.append(" end=");
+        l.time(clock.millis());
+        l.sb.append(" reason=").append(reason);
+        sink.write(l.sb);
+    }
+
+    /** A port block was assigned to an inside host (conntrack datapath). */
+    public void blockAssigned(PortBlock b) {
+        Line l = start("nat-block-assigned", b.id());
+        block(l, b);
+        l.sb.append(" dpid=").append(b.dpid()).append(" start=");
+        l.time(b.createdMillis());
+        sink.write(l.sb);
+    }
+
+    /** A port block was released. */
+    public void blockReleased(PortBlock b, String reason) {
+        Line l = start("nat-block-released", b.id());
+        block(l, b);
+        l.sb.append(" start=");
+        l.time(b.createdMillis());
+        l.sb.append(" end=");
+        l.time(clock.millis());
+        l.sb.append(" reason=").append(reason);
+        sink.write(l.sb);
+    }
+
+    private Line start(String event, long id) {
+        Line l = LINES.get();
+        l.sb.setLength(0);
+        l.time(clock.millis());
+        l.sb.append(" event=").append(event).append(" id=").append(id);
+        return l;
+    }
+
+    private static void mapping(Line l, NatSession s) {
+        l.sb.append(" protocol=").append(s.protocol().lower()).append(" inside=");
+        address(l.sb, s.insideAddress());
+        l.sb.append(':').append(s.insidePort()).append(" public=");
+        address(l.sb, s.publicAddress());
+        l.sb.append(':').append(s.publicPort()).append(" start=");
+        l.time(s.createdMillis());
+    }
+
+    private static void block(Line l, PortBlock b) {
+        l.sb.append(" inside=");
+        address(l.sb, b.inside());
+        l.sb.append(" public=");
+        address(l.sb, b.address());
+        l.sb.append(" ports=").append(b.first()).append('-').append(b.last());
+    }
+
+    private static void address(StringBuilder sb, IPv4Address a) {
+        int v = a.getInt();
+        sb.append(v >>> 24).append('.').append((v >>> 16) & 0xff).append('.').append((v >>> 8) & 0xff).append('.')
+                .append(v & 0xff);
+    }
+
+    /** One thread's line buffer, with the text of the last second it formatted. */
+    private static final class Line {
+        final StringBuilder sb = new StringBuilder(192);
+        long second = Long.MIN_VALUE;
+        String secondText = "";
+
+        /** Appends {@code millis} as ISO-8601 UTC, always to the millisecond (fixed width). */
+        void time(long millis) {
+            long s = Math.floorDiv(millis, 1000L);
+            if (s != second) {
+                // yyyy-MM-ddTHH:mm:ss, once per second and thread
+                secondText = LocalDateTime.ofEpochSecond(s, 0, ZoneOffset.UTC).withNano(0).toString();
+                if (secondText.length() == 16) {
+                    secondText += ":00"; // LocalDateTime leaves out zero seconds
+                }
+                second = s;
+            }
+            int ms = (int) Math.floorMod(millis, 1000L);
+            sb.append(secondText).append('.').append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10))
+                    .append((char) ('0' + ms % 10)).append('Z');
+        }
+    }
+}
