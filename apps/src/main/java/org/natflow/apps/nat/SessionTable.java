@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import org.natflow.controller.api.Dpid;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
@@ -24,13 +23,8 @@ public final class SessionTable {
 
     private final NatConfig config;
     private final Clock clock;
-    // Indexes keyed by primitive longs (an endpoint packed by pack(), or the id): no key objects and no entry
-    // objects, about 24 bytes per mapping per index (docs/benchmarks.md).
-    private final Long2ObjectOpenHashMap<NatSession> byInside = new Long2ObjectOpenHashMap<>();
-    private final Long2ObjectOpenHashMap<NatSession> byPublic = new Long2ObjectOpenHashMap<>();
-    private final Long2ObjectOpenHashMap<NatSession> byId = new Long2ObjectOpenHashMap<>();
-    // One address object per inside host, shared by its mappings.
-    private final Map<IPv4Address, IPv4Address> hostAddresses = new HashMap<>();
+    // The mappings as primitive columns with their three indexes (no object per mapping; docs/benchmarks.md).
+    private final SessionStore sessions = new SessionStore();
     private final Map<NatSession.Key, String> reservedBy = new HashMap<>();
     private final Map<IPv4Address, IPv4Address> pairing = new HashMap<>();
     // Inside hosts per pool address, kept with the pairing so neither allocation nor metrics count it.
@@ -57,9 +51,8 @@ public final class SessionTable {
         }
     }
 
-    /** An endpoint as a map key: protocol, address and port in one long. */
     private static long pack(Protocol protocol, IPv4Address address, int port) {
-        return ((long) protocol.ordinal() << 48) | ((address.getInt() & 0xffff_ffffL) << 16) | (port & 0xffff);
+        return SessionStore.pack(protocol, address, port);
     }
 
     private static long pack(NatSession.Key k) {
@@ -85,7 +78,7 @@ public final class SessionTable {
                                            MacAddress mac, OFPort switchPort) throws AllocationException {
         Dpid dpid = border.dpid();
         long key = pack(protocol, inside, insidePort);
-        NatSession existing = byInside.get(key);
+        NatSession existing = sessions.byInside(key);
         if (existing != null) {
             return new Lookup(existing, false);
         }
@@ -100,12 +93,9 @@ public final class SessionTable {
             throw new AllocationException(AllocationException.Reason.POOL_EXHAUSTED,
                     "no free " + protocol.lower() + " port on " + pub + " (paired with " + inside + ")");
         }
-        IPv4Address host = hostAddresses.computeIfAbsent(inside, a -> a);
-        NatSession s = new NatSession(ids.incrementAndGet(), protocol, host, insidePort, pub, port,
+        NatSession s = new NatSession(ids.incrementAndGet(), protocol, inside, insidePort, pub, port,
                 clock.millis(), dpid, mac, switchPort);
-        byInside.put(key, s);
-        byPublic.put(pack(protocol, pub, port), s);
-        byId.put(s.id(), s);
+        sessions.add(s);
         counts[protocol.ordinal()]++;
         perSwitch.computeIfAbsent(dpid, d -> new int[1])[0]++;
         return new Lookup(s, true);
@@ -156,14 +146,11 @@ public final class SessionTable {
      */
     public synchronized boolean restore(NatSession s) {
         Map<Protocol, PortAllocator> byProto = allocators.get(s.publicAddress());
-        if (byProto == null || byInside.containsKey(pack(s.insideKey())) || byPublic.containsKey(pack(s.publicKey()))
-                || !byProto.get(s.protocol()).claim(s.publicPort())) {
+        if (byProto == null || sessions.byId(s.id()) != null || sessions.holdsInside(pack(s.insideKey()))
+                || sessions.holdsPublic(pack(s.publicKey())) || !byProto.get(s.protocol()).claim(s.publicPort())) {
             return false;
         }
-        hostAddresses.putIfAbsent(s.insideAddress(), s.insideAddress());
-        byInside.put(pack(s.insideKey()), s);
-        byPublic.put(pack(s.publicKey()), s);
-        byId.put(s.id(), s);
+        sessions.add(s);
         perSwitch.computeIfAbsent(s.dpid(), d -> new int[1])[0]++;
         pairRestored(s.insideAddress(), s.publicAddress());
         perHost.computeIfAbsent(s.insideAddress(), h -> new int[Protocol.values().length])[s.protocol().ordinal()]++;
@@ -173,43 +160,39 @@ public final class SessionTable {
 
     /** Removes a mapping and returns its port to the pool; empty if it was already gone. */
     public synchronized Optional<NatSession> remove(long id) {
-        NatSession s = byId.remove(id);
+        NatSession s = sessions.remove(id);
         if (s == null) {
             return Optional.empty();
         }
-        byInside.remove(pack(s.insideKey()));
-        byPublic.remove(pack(s.publicKey()));
         int[] onSwitch = perSwitch.get(s.dpid());
         if (--onSwitch[0] == 0) {
             perSwitch.remove(s.dpid());
         }
         int[] counts = perHost.get(s.insideAddress());
         counts[s.protocol().ordinal()]--;
-        if (counts[0] == 0 && counts[1] == 0 && counts[2] == 0) {
-            hostAddresses.remove(s.insideAddress());
-        }
         allocators.get(s.publicAddress()).get(s.protocol())
                 .release(s.publicPort(), s.insideAddress(), clock.instant().toEpochMilli() * 1_000_000L);
         return Optional.of(s);
     }
 
     public synchronized Optional<NatSession> get(long id) {
-        return Optional.ofNullable(byId.get(id));
+        return Optional.ofNullable(sessions.byId(id));
     }
 
     /** The mapping holding a public endpoint. */
     public synchronized Optional<NatSession> byPublic(Protocol protocol, IPv4Address address, int port) {
-        return Optional.ofNullable(byPublic.get(pack(protocol, address, port)));
+        return Optional.ofNullable(sessions.byPublic(pack(protocol, address, port)));
     }
 
     /** The mapping of an inside endpoint. */
     public synchronized Optional<NatSession> byInside(Protocol protocol, IPv4Address address, int port) {
-        return Optional.ofNullable(byInside.get(pack(protocol, address, port)));
+        return Optional.ofNullable(sessions.byInside(pack(protocol, address, port)));
     }
 
     /** All mappings, oldest first. */
     public synchronized List<NatSession> all() {
-        List<NatSession> out = new ArrayList<>(byId.values());
+        List<NatSession> out = new ArrayList<>(sessions.size());
+        sessions.forEach(out::add);
         out.sort((a, b) -> Long.compare(a.id(), b.id()));
         return out;
     }
@@ -223,17 +206,11 @@ public final class SessionTable {
         if (count == null) {
             return List.of();
         }
-        List<NatSession> out = new ArrayList<>(count[0]);
-        for (NatSession s : byId.values()) {
-            if (s.dpid().equals(dpid)) {
-                out.add(s);
-            }
-        }
-        return out;
+        return sessions.on(dpid);
     }
 
     public synchronized int size() {
-        return byId.size();
+        return sessions.size();
     }
 
     /**
@@ -242,7 +219,7 @@ public final class SessionTable {
      */
     public synchronized Optional<String> holder(Protocol protocol, IPv4Address address, int port) {
         NatSession.Key key = new NatSession.Key(protocol, address, port);
-        NatSession s = byPublic.get(pack(key));
+        NatSession s = sessions.byPublic(pack(key));
         if (s != null) {
             return Optional.of("live NAT mapping " + s.id() + " (" + s.protocol().lower() + " " + s.insideAddress()
                     + ":" + s.insidePort() + "); delete it or wait for it to expire");
