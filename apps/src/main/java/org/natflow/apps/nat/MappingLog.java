@@ -102,10 +102,7 @@ public final class MappingLog implements AutoCloseable {
     public void deleted(NatSession s, String reason) {
         Line l = start("nat-mapping-deleted", s.id());
         mapping(l, s);
-        l.sb.append(" end=");
-        l.time(clock.millis());
-        l.sb.append(" reason=").append(reason);
-        sink.write(l.sb);
+        endNow(l, reason);
     }
 
     /** A port block was assigned to an inside host (conntrack datapath). */
@@ -123,10 +120,7 @@ public final class MappingLog implements AutoCloseable {
         block(l, b);
         l.sb.append(" start=");
         l.time(b.createdMillis());
-        l.sb.append(" end=");
-        l.time(clock.millis());
-        l.sb.append(" reason=").append(reason);
-        sink.write(l.sb);
+        endNow(l, reason);
     }
 
     private Line start(String event, long id) {
@@ -135,6 +129,14 @@ public final class MappingLog implements AutoCloseable {
         l.time(clock.millis());
         l.sb.append(" event=").append(event).append(" id=").append(id);
         return l;
+    }
+
+    /** Ends a record of something that ended now, and writes it. */
+    private void endNow(Line l, String reason) {
+        l.sb.append(" end=");
+        l.time(clock.millis());
+        l.sb.append(" reason=").append(reason);
+        sink.write(l.sb);
     }
 
     private static void mapping(Line l, NatSession s) {
