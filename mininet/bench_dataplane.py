@@ -12,6 +12,10 @@ inside host in1 (10.0.0.2, gateway 10.0.0.1) and outside host out1 (203.0.113.10
 203.0.113.10. For each: iperf3 bulk TCP, connections per second (sequential and parallel, each a new
 5-tuple), time to SYN-ACK of a new connection and round trip over an established one. Prints a table with
 ratios to plain forwarding; --report writes JSON.
+
+--rounds N repeats the whole sequence N times, interleaved (plain, ..., natflow-ct, plain, ...), so that the
+machine's drift hits every gateway alike: the table then shows each figure's median over the rounds, and a
+second table each gateway's ratio to plain forwarding paired within a round (min / median / max).
 """
 
 import argparse
@@ -131,8 +135,11 @@ def main():
     ap.add_argument('--samples', type=int, default=200, help='connections for the latency figures')
     ap.add_argument('--only', help='comma list of variants to run')
     ap.add_argument('--jar', default=os.path.join(os.path.dirname(HERE), 'rest-api', 'target', 'natflow.jar'))
+    ap.add_argument('--rounds', type=int, default=1, help='repeat every gateway this many times, interleaved')
     ap.add_argument('--report')
     args = ap.parse_args()
+    if args.rounds < 1:
+        ap.error('--rounds must be at least 1')
 
     from mininet.clean import cleanup
     from mininet.log import setLogLevel
@@ -143,8 +150,8 @@ def main():
     variants = ['plain', 'ovs-ct-nat', 'natflow', 'natflow-ct', 'masquerade']
     if args.only:
         variants = [v for v in variants if v in args.only.split(',')]
-    results = {}
-    for v in variants:
+    rounds = {v: [] for v in variants}
+    for rnd, v in [(n, v) for n in range(args.rounds) for v in variants]:
         cleanup()
         ctl = None
         net = None
@@ -172,8 +179,8 @@ def main():
             else:
                 net = natflow_net.build(switch_spec(False))
                 static_flows(net, nat=(v == 'ovs-ct-nat'))
-            print('measuring %s ...' % v, flush=True)
-            results[v] = measure(net, args.seconds, args.samples)
+            print('measuring %s (round %d of %d) ...' % (v, rnd + 1, args.rounds), flush=True)
+            rounds[v].append(measure(net, args.seconds, args.samples))
         finally:
             if net is not None:
                 net.stop()
@@ -182,20 +189,42 @@ def main():
                 shutil.rmtree(props['natflow.data-dir'], ignore_errors=True)
     cleanup()
 
-    base = results.get('plain', {})
     cols = [('throughput_mbps', 'TCP Mbit/s'), ('conn_per_s_1', 'conn/s x1'), ('conn_per_s_8', 'conn/s x8'),
             ('connect_ms_p50', 'SYN-ACK p50 ms'), ('rtt_ms_p50', 'RTT p50 ms')]
-    print('\n%-12s' % 'gateway' + ''.join('%16s' % c[1] for c in cols))
+    results = {v: {k: median([r.get(k, 0) for r in rs]) for k, _ in cols} for v, rs in rounds.items()}
+    for v, rs in rounds.items():
+        results[v]['conn_failed'] = sum(r.get('conn_failed_1', 0) + r.get('conn_failed_8', 0) for r in rs)
+    base = results.get('plain', {})
+    title = 'median of %d rounds' % args.rounds if args.rounds > 1 else 'one round'
+    print('\n%s\n%-12s' % (title, 'gateway') + ''.join('%16s' % c[1] for c in cols) + '%10s' % 'failed')
     for v, r in results.items():
         print('%-12s' % v + ''.join('%16.3f' % r.get(k, 0) if 'ms' in k else '%16.0f' % r.get(k, 0)
-                                   for k, _ in cols))
+                                   for k, _ in cols) + '%10d' % r['conn_failed'])
     if base:
         print('\nratio to plain forwarding')
         for v, r in results.items():
             print('%-12s' % v + ''.join('%16.2f' % (r.get(k, 0) / base[k] if base.get(k) else 0) for k, _ in cols))
+    if 'plain' in rounds and args.rounds > 1:
+        print('\nratio to plain forwarding in the same round: min / median / max')
+        for v, rs in rounds.items():
+            if v == 'plain':
+                continue
+            cells = []
+            for k, _ in cols:
+                ratios = sorted(r.get(k, 0) / p[k] for r, p in zip(rs, rounds['plain']) if p.get(k))
+                cells.append('%.2f/%.2f/%.2f' % (ratios[0], median(ratios), ratios[-1]) if ratios else '-')
+            print('%-12s' % v + ''.join('%16s' % c for c in cells))
     if args.report:
         with open(args.report, 'w') as f:
-            json.dump(results, f, indent=2)
+            json.dump({'median': results, 'rounds': rounds}, f, indent=2)
+
+
+def median(xs):
+    xs = sorted(xs)
+    if not xs:
+        return 0
+    mid = len(xs) // 2
+    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
 
 
 if __name__ == '__main__':
