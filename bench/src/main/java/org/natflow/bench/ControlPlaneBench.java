@@ -39,9 +39,14 @@ public final class ControlPlaneBench {
 
     /** The result of one run. */
     record Result(String mode, int switches, int window, long completed, double seconds, long p50, long p99,
-                  long p999, long max) {
+                  long p999, long max, double allocatedBytes) {
         double rate() {
             return completed / seconds;
+        }
+
+        /** Heap natflow allocated per set-up while measured; NaN without {@code --metrics}. */
+        double allocatedPerSetUp() {
+            return completed == 0 ? Double.NaN : allocatedBytes / completed;
         }
     }
 
@@ -58,23 +63,29 @@ public final class ControlPlaneBench {
         String mode = arg(args, "--mode", "both");
         String sweep = arg(args, "--sweep", null);
         int warmup = Integer.parseInt(arg(args, "--warmup", "10"));
+        String metrics = arg(args, "--metrics", null);
+        ActuatorProbe probe = metrics == null ? null : new ActuatorProbe(metrics);
         if (sweep != null) {
-            sweep(host, port, switches, seconds, warmup, sweep,
+            sweep(host, port, switches, seconds, warmup, probe, sweep,
                     java.nio.file.Path.of(arg(args, "--plot", "load.png")));
             return;
         }
         List<Result> results = new ArrayList<>();
         if (!mode.equals("latency")) {
-            results.add(run("throughput", host, port, switches, window, warmup, seconds, 0));
+            results.add(run("throughput", host, port, switches, window, warmup, seconds, 0, probe));
         }
         if (!mode.equals("throughput")) {
-            results.add(run("latency", host, port, 1, 1, warmup, seconds, 0));
+            results.add(run("latency", host, port, 1, 1, warmup, seconds, 0, probe));
         }
-        System.out.printf("%n%-10s %8s %6s %12s %10s %10s %10s %10s%n", "mode", "switches", "window", "set-ups/s",
-                "p50 us", "p99 us", "p999 us", "max us");
+        System.out.printf("%n%-10s %8s %6s %12s %10s %10s %10s %10s %14s %12s%n", "mode", "switches", "window",
+                "set-ups/s", "p50 us", "p99 us", "p999 us", "max us", "alloc B/setup", "alloc MB/s");
         for (Result r : results) {
-            System.out.printf("%-10s %8d %6d %12.0f %10.1f %10.1f %10.1f %10.1f%n", r.mode(), r.switches(),
-                    r.window(), r.rate(), r.p50() / 1e3, r.p99() / 1e3, r.p999() / 1e3, r.max() / 1e3);
+            System.out.printf("%-10s %8d %6d %12.0f %10.1f %10.1f %10.1f %10.1f %14.0f %12.1f%n", r.mode(),
+                    r.switches(), r.window(), r.rate(), r.p50() / 1e3, r.p99() / 1e3, r.p999() / 1e3, r.max() / 1e3,
+                    r.allocatedPerSetUp(), r.allocatedBytes() / r.seconds() / 1e6);
+        }
+        if (probe == null) {
+            System.out.println("(--metrics http://natflow:port for natflow's allocation while measured)");
         }
     }
 
@@ -82,12 +93,13 @@ public final class ControlPlaneBench {
      * Throughput against load: one throughput run per window size (outstanding set-ups per switch), each
      * with switches never used before (fresh dpids and inside addresses), then a table and a PNG plot.
      */
-    private static void sweep(String host, int port, int switches, int seconds, int warmup, String windows,
-                              java.nio.file.Path plot) throws Exception {
+    private static void sweep(String host, int port, int switches, int seconds, int warmup, ActuatorProbe probe,
+                              String windows, java.nio.file.Path plot) throws Exception {
         List<Result> results = new ArrayList<>();
         int next = 0;
         for (String w : windows.split(",")) {
-            results.add(run("throughput", host, port, switches, Integer.parseInt(w.trim()), warmup, seconds, next));
+            results.add(run("throughput", host, port, switches, Integer.parseInt(w.trim()), warmup, seconds, next,
+                    probe));
             next += switches;
         }
         System.out.printf("%n%12s %12s %10s %10s %10s%n", "outstanding", "set-ups/s", "p50 us", "p99 us", "p999 us");
@@ -111,9 +123,10 @@ public final class ControlPlaneBench {
     /**
      * One run with switches {@code firstIndex} .. {@code firstIndex + n - 1} (below 200; latency mode uses
      * 200): {@code warmup} seconds not counted, then {@code seconds} measured, on the same connections.
+     * With a {@code probe}, natflow's allocation over the measured seconds is read from its meters.
      */
     static Result run(String mode, String host, int port, int n, int window, int warmup, int seconds,
-                      int firstIndex) throws Exception {
+                      int firstIndex, ActuatorProbe probe) throws Exception {
         if (firstIndex + n > 200) {
             // Indexes make dpids and inside addresses (one byte of them); 200 is latency mode's own.
             throw new IllegalArgumentException("at most 200 switches over a whole sweep (" + (firstIndex + n) + ")");
@@ -168,16 +181,26 @@ public final class ControlPlaneBench {
             for (EmulatedSwitch s : switches) {
                 s.start(window);
             }
-            Thread.sleep(TimeUnit.SECONDS.toMillis(warmup + seconds));
+            sleepUntil(start);
+            double allocatedBefore = probe == null ? Double.NaN : probe.value("jvm.gc.memory.allocated");
+            sleepUntil(deadline[0]);
+            double allocated = probe == null ? Double.NaN : probe.value("jvm.gc.memory.allocated") - allocatedBefore;
             double elapsed = (System.nanoTime() - start) / 1e9;
             long done = completed.get();
             int count = Math.min(recorded.get(), latencies.length);
             long[] sorted = Arrays.copyOf(latencies, count);
             Arrays.sort(sorted);
             return new Result(mode, n, window, done, elapsed, pct(sorted, 0.5), pct(sorted, 0.99), pct(sorted, 0.999),
-                    count == 0 ? 0 : sorted[count - 1]);
+                    count == 0 ? 0 : sorted[count - 1], allocated);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left = nanoTime - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
         }
     }
 
