@@ -24,7 +24,8 @@ import org.natflow.controller.core.ControllerMetrics;
  * set-ups outstanding per switch; latency mode keeps exactly one. Prints set-ups per second and latency
  * percentiles.
  *
- * <pre>java -jar bench/target/natflow-bench.jar --port 6653 --switches 4 --window 64 --seconds 10 --warmup 10</pre>
+ * <pre>java -jar bench/target/natflow-bench.jar --port 6653 --switches 4 --window 64 --seconds 10 --warmup 10 \
+ *     --metrics http://127.0.0.1:8080</pre>
  *
  * Every run starts with {@code --warmup} seconds (default 10, 0 for none) of the same load on the same
  * connections whose set-ups are not counted, as cbench discards its first loops: the figures are the JIT
