@@ -26,6 +26,16 @@ public record NatSession(long id, Protocol protocol, IPv4Address insideAddress, 
                          IPv4Address publicAddress, int publicPort, long createdMillis, Dpid dpid,
                          MacAddress insideMac, OFPort switchPort) {
 
+    /** Every part is required: the session store keeps them as primitives. */
+    public NatSession {
+        java.util.Objects.requireNonNull(protocol, "protocol");
+        java.util.Objects.requireNonNull(insideAddress, "insideAddress");
+        java.util.Objects.requireNonNull(publicAddress, "publicAddress");
+        java.util.Objects.requireNonNull(dpid, "dpid");
+        java.util.Objects.requireNonNull(insideMac, "insideMac");
+        java.util.Objects.requireNonNull(switchPort, "switchPort");
+    }
+
     /** A mapping created at {@code createdAt} (kept to the millisecond). */
     public NatSession(long id, Protocol protocol, IPv4Address insideAddress, int insidePort,
                       IPv4Address publicAddress, int publicPort, Instant createdAt, Dpid dpid,
