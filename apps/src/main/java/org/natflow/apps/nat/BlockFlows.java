@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.natflow.apps.HostDelivery;
+import org.natflow.controller.api.WireFormat;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFFlowDelete;
@@ -177,7 +178,7 @@ final class BlockFlows {
                     if (act instanceof org.projectfloodlight.openflow.protocol.action.OFActionNiciraCt ct) {
                         for (OFAction nested : ct.getActions()) {
                             if (nested instanceof org.projectfloodlight.openflow.protocol.action.OFActionNiciraNat nat) {
-                                byte[] wire = wire(nat);
+                                byte[] wire = WireFormat.bytes(nat);
                                 address = natAddress(wire);
                                 range = natPorts(wire);
                             }
@@ -195,15 +196,6 @@ final class BlockFlows {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** An action as it goes on the wire. */
-    static byte[] wire(OFAction a) {
-        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
-        a.writeTo(buf);
-        byte[] b = new byte[buf.readableBytes()];
-        buf.readBytes(b);
-        return b;
     }
 
     private static int u16(byte[] b, int at) {

@@ -2,10 +2,11 @@ package org.natflow.apps.nat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.natflow.controller.api.WireFormat;
+import org.projectfloodlight.openflow.protocol.Writeable;
 import org.natflow.apps.HostDelivery;
 import org.natflow.controller.api.Dpid;
 import org.projectfloodlight.openflow.protocol.OFFactories;
@@ -35,16 +36,8 @@ class BlockFlowsTest {
     private final PortBlock block = new PortBlock(7, IPv4Address.of("10.0.0.11"), IPv4Address.of("203.0.113.10"),
             3072, 5119, new Dpid(1), MacAddress.of("02:00:00:00:00:0b"), OFPort.of(2), 0);
 
-    private static byte[] bytes(OFAction a) {
-        return BlockFlows.wire(a);
-    }
-
-    private static byte[] written(java.util.function.Consumer<ByteBuf> writer) {
-        ByteBuf buf = Unpooled.buffer();
-        writer.accept(buf);
-        byte[] out = new byte[buf.readableBytes()];
-        buf.readBytes(out);
-        return out;
+    private static byte[] bytes(Writeable w) {
+        return WireFormat.bytes(w);
     }
 
     private static int u16(byte[] b, int at) {
@@ -101,7 +94,7 @@ class BlockFlowsTest {
     }
 
     private static byte[] bytesOf(OFMessage m) {
-        return written(m::writeTo);
+        return bytes(m);
     }
 
 
