@@ -34,6 +34,8 @@ final class SessionStore {
     // The switches mappings are on, by number (a handful): one int per mapping instead of a reference.
     private final List<Dpid> dpids = new ArrayList<>();
     private final Map<Dpid, Integer> dpidNumbers = new HashMap<>();
+    // Live mappings per switch number, so a switch that holds none (a new border, a fabric switch) costs no scan.
+    private int[] perSwitch = new int[4];
     private final IntArrayList freeSlots = new IntArrayList();
     private int slots;
     // Columns, one entry per slot.
@@ -64,6 +66,11 @@ final class SessionStore {
 
     int size() {
         return byId.size();
+    }
+
+    /** Whether a mapping has this id. */
+    boolean holdsId(long id) {
+        return byId.containsKey(id);
     }
 
     /** Whether an inside or public endpoint (packed) is held. */
@@ -100,10 +107,15 @@ final class SessionStore {
         publicAddresses[slot] = s.publicAddress().getInt();
         ports[slot] = (s.insidePort() & 0xffff) << 16 | (s.publicPort() & 0xffff);
         switchPorts[slot] = s.switchPort().getPortNumber();
-        dpidOf[slot] = dpidNumbers.computeIfAbsent(s.dpid(), d -> {
+        int sw = dpidNumbers.computeIfAbsent(s.dpid(), d -> {
             dpids.add(d);
             return dpids.size() - 1;
         });
+        if (sw == perSwitch.length) {
+            perSwitch = Arrays.copyOf(perSwitch, sw * 2);
+        }
+        perSwitch[sw]++;
+        dpidOf[slot] = sw;
         protocols[slot] = (byte) s.protocol().ordinal();
         byId.put(s.id(), slot);
         byInside.put(pack(s.protocol(), s.insideAddress(), s.insidePort()), slot);
@@ -119,21 +131,27 @@ final class SessionStore {
         NatSession s = session(slot);
         byInside.remove(pack(protocols[slot], insideAddresses[slot], ports[slot] >>> 16));
         byPublic.remove(pack(protocols[slot], publicAddresses[slot], ports[slot] & 0xffff));
+        perSwitch[dpidOf[slot]]--;
         freeSlots.add(slot);
         return s;
     }
 
-    /** Every mapping on one switch. */
+    /**
+     * Every mapping on one switch, in no particular order: one pass over the table, none at all when the
+     * switch holds no mapping (reconciling a newly connected switch must not walk millions).
+     */
     List<NatSession> on(Dpid dpid) {
         Integer n = dpidNumbers.get(dpid);
-        List<NatSession> out = new ArrayList<>();
-        if (n != null) {
-            forEachSlot(slot -> {
-                if (dpidOf[slot] == n) {
-                    out.add(session(slot));
-                }
-            });
+        if (n == null || perSwitch[n] == 0) {
+            return List.of();
         }
+        int sw = n;
+        List<NatSession> out = new ArrayList<>(perSwitch[sw]);
+        forEachSlot(slot -> {
+            if (dpidOf[slot] == sw) {
+                out.add(session(slot));
+            }
+        });
         return out;
     }
 

@@ -32,8 +32,6 @@ public final class SessionTable {
     private final Map<IPv4Address, int[]> perHost = new HashMap<>();
     private final Map<IPv4Address, Map<Protocol, PortAllocator>> allocators = new HashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    // Mappings per border switch, so a switch that holds none (a new border, a fabric switch) costs no scan.
-    private final Map<Dpid, int[]> perSwitch = new HashMap<>();
     // Conntrack datapath: one port block per inside host, on its paired address.
     private final Map<IPv4Address, PortBlock> blocks = new HashMap<>();
     private final AtomicLong blockIds = new AtomicLong();
@@ -97,7 +95,6 @@ public final class SessionTable {
                 clock.millis(), dpid, mac, switchPort);
         sessions.add(s);
         counts[protocol.ordinal()]++;
-        perSwitch.computeIfAbsent(dpid, d -> new int[1])[0]++;
         return new Lookup(s, true);
     }
 
@@ -146,12 +143,11 @@ public final class SessionTable {
      */
     public synchronized boolean restore(NatSession s) {
         Map<Protocol, PortAllocator> byProto = allocators.get(s.publicAddress());
-        if (byProto == null || sessions.byId(s.id()) != null || sessions.holdsInside(pack(s.insideKey()))
+        if (byProto == null || sessions.holdsId(s.id()) || sessions.holdsInside(pack(s.insideKey()))
                 || sessions.holdsPublic(pack(s.publicKey())) || !byProto.get(s.protocol()).claim(s.publicPort())) {
             return false;
         }
         sessions.add(s);
-        perSwitch.computeIfAbsent(s.dpid(), d -> new int[1])[0]++;
         pairRestored(s.insideAddress(), s.publicAddress());
         perHost.computeIfAbsent(s.insideAddress(), h -> new int[Protocol.values().length])[s.protocol().ordinal()]++;
         ids.accumulateAndGet(s.id(), Math::max);
@@ -163,10 +159,6 @@ public final class SessionTable {
         NatSession s = sessions.remove(id);
         if (s == null) {
             return Optional.empty();
-        }
-        int[] onSwitch = perSwitch.get(s.dpid());
-        if (--onSwitch[0] == 0) {
-            perSwitch.remove(s.dpid());
         }
         int[] counts = perHost.get(s.insideAddress());
         counts[s.protocol().ordinal()]--;
@@ -202,10 +194,6 @@ public final class SessionTable {
      * all when the switch holds no mapping (reconciling a newly connected switch must not sort millions).
      */
     public synchronized List<NatSession> on(Dpid dpid) {
-        int[] count = perSwitch.get(dpid);
-        if (count == null) {
-            return List.of();
-        }
         return sessions.on(dpid);
     }
 
