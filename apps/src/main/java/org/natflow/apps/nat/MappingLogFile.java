@@ -58,10 +58,18 @@ public final class MappingLogFile implements MappingLog.Sink {
      * @param interval    how long a line may wait before it is written
      */
     public MappingLogFile(Path file, long maxBytes, int keep, int maxBuffered, Duration interval) throws IOException {
-        if (maxBytes < 1024 || keep < 1 || maxBuffered < FLUSH_AT || interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("mapping log: max size at least 1 KiB, keep at least 1 file, buffer at"
-                    + " least 64 KiB, a positive interval (got " + maxBytes + ", " + keep + ", " + maxBuffered + ", "
-                    + interval + ")");
+        // Messages name the settings as natflow.nat.mapping-log.* calls them; the application prefixes them.
+        if (maxBytes < 1024) {
+            throw new IllegalArgumentException("max-size: at least 1KB, not " + maxBytes + " bytes");
+        }
+        if (keep < 1) {
+            throw new IllegalArgumentException("max-files: at least 1, not " + keep);
+        }
+        if (maxBuffered < FLUSH_AT) {
+            throw new IllegalArgumentException("buffer: at least 64KB, not " + maxBuffered + " bytes");
+        }
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("flush-interval: must be positive, not " + interval);
         }
         this.file = file.toAbsolutePath();
         this.maxBytes = maxBytes;

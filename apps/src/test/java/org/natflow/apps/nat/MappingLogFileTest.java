@@ -129,8 +129,13 @@ class MappingLogFileTest {
     @Test
     void refusesSettingsThatCannotWork() {
         assertThatThrownBy(() -> new MappingLogFile(dir.resolve("x.log"), 10, 1, 1 << 16, Duration.ofMillis(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max size");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("max-size:");
         assertThatThrownBy(() -> new MappingLogFile(dir.resolve("x.log"), 1 << 20, 0, 1 << 16, Duration.ofMillis(1)))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("max-files:");
+        assertThatThrownBy(() -> new MappingLogFile(dir.resolve("x.log"), 1 << 20, 1, 1000, Duration.ofMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("buffer:");
+        assertThatThrownBy(() -> new MappingLogFile(dir.resolve("x.log"), 1 << 20, 1, 1 << 16, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("flush-interval:");
+        assertThat(dir.resolve("x.log")).as("nothing opened for refused settings").doesNotExist();
     }
 }

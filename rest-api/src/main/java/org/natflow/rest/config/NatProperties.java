@@ -108,22 +108,16 @@ public record NatProperties(
                     throw new IllegalArgumentException("natflow.nat.mapping-log.destination: file, application-log or"
                             + " off, not '" + destination + "'");
             }
-            if (maxSize.toBytes() < 1024) {
-                throw new IllegalArgumentException("natflow.nat.mapping-log.max-size: at least 1KB, not " + maxSize);
-            }
-            if (maxFiles < 1) {
-                throw new IllegalArgumentException("natflow.nat.mapping-log.max-files: at least 1, not " + maxFiles);
-            }
-            if (buffer.toBytes() < 64 * 1024 || buffer.toBytes() > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("natflow.nat.mapping-log.buffer: 64KB to 2GB, not " + buffer);
-            }
-            if (flushInterval.isNegative() || flushInterval.isZero()) {
-                throw new IllegalArgumentException("natflow.nat.mapping-log.flush-interval: must be positive, not "
-                        + flushInterval);
+            if (buffer.toBytes() > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("natflow.nat.mapping-log.buffer: at most 2GB, not " + buffer);
             }
             Path f = file.isBlank() ? dataDir.resolve("mappings.log") : Path.of(file.trim());
-            return new MappingLog(new MappingLogFile(f, maxSize.toBytes(), maxFiles, (int) buffer.toBytes(),
-                    flushInterval), Clock.systemUTC());
+            try {
+                return new MappingLog(new MappingLogFile(f, maxSize.toBytes(), maxFiles, (int) buffer.toBytes(),
+                        flushInterval), Clock.systemUTC());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("natflow.nat.mapping-log." + e.getMessage(), e);
+            }
         }
     }
 
