@@ -3,7 +3,6 @@ package org.natflow.controller.channel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,6 @@ import org.natflow.controller.api.FlowMods;
 import org.natflow.controller.api.PacketContext;
 import org.natflow.controller.api.SwitchNotConnectedException;
 import org.natflow.controller.core.OpenFlowController;
-import org.natflow.controller.core.OpenFlowSettings;
 import org.natflow.controller.packet.ArpPacket;
 import org.natflow.controller.packet.PacketParserTest;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
@@ -39,8 +37,7 @@ import org.projectfloodlight.openflow.types.U64;
 /** Flow batches, statistics, packet-in and packet-out against a fake switch on the real pipeline. */
 class ControllerServicesTest {
 
-    private final OpenFlowController controller = new OpenFlowController(new OpenFlowSettings("127.0.0.1", 0,
-            Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(2), 1, 100, 100));
+    private final OpenFlowController controller = FakeSwitch.controller(1);
 
     @AfterEach
     void close() {

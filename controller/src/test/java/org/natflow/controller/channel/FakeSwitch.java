@@ -6,10 +6,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.natflow.controller.core.OpenFlowController;
+import org.natflow.controller.core.OpenFlowSettings;
 import org.projectfloodlight.openflow.protocol.OFCapabilities;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
@@ -42,6 +44,15 @@ final class FakeSwitch {
         this.channel = new EmbeddedChannel(new OpenFlowMessageDecoder(controller.metrics()),
                 OpenFlowMessageEncoder.INSTANCE, new SwitchChannelHandler(controller,
                 controller.settings().handshakeTimeout()));
+    }
+
+    /**
+     * A controller for channel tests: loopback, no listener bound, 3 s handshake, 5 s echo interval, 2 s
+     * request timeout, {@code packetInThreads} workers (0: packet-ins on the I/O thread) with queues of 100.
+     */
+    static OpenFlowController controller(int packetInThreads) {
+        return new OpenFlowController(new OpenFlowSettings("127.0.0.1", 0, Duration.ofSeconds(3),
+                Duration.ofSeconds(5), Duration.ofSeconds(2), packetInThreads, 100, 100));
     }
 
     /** A switch taken through the handshake to ACTIVE, with what the controller wrote meanwhile drained. */

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.core.OpenFlowController;
-import org.natflow.controller.core.OpenFlowSettings;
 import org.projectfloodlight.openflow.protocol.OFEchoReply;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFType;
@@ -19,8 +17,7 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
 /** Hostile or broken bytes from a switch close or skip; they never throw out of the pipeline. */
 class MalformedInputTest {
 
-    private final OpenFlowController controller = new OpenFlowController(new OpenFlowSettings("127.0.0.1", 0,
-            Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(2), 1, 100, 100));
+    private final OpenFlowController controller = FakeSwitch.controller(1);
 
     @AfterEach
     void close() {

@@ -23,8 +23,7 @@ import org.projectfloodlight.openflow.types.OFPort;
  */
 class RunToCompletionTest {
 
-    private final OpenFlowController controller = new OpenFlowController(new OpenFlowSettings("127.0.0.1", 0,
-            Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(2), 0, 100, 100));
+    private final OpenFlowController controller = FakeSwitch.controller(0);
 
     @AfterEach
     void close() {

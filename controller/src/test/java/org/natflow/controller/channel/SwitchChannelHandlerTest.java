@@ -2,7 +2,6 @@ package org.natflow.controller.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +14,6 @@ import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.SwitchEvent;
 import org.natflow.controller.api.SwitchInfo;
 import org.natflow.controller.core.OpenFlowController;
-import org.natflow.controller.core.OpenFlowSettings;
 import org.projectfloodlight.openflow.protocol.OFEchoReply;
 import org.projectfloodlight.openflow.protocol.OFErrorType;
 import org.projectfloodlight.openflow.protocol.OFFactories;
@@ -32,8 +30,7 @@ import org.projectfloodlight.openflow.types.OFPort;
 
 class SwitchChannelHandlerTest {
 
-    private final OpenFlowController controller = new OpenFlowController(new OpenFlowSettings("127.0.0.1", 0,
-            Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(2), 1, 100, 100));
+    private final OpenFlowController controller = FakeSwitch.controller(1);
 
     @AfterEach
     void close() {

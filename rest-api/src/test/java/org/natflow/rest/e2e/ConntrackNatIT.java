@@ -121,6 +121,7 @@ class ConntrackNatIT extends NatHomeIT {
     @Test
     void anIdleHostsBlockIsReleased() {
         assertThat(udp("h1")).matches(SEEN.pattern());
+        JsonNode b1 = block("10.0.0.11");
         double released = metric("natflow_nat_blocks_released_total");
         // No traffic for the block flow's idle timeout (tcp-established, 8 s here): the switch removes it.
         Poll.until(Duration.ofSeconds(40), "blocks released",
@@ -128,6 +129,13 @@ class ConntrackNatIT extends NatHomeIT {
         assertThat(metric("natflow_nat_blocks_released_total")).isGreaterThan(released);
         assertThat(net.sh("ovs-ofctl -O OpenFlow13 dump-flows s1 | grep -c 'ct(commit' || true").out().trim())
                 .isEqualTo("0");
+        // RFC 6888 REQ-12 for blocks: the mapping log has the block's assignment and its release, once each.
+        String block = "id=" + b1.get("id").asLong() + " inside=10.0.0.11 public=" + b1.get("publicAddress").asText()
+                + " ports=" + b1.get("firstPort").asInt() + "-" + b1.get("lastPort").asInt() + " ";
+        Poll.until(Duration.ofSeconds(5), "the block's release in the mapping log",
+                () -> mappingRecords(" event=nat-block-released " + block).size() == 1);
+        assertThat(mappingRecords(" event=nat-block-assigned " + block)).hasSize(1);
+        assertThat(mappingRecords(" event=nat-block-released " + block).get(0)).endsWith(" reason=idle");
         // Back with the next packet.
         assertThat(tcp("h1")).matches(SEEN.pattern());
         assertThat(rest.getForObject("/api/v1/nat/blocks", JsonNode.class)).hasSize(1);

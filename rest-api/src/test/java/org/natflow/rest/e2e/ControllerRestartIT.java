@@ -62,6 +62,14 @@ class ControllerRestartIT {
         return props;
     }
 
+    /** kill -9, start again, and wait until s1 has reconnected. */
+    private static void killAndRestart(ControllerProcess controller, MininetNetwork net) throws Exception {
+        controller.kill9();
+        controller.start();
+        Poll.until(Duration.ofSeconds(30), "s1 back", () -> controller.get("/api/v1/switches")
+                .contains(net.dpid("s1")));
+    }
+
     /** Waits for s1 to connect, then starts a one-shot iperf3 server on srv1. */
     private static void iperfServer(ControllerProcess controller, MininetNetwork net) {
         Poll.until(Duration.ofSeconds(30), "s1 connected",
@@ -83,10 +91,7 @@ class ControllerRestartIT {
                 Poll.until(Duration.ofSeconds(10), "stream mappings", () -> tcpEndpoints(controller).size() >= 2);
                 Set<String> before = tcpEndpoints(controller);
 
-                controller.kill9();
-                controller.start();
-                Poll.until(Duration.ofSeconds(30), "s1 back", () -> controller.get("/api/v1/switches")
-                        .contains(net.dpid("s1")));
+                killAndRestart(controller, net);
                 Poll.until(Duration.ofSeconds(10), "mappings rebuilt from the flow table",
                         () -> tcpEndpoints(controller).containsAll(before));
 
@@ -164,10 +169,7 @@ class ControllerRestartIT {
                 Poll.until(Duration.ofSeconds(10), "h1's block", () -> blocks(controller).startsWith("10.0.0.11>"));
                 String before = blocks(controller);
 
-                controller.kill9();
-                controller.start();
-                Poll.until(Duration.ofSeconds(30), "s1 back", () -> controller.get("/api/v1/switches")
-                        .contains(net.dpid("s1")));
+                killAndRestart(controller, net);
                 Poll.until(Duration.ofSeconds(10), "block read back from the flow table",
                         () -> blocks(controller).equals(before));
                 assertThat(net.cmd("h2", "curl -s -m 10 -o /dev/null -w '%{http_code}' http://203.0.113.100:5201/")
