@@ -62,7 +62,11 @@ public final class MappingLog implements AutoCloseable {
 
     /** Records go to the application log (logger {@code org.natflow.apps.nat.MappingLog}, INFO). */
     public static MappingLog toApplicationLog() {
-        return new MappingLog(line -> APP_LOG.info("{}", line.toString()), Clock.systemUTC());
+        return new MappingLog(line -> {
+            if (APP_LOG.isInfoEnabled()) {
+                APP_LOG.info(line.toString());
+            }
+        }, Clock.systemUTC());
     }
 
     /** Records are dropped (RFC 6888 makes the log a SHOULD; an operator may turn it off). */
