@@ -28,6 +28,8 @@ public final class AppCookies {
     public static final int SERVICE = 6;
     /** The campus fabric's forwarding, steering and discovery flows; the value is the flow's kind. */
     public static final int FABRIC = 7;
+    /** The border platform: the pipeline's skeleton on a border, the gateway's ARP duties, routes. */
+    public static final int BORDER = 8;
 
     /** Mask selecting the app id. */
     public static final U64 APP_MASK = U64.of(0xffff_0000_0000_0000L);
@@ -49,6 +51,21 @@ public final class AppCookies {
     public static OFFlowDelete deleteAll(OFFactory f, int app) {
         return f.buildFlowDelete().setTableId(TableId.ALL).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)
                 .setCookie(appOnly(app)).setCookieMask(APP_MASK).build();
+    }
+
+    /** The name of an app id, as the pipeline table shows it. */
+    public static String name(int app) {
+        return switch (app) {
+            case CORE -> "core";
+            case L2 -> "l2";
+            case NAT -> "nat";
+            case FORWARD -> "forward";
+            case RELAY -> "relay";
+            case SERVICE -> "service";
+            case FABRIC -> "fabric";
+            case BORDER -> "border";
+            default -> "app " + app;
+        };
     }
 
     /** The app id of a cookie. */

@@ -8,7 +8,6 @@ import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.OFPort;
-import org.projectfloodlight.openflow.types.TableId;
 
 /**
  * How a border delivers to an inside host. On a single switch the host is behind one of the border's ports,
@@ -16,12 +15,10 @@ import org.projectfloodlight.openflow.types.TableId;
  * the host's "port" is {@link #ACROSS_FABRIC} and flows hand the packet, addressed to the host's MAC, to the
  * fabric table instead; rerouting then never touches NAT, forward or relay flows.
  *
- * <p>Tables of a border switch: 0 classify, 1 NAT, 2 route (the NAT's), 3 fabric (destination MAC to port).
+ * <p>The tables are {@link Pipeline.Table}'s.
  */
 public final class HostDelivery {
 
-    /** The fabric's forwarding table: destination MAC to the next hop on the current shortest path. */
-    public static final TableId FABRIC_TABLE = TableId.of(3);
     /**
      * The port recorded for a host reached across the fabric. OFPP_TABLE: a packet-out to it runs the
      * switch's tables, which forward it by MAC; in flow-mods it becomes a goto to the fabric table.
@@ -42,7 +39,7 @@ public final class HostDelivery {
      */
     public static List<OFInstruction> then(OFFactory f, List<OFAction> actions, OFPort out) {
         if (acrossFabric(out)) {
-            return List.of(f.instructions().applyActions(actions), f.instructions().gotoTable(FABRIC_TABLE));
+            return List.of(f.instructions().applyActions(actions), f.instructions().gotoTable(Pipeline.Table.FABRIC.id()));
         }
         List<OFAction> all = new ArrayList<>(actions);
         all.add(f.actions().output(out, 0));

@@ -4,14 +4,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.natflow.apps.nat.Addresses;
-import org.natflow.apps.nat.AllocationException;
+import org.natflow.apps.border.Addresses;
+import org.natflow.apps.ports.AllocationException;
 import org.natflow.apps.nat.Filtering;
-import org.natflow.apps.nat.Border;
+import org.natflow.apps.border.Border;
 import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatSession;
-import org.natflow.apps.nat.Protocol;
-import org.natflow.apps.nat.SessionTable;
+import org.natflow.apps.ports.Protocol;
+import org.natflow.apps.nat.MappingTable;
+import org.natflow.apps.nat.NatDatapath;
+import org.natflow.apps.border.GatewayConfig;
+import org.natflow.apps.border.Uplink;
 import org.natflow.controller.api.Dpid;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
@@ -64,12 +67,13 @@ public final class MappingTableBench {
     private static NatConfig config(int mappings) {
         int addresses = Math.min(250, mappings / (PORTS_PER_ADDRESS / 2) + 2);
         List<String> pool = List.of("203.0.113.1-203.0.113." + addresses);
-        return new NatConfig(List.of(IPv4AddressWithMask.of("10.0.0.0/8")), IPv4Address.of("10.0.0.1"),
-                MacAddress.of("02:6e:66:00:00:01"), MacAddress.of("02:6e:66:00:00:02"), Addresses.pool(pool),
-                List.of(org.natflow.apps.nat.Uplink.named("uplink", List.of())), IPv4AddressWithMask.of("203.0.113.0/24"), IPv4Address.of("203.0.113.254"), 1024, 65535,
-                HOSTS_PORTS, Filtering.ENDPOINT_INDEPENDENT, new NatConfig.Timeouts(Duration.ofSeconds(300),
-                Duration.ofSeconds(7440), Duration.ofSeconds(240), Duration.ofSeconds(60)),
-                Duration.ofSeconds(120), 0);
+        GatewayConfig gateway = new GatewayConfig(List.of(IPv4AddressWithMask.of("10.0.0.0/8")),
+                IPv4Address.of("10.0.0.1"), MacAddress.of("02:6e:66:00:00:01"), MacAddress.of("02:6e:66:00:00:02"),
+                Addresses.pool(pool), List.of(Uplink.named("uplink", List.of())), IPv4AddressWithMask.of("203.0.113.0/24"),
+                IPv4Address.of("203.0.113.254"));
+        return new NatConfig(gateway, 1024, 65535, HOSTS_PORTS, Filtering.ENDPOINT_INDEPENDENT,
+                new NatConfig.Timeouts(Duration.ofSeconds(300), Duration.ofSeconds(7440), Duration.ofSeconds(240),
+                        Duration.ofSeconds(60)), Duration.ofSeconds(120), 0, NatDatapath.CONTROLLER);
     }
 
     private static long usedHeap() {
@@ -91,7 +95,7 @@ public final class MappingTableBench {
         MacAddress mac = MacAddress.of("02:00:00:00:00:01");
         OFPort port = OFPort.of(2);
         long before = usedHeap();
-        SessionTable table = new SessionTable(config, Clock.systemUTC());
+        MappingTable table = new MappingTable(config.publicPorts(Clock.systemUTC()), Clock.systemUTC());
         long empty = usedHeap();
         for (int i = 0; i < n; i++) {
             table.getOrCreate(Protocol.TCP, host(i), 10_000 + i % HOSTS_PORTS, border, mac, port);

@@ -3,6 +3,9 @@ package org.natflow.apps.fabric;
 import java.util.List;
 import org.natflow.apps.AppCookies;
 import org.natflow.apps.HostDelivery;
+import org.natflow.apps.Pipeline;
+import org.natflow.apps.Pipeline.Band;
+import org.natflow.controller.api.FlowMods;
 import org.natflow.controller.api.Dpid;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
@@ -37,12 +40,6 @@ import org.projectfloodlight.openflow.types.U64;
  */
 final class FabricFlows {
 
-    static final int P_LLDP = 2000;
-    static final int P_TRANSIT = 500;
-    static final int P_ARP = 15;
-    static final int P_TO_FABRIC = 1;
-    static final int P_TURN_BACK = 101;
-    static final int P_HOST = 100;
 
     /** Kinds of flows, the cookie's value. */
     enum Kind { STATIC, TO_HOST, TO_GATEWAY, TRANSIT, TURN_BACK }
@@ -58,14 +55,12 @@ final class FabricFlows {
     private FabricFlows() {
     }
 
-    private static OFFlowAdd.Builder add(OFFactory f, TableId table, int priority, Match match, Kind kind) {
-        return f.buildFlowAdd().setTableId(table).setPriority(priority).setMatch(match).setCookie(cookie(kind))
-                .setBufferId(OFBufferId.NO_BUFFER);
+    private static OFFlowAdd.Builder add(OFFactory f, Band band, Match match, Kind kind) {
+        return Pipeline.flow(f, band, match, cookie(kind));
     }
 
     private static List<OFInstruction> toController(OFFactory f) {
-        List<OFAction> a = List.of(f.actions().buildOutput().setPort(OFPort.CONTROLLER).setMaxLen(0xffff).build());
-        return List.of(f.instructions().applyActions(a));
+        return FlowMods.apply(f, List.of(FlowMods.toController(f)));
     }
 
     /** Deletes every fabric flow of a switch (a clean start after it connects). */
@@ -76,13 +71,13 @@ final class FabricFlows {
     /** The flows every fabric switch has. */
     static List<OFMessage> staticFlows(OFFactory f) {
         return List.of(
-                add(f, TableId.ZERO, P_LLDP, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.LLDP).build(),
+                add(f, Band.FABRIC_LLDP, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.LLDP).build(),
                         Kind.STATIC).setInstructions(toController(f)).build(),
-                add(f, TableId.ZERO, P_ARP, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.ARP).build(),
+                add(f, Band.FABRIC_ARP, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.ARP).build(),
                         Kind.STATIC).setInstructions(toController(f)).build(),
-                add(f, TableId.ZERO, P_TO_FABRIC, f.matchWildcardAll(), Kind.STATIC)
-                        .setInstructions(List.of(f.instructions().gotoTable(HostDelivery.FABRIC_TABLE))).build(),
-                add(f, HostDelivery.FABRIC_TABLE, 0, f.matchWildcardAll(), Kind.STATIC)
+                add(f, Band.FABRIC_TO_FABRIC, f.matchWildcardAll(), Kind.STATIC)
+                        .setInstructions(List.of(f.instructions().gotoTable(Pipeline.Table.FABRIC.id()))).build(),
+                add(f, Band.FABRIC_MISS, f.matchWildcardAll(), Kind.STATIC)
                         .setInstructions(toController(f)).build());
     }
 
@@ -97,32 +92,28 @@ final class FabricFlows {
         return m.build();
     }
 
-    private static TableId table(Kind kind) {
-        return kind == Kind.TRANSIT ? TableId.ZERO : HostDelivery.FABRIC_TABLE;
-    }
-
-    private static int priority(Kind kind) {
+    private static Band band(Kind kind) {
         return switch (kind) {
-            case TRANSIT -> P_TRANSIT;
-            case TURN_BACK -> P_TURN_BACK;
-            default -> P_HOST;
+            case TRANSIT -> Band.FABRIC_TRANSIT;
+            case TURN_BACK -> Band.FABRIC_TURN_BACK;
+            default -> Band.FABRIC_HOST;
         };
     }
 
     /** Installs (or replaces) an entry's flow. */
     static OFMessage install(OFFactory f, Entry e, MacAddress gateway) {
         List<OFInstruction> instructions = switch (e.kind()) {
-            case TRANSIT -> List.of(f.instructions().gotoTable(HostDelivery.FABRIC_TABLE));
+            case TRANSIT -> List.of(f.instructions().gotoTable(Pipeline.Table.FABRIC.id()));
             case TURN_BACK -> List.of(f.instructions().applyActions(List.of(f.actions().output(OFPort.IN_PORT, 0))));
             default -> List.of(f.instructions().applyActions(List.of(f.actions().output(OFPort.of(e.port()), 0))));
         };
-        return add(f, table(e.kind()), priority(e.kind()), match(f, e, gateway), e.kind())
+        return add(f, band(e.kind()), match(f, e, gateway), e.kind())
                 .setInstructions(instructions).build();
     }
 
     /** Removes an entry's flow. */
     static OFMessage remove(OFFactory f, Entry e, MacAddress gateway) {
-        return f.buildFlowDeleteStrict().setTableId(table(e.kind())).setPriority(priority(e.kind()))
+        return f.buildFlowDeleteStrict().setTableId(band(e.kind()).tableId()).setPriority(band(e.kind()).priority())
                 .setMatch(match(f, e, gateway)).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY).build();
     }
 }

@@ -14,11 +14,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.natflow.apps.HostDelivery;
-import org.natflow.apps.nat.Border;
-import org.natflow.apps.nat.HostLocation;
-import org.natflow.apps.nat.InsideNetwork;
+import org.natflow.apps.Pipeline;
+import org.natflow.apps.border.Border;
+import org.natflow.apps.border.HostLocation;
+import org.natflow.apps.border.InsideNetwork;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowService;
+import org.natflow.controller.api.NamedThreads;
 import org.natflow.controller.api.PacketContext;
 import org.natflow.controller.api.PacketListener;
 import org.natflow.controller.api.PacketService;
@@ -56,9 +58,9 @@ import org.slf4j.LoggerFactory;
 public final class FabricService implements SwitchListener, InsideNetwork {
 
     /** Priority of the learning listener: before every app, so hosts are learned whoever takes the packet. */
-    public static final int LEARN_PRIORITY = 10;
+    public static final int LEARN_PRIORITY = Pipeline.Listener.FABRIC_LEARN.priority();
     /** Priority of the delivery listener: last, for what no app took. */
-    public static final int DELIVER_PRIORITY = 1000;
+    public static final int DELIVER_PRIORITY = Pipeline.Listener.FABRIC_DELIVER.priority();
 
     private static final Logger log = LoggerFactory.getLogger(FabricService.class);
 
@@ -68,11 +70,8 @@ public final class FabricService implements SwitchListener, InsideNetwork {
     private final SwitchService switches;
     private final LongSupplier nanos;
     private volatile FabricGateway gateway = FabricGateway.NONE;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "natflow-fabric");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(new NamedThreads("natflow-fabric"));
 
     // All state below is changed under this object's lock. The maps the packet-in path reads (switches, ports,
     // link ends, hosts) are concurrent, so an edge-port check and a known host cost no lock.
@@ -201,7 +200,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
                     start.add(FabricFlows.deleteAll(sw.factory()));
                     start.addAll(FabricFlows.staticFlows(sw.factory()));
                     send(dpid, start);
-                    if (sw.tables() > 0 && sw.tables() <= HostDelivery.FABRIC_TABLE.getValue()) {
+                    if (sw.tables() > 0 && sw.tables() <= Pipeline.Table.FABRIC.id().getValue()) {
                         log.warn("event=fabric-too-few-tables dpid={} tables={}", dpid, sw.tables());
                     }
                     changed = true;
@@ -422,7 +421,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
             // A first packet that came before its steering flow: once the flow is there, the switch's own
             // tables take it to its border. Only misses of the fabric table, and never ARP (punted in table 0),
             // go round again, so nothing can circle between switch and controller.
-            if (arp == null && steered && ctx.tableId().equals(HostDelivery.FABRIC_TABLE)) {
+            if (arp == null && steered && ctx.tableId().equals(Pipeline.Table.FABRIC.id())) {
                 (ready != null ? ready : CompletableFuture.completedFuture(null)).thenRun(() -> packets.packetOut(
                         ctx.dpid(), OFPort.CONTROLLER, List.of(ctx.factory().actions().output(OFPort.TABLE, 0)),
                         frame.bytes()));

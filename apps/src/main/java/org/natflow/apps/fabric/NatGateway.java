@@ -2,43 +2,43 @@ package org.natflow.apps.fabric;
 
 import java.util.Optional;
 import java.util.Set;
-import org.natflow.apps.nat.NaptService;
+import org.natflow.apps.border.Borders;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.SwitchPort;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 
-/** The NAT as the fabric's gateway: its inside address and MAC, its borders, its uplinks kept out. */
+/** The NAT gateway as the fabric sees it: its inside address and MAC, its borders, its uplinks kept out. */
 public final class NatGateway implements FabricGateway {
 
-    private final NaptService napt;
+    private final Borders borders;
 
-    public NatGateway(NaptService napt) {
-        this.napt = napt;
+    public NatGateway(Borders borders) {
+        this.borders = borders;
     }
 
     @Override
     public IPv4Address address() {
-        return napt.config().gatewayAddress();
+        return borders.gateway().gatewayAddress();
     }
 
     @Override
     public MacAddress mac() {
-        return napt.config().insideMac();
+        return borders.gateway().insideMac();
     }
 
     @Override
     public Set<Dpid> borders() {
-        return napt.borders();
+        return borders.dpids();
     }
 
     @Override
     public Optional<Dpid> preferredBorder(IPv4Address host) {
-        return napt.borderFor(host);
+        return borders.borderFor(host);
     }
 
     @Override
     public boolean isInsidePort(Dpid dpid, SwitchPort port) {
-        return napt.mayFlood(dpid, port);
+        return borders.mayFlood(dpid, port);
     }
 }

@@ -5,10 +5,11 @@ import org.natflow.apps.HostDelivery;
 import java.util.ArrayList;
 import java.util.List;
 import org.natflow.apps.AppCookies;
-import org.natflow.apps.nat.Border;
-import org.natflow.apps.nat.HostLocation;
-import org.natflow.apps.nat.NatConfig;
-import org.natflow.apps.nat.Protocol;
+import org.natflow.apps.border.Border;
+import org.natflow.apps.border.HostLocation;
+import org.natflow.apps.Pipeline;
+import org.natflow.apps.border.GatewayConfig;
+import org.natflow.apps.ports.Protocol;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
@@ -25,19 +26,15 @@ import org.projectfloodlight.openflow.types.TransportPort;
 import org.projectfloodlight.openflow.types.U64;
 
 /**
- * A forward's flows in the border's NAT table (table 1), priority 230: above dynamic mappings (200), below
- * hairpin pairs (250). Per public port: one inbound flow per allowed source prefix (one for everyone when
+ * A forward's flows in the border's NAT table, band {@link Pipeline.Band#FORWARD}: above dynamic mappings,
+ * below hairpin pairs. Per public port: one inbound flow per allowed source prefix (one for everyone when
  * none is given) and one outbound flow that gives the server's replies the forward's public endpoint.
  */
 final class ForwardFlows {
 
-    static final int PRIORITY = 230;
-    static final TableId NAT_TABLE = TableId.of(1);
-    static final TableId ROUTE_TABLE = TableId.of(2);
+    private final GatewayConfig config;
 
-    private final NatConfig config;
-
-    ForwardFlows(NatConfig config) {
+    ForwardFlows(GatewayConfig config) {
         this.config = config;
     }
 
@@ -67,8 +64,7 @@ final class ForwardFlows {
                 if (src != null) {
                     m.setMasked(MatchField.IPV4_SRC, src.getValue(), src.getMask());
                 }
-                out.add(f.buildFlowAdd().setTableId(NAT_TABLE).setPriority(PRIORITY).setCookie(cookie(r.id()))
-                        .setBufferId(OFBufferId.NO_BUFFER).setMatch(m.build())
+                out.add(Pipeline.flow(f, Pipeline.Band.FORWARD, m.build(), cookie(r.id()))
                         .setInstructions(HostDelivery.then(f, in, host.port())).build());
             }
             Match outMatch = f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
@@ -79,10 +75,9 @@ final class ForwardFlows {
                     r.protocol() == Protocol.TCP ? f.actions().setField(f.oxms().tcpSrc(pub))
                             : f.actions().setField(f.oxms().udpSrc(pub)),
                     f.actions().setField(f.oxms().ethSrc(config.outsideMac())), f.actions().decNwTtl());
-            out.add(f.buildFlowAdd().setTableId(NAT_TABLE).setPriority(PRIORITY).setCookie(cookie(r.id()))
-                    .setBufferId(OFBufferId.NO_BUFFER).setMatch(outMatch)
+            out.add(Pipeline.flow(f, Pipeline.Band.FORWARD, outMatch, cookie(r.id()))
                     .setInstructions(List.of(f.instructions().applyActions(outActions),
-                            f.instructions().gotoTable(ROUTE_TABLE))).build());
+                            f.instructions().gotoTable(Pipeline.Table.ROUTE.id()))).build());
         }
         return out;
     }

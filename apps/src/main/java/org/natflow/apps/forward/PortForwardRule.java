@@ -1,7 +1,7 @@
 package org.natflow.apps.forward;
 
 import java.util.List;
-import org.natflow.apps.nat.Protocol;
+import org.natflow.apps.ports.Protocol;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
 

@@ -1,113 +1,126 @@
 package org.natflow.apps.forward;
 
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.natflow.apps.nat.Border;
-import org.natflow.apps.nat.HostLocation;
-import org.natflow.apps.nat.NaptService;
-import org.natflow.apps.nat.NatConfig;
-import org.natflow.apps.nat.NatSession;
-import org.natflow.apps.nat.Protocol;
-import org.natflow.apps.nat.SessionTable;
 import org.natflow.apps.AppCookies;
+import org.natflow.apps.NotFoundException;
+import org.natflow.apps.RuleException;
+import org.natflow.apps.border.Border;
+import org.natflow.apps.border.BorderApp;
+import org.natflow.apps.border.Borders;
+import org.natflow.apps.border.GatewayConfig;
+import org.natflow.apps.ports.Endpoint;
+import org.natflow.apps.ports.Protocol;
+import org.natflow.apps.ports.PublicPorts;
 import org.natflow.controller.api.FlowService;
-import org.natflow.controller.api.StatisticsService;
+import org.natflow.controller.api.NamedThreads;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Port forwards: validates rules, refuses conflicts (with other rules, and with live dynamic mappings, which
- * are never broken), keeps their ports from dynamic allocation, and programs every border switch. A rule is
- * checked completely before it is stored, so a refused request changes nothing.
+ * are never broken), keeps their ports in {@link PublicPorts} (with the server behind each, so inside hosts
+ * reach it by hairpinning), and programs every border switch. A rule is checked completely before it is
+ * stored, so a refused request changes nothing. The rules are kept in memory, with the store as the record:
+ * nothing on a packet path or a border's lifecycle reads the database.
  */
-public final class PortForwardService {
+public final class PortForwardService implements BorderApp {
 
     private static final Logger log = LoggerFactory.getLogger(PortForwardService.class);
     /** How reserved ports name their holder in other rules' conflicts. */
     private static final String OWNER = "a port forward";
 
-    private final NatConfig config;
-    private final SessionTable table;
+    private final GatewayConfig gateway;
+    private final PublicPorts ports;
     private final PortForwardStore store;
     private final FlowService flows;
-    private final NaptService napt;
+    private final Borders borders;
     private final ForwardFlows forwardFlows;
-    private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "natflow-forward-retry");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService retry =
+            Executors.newSingleThreadScheduledExecutor(new NamedThreads("natflow-forward-retry"));
+    private final Map<Long, PortForwardRule> rules = new ConcurrentSkipListMap<>();
 
-    private final StatisticsService statistics;
-
-    public PortForwardService(NatConfig config, SessionTable table, PortForwardStore store, FlowService flows,
-                              NaptService napt, StatisticsService statistics) {
-        this.statistics = statistics;
-        this.config = config;
-        this.table = table;
+    /** Forwards on the borders of {@code borders}, their ports in {@code ports}, recorded in {@code store}. */
+    public PortForwardService(PublicPorts ports, PortForwardStore store, FlowService flows, Borders borders) {
+        this.gateway = borders.gateway();
+        this.ports = ports;
         this.store = store;
         this.flows = flows;
-        this.napt = napt;
-        this.forwardFlows = new ForwardFlows(config);
+        this.borders = borders;
+        this.forwardFlows = new ForwardFlows(gateway);
     }
 
-    /** Reserves the stored rules' ports and programs borders as they come up. Call once at start-up. */
+    /** Loads the stored rules, reserves their ports and programs borders as they come up. Call once. */
     public synchronized void start() {
         for (PortForwardRule r : store.all()) {
             reserve(r);
+            rules.put(r.id(), r);
         }
-        napt.setStaticTargets(this::target);
         refreshPins();
-        napt.addBorderListener(this::adopt);
-        napt.addBorderRetiredListener(b -> flows.apply(b.dpid(),
-                List.of(AppCookies.deleteAll(b.factory(), AppCookies.FORWARD))));
+        borders.register(this);
+    }
+
+    @Override
+    public int cookieApp() {
+        return AppCookies.FORWARD;
     }
 
     /**
-     * Tells the NAT which public address each forwarded host answers from, so across a campus its replies
+     * Tells the borders which public address each forwarded host answers from, so across a campus its replies
      * leave by the border that owns the forward's address.
      */
     private void refreshPins() {
-        java.util.Map<org.projectfloodlight.openflow.types.IPv4Address,
-                org.projectfloodlight.openflow.types.IPv4Address> pins = new java.util.HashMap<>();
-        for (PortForwardRule r : store.all()) {
+        Map<IPv4Address, IPv4Address> pins = new HashMap<>();
+        for (PortForwardRule r : rules.values()) {
             if (r.enabled()) {
                 pins.putIfAbsent(r.insideAddress(), r.publicAddress());
             }
         }
-        napt.setPinnedAddresses(pins);
+        borders.pin(pins);
     }
 
-    /**
-     * A border (re)connected: enabled rules are installed again (an add replaces an identical flow, so live
-     * forwarded connections see no gap) and forward flows of rules that are gone or disabled are deleted.
-     */
-    private void adopt(Border b) {
-        List<PortForwardRule> rules = store.all();
-        rules.stream().filter(PortForwardRule::enabled).forEach(r -> install(b, r));
-        java.util.Set<Long> live = new java.util.HashSet<>();
-        rules.stream().filter(PortForwardRule::enabled).forEach(r -> live.add(r.id()));
-        statistics.flowStats(b.dpid(), AppCookies.appOnly(AppCookies.FORWARD), AppCookies.APP_MASK)
-                .thenAccept(entries -> entries.stream()
-                        .map(e -> e.getCookie().getValue() & 0x0000_ffff_ffff_ffffL).distinct()
-                        .filter(id -> !live.contains(id)).forEach(id -> {
-                            log.info("event=forward-stale-flows-deleted id={} dpid={}", id, b.dpid());
-                            flows.apply(b.dpid(), List.of(forwardFlows.remove(b, id)));
-                        }));
+    /** A border (re)connected: enabled rules are installed again (an add replaces an identical flow). */
+    @Override
+    public void borderUp(Border b) {
+        rules.values().stream().filter(PortForwardRule::enabled).forEach(r -> install(b, r));
     }
 
+    @Override
+    public boolean readsBack() {
+        return true;
+    }
+
+    /** Forward flows of rules that are gone or disabled are deleted. */
+    @Override
+    public void reconcile(Border b, List<OFFlowStatsEntry> entries) {
+        Set<Long> live = new HashSet<>();
+        rules.values().stream().filter(PortForwardRule::enabled).forEach(r -> live.add(r.id()));
+        entries.stream().map(e -> e.getCookie().getValue() & 0x0000_ffff_ffff_ffffL).distinct()
+                .filter(id -> !live.contains(id)).forEach(id -> {
+                    log.info("event=forward-stale-flows-deleted id={} dpid={}", id, b.dpid());
+                    flows.apply(b.dpid(), List.of(forwardFlows.remove(b, id)));
+                });
+    }
+
+    /** Every rule, by id. */
     public List<PortForwardRule> all() {
-        return store.all();
+        return List.copyOf(rules.values());
     }
 
+    /** The rule with this id. */
     public Optional<PortForwardRule> get(long id) {
-        return store.get(id);
+        return Optional.ofNullable(rules.get(id));
     }
 
     /** Validates, checks conflicts, stores and applies a new rule. */
@@ -122,6 +135,7 @@ public final class PortForwardService {
             unreserve(rule);
             throw e;
         }
+        rules.put(stored.id(), stored);
         log.info("event=forward-created id={} rule=\"{}\"", stored.id(), describe(stored));
         apply(null, stored);
         refreshPins();
@@ -130,7 +144,7 @@ public final class PortForwardService {
 
     /** Replaces a rule: same checks as create; the old flows go, the new ones come. */
     public synchronized PortForwardRule update(long id, PortForwardRule draft) {
-        PortForwardRule old = store.get(id).orElseThrow(() -> notFound(id));
+        PortForwardRule old = existing(id);
         PortForwardRule rule = validate(draft).withId(id);
         conflicts(rule, id);
         unreserve(old);
@@ -140,24 +154,42 @@ public final class PortForwardService {
             reserve(old);
             throw e;
         }
-        PortForwardRule stored = store.update(rule).orElseThrow(() -> notFound(id));
+        PortForwardRule stored;
+        try {
+            stored = store.update(rule).orElseThrow(() -> notFound(id));
+        } catch (RuntimeException e) {
+            unreserve(rule);
+            reserve(old);
+            throw e;
+        }
+        rules.put(id, stored);
         log.info("event=forward-updated id={} rule=\"{}\"", id, describe(stored));
         apply(old, stored);
         refreshPins();
         return stored;
     }
 
+    /** Deletes a rule: its flows go and its ports return to the pool. */
     public synchronized void delete(long id) {
-        PortForwardRule old = store.get(id).orElseThrow(() -> notFound(id));
+        PortForwardRule old = existing(id);
         store.delete(id);
+        rules.remove(id);
         unreserve(old);
         log.info("event=forward-deleted id={} rule=\"{}\"", id, describe(old));
         apply(old, null);
         refreshPins();
     }
 
-    private static RuleException notFound(long id) {
-        return new RuleException(RuleException.Kind.NOT_FOUND, null, "no port forward " + id);
+    private PortForwardRule existing(long id) {
+        PortForwardRule r = rules.get(id);
+        if (r == null) {
+            throw notFound(id);
+        }
+        return r;
+    }
+
+    private static NotFoundException notFound(long id) {
+        return new NotFoundException("no port forward " + id);
     }
 
     private PortForwardRule validate(PortForwardRule r) {
@@ -176,13 +208,13 @@ public final class PortForwardService {
         if (r.size() > 1024) {
             throw RuleException.invalid("publicPortEnd", "a range may span at most 1024 ports");
         }
-        IPv4Address pub = r.publicAddress() == null ? config.publicAddresses().get(0) : r.publicAddress();
-        if (!config.isPublic(pub)) {
-            throw RuleException.invalid("publicAddress", pub + " is not in the pool " + config.publicAddresses());
+        IPv4Address pub = r.publicAddress() == null ? gateway.publicAddresses().get(0) : r.publicAddress();
+        if (!gateway.isPublic(pub)) {
+            throw RuleException.invalid("publicAddress", pub + " is not in the pool " + gateway.publicAddresses());
         }
-        if (r.insideAddress() == null || !config.isInside(r.insideAddress())) {
+        if (r.insideAddress() == null || !gateway.isInside(r.insideAddress())) {
             throw RuleException.invalid("insideAddress", r.insideAddress() + " is not in the inside networks "
-                    + config.insideNetworks());
+                    + gateway.insideNetworks());
         }
         return new PortForwardRule(r.id(), r.protocol(), pub, r.publicPort(), r.publicPortEnd(), r.insideAddress(),
                 r.insidePort(), r.allowedSources(), r.description(), r.enabled());
@@ -195,41 +227,41 @@ public final class PortForwardService {
     }
 
     private void conflicts(PortForwardRule rule, long exceptId) {
-        for (PortForwardRule other : store.all()) {
+        for (PortForwardRule other : rules.values()) {
             if (other.id() != exceptId && other.overlaps(rule)) {
-                throw new RuleException(RuleException.Kind.CONFLICT, null, rule.protocol().lower() + " "
-                        + rule.publicAddress() + ":" + rule.publicPort() + "-" + rule.publicPortEnd()
-                        + " overlaps port forward " + other.id() + " (" + describe(other) + ")");
+                throw RuleException.conflict(rule.protocol().lower() + " " + rule.publicAddress() + ":"
+                        + rule.publicPort() + "-" + rule.publicPortEnd() + " overlaps port forward " + other.id()
+                        + " (" + describe(other) + ")");
             }
             if (other.id() != exceptId && other.sharesInsideEndpoint(rule)) {
                 // Replies are translated by their inside source alone: two public ports for one inside
                 // endpoint could not be told apart on the way back.
-                throw new RuleException(RuleException.Kind.CONFLICT, null, "inside endpoint "
-                        + rule.insideAddress() + ":" + rule.insidePort() + " is already forwarded by port forward "
-                        + other.id() + " (" + describe(other) + ")");
+                throw RuleException.conflict("inside endpoint " + rule.insideAddress() + ":" + rule.insidePort()
+                        + " is already forwarded by port forward " + other.id() + " (" + describe(other) + ")");
             }
         }
-        PortForwardRule previous = exceptId < 0 ? null : store.get(exceptId).orElse(null);
+        PortForwardRule previous = exceptId < 0 ? null : rules.get(exceptId);
         for (int port = rule.publicPort(); port <= rule.publicPortEnd(); port++) {
             if (previous != null && previous.covers(rule.protocol(), rule.publicAddress(), port)) {
                 continue; // its own port
             }
-            Optional<String> holder = table.holder(rule.protocol(), rule.publicAddress(), port);
+            Optional<String> holder = ports.holder(rule.protocol(), rule.publicAddress(), port);
             if (holder.isPresent()) {
-                throw new RuleException(RuleException.Kind.CONFLICT, null, "public port " + port + " is held by "
-                        + holder.get());
+                throw RuleException.conflict("public port " + port + " is held by " + holder.get());
             }
         }
     }
 
+    /** Reserves every public port of a rule, each leading to its server's port while the rule is enabled. */
     private void reserve(PortForwardRule r) {
         List<Integer> done = new ArrayList<>();
         for (int port = r.publicPort(); port <= r.publicPortEnd(); port++) {
-            Optional<String> holder = table.reserve(r.protocol(), r.publicAddress(), port, OWNER);
+            Endpoint server = r.enabled() ? new Endpoint(r.insideAddress(), r.insidePort() + (port - r.publicPort()))
+                    : null;
+            Optional<String> holder = ports.reserve(r.protocol(), r.publicAddress(), port, OWNER, server);
             if (holder.isPresent()) {
-                done.forEach(p -> table.unreserve(r.protocol(), r.publicAddress(), p));
-                throw new RuleException(RuleException.Kind.CONFLICT, null, "public port " + port + " is held by "
-                        + holder.get());
+                done.forEach(p -> ports.unreserve(r.protocol(), r.publicAddress(), p));
+                throw RuleException.conflict("public port " + port + " is held by " + holder.get());
             }
             done.add(port);
         }
@@ -237,12 +269,12 @@ public final class PortForwardService {
 
     private void unreserve(PortForwardRule r) {
         for (int port = r.publicPort(); port <= r.publicPortEnd(); port++) {
-            table.unreserve(r.protocol(), r.publicAddress(), port);
+            ports.unreserve(r.protocol(), r.publicAddress(), port);
         }
     }
 
     private void apply(PortForwardRule old, PortForwardRule now) {
-        for (Border b : napt.borderSwitches()) {
+        for (Border b : borders.all()) {
             if (old != null) {
                 flows.apply(b.dpid(), List.of(forwardFlows.remove(b, old.id())));
             }
@@ -254,12 +286,11 @@ public final class PortForwardService {
 
     /** Finds the server, then installs; retries every few seconds while the server cannot be found. */
     private void install(Border b, PortForwardRule r) {
-        napt.locateInside(b, r.insideAddress()).whenComplete((host, e) -> {
+        borders.hosts().locate(b, r.insideAddress()).whenComplete((host, e) -> {
             if (e != null) {
                 log.warn("event=forward-server-unreachable id={} inside={} retry=5s", r.id(), r.insideAddress());
                 retry.schedule(() -> {
-                    if (store.get(r.id()).filter(x -> x.equals(r)).isPresent()
-                            && napt.borderSwitches().contains(b)) {
+                    if (r.equals(rules.get(r.id())) && borders.all().contains(b)) {
                         install(b, r);
                     }
                 }, 5, TimeUnit.SECONDS);
@@ -276,29 +307,13 @@ public final class PortForwardService {
         });
     }
 
-    /** The forwarded inside endpoint behind a public endpoint, for hairpinning. */
-    private Optional<NatSession> target(Protocol p, IPv4Address address, int port) {
-        for (PortForwardRule r : store.all()) {
-            if (r.enabled() && r.covers(p, address, port)) {
-                for (Border b : napt.borderSwitches()) {
-                    HostLocation host = napt.locateInside(b, r.insideAddress()).getNow(null);
-                    if (host != null) {
-                        return Optional.of(new NatSession(0, p, r.insideAddress(),
-                                r.insidePort() + (port - r.publicPort()), address, port, Instant.EPOCH, b.dpid(),
-                                host.mac(), host.port()));
-                    }
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
     private static String describe(PortForwardRule r) {
         return r.protocol().lower() + " " + r.publicAddress() + ":" + r.publicPort()
                 + (r.size() > 1 ? "-" + r.publicPortEnd() : "") + " -> " + r.insideAddress() + ":" + r.insidePort()
                 + (r.allowedSources().isEmpty() ? "" : " from " + r.allowedSources()) + (r.enabled() ? "" : " disabled");
     }
 
+    /** Stops the retry timer. */
     public void shutdown() {
         retry.shutdownNow();
     }

@@ -1,5 +1,6 @@
 package org.natflow.apps.l2;
 
+import org.natflow.apps.Pipeline;
 import java.util.List;
 import org.natflow.apps.AppCookies;
 import org.natflow.controller.api.Dpid;
@@ -28,9 +29,9 @@ import org.slf4j.LoggerFactory;
 public final class LearningSwitch implements PacketListener, SwitchListener {
 
     /** Packet-listener priority: after the gateway and NAT apps, which see packets first. */
-    public static final int PRIORITY = 1000;
+    public static final int PRIORITY = Pipeline.Listener.L2.priority();
     /** Priority of learned flows: below NAT and gateway flows, above the table-miss entry. */
-    public static final int FLOW_PRIORITY = 10;
+    public static final int FLOW_PRIORITY = Pipeline.Band.L2_LEARNED.priority();
 
     private static final Logger log = LoggerFactory.getLogger(LearningSwitch.class);
 

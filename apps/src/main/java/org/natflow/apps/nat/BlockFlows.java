@@ -1,9 +1,12 @@
 package org.natflow.apps.nat;
 
+import org.natflow.apps.border.Border;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.natflow.apps.HostDelivery;
+import org.natflow.apps.Pipeline.Band;
+import org.natflow.controller.api.FlowMods;
 import org.natflow.controller.api.WireFormat;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
@@ -28,7 +31,7 @@ import org.projectfloodlight.openflow.types.U8;
 
 /**
  * The conntrack datapath's flows (Open vSwitch, Nicira {@code ct} and {@code nat} actions), in the NAT table
- * next to {@link NatFlows}' static ones:
+ * next to {@link NatFlows}' static ones (bands {@code NAT_BLOCK*} of {@link org.natflow.apps.Pipeline}):
  * <pre>
  * table 1  170 per block: from uplink, ct_state +trk+est or +trk+rel, ip to the host → MACs, dec_ttl, output host
  *          160 per border address: ip from uplink to it, ct_state -trk → ct(zone, nat, table 1)
@@ -44,10 +47,6 @@ import org.projectfloodlight.openflow.types.U8;
  */
 final class BlockFlows {
 
-    static final int P_TRACKED = 170;
-    static final int P_UNTRACKED = 160;
-    static final int P_CONTROLLER_PATH = 66;
-    static final int P_BLOCK = 65;
     /** The connection-tracking zone of the NAT's connections. */
     static final int ZONE = 0x6e66;
 
@@ -69,8 +68,8 @@ final class BlockFlows {
         this.config = config;
     }
 
-    private static OFFlowAdd.Builder add(OFFactory f, int priority, Match match, U64 cookie) {
-        return NatFlows.add(f, NatFlows.NAT_TABLE, priority, match, cookie);
+    private static OFFlowAdd.Builder add(OFFactory f, Band band, Match match, U64 cookie) {
+        return NatFlows.add(f, band, match, cookie);
     }
 
     /** Whether a switch's OpenFlow version carries the Nicira conntrack actions in this library. */
@@ -114,15 +113,15 @@ final class BlockFlows {
             Match m = f.buildMatch().setExact(MatchField.IN_PORT, b.uplink())
                     .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IPV4_DST, a)
                     .setMasked(MatchField.CONNTRACK_STATE, U32.of(0), U32.of(CS_TRACKED)).build();
-            out.add(add(f, P_UNTRACKED, m, NatCookies.STATIC).setInstructions(NatFlows.apply(f,
+            out.add(add(f, Band.NAT_BLOCK_UNTRACKED, m, NatCookies.STATIC).setInstructions(FlowMods.apply(f,
                     List.of(ct(f, false, NatFlows.NAT_TABLE, List.of(unnat(f)))))).build());
         }
-        List<OFInstruction> toController = NatFlows.apply(f, List.of(NatFlows.toController(f)));
-        out.add(add(f, P_CONTROLLER_PATH, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+        List<OFInstruction> toController = FlowMods.apply(f, List.of(FlowMods.toController(f)));
+        out.add(add(f, Band.NAT_BLOCK_CONTROLLER_PATH, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
                 .setExact(MatchField.IP_PROTO, IpProtocol.ICMP).setExact(MatchField.ETH_DST, config.insideMac())
                 .build(), NatCookies.STATIC).setInstructions(toController).build());
         for (IPv4AddressWithMask inside : config.insideNetworks()) {
-            out.add(add(f, P_CONTROLLER_PATH, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+            out.add(add(f, Band.NAT_BLOCK_CONTROLLER_PATH, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
                     .setExact(MatchField.ETH_DST, config.insideMac())
                     .setMasked(MatchField.IPV4_DST, inside.getValue(), inside.getMask()).build(), NatCookies.STATIC)
                     .setInstructions(toController).build());
@@ -142,9 +141,9 @@ final class BlockFlows {
                 f.actions().decNwTtl(),
                 ct(f, true, NatFlows.ROUTE_TABLE, List.of(snat(f, block.address(), block.first(), block.last()))));
         List<OFMessage> msgs = new ArrayList<>();
-        msgs.add(add(f, P_BLOCK, out, NatCookies.blockOutbound(block.id())).setIdleTimeout(idleSeconds)
+        msgs.add(add(f, Band.NAT_BLOCK, out, NatCookies.blockOutbound(block.id())).setIdleTimeout(idleSeconds)
                 .setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM))
-                .setInstructions(NatFlows.apply(f, outActions)).build());
+                .setInstructions(FlowMods.apply(f, outActions)).build());
         List<OFAction> deliver = List.of(f.actions().setField(f.oxms().ethSrc(config.insideMac())),
                 f.actions().setField(f.oxms().ethDst(block.hostMac())), f.actions().decNwTtl());
         for (int state : new int[] {CS_ESTABLISHED, CS_RELATED}) {
@@ -152,7 +151,7 @@ final class BlockFlows {
                     .setExact(MatchField.IPV4_DST, block.inside())
                     .setMasked(MatchField.CONNTRACK_STATE, U32.of(CS_TRACKED | state), U32.of(CS_TRACKED | state))
                     .build();
-            msgs.add(add(f, P_TRACKED, in, NatCookies.blockInbound(block.id()))
+            msgs.add(add(f, Band.NAT_BLOCK_TRACKED, in, NatCookies.blockInbound(block.id()))
                     .setInstructions(HostDelivery.then(f, deliver, block.hostPort())).build());
         }
         return msgs;

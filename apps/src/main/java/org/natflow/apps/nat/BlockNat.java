@@ -1,5 +1,7 @@
 package org.natflow.apps.nat;
 
+import org.natflow.apps.border.Border;
+import org.natflow.apps.ports.AllocationException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,7 @@ final class BlockNat {
     private static final Logger log = LoggerFactory.getLogger(NaptService.class);
 
     private final NatConfig config;
-    private final SessionTable table;
+    private final PortBlocks blocks;
     private final FlowService flows;
     private final PacketService packets;
     private final BlockFlows blockFlows;
@@ -47,12 +49,12 @@ final class BlockNat {
 
     private final MappingLog mappingLog;
 
-    BlockNat(NatConfig config, SessionTable table, FlowService flows, PacketService packets, NatMetrics metrics,
+    BlockNat(NatConfig config, PortBlocks blocks, FlowService flows, PacketService packets, NatMetrics metrics,
              MappingLog mappingLog, BiFunction<Border, IPv4Address, CompletableFuture<Void>> route,
              java.util.function.Function<Dpid, Border> borders) {
         this.config = config;
         this.mappingLog = mappingLog;
-        this.table = table;
+        this.blocks = blocks;
         this.flows = flows;
         this.packets = packets;
         this.blockFlows = new BlockFlows(config);
@@ -68,9 +70,9 @@ final class BlockNat {
     /** A TCP or UDP packet from an inside host with no block flow on this border yet. */
     void firstPacket(Border b, Ipv4Packet ip, MacAddress hostMac, OFPort hostPort, OFPort inPort, byte[] data) {
         metrics.newFlowPacketIns.increment();
-        SessionTable.BlockLookup lookup;
+        PortBlocks.Lookup lookup;
         try {
-            lookup = table.block(ip.src(), b, hostMac, hostPort);
+            lookup = blocks.block(ip.src(), b, hostMac, hostPort);
         } catch (AllocationException e) {
             metrics.refusedPool.increment();
             log.warn("event=nat-refused reason={} inside={} detail=\"{}\"", e.reason(), ip.src(), e.getMessage());
@@ -98,7 +100,7 @@ final class BlockNat {
                             log.warn("event=nat-refused reason=SWITCH inside={} public={} ports={}-{} detail=\"{}\"",
                                     block.inside(), block.address(), block.first(), block.last(),
                                     e != null ? e.toString() : r.errors().get(0).describe());
-                            table.releaseBlock(block.inside());
+                            blocks.release(block.inside());
                             ready.complete(false);
                         }
                     });
@@ -130,8 +132,8 @@ final class BlockNat {
 
     /** Releases a host's block if it is still block {@code id}; deletes its flows on {@code b} when given. */
     private void release(IPv4Address inside, long id, String reason, Border b) {
-        table.blockById(id).filter(x -> x.inside().equals(inside)).ifPresent(x -> {
-            table.releaseBlock(inside);
+        blocks.byId(id).filter(x -> x.inside().equals(inside)).ifPresent(x -> {
+            blocks.release(inside);
             released(x, reason, b);
         });
     }
@@ -147,7 +149,7 @@ final class BlockNat {
 
     /** A border was retired or left: its blocks end (its flows are deleted with all of the NAT's). */
     void borderGone(Dpid dpid, String reason) {
-        for (PortBlock x : table.blocks()) {
+        for (PortBlock x : blocks.all()) {
             if (x.dpid().equals(dpid)) {
                 release(x.inside(), x.id(), reason, null);
             }
@@ -171,7 +173,7 @@ final class BlockNat {
             }
         }
         int released = 0;
-        for (PortBlock x : table.blocks()) {
+        for (PortBlock x : blocks.all()) {
             if (x.dpid().equals(b.dpid()) && !outbound.containsKey(x.id()) && !installing.containsKey(x.id())) {
                 release(x.inside(), x.id(), "flows-vanished", b);
                 released++;
@@ -182,14 +184,14 @@ final class BlockNat {
         int restored = 0;
         int deleted = 0;
         for (long id : ids) {
-            if (table.blockById(id).filter(x -> x.dpid().equals(b.dpid())).isPresent()) {
+            if (blocks.byId(id).filter(x -> x.dpid().equals(b.dpid())).isPresent()) {
                 continue;
             }
             OFFlowStatsEntry out = outbound.get(id);
             OFFlowStatsEntry in = inbound.get(id);
             PortBlock block = out == null || in == null ? null
                     : BlockFlows.read(id, out, in, b.dpid(), System.currentTimeMillis());
-            if (block != null && b.owns(block.address()) && table.restoreBlock(block)) {
+            if (block != null && b.owns(block.address()) && blocks.restore(block)) {
                 restored++;
                 log.info("event=nat-block-restored id={} inside={} public={} ports={}-{} dpid={} start={}",
                         block.id(), block.inside(), block.address(), block.first(), block.last(), block.dpid(),

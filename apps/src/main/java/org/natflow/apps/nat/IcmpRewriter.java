@@ -16,13 +16,6 @@ public final class IcmpRewriter {
     private IcmpRewriter() {
     }
 
-    /** A copy of the frame with new Ethernet addresses. */
-    static byte[] withMacs(byte[] frame, MacAddress src, MacAddress dst) {
-        byte[] out = frame.clone();
-        System.arraycopy(dst.getBytes(), 0, out, 0, 6);
-        System.arraycopy(src.getBytes(), 0, out, 6, 6);
-        return out;
-    }
 
     /** Sets the outer source or destination address and decrements the TTL; fixes the header checksum. */
     static void rewriteOuter(byte[] f, int ip, IPv4Address src, IPv4Address dst) {

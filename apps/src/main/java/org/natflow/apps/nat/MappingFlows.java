@@ -1,6 +1,8 @@
 package org.natflow.apps.nat;
 
+import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.HostDelivery;
+import org.natflow.apps.Pipeline;
 
 import java.util.HashMap;
 import java.util.List;
@@ -88,7 +90,7 @@ final class MappingFlows {
     private static boolean goesToFabric(OFFlowStatsEntry e) {
         for (OFInstruction i : e.getInstructions()) {
             if (i instanceof org.projectfloodlight.openflow.protocol.instruction.OFInstructionGotoTable g
-                    && g.getTableId().equals(HostDelivery.FABRIC_TABLE)) {
+                    && g.getTableId().equals(Pipeline.Table.FABRIC.id())) {
                 return true;
             }
         }

@@ -4,8 +4,8 @@ import org.natflow.apps.AppCookies;
 import org.projectfloodlight.openflow.types.U64;
 
 /**
- * NAT flow cookies: app {@link AppCookies#NAT}; value 0 for the static gateway flows, 1 for the TCP FIN/RST
- * copies, bit 47 for ARP responders, otherwise
+ * NAT flow cookies: app {@link AppCookies#NAT}; value 0 for the static flows, 1 for the TCP FIN/RST copies
+ * (bit 47 was the ARP responders', which are the border platform's now), otherwise
  * {@code sessionId << 1 | direction} (0 outbound, 1 inbound), so a mapping can be found, deleted and rebuilt
  * from the flow table alone; port-block flows of the conntrack datapath carry bit 46 and {@code blockId << 1 |
  * direction}.
@@ -13,8 +13,6 @@ import org.projectfloodlight.openflow.types.U64;
 final class NatCookies {
 
     static final U64 STATIC = AppCookies.cookie(AppCookies.NAT, 0);
-    /** ARP responder flows (the switch answers known requesters while the controller is away). */
-    static final U64 ARP_RESPONDER = AppCookies.cookie(AppCookies.NAT, 1L << 47);
     /** Copies of TCP FIN/RST segments. */
     static final U64 TCP_CLOSE = AppCookies.cookie(AppCookies.NAT, 1);
     /** Marks the flows of a port block (conntrack datapath). */
@@ -61,8 +59,8 @@ final class NatCookies {
     }
 
     /**
-     * Mapping flows have values from 2 (session 1) below bit 46, which marks port blocks (bit 47: the
-     * gateway's own flows).
+     * Mapping flows have values from 2 (session 1) below bit 46, which marks port blocks (bit 47: flows an
+     * earlier version left, never a mapping's).
      */
     static boolean isMapping(U64 cookie) {
         long v = cookie.getValue() & 0x0000_ffff_ffff_ffffL;

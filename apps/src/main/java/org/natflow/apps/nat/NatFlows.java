@@ -1,6 +1,13 @@
 package org.natflow.apps.nat;
 
+import org.natflow.apps.border.Border;
+import org.natflow.apps.ports.Protocol;
+import static org.natflow.controller.api.FlowMods.apply;
+import static org.natflow.controller.api.FlowMods.toController;
+
 import org.natflow.apps.HostDelivery;
+import org.natflow.apps.Pipeline;
+import org.natflow.apps.Pipeline.Band;
 import org.natflow.controller.api.OxmMatch;
 
 import java.util.ArrayList;
@@ -28,57 +35,16 @@ import org.projectfloodlight.openflow.types.TransportPort;
 import org.projectfloodlight.openflow.types.U64;
 
 /**
- * The border switch's NAT flows (OpenFlow 1.3+). Table 0 sends routed and uplink traffic to the NAT (and
- * copies TCP FIN/RST to the controller, which moves the mapping to the transitory timeout); table 1
- * translates; table 2 routes translated packets out of the uplink by destination. The L2 app's flows stay in
- * table 0 and never match gateway or uplink traffic.
- * <pre>
- * table 0   400 arp request from a requester already answered → reply from the switch (ARP responder)
- *           300 tcp FIN or RST, to the gateway MAC or from uplink → copy to controller, goto 1
- *            20 to the gateway MAC, or from uplink            → goto 1
- * table 1  1000 arp from uplink                      → controller (ARP for the pool, next-hop replies)
- *           250 per hairpin pair: inside A ip:port → public B ip:port, both ways → rewrite both ends, output host
- *           210 ip to the gateway MAC for a pool address → controller (first packet of a hairpin flow)
- *           200 per mapping, inbound: uplink, proto, public ip:port → rewrite dst, MACs, dec_ttl, output host
- *           200 per mapping, outbound: proto, inside ip:port → rewrite src, MAC, dec_ttl, goto 1
- *           150 icmp from uplink to a pool address   → controller (echo replies, errors: RFC 5508 slow path)
- *           140 tcp/udp from uplink to a pool address with destination port 0 → controller (fragments: Open
- *               vSwitch matches every fragment with ports 0; a real segment to port 0 is invalid anyway)
- *           100 anything else from uplink            → drop (unsolicited)
- *            62 tcp SYN+ACK to the gateway MAC (no mapping) → drop (controller datapath; it also keeps the
- *               datapath's cached "to the controller" entry of a SYN from covering the connection's next segments)
- *            61 ip to the gateway MAC from a known inside host → meter (new-flow-rate), controller
- *            60 ip to the gateway MAC from an inside prefix → controller (first packet of a flow)
- *            50 ip to the gateway MAC                → drop (spoofed source)
- *             0 anything                             → controller
- * table 2   200 ip to a resolved on-link host /32    → set eth_dst, output uplink
- *           100 ip to the uplink subnet              → controller (resolve, then /32 route)
- *            50 ip                                   → set eth_dst upstream gateway, output uplink
- *             0 anything                             → controller
- * </pre>
+ * The NAT's flows on a border (OpenFlow 1.3+), in the bands {@link Pipeline} gives them: in table 0 the copies of
+ * TCP FIN/RST to the controller (which moves the mapping to the transitory timeout); in table 1 the mappings
+ * and hairpin pairs, the punts of first packets, ICMP and fragments to the controller, and the drops of
+ * unsolicited and spoofed traffic. Translated outbound packets go on to the route table
+ * ({@link org.natflow.apps.border.Routes}).
  */
 final class NatFlows {
 
-    static final int P_UPLINK_ARP = 1000;
-    static final int P_HAIRPIN = 250;
-    static final int P_HAIRPIN_FIRST = 210;
-    static final int P_MAPPING = 200;
-    static final int P_UPLINK_ICMP = 150;
-    static final int P_UPLINK_FRAGMENT = 140;
-    static final int P_UPLINK_DROP = 100;
-    static final int P_STRAY_SYN_ACK = 62;
-    static final int P_HOST_PUNT = 61;
-    static final int P_FIRST_PACKET = 60;
-    static final int P_SPOOF_DROP = 50;
-    static final int P_HOST_ROUTE = 200;
-    static final int P_ONLINK = 100;
-    static final int P_DEFAULT_ROUTE = 50;
-    static final int P_ARP_RESPONDER = 400;
-    static final int P_TCP_CLOSE = 300;
-    static final int P_TO_NAT = 20;
-    static final TableId CLASSIFY_TABLE = TableId.ZERO;
-    static final TableId NAT_TABLE = TableId.of(1);
-    static final TableId ROUTE_TABLE = TableId.of(2);
+    static final TableId NAT_TABLE = Pipeline.Table.NAT.id();
+    static final TableId ROUTE_TABLE = Pipeline.Table.ROUTE.id();
     private static final int FIN = 0x01;
     private static final int SYN = 0x02;
     private static final int RST = 0x04;
@@ -90,18 +56,9 @@ final class NatFlows {
         this.config = config;
     }
 
-    /** A flow-add with the fields every NAT flow sets (no buffer: OVS buffers nothing for controllers). */
-    static OFFlowAdd.Builder add(OFFactory f, TableId table, int priority, Match match, U64 cookie) {
-        return f.buildFlowAdd().setTableId(table).setPriority(priority).setMatch(match).setCookie(cookie)
-                .setBufferId(OFBufferId.NO_BUFFER);
-    }
-
-    static List<OFInstruction> apply(OFFactory f, List<OFAction> actions) {
-        return List.of(f.instructions().applyActions(actions));
-    }
-
-    static OFAction toController(OFFactory f) {
-        return f.actions().buildOutput().setPort(OFPort.CONTROLLER).setMaxLen(0xffff).build();
+    /** A flow-add in one of the NAT's bands. */
+    static OFFlowAdd.Builder add(OFFactory f, Band band, Match match, U64 cookie) {
+        return Pipeline.flow(f, band, match, cookie);
     }
 
     private Match.Builder tcpFlags(OFFactory f, Match.Builder m, int flag) {
@@ -126,49 +83,39 @@ final class NatFlows {
             if (config.conntrack()) {
                 break;
             }
-            out.add(add(f, CLASSIFY_TABLE, P_TCP_CLOSE, tcpFlags(f, f.buildMatch(), flag)
+            out.add(add(f, Band.NAT_TCP_CLOSE, tcpFlags(f, f.buildMatch(), flag)
                     .setExact(MatchField.ETH_DST, config.insideMac()).build(), NatCookies.TCP_CLOSE)
                     .setInstructions(copyAndNat).build());
-            out.add(add(f, CLASSIFY_TABLE, P_TCP_CLOSE, tcpFlags(f, f.buildMatch(), flag)
+            out.add(add(f, Band.NAT_TCP_CLOSE, tcpFlags(f, f.buildMatch(), flag)
                     .setExact(MatchField.IN_PORT, uplink).build(), NatCookies.TCP_CLOSE)
                     .setInstructions(copyAndNat).build());
         }
-        List<OFInstruction> toNat = List.of(f.instructions().gotoTable(NAT_TABLE));
-        out.add(add(f, CLASSIFY_TABLE, P_TO_NAT, f.buildMatch().setExact(MatchField.ETH_DST, config.insideMac())
-                .build(), NatCookies.STATIC).setInstructions(toNat).build());
-        out.add(add(f, CLASSIFY_TABLE, P_TO_NAT, f.buildMatch().setExact(MatchField.IN_PORT, uplink).build(),
-                NatCookies.STATIC).setInstructions(toNat).build());
-        out.add(add(f, NAT_TABLE, 0, f.matchWildcardAll(), NatCookies.STATIC)
-                .setInstructions(apply(f, List.of(toController(f)))).build());
-        out.add(add(f, NAT_TABLE, P_UPLINK_ARP, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
-                .setExact(MatchField.ETH_TYPE, EthType.ARP).build(), NatCookies.STATIC)
-                .setInstructions(apply(f, List.of(toController(f)))).build());
         for (IPv4Address pool : b.addresses()) {
-            out.add(add(f, NAT_TABLE, P_UPLINK_ICMP, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
+            out.add(add(f, Band.NAT_UPLINK_ICMP, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
                     .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, IpProtocol.ICMP)
                     .setExact(MatchField.IPV4_DST, pool).build(), NatCookies.STATIC)
                     .setInstructions(apply(f, List.of(toController(f)))).build());
         }
         for (IPv4Address pool : b.addresses()) {
-            out.add(add(f, NAT_TABLE, P_UPLINK_FRAGMENT, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
+            out.add(add(f, Band.NAT_UPLINK_FRAGMENT, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
                     .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, IpProtocol.UDP)
                     .setExact(MatchField.IPV4_DST, pool).setExact(MatchField.UDP_DST, TransportPort.of(0)).build(),
                     NatCookies.STATIC).setInstructions(apply(f, List.of(toController(f)))).build());
-            out.add(add(f, NAT_TABLE, P_UPLINK_FRAGMENT, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
+            out.add(add(f, Band.NAT_UPLINK_FRAGMENT, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
                     .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, IpProtocol.TCP)
                     .setExact(MatchField.IPV4_DST, pool).setExact(MatchField.TCP_DST, TransportPort.of(0)).build(),
                     NatCookies.STATIC).setInstructions(apply(f, List.of(toController(f)))).build());
         }
-        out.add(add(f, NAT_TABLE, P_UPLINK_DROP, f.buildMatch().setExact(MatchField.IN_PORT, uplink).build(),
+        out.add(add(f, Band.NAT_UPLINK_DROP, f.buildMatch().setExact(MatchField.IN_PORT, uplink).build(),
                 NatCookies.STATIC).setInstructions(List.of()).build());
         for (IPv4AddressWithMask inside : config.insideNetworks()) {
-            out.add(add(f, NAT_TABLE, P_FIRST_PACKET, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+            out.add(add(f, Band.NAT_FIRST_PACKET, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
                     .setExact(MatchField.ETH_DST, config.insideMac())
                     .setMasked(MatchField.IPV4_SRC, inside.getValue(), inside.getMask()).build(), NatCookies.STATIC)
                     .setInstructions(apply(f, List.of(toController(f)))).build());
         }
         for (IPv4Address pool : config.publicAddresses()) {
-            out.add(add(f, NAT_TABLE, P_HAIRPIN_FIRST, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+            out.add(add(f, Band.NAT_HAIRPIN_FIRST, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
                     .setExact(MatchField.ETH_DST, config.insideMac()).setExact(MatchField.IPV4_DST, pool).build(),
                     NatCookies.STATIC).setInstructions(apply(f, List.of(toController(f)))).build());
         }
@@ -178,56 +125,23 @@ final class NatFlows {
             // datapath flow that sends a new connection's SYN here covers SYNs only; the connection's next
             // segments, sent before the switch has revalidated that cache entry, miss it and meet the new
             // mapping flows instead of coming to the controller too.
-            out.add(add(f, NAT_TABLE, P_STRAY_SYN_ACK, tcpFlags(f, f.buildMatch(), SYN | ACK)
+            out.add(add(f, Band.NAT_STRAY_SYN_ACK, tcpFlags(f, f.buildMatch(), SYN | ACK)
                     .setExact(MatchField.ETH_DST, config.insideMac()).build(), NatCookies.STATIC)
                     .setInstructions(List.of()).build());
         }
-        out.add(add(f, NAT_TABLE, P_SPOOF_DROP, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+        out.add(add(f, Band.NAT_SPOOF_DROP, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
                 .setExact(MatchField.ETH_DST, config.insideMac()).build(), NatCookies.STATIC)
                 .setInstructions(List.of()).build());
-        IPv4AddressWithMask pub = config.publicNetwork();
-        out.add(add(f, ROUTE_TABLE, P_ONLINK, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
-                .setMasked(MatchField.IPV4_DST, pub.getValue(), pub.getMask()).build(), NatCookies.STATIC)
-                .setInstructions(apply(f, List.of(toController(f)))).build());
-        out.add(add(f, ROUTE_TABLE, 0, f.matchWildcardAll(), NatCookies.STATIC)
-                .setInstructions(apply(f, List.of(toController(f)))).build());
         return out;
     }
 
-    /**
-     * Answers, in the switch, the ARP request this requester just made, from now on: the gateway keeps
-     * answering its neighbours' ARP refreshes while the controller is away (restart, upgrade). Built from
-     * constants only, so plain OpenFlow 1.3 set-field does it. Idles out after an hour without requests.
-     */
-    OFMessage arpResponder(OFFactory f, OFPort inPort, IPv4Address requesterIp,
-                           org.projectfloodlight.openflow.types.MacAddress requesterMac, IPv4Address target,
-                           org.projectfloodlight.openflow.types.MacAddress mac) {
-        Match.Builder m = f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.ARP)
-                .setExact(MatchField.ARP_OP, org.projectfloodlight.openflow.types.ArpOpcode.REQUEST)
-                .setExact(MatchField.ARP_SPA, requesterIp).setExact(MatchField.ARP_TPA, target);
-        if (inPort != null) {
-            m.setExact(MatchField.IN_PORT, inPort);
-        }
-        List<OFAction> reply = List.of(
-                f.actions().setField(f.oxms().ethDst(requesterMac)),
-                f.actions().setField(f.oxms().ethSrc(mac)),
-                f.actions().setField(f.oxms().arpOp(org.projectfloodlight.openflow.types.ArpOpcode.REPLY)),
-                f.actions().setField(f.oxms().arpTha(requesterMac)),
-                f.actions().setField(f.oxms().arpTpa(requesterIp)),
-                f.actions().setField(f.oxms().arpSha(mac)),
-                f.actions().setField(f.oxms().arpSpa(target)),
-                f.actions().output(OFPort.IN_PORT, 0));
-        return add(f, CLASSIFY_TABLE, P_ARP_RESPONDER, m.build(), NatCookies.ARP_RESPONDER).setIdleTimeout(3600)
-                .setInstructions(apply(f, reply)).build();
-    }
-
-    /** A meter that passes {@code rate} packets per second (bursts of as many) and drops the rest. */
     /** Deletes every meter of a border (all are the NAT's per-host meters). */
     OFMessage deleteMeters(OFFactory f) {
         return f.buildMeterMod().setCommand(org.projectfloodlight.openflow.protocol.OFMeterModCommand.DELETE)
                 .setMeterId(0xffff_ffffL).build();
     }
 
+    /** A meter that passes {@code rate} packets per second (bursts of as many) and drops the rest. */
     OFMessage meter(OFFactory f, long meterId, int rate) {
         var band = f.meterBands().buildDrop().setRate(rate).setBurstSize(rate).build();
         var b = f.buildMeterMod().setCommand(org.projectfloodlight.openflow.protocol.OFMeterModCommand.ADD)
@@ -248,18 +162,7 @@ final class NatFlows {
         List<OFInstruction> instructions = f.getVersion().compareTo(org.projectfloodlight.openflow.protocol.OFVersion.OF_15) >= 0
                 ? List.of(f.instructions().applyActions(List.of(f.actions().meter(meterId), toController(f))))
                 : List.of(f.instructions().meter(meterId), f.instructions().applyActions(List.of(toController(f))));
-        return add(f, NAT_TABLE, P_HOST_PUNT, m, NatCookies.STATIC).setInstructions(instructions).build();
-    }
-
-    /** Route to an on-link host (or, with {@code dst} null, the default route via the upstream gateway). */
-    OFMessage route(OFFactory f, OFPort uplink, IPv4Address dst, MacAddress mac) {
-        Match.Builder m = f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4);
-        if (dst != null) {
-            m.setExact(MatchField.IPV4_DST, dst);
-        }
-        return add(f, ROUTE_TABLE, dst != null ? P_HOST_ROUTE : P_DEFAULT_ROUTE, m.build(), NatCookies.STATIC)
-                .setInstructions(apply(f, List.of(f.actions().setField(f.oxms().ethDst(mac)),
-                        f.actions().output(uplink, 0)))).build();
+        return add(f, Band.NAT_HOST_PUNT, m, NatCookies.STATIC).setInstructions(instructions).build();
     }
 
     /**
@@ -307,9 +210,9 @@ final class NatFlows {
         inActions.add(f.actions().decNwTtl());
         outActions.add(f.actions().setField(f.oxms().ethSrc(config.outsideMac())));
         outActions.add(f.actions().decNwTtl());
-        OFMessage inbound = add(f, NAT_TABLE, P_MAPPING, in.build(), NatCookies.inbound(s.id()))
+        OFMessage inbound = add(f, Band.NAT_MAPPING, in.build(), NatCookies.inbound(s.id()))
                 .setInstructions(HostDelivery.then(f, inActions, s.switchPort())).build();
-        OFMessage outbound = add(f, NAT_TABLE, P_MAPPING, outMatch.build(), NatCookies.outbound(s.id()))
+        OFMessage outbound = add(f, Band.NAT_MAPPING, outMatch.build(), NatCookies.outbound(s.id()))
                 .setIdleTimeout(idleTimeout).setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM))
                 .setInstructions(List.of(f.instructions().applyActions(outActions),
                         f.instructions().gotoTable(ROUTE_TABLE))).build();
@@ -350,7 +253,7 @@ final class NatFlows {
         a.add(f.actions().setField(f.oxms().ethSrc(config.insideMac())));
         a.add(f.actions().setField(f.oxms().ethDst(dst.insideMac())));
         a.add(f.actions().decNwTtl());
-        return add(f, NAT_TABLE, P_HAIRPIN, m.build(), NatCookies.inbound(cookieSession)).setIdleTimeout(idle)
+        return add(f, Band.NAT_HAIRPIN, m.build(), NatCookies.inbound(cookieSession)).setIdleTimeout(idle)
                 .setInstructions(HostDelivery.then(f, a, dst.switchPort())).build();
     }
 

@@ -1,5 +1,6 @@
 package org.natflow.apps.nat;
 
+import org.natflow.apps.ports.Protocol;
 import java.time.Instant;
 import org.natflow.controller.api.Dpid;
 import org.projectfloodlight.openflow.types.IPv4Address;

@@ -1,5 +1,6 @@
 package org.natflow.apps.nat;
 
+import org.natflow.apps.ports.Protocol;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import java.util.ArrayList;

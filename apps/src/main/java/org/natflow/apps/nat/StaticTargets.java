@@ -1,5 +1,6 @@
 package org.natflow.apps.nat;
 
+import org.natflow.apps.ports.Protocol;
 import java.util.Optional;
 import org.projectfloodlight.openflow.types.IPv4Address;
 

@@ -1,5 +1,6 @@
 package org.natflow.apps.relay;
 
+import org.natflow.apps.ports.Endpoint;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
 

@@ -1,5 +1,6 @@
 package org.natflow.apps.relay;
 
+import org.natflow.apps.ports.Endpoint;
 import org.natflow.apps.HostDelivery;
 
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;

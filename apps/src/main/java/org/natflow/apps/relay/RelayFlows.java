@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.natflow.apps.AppCookies;
-import org.natflow.apps.nat.NatConfig;
-import org.natflow.apps.nat.Protocol;
+import org.natflow.apps.Pipeline;
+import org.natflow.apps.border.GatewayConfig;
+import org.natflow.apps.ports.Protocol;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
@@ -26,7 +27,7 @@ import org.projectfloodlight.openflow.types.TransportPort;
 import org.projectfloodlight.openflow.types.U64;
 
 /**
- * A UDP relay's flows in the border's NAT table (table 1).
+ * A UDP relay's flows in the border's NAT table (bands {@code RELAY_*} of {@link Pipeline}).
  * <pre>
  * 240 per direction, once both legs are bound: peer i → public:leg i  ⇒ public:leg j → peer j
  * 235 per leg, from the uplink to public:leg: unbound → controller (binds the first sender);
@@ -37,14 +38,11 @@ import org.projectfloodlight.openflow.types.U64;
  */
 final class RelayFlows {
 
-    static final int P_DIRECTION = 240;
-    static final int P_LEG = 235;
-    static final TableId NAT_TABLE = TableId.of(1);
     static final int KIND_DIRECTION = 2;
 
-    private final NatConfig config;
+    private final GatewayConfig config;
 
-    RelayFlows(NatConfig config) {
+    RelayFlows(GatewayConfig config) {
         this.config = config;
     }
 
@@ -84,14 +82,13 @@ final class RelayFlows {
         return m.build();
     }
 
-    private static OFFlowAdd.Builder add(OFFactory f, int priority, Match m, U64 cookie) {
-        return f.buildFlowAdd().setTableId(NAT_TABLE).setPriority(priority).setMatch(m).setCookie(cookie)
-                .setBufferId(OFBufferId.NO_BUFFER);
+    private static OFFlowAdd.Builder add(OFFactory f, Pipeline.Band band, Match m, U64 cookie) {
+        return Pipeline.flow(f, band, m, cookie);
     }
 
     /** An unbound leg: its first packets come to the controller (allowed sources only). */
     OFMessage legPunt(OFFactory f, OFPort uplink, RelayRule r, int leg) {
-        return add(f, P_LEG, legMatch(f, uplink, r, leg, true), cookie(r.id(), leg))
+        return add(f, Pipeline.Band.RELAY_LEG, legMatch(f, uplink, r, leg, true), cookie(r.id(), leg))
                 .setInstructions(List.of(f.instructions().applyActions(List.of(f.actions().buildOutput()
                         .setPort(OFPort.CONTROLLER).setMaxLen(0xffff).build())))).build();
     }
@@ -101,7 +98,7 @@ final class RelayFlows {
      * its removal, so a leg whose partner never comes is released.
      */
     OFMessage legDrop(OFFactory f, OFPort uplink, RelayRule r, int leg, int idleTimeout) {
-        OFFlowAdd.Builder b = add(f, P_LEG, legMatch(f, uplink, r, leg, false), cookie(r.id(), leg))
+        OFFlowAdd.Builder b = add(f, Pipeline.Band.RELAY_LEG, legMatch(f, uplink, r, leg, false), cookie(r.id(), leg))
                 .setInstructions(List.of());
         if (idleTimeout > 0) {
             b.setIdleTimeout(idleTimeout).setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM));
@@ -152,7 +149,7 @@ final class RelayFlows {
         } else {
             out = from.inside() ? uplink : OFPort.IN_PORT; // a packet may leave by the port it came in on only so
         }
-        return add(f, P_DIRECTION, m.build(), cookie(r.id(), KIND_DIRECTION + leg))
+        return add(f, Pipeline.Band.RELAY_DIRECTION, m.build(), cookie(r.id(), KIND_DIRECTION + leg))
                 .setIdleTimeout(r.idleTimeout()).setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM))
                 .setInstructions(HostDelivery.then(f, a, out)).build();
     }

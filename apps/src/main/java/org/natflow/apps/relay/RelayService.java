@@ -1,5 +1,6 @@
 package org.natflow.apps.relay;
 
+import org.natflow.apps.ports.Endpoint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,13 +11,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.natflow.apps.AppCookies;
-import org.natflow.apps.forward.RuleException;
-import org.natflow.apps.nat.Border;
-import org.natflow.apps.nat.NaptService;
-import org.natflow.apps.nat.NatConfig;
-import org.natflow.apps.nat.Protocol;
-import org.natflow.apps.nat.SessionTable;
-import org.natflow.apps.nat.PoolBoundPacket;
+import org.natflow.apps.NotFoundException;
+import org.natflow.apps.border.Border;
+import org.natflow.apps.border.BorderApp;
+import org.natflow.apps.border.Borders;
+import org.natflow.apps.border.GatewayConfig;
+import org.natflow.apps.border.PoolBoundPacket;
+import org.natflow.apps.ports.PublicPorts;
+import org.natflow.apps.RuleException;
+import org.natflow.apps.border.Border;
+import org.natflow.apps.ports.Protocol;
+import org.natflow.apps.border.PoolBoundPacket;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowRemovedListener;
 import org.natflow.controller.api.FlowService;
@@ -42,10 +47,7 @@ import org.slf4j.LoggerFactory;
  * (the controller sees only the first packet of each leg). TCP legs are spliced by a {@link TcpRelay}.
  * Bindings are released after the rule's idle timeout without traffic in either direction.
  */
-public final class RelayService implements PacketListener, FlowRemovedListener {
-
-    /** Packet-listener priority: before NAPT, which would treat packets to the pool as hairpin traffic. */
-    public static final int PRIORITY = 90;
+public final class RelayService implements BorderApp, PacketListener, FlowRemovedListener {
 
     private static final Logger log = LoggerFactory.getLogger(RelayService.class);
     /** How relays name their ports in other rules' conflicts. */
@@ -74,12 +76,12 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
     private record PortKey(Protocol protocol, IPv4Address address, int port) {
     }
 
-    private final NatConfig config;
-    private final SessionTable table;
+    private final GatewayConfig config;
+    private final PublicPorts ports;
     private final RelayStore store;
     private final FlowService flows;
     private final PacketService packets;
-    private final NaptService napt;
+    private final Borders borders;
     private final StatisticsService statistics;
     private final RelayFlows relayFlows;
     private final Map<Long, Relay> relays = new ConcurrentHashMap<>();
@@ -87,14 +89,15 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
     private final LongAdder packetIns = new LongAdder();
     private volatile TcpRelay tcp;
 
-    public RelayService(NatConfig config, SessionTable table, RelayStore store, FlowService flows,
-                        PacketService packets, NaptService napt, StatisticsService statistics) {
-        this.config = config;
-        this.table = table;
+    /** Relays on the borders of {@code borders}, their ports in {@code ports}, recorded in {@code store}. */
+    public RelayService(PublicPorts ports, RelayStore store, FlowService flows, PacketService packets,
+                        Borders borders, StatisticsService statistics) {
+        this.config = borders.gateway();
+        this.ports = ports;
         this.store = store;
         this.flows = flows;
         this.packets = packets;
-        this.napt = napt;
+        this.borders = borders;
         this.statistics = statistics;
         this.relayFlows = new RelayFlows(config);
     }
@@ -104,16 +107,20 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
         this.tcp = splicer;
     }
 
-    /** Reserves the stored rules' ports and programs borders as they come up. Call once at start-up. */
+    /** Loads the stored rules, reserves their ports and programs borders as they come up. Call once. */
     public synchronized void start() {
         for (RelayRule r : store.all()) {
             for (RelayLeg l : r.legs()) {
-                table.reserve(r.protocol(), r.publicAddress(), l.publicPort(), OWNER);
+                ports.reserve(r.protocol(), r.publicAddress(), l.publicPort(), OWNER);
             }
             register(r);
         }
-        napt.addBorderListener(this::adopt);
-        napt.addBorderRetiredListener(this::retired);
+        borders.register(this);
+    }
+
+    @Override
+    public int cookieApp() {
+        return AppCookies.RELAY;
     }
 
     private void register(RelayRule r) {
@@ -137,12 +144,15 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
         return relays.size();
     }
 
+    /** Every rule, by id (from memory; the store is the record). */
     public List<RelayRule> all() {
-        return store.all();
+        return relays.values().stream().map(r -> r.rule).sorted(java.util.Comparator.comparingLong(RelayRule::id))
+                .toList();
     }
 
+    /** The rule with this id. */
     public Optional<RelayRule> get(long id) {
-        return store.get(id);
+        return Optional.ofNullable(relays.get(id)).map(r -> r.rule);
     }
 
     /** A rule with its bindings and counters (counters read from the switch, at most two seconds). */
@@ -200,14 +210,14 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
                 RelayLeg l = rule.legs().get(i);
                 int port = l.publicPort();
                 if (port == 0) {
-                    port = table.reserveFree(rule.protocol(), rule.publicAddress(), OWNER);
+                    port = ports.reserveFree(rule.protocol(), rule.publicAddress(), OWNER);
                     if (port < 0) {
-                        throw new RuleException(RuleException.Kind.CONFLICT, null, "no free " + rule.protocol().lower()
-                                + " port on " + rule.publicAddress() + " for leg " + i);
+                        throw RuleException.conflict("no free " + rule.protocol().lower() + " port on "
+                                + rule.publicAddress() + " for leg " + i);
                     }
                 } else {
                     conflict(rule, port, "legs[" + i + "].publicPort");
-                    Optional<String> holder = table.reserve(rule.protocol(), rule.publicAddress(), port, OWNER);
+                    Optional<String> holder = ports.reserve(rule.protocol(), rule.publicAddress(), port, OWNER);
                     if (holder.isPresent()) {
                         throw heldBy(rule, port, "legs[" + i + "].publicPort", holder.get());
                     }
@@ -218,24 +228,28 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
             RelayRule stored = store.create(rule.withLegs(legs));
             register(stored);
             log.info("event=relay-created id={} rule=\"{}\"", stored.id(), describe(stored));
-            for (Border b : napt.borderSwitches()) {
+            for (Border b : borders.all()) {
                 install(b, stored);
             }
             return stored;
         } catch (RuntimeException e) {
-            reserved.forEach(p -> table.unreserve(rule.protocol(), rule.publicAddress(), p));
+            reserved.forEach(p -> ports.unreserve(rule.protocol(), rule.publicAddress(), p));
             throw e;
         }
     }
 
     /** Deletes a rule: its flows go, its bindings end, its ports return to the pool. */
     public synchronized void delete(long id) {
-        RelayRule r = store.get(id).orElseThrow(() -> notFound(id));
+        Relay relay = relays.get(id);
+        if (relay == null) {
+            throw notFound(id);
+        }
+        RelayRule r = relay.rule;
         store.delete(id);
-        Relay relay = relays.remove(id);
+        relays.remove(id);
         for (RelayLeg l : r.legs()) {
             byPort.remove(new PortKey(r.protocol(), r.publicAddress(), l.publicPort()));
-            table.unreserve(r.protocol(), r.publicAddress(), l.publicPort());
+            ports.unreserve(r.protocol(), r.publicAddress(), l.publicPort());
         }
         if (relay != null) {
             synchronized (relay) {
@@ -247,23 +261,23 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
         if (r.protocol() == Protocol.TCP && tcp != null) {
             tcp.close(id);
         }
-        for (Border b : napt.borderSwitches()) {
+        for (Border b : borders.all()) {
             flows.apply(b.dpid(), List.of(relayFlows.deleteAll(b.factory(), id)));
         }
         log.info("event=relay-deleted id={} rule=\"{}\"", id, describe(r));
     }
 
-    static RuleException notFound(long id) {
-        return new RuleException(RuleException.Kind.NOT_FOUND, null, "no relay " + id);
+    static NotFoundException notFound(long id) {
+        return new NotFoundException("no relay " + id);
     }
 
     private static RuleException invalid(String field, String message) {
-        return new RuleException(RuleException.Kind.INVALID, field, field + ": " + message);
+        return RuleException.invalid(field, message);
     }
 
     private static RuleException heldBy(RelayRule rule, int port, String field, String holder) {
-        return new RuleException(RuleException.Kind.CONFLICT, null, field + ": " + rule.protocol().lower() + " "
-                + rule.publicAddress() + ":" + port + " is held by " + holder);
+        return RuleException.conflict(field + ": " + rule.protocol().lower() + " " + rule.publicAddress() + ":" + port
+                + " is held by " + holder);
     }
 
     private static String owner(long id) {
@@ -305,7 +319,7 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
         if (other != null) {
             throw heldBy(rule, port, field, owner(other.rule.id()));
         }
-        table.holder(rule.protocol(), rule.publicAddress(), port).ifPresent(h -> {
+        ports.holder(rule.protocol(), rule.publicAddress(), port).ifPresent(h -> {
             throw heldBy(rule, port, field, h);
         });
     }
@@ -335,32 +349,39 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
         flows.apply(b.dpid(), m);
     }
 
+    @Override
+    public boolean readsBack() {
+        return true;
+    }
+
     /**
      * A border (re)connected: bindings are read back from its relay flows (a controller restart keeps live
      * relays), unbound legs get their punt flows, and flows of rules that are gone are deleted.
      */
-    private void adopt(Border b) {
-        statistics.flowStats(b.dpid(), AppCookies.appOnly(AppCookies.RELAY), AppCookies.APP_MASK)
-                .whenComplete((entries, e) -> {
-                    Map<Long, Map<Integer, OFFlowStatsEntry>> found = new HashMap<>();
-                    if (entries != null) {
-                        for (OFFlowStatsEntry x : entries) {
-                            found.computeIfAbsent(RelayFlows.ruleId(x.getCookie()), k -> new HashMap<>())
-                                    .put(RelayFlows.kind(x.getCookie()), x);
-                        }
-                    }
-                    for (Long id : found.keySet()) {
-                        if (!relays.containsKey(id)) {
-                            log.info("event=relay-stale-flows-deleted id={} dpid={}", id, b.dpid());
-                            flows.apply(b.dpid(), List.of(relayFlows.deleteAll(b.factory(), id)));
-                        }
-                    }
-                    for (Relay relay : relays.values()) {
-                        if (relay.rule.protocol() == Protocol.UDP) {
-                            restore(b, relay, found.getOrDefault(relay.rule.id(), Map.of()));
-                        }
-                    }
-                });
+    @Override
+    public void reconcile(Border b, List<OFFlowStatsEntry> entries) {
+        Map<Long, Map<Integer, OFFlowStatsEntry>> found = new HashMap<>();
+        for (OFFlowStatsEntry x : entries) {
+            found.computeIfAbsent(RelayFlows.ruleId(x.getCookie()), k -> new HashMap<>())
+                    .put(RelayFlows.kind(x.getCookie()), x);
+        }
+        for (Long id : found.keySet()) {
+            if (!relays.containsKey(id)) {
+                log.info("event=relay-stale-flows-deleted id={} dpid={}", id, b.dpid());
+                flows.apply(b.dpid(), List.of(relayFlows.deleteAll(b.factory(), id)));
+            }
+        }
+        for (Relay relay : relays.values()) {
+            if (relay.rule.protocol() == Protocol.UDP) {
+                restore(b, relay, found.getOrDefault(relay.rule.id(), Map.of()));
+            }
+        }
+    }
+
+    /** Nothing could be read back: every UDP relay starts afresh on the border, its legs punting again. */
+    @Override
+    public void reconcileFailed(Border b, Throwable error) {
+        reconcile(b, List.of());
     }
 
     private void restore(Border b, Relay relay, Map<Integer, OFFlowStatsEntry> found) {
@@ -398,7 +419,7 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
 
     @Override
     public boolean onPacket(PacketContext ctx) {
-        Border b = napt.border(ctx.dpid());
+        Border b = borders.border(ctx.dpid());
         PoolBoundPacket packet = b == null ? null : PoolBoundPacket.of(ctx, b, config);
         if (packet == null || packet.ports().protocol() != Protocol.UDP) {
             return false; // TCP relay legs are handled by the service link
@@ -422,7 +443,7 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
             return true;
         }
         Endpoint src = new Endpoint(ip.src(), sport);
-        BoundPeer peer = fromInside ? new BoundPeer(src, true, frame.src(), napt.hostPort(b, ctx.inPort()))
+        BoundPeer peer = fromInside ? new BoundPeer(src, true, frame.src(), borders.hosts().hostPort(b, ctx.inPort()))
                 : new BoundPeer(src, false, null, null);
         synchronized (relay) {
             if (relays.get(relay.rule.id()) != relay) {
@@ -493,7 +514,7 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
     }
 
     private CompletableFuture<MacAddress> macOf(Border b, BoundPeer p) {
-        return p.inside() ? CompletableFuture.completedFuture(p.mac()) : napt.nextHopMac(b, p.endpoint().address());
+        return p.inside() ? CompletableFuture.completedFuture(p.mac()) : borders.routes().nextHopMac(b, p.endpoint().address());
     }
 
     // ---- idle ---------------------------------------------------------------------------------------------
@@ -505,7 +526,7 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
             return;
         }
         Relay relay = relays.get(RelayFlows.ruleId(message.getCookie()));
-        Border b = napt.border(dpid);
+        Border b = borders.border(dpid);
         if (relay == null || b == null) {
             return;
         }
@@ -570,8 +591,9 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
                 });
     }
 
-    /** A border stopped being one: bindings on it end and its relay flows go (it punts again when re-adopted). */
-    private void retired(Border b) {
+    /** A border stopped being one: bindings on it end (its relay flows go; it punts again when re-adopted). */
+    @Override
+    public void borderRetired(Border b) {
         for (Relay relay : relays.values()) {
             synchronized (relay) {
                 if (b.dpid().equals(relay.dpid)) {
@@ -583,7 +605,6 @@ public final class RelayService implements PacketListener, FlowRemovedListener {
                 }
             }
         }
-        flows.apply(b.dpid(), List.of(AppCookies.deleteAll(b.factory(), AppCookies.RELAY)));
     }
 
     private void release(Relay relay) {

@@ -1,5 +1,7 @@
 package org.natflow.apps.relay;
 
+import org.natflow.apps.ports.Endpoint;
+
 /**
  * Splices TCP relay legs: each leg's public port leads to a listening socket of the relay service, and the
  * first connection to each leg is joined with the first to the other.

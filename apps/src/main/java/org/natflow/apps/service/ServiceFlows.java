@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.natflow.apps.AppCookies;
-import org.natflow.apps.nat.NatConfig;
-import org.natflow.apps.nat.Protocol;
+import org.natflow.apps.Pipeline;
+import org.natflow.apps.border.GatewayConfig;
+import org.natflow.controller.api.FlowMods;
+import org.natflow.apps.ports.Protocol;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
@@ -26,7 +28,7 @@ import org.projectfloodlight.openflow.types.TransportPort;
 import org.projectfloodlight.openflow.types.U64;
 
 /**
- * The service link's flows on the border that has it.
+ * The service link's flows on the border that has it (bands {@code SERVICE_*} of {@link Pipeline}).
  * <pre>
  * table 0    20 in_port=link                                  → goto 1
  * table 1  1100 in_port=link, arp                                → controller (answers for the alias)
@@ -40,19 +42,13 @@ import org.projectfloodlight.openflow.types.U64;
  */
 final class ServiceFlows {
 
-    static final int P_ARP = 1100;
-    static final int P_CONVERSATION = 245;
-    static final int P_EXPOSED = 236;
-    static final int P_LINK_PUNT = 70;
-    static final int P_LINK_DROP = 69;
-    static final int P_TO_NAT = 20;
-    static final TableId NAT_TABLE = TableId.of(1);
+    static final TableId NAT_TABLE = Pipeline.Table.NAT.id();
     static final U64 STATIC = AppCookies.cookie(AppCookies.SERVICE, 0);
 
-    private final NatConfig nat;
+    private final GatewayConfig nat;
     private final ServiceLinkConfig link;
 
-    ServiceFlows(NatConfig nat, ServiceLinkConfig link) {
+    ServiceFlows(GatewayConfig nat, ServiceLinkConfig link) {
         this.nat = nat;
         this.link = link;
     }
@@ -70,27 +66,22 @@ final class ServiceFlows {
         return n == 6 ? Protocol.TCP : n == 17 ? Protocol.UDP : null;
     }
 
-    private static OFFlowAdd.Builder add(OFFactory f, TableId t, int priority, Match m, U64 cookie) {
-        return f.buildFlowAdd().setTableId(t).setPriority(priority).setMatch(m).setCookie(cookie)
-                .setBufferId(OFBufferId.NO_BUFFER);
-    }
-
-    private static OFAction toController(OFFactory f) {
-        return f.actions().buildOutput().setPort(OFPort.CONTROLLER).setMaxLen(0xffff).build();
+    private static OFFlowAdd.Builder add(OFFactory f, Pipeline.Band band, Match m, U64 cookie) {
+        return Pipeline.flow(f, band, m, cookie);
     }
 
     /** The link's static flows. */
     List<OFMessage> staticFlows(OFFactory f, OFPort linkPort) {
         List<OFMessage> out = new ArrayList<>();
-        out.add(add(f, TableId.ZERO, P_TO_NAT, f.buildMatch().setExact(MatchField.IN_PORT, linkPort).build(), STATIC)
+        out.add(add(f, Pipeline.Band.SERVICE_TO_NAT, f.buildMatch().setExact(MatchField.IN_PORT, linkPort).build(), STATIC)
                 .setInstructions(List.of(f.instructions().gotoTable(NAT_TABLE))).build());
-        out.add(add(f, NAT_TABLE, P_ARP, f.buildMatch().setExact(MatchField.IN_PORT, linkPort)
+        out.add(add(f, Pipeline.Band.SERVICE_ARP, f.buildMatch().setExact(MatchField.IN_PORT, linkPort)
                 .setExact(MatchField.ETH_TYPE, EthType.ARP).build(), STATIC)
-                .setInstructions(List.of(f.instructions().applyActions(List.of(toController(f))))).build());
-        out.add(add(f, NAT_TABLE, P_LINK_PUNT, f.buildMatch().setExact(MatchField.IN_PORT, linkPort)
+                .setInstructions(List.of(f.instructions().applyActions(List.of(FlowMods.toController(f))))).build());
+        out.add(add(f, Pipeline.Band.SERVICE_LINK_PUNT, f.buildMatch().setExact(MatchField.IN_PORT, linkPort)
                 .setExact(MatchField.ETH_TYPE, EthType.IPv4).build(), STATIC)
-                .setInstructions(List.of(f.instructions().applyActions(List.of(toController(f))))).build());
-        out.add(add(f, NAT_TABLE, P_LINK_DROP, f.buildMatch().setExact(MatchField.IN_PORT, linkPort).build(), STATIC)
+                .setInstructions(List.of(f.instructions().applyActions(List.of(FlowMods.toController(f))))).build());
+        out.add(add(f, Pipeline.Band.SERVICE_LINK_DROP, f.buildMatch().setExact(MatchField.IN_PORT, linkPort).build(), STATIC)
                 .setInstructions(List.of()).build());
         return out;
     }
@@ -105,14 +96,14 @@ final class ServiceFlows {
         Match m = f.buildMatch().setExact(MatchField.IN_PORT, uplink).setExact(MatchField.ETH_TYPE, EthType.IPv4)
                 .setExact(MatchField.IP_PROTO, proto(p)).setExact(MatchField.IPV4_DST, pub)
                 .setExact(p == Protocol.TCP ? MatchField.TCP_DST : MatchField.UDP_DST, TransportPort.of(port)).build();
-        return add(f, NAT_TABLE, P_EXPOSED, m, STATIC)
-                .setInstructions(List.of(f.instructions().applyActions(List.of(toController(f))))).build();
+        return add(f, Pipeline.Band.SERVICE_EXPOSED, m, STATIC)
+                .setInstructions(List.of(f.instructions().applyActions(List.of(FlowMods.toController(f))))).build();
     }
 
     OFMessage unexposed(OFFactory f, OFPort uplink, Protocol p, org.projectfloodlight.openflow.types.IPv4Address pub,
                         int port) {
         OFFlowAdd a = (OFFlowAdd) exposed(f, uplink, p, pub, port);
-        return f.buildFlowDeleteStrict().setTableId(NAT_TABLE).setPriority(P_EXPOSED).setMatch(a.getMatch())
+        return f.buildFlowDeleteStrict().setTableId(NAT_TABLE).setPriority(Pipeline.Band.SERVICE_EXPOSED.priority()).setMatch(a.getMatch())
                 .setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY).build();
     }
 
@@ -157,10 +148,10 @@ final class ServiceFlows {
         outActions.add(f.actions().setField(f.oxms().ethSrc(c.inside() ? nat.insideMac() : nat.outsideMac())));
         outActions.add(f.actions().setField(f.oxms().ethDst(remoteMac)));
         U64 cookie = cookie(p, c.aliasPort());
-        return List.of(add(f, NAT_TABLE, P_CONVERSATION, in.build(), cookie).setIdleTimeout(idle)
+        return List.of(add(f, Pipeline.Band.SERVICE_CONVERSATION, in.build(), cookie).setIdleTimeout(idle)
                         .setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM))
                         .setInstructions(List.of(f.instructions().applyActions(inActions))).build(),
-                add(f, NAT_TABLE, P_CONVERSATION, out, cookie).setIdleTimeout(idle)
+                add(f, Pipeline.Band.SERVICE_CONVERSATION, out, cookie).setIdleTimeout(idle)
                         .setInstructions(HostDelivery.then(f, outActions, c.inside() ? c.switchPort() : uplink))
                         .build());
     }

@@ -9,21 +9,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.natflow.apps.AppCookies;
-import org.natflow.apps.nat.Border;
-import org.natflow.apps.nat.NaptService;
-import org.natflow.apps.nat.NatConfig;
-import org.natflow.apps.nat.PoolBoundPacket;
-import org.natflow.apps.nat.Protocol;
-import org.natflow.apps.nat.TransportPorts;
-import org.natflow.apps.relay.Endpoint;
+import org.natflow.apps.border.BorderApp;
+import org.natflow.apps.border.Borders;
+import org.natflow.apps.border.GatewayConfig;
+import org.natflow.apps.border.Border;
+import org.natflow.apps.border.PoolBoundPacket;
+import org.natflow.apps.ports.Protocol;
+import org.natflow.apps.ports.TransportPorts;
+import org.natflow.apps.ports.Endpoint;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowRemovedListener;
 import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketContext;
 import org.natflow.controller.api.PacketListener;
 import org.natflow.controller.api.PacketService;
-import org.natflow.controller.api.SwitchEvent;
-import org.natflow.controller.api.SwitchListener;
 import org.natflow.controller.api.SwitchService;
 import org.natflow.controller.packet.ArpPacket;
 import org.natflow.controller.packet.EthernetFrame;
@@ -45,10 +44,7 @@ import org.slf4j.LoggerFactory;
  * sends before the conversation's flows are in. Services open conversations towards remotes themselves with
  * {@link #connect}.
  */
-public final class ServiceLink implements PacketListener, FlowRemovedListener, SwitchListener {
-
-    /** Packet-listener priority: before relay rules and NAPT. */
-    public static final int PRIORITY = 80;
+public final class ServiceLink implements BorderApp, PacketListener, FlowRemovedListener {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceLink.class);
 
@@ -64,12 +60,12 @@ public final class ServiceLink implements PacketListener, FlowRemovedListener, S
     private record LinkedBorder(Border border, OFPort linkPort) {
     }
 
-    private final NatConfig nat;
+    private final GatewayConfig nat;
     private final ServiceLinkConfig link;
     private final FlowService flows;
     private final PacketService packets;
     private final SwitchService switches;
-    private final NaptService napt;
+    private final Borders platform;
     private final ServiceFlows serviceFlows;
     private final Map<Dpid, LinkedBorder> borders = new ConcurrentHashMap<>();
     private final Map<Key, Conversation> byRemote = new ConcurrentHashMap<>();
@@ -80,22 +76,27 @@ public final class ServiceLink implements PacketListener, FlowRemovedListener, S
     private final java.util.Set<Exposed> exposed = ConcurrentHashMap.newKeySet();
     private final List<Consumer<Conversation>> closeListeners = new CopyOnWriteArrayList<>();
 
-    public ServiceLink(NatConfig nat, ServiceLinkConfig link, FlowService flows, PacketService packets,
-                       SwitchService switches, NaptService napt) {
-        this.nat = nat;
+    /** The link {@code link} on the borders of {@code platform} that have its port. */
+    public ServiceLink(ServiceLinkConfig link, FlowService flows, PacketService packets, SwitchService switches,
+                       Borders platform) {
+        this.nat = platform.gateway();
         this.link = link;
         this.flows = flows;
         this.packets = packets;
         this.switches = switches;
-        this.napt = napt;
+        this.platform = platform;
         this.serviceFlows = new ServiceFlows(nat, link);
     }
 
     /** Starts following borders; call once. */
     public void start() {
-        napt.keepFromFlooding(link.portName());
-        napt.addBorderListener(this::adopt);
-        napt.addBorderRetiredListener(this::retired);
+        platform.keepFromFlooding(link.portName());
+        platform.register(this);
+    }
+
+    @Override
+    public int cookieApp() {
+        return AppCookies.SERVICE;
     }
 
     /** The link's configuration. */
@@ -113,19 +114,20 @@ public final class ServiceLink implements PacketListener, FlowRemovedListener, S
         closeListeners.add(listener);
     }
 
+    @Override
+    public void borderUp(Border b) {
+        adopt(b);
+    }
+
     /** The link port may appear after the border is up (it is added to a running switch). */
     @Override
-    public void event(SwitchEvent event) {
-        switch (event.type()) {
-            case CONNECTED, PORT_ADDED, PORT_MODIFIED -> {
-                Border b = napt.border(event.sw().dpid());
-                if (b != null) {
-                    adopt(b);
-                }
-            }
-            case DISCONNECTED -> borders.remove(event.sw().dpid());
-            default -> { }
-        }
+    public void portsChanged(Border b) {
+        adopt(b);
+    }
+
+    @Override
+    public void borderDown(Border b) {
+        borders.remove(b.dpid());
     }
 
     private synchronized void adopt(Border b) {
@@ -146,15 +148,15 @@ public final class ServiceLink implements PacketListener, FlowRemovedListener, S
         });
     }
 
-    /** A border stopped being one: its conversations end and the link's flows there go. */
-    private synchronized void retired(Border b) {
+    /** A border stopped being one: its conversations end (the link's flows there go). */
+    @Override
+    public synchronized void borderRetired(Border b) {
         for (Conversation c : List.copyOf(byAlias.values())) {
             if (c.dpid().equals(b.dpid())) {
                 close(c);
             }
         }
         borders.remove(b.dpid());
-        flows.apply(b.dpid(), List.of(AppCookies.deleteAll(b.factory(), AppCookies.SERVICE)));
     }
 
     /** Public endpoints whose first packets should open conversations with natflow's service on the same port. */
@@ -258,7 +260,7 @@ public final class ServiceLink implements PacketListener, FlowRemovedListener, S
                     + link.serviceAddress() + " not found"));
         }
         CompletableFuture<MacAddress> remoteMac = c.inside() ? CompletableFuture.completedFuture(c.mac())
-                : napt.nextHopMac(b, c.remote().address());
+                : platform.routes().nextHopMac(b, c.remote().address());
         int idle = c.protocol() == Protocol.TCP ? link.tcpIdle() : link.udpIdle();
         return remoteMac.thenCompose(mac -> flows.apply(b.dpid(), serviceFlows.conversation(b.factory(), b.uplink(),
                 lb.linkPort(), c, mac, serviceMac, idle))).thenAccept(r -> {
@@ -299,7 +301,7 @@ public final class ServiceLink implements PacketListener, FlowRemovedListener, S
         Conversation c;
         try {
             c = open(lb, p, new Endpoint(ip.src(), sport), new Endpoint(ip.dst(), dport), fromInside,
-                    fromInside ? frame.src() : null, fromInside ? napt.hostPort(lb.border(), ctx.inPort()) : null);
+                    fromInside ? frame.src() : null, fromInside ? platform.hosts().hostPort(lb.border(), ctx.inPort()) : null);
         } catch (IllegalStateException e) {
             log.warn("event=service-refused remote={}:{} reason=\"{}\"", ip.src(), sport, e.getMessage());
             return true;

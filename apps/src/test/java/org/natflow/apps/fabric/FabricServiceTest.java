@@ -291,7 +291,7 @@ class FabricServiceTest {
         assertThat(toB.senderMac()).isEqualTo(B);
         assertThat(toGw.senderMac()).isEqualTo(GW);
         assertThat(((OFActionOutput) answers.get(0).actions().get(0)).getPort()).isEqualTo(OFPort.of(1));
-        assertThat(fabric.known(null, B_IP)).contains(new org.natflow.apps.nat.HostLocation(B,
+        assertThat(fabric.known(null, B_IP)).contains(new org.natflow.apps.border.HostLocation(B,
                 org.natflow.apps.HostDelivery.ACROSS_FABRIC));
     }
 

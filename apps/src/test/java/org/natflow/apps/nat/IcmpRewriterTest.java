@@ -68,7 +68,7 @@ class IcmpRewriterTest {
         byte[] echo = icmpFrame(INSIDE, REMOTE, 8, 0, new byte[] {1, 2, 3, 4, 5}, 64);
         IcmpRewriter.putShort(echo, 14 + 20 + 4, 77);
         IcmpRewriter.icmpChecksum(echo, 34, echo.length);
-        byte[] out = IcmpRewriter.withMacs(echo, MacAddress.of(2), MacAddress.of(3));
+        byte[] out = org.natflow.controller.packet.Frames.withMacs(echo, MacAddress.of(2), MacAddress.of(3));
         IcmpRewriter.setEchoId(out, 34, out.length, 40001);
         IcmpRewriter.rewriteOuter(out, 14, PUBLIC, null);
         EthernetFrame f = PacketParser.parse(out);

@@ -2,6 +2,7 @@ package org.natflow.apps.nat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.natflow.apps.ports.Protocol;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

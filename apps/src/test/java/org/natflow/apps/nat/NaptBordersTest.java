@@ -3,6 +3,10 @@ package org.natflow.apps.nat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.natflow.apps.border.InsideNetwork;
+import org.natflow.apps.border.Uplink;
+import org.natflow.apps.border.Border;
+import org.natflow.apps.ports.Protocol;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,8 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.natflow.apps.AppCookies;
 import org.natflow.apps.HostDelivery;
-import org.natflow.apps.testing.EmptyStatisticsService;
-import org.natflow.apps.testing.FixedSwitchService;
+import org.natflow.apps.testing.BorderBed;
+import org.natflow.apps.border.Borders;
 import org.natflow.apps.testing.RecordingFlowService;
 import org.natflow.apps.testing.RecordingPacketService;
 import org.natflow.controller.api.Dpid;
@@ -55,51 +59,47 @@ class NaptBordersTest {
 
     private final SwitchInfo b1 = border(B1, "b1");
     private final SwitchInfo b2 = border(B2, "b2");
-    private final NatConfig config = new NatConfig(List.of(IPv4AddressWithMask.of("10.0.0.0/24")),
-            IPv4Address.of("10.0.0.1"), GW, MacAddress.of("02:6e:66:00:00:02"), List.of(P50, P51),
-            List.of(Uplink.parse("b1-eth1=203.0.113.50"), Uplink.parse("b2-eth1=203.0.113.51")),
-            IPv4AddressWithMask.of("203.0.113.0/24"), IPv4Address.of("203.0.113.1"), 1024, 65535, 100,
-            Filtering.ENDPOINT_INDEPENDENT, new NatConfig.Timeouts(Duration.ofSeconds(300), Duration.ofSeconds(7440),
-            Duration.ofSeconds(240), Duration.ofSeconds(60)), Duration.ofSeconds(120), 0);
-    private final SessionTable table = new SessionTable(config, Clock.systemUTC());
+    private final NatConfig config = NatTestConfigs.config(NatTestConfigs.gateway(List.of(P50, P51),
+            List.of(Uplink.parse("b1-eth1=203.0.113.50"), Uplink.parse("b2-eth1=203.0.113.51"))), 1024, 65535, 100);
     private final RecordingFlowService flows = new RecordingFlowService();
     private final RecordingPacketService packets = new RecordingPacketService();
-    private final NaptService napt = new NaptService(config, table, flows, packets, new FixedSwitchService(b1, b2),
-            new EmptyStatisticsService());
+    private final BorderBed bed = new BorderBed(config, flows, packets, b1, b2);
+    private final MappingTable table = bed.table;
+    private final Borders borders = bed.borders;
 
     @BeforeEach
     void up() {
-        bordersUp(napt);
+        bordersUp(bed);
     }
 
     /** Both borders connect, hosts are across the fabric, and the upstream router answers each border's ARP. */
-    private static void bordersUp(NaptService napt) {
-        napt.setInsideNetwork(new InsideNetwork() {
+    private static void bordersUp(BorderBed bed) {
+        bed.borders.hosts().setNetwork(new InsideNetwork() {
             @Override
             public OFPort hostPort(Border border, OFPort inPort) {
                 return HostDelivery.ACROSS_FABRIC;
             }
         });
-        napt.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, border(B1, "b1")));
-        napt.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, border(B2, "b2")));
+        bed.event(SwitchEvent.Type.CONNECTED, border(B1, "b1"));
+        bed.event(SwitchEvent.Type.CONNECTED, border(B2, "b2"));
         for (Dpid d : List.of(B1, B2)) {
             IPv4Address own = d.equals(B1) ? P50 : P51;
-            packetIn(napt, d, 1, Frames.arp(2, MacAddress.of("02:6e:66:00:00:02"), MacAddress.of("02:00:00:00:00:99"),
+            packetIn(bed, d, 1, Frames.arp(2, MacAddress.of("02:6e:66:00:00:02"), MacAddress.of("02:00:00:00:00:99"),
                     IPv4Address.of("203.0.113.1"), MacAddress.of("02:6e:66:00:00:02"), own));
         }
     }
 
     @AfterEach
     void stop() {
-        napt.shutdown();
+        bed.close();
     }
 
     private boolean packetIn(Dpid dpid, int port, byte[] frame) {
-        return packetIn(napt, dpid, port, frame);
+        return packetIn(bed, dpid, port, frame);
     }
 
-    private static boolean packetIn(NaptService napt, Dpid dpid, int port, byte[] frame) {
-        return napt.onPacket(new PacketContext(dpid, OFVersion.OF_13, OFPort.of(port), OFPacketInReason.NO_MATCH,
+    private static boolean packetIn(BorderBed bed, Dpid dpid, int port, byte[] frame) {
+        return bed.packetIn(new PacketContext(dpid, OFVersion.OF_13, OFPort.of(port), OFPacketInReason.NO_MATCH,
                 TableId.of(1), U64.ZERO, PacketParser.parse(frame)));
     }
 
@@ -118,7 +118,7 @@ class NaptBordersTest {
 
     @Test
     void eachBorderHasItsOwnAddressesAndAnswersArpForThemOnly() {
-        assertThat(napt.borderSwitches()).extracting(Border::dpid, Border::addresses)
+        assertThat(borders.all()).extracting(Border::dpid, Border::addresses)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(B1, List.of(P50)),
                         org.assertj.core.groups.Tuple.tuple(B2, List.of(P51)));
         packets.sent.clear();
@@ -137,12 +137,12 @@ class NaptBordersTest {
         assertThat(s.publicAddress()).isEqualTo(P51);
         assertThat(s.dpid()).isEqualTo(B2);
         assertThat(s.switchPort()).isEqualTo(HostDelivery.ACROSS_FABRIC);
-        assertThat(napt.borderFor(IPv4Address.of("10.0.0.11"))).contains(B2);
+        assertThat(borders.borderFor(IPv4Address.of("10.0.0.11"))).contains(B2);
         OFFlowAdd inbound = flows.batches.stream().flatMap(b -> b.messages().stream())
                 .filter(m -> m instanceof OFFlowAdd a && a.getCookie().equals(NatCookies.inbound(s.id())))
                 .map(m -> (OFFlowAdd) m).findFirst().orElseThrow();
         assertThat(inbound.getInstructions()).anyMatch(i -> i instanceof OFInstructionGotoTable g
-                && g.getTableId().equals(HostDelivery.FABRIC_TABLE));
+                && g.getTableId().equals(org.natflow.apps.Pipeline.Table.FABRIC.id()));
         assertThat(inbound.getInstructions().toString()).doesNotContain("output");
     }
 
@@ -152,60 +152,67 @@ class NaptBordersTest {
         assertThat(table.size()).isEqualTo(1);
         flows.batches.clear();
         List<Border> retired = new java.util.ArrayList<>();
-        napt.addBorderRetiredListener(b -> {
-            retired.add(b);
-            assertThat(napt.borders()).as("told after it stopped being a border").doesNotContain(b.dpid());
+        borders.register(new org.natflow.apps.border.BorderApp() {
+            @Override
+            public int cookieApp() {
+                return AppCookies.FORWARD;
+            }
+
+            @Override
+            public void borderRetired(Border b) {
+                retired.add(b);
+                assertThat(borders.dpids()).as("told after it stopped being a border").doesNotContain(b.dpid());
+            }
         });
-        List<Uplink> now = napt.setUplinks(List.of(Uplink.named("b1-eth1", List.of())));
+        List<Uplink> now = borders.setUplinks(List.of(Uplink.named("b1-eth1", List.of())));
         assertThat(retired).extracting(Border::dpid).as("b1 too: its addresses changed").containsExactlyInAnyOrder(B1, B2);
         assertThat(now.get(0).addresses()).containsExactly(P50, P51);
-        assertThat(napt.borders()).containsExactly(B1);
+        assertThat(borders.dpids()).containsExactly(B1);
         assertThat(table.size()).isZero();
         assertThat(flows.batches.stream().filter(b -> b.dpid().equals(B2)).flatMap(b -> b.messages().stream())
                 .filter(m -> m instanceof OFFlowDelete).map(m -> AppCookies.app(((OFFlowDelete) m).getCookie())))
-                .as("the NAT deletes its own flows; other apps delete theirs when told").containsExactly(AppCookies.NAT);
-        assertThat(napt.borderSwitches().get(0).addresses()).as("b1 re-adopted with both").containsExactly(P50, P51);
+                .as("every app's flows, by cookie, last registered first").containsExactly(AppCookies.FORWARD,
+                        AppCookies.NAT, AppCookies.BORDER);
+        assertThat(borders.all().get(0).addresses()).as("b1 re-adopted with both").containsExactly(P50, P51);
         // The host's pairing moves with it: it is translated on b1 now, keeping 203.0.113.51.
         packetIn(B1, 2, syn(40001));
         assertThat(table.all().get(0).publicAddress()).isEqualTo(P51);
         assertThat(table.all().get(0).dpid()).isEqualTo(B1);
-        assertThat(napt.mayFlood(B2, b2.ports().get(0))).as("b2-eth1 is no uplink any more").isTrue();
+        assertThat(borders.mayFlood(B2, b2.ports().get(0))).as("b2-eth1 is no uplink any more").isTrue();
     }
 
     @Test
     void invalidUplinksAreRefusedAndChangeNothing() {
-        assertThatThrownBy(() -> napt.setUplinks(List.of(Uplink.named("b1-eth1", List.of(IPv4Address.of("192.0.2.1"))))))
+        assertThatThrownBy(() -> borders.setUplinks(List.of(Uplink.named("b1-eth1", List.of(IPv4Address.of("192.0.2.1"))))))
                 .hasMessageContaining("not in the pool");
-        assertThat(napt.borders()).containsExactlyInAnyOrder(B1, B2);
-        assertThat(napt.uplinks()).hasSize(2);
+        assertThat(borders.dpids()).containsExactlyInAnyOrder(B1, B2);
+        assertThat(borders.uplinks()).hasSize(2);
     }
 
     @Test
     void onTheConntrackDatapathAHostMovingToAnotherBorderGetsABlockThereAndTheOldOneGoes() {
         NatConfig ct = config.withDatapath(NatDatapath.CONNTRACK);
-        SessionTable t = new SessionTable(ct, Clock.systemUTC());
         RecordingFlowService f = new RecordingFlowService();
-        NaptService svc = new NaptService(ct, t, f, packets, new FixedSwitchService(b1, b2),
-                new EmptyStatisticsService());
+        BorderBed ctBed = new BorderBed(ct, f, packets, b1, b2);
         try {
-            bordersUp(svc);
-            packetIn(svc, B1, 2, syn(40000));
-            PortBlock first = t.blockOf(IPv4Address.of("10.0.0.11")).orElseThrow();
+            bordersUp(ctBed);
+            packetIn(ctBed, B1, 2, syn(40000));
+            PortBlock first = ctBed.blocks.of(IPv4Address.of("10.0.0.11")).orElseThrow();
             assertThat(first.dpid()).isEqualTo(B1);
             assertThat(first.address()).isEqualTo(P50);
             assertThat(first.hostPort()).isEqualTo(HostDelivery.ACROSS_FABRIC);
 
-            packetIn(svc, B2, 2, syn(40001));
-            PortBlock second = t.blockOf(IPv4Address.of("10.0.0.11")).orElseThrow();
+            packetIn(ctBed, B2, 2, syn(40001));
+            PortBlock second = ctBed.blocks.of(IPv4Address.of("10.0.0.11")).orElseThrow();
             assertThat(second.dpid()).isEqualTo(B2);
             assertThat(second.address()).isEqualTo(P51);
-            assertThat(t.blocks()).hasSize(1);
+            assertThat(ctBed.blocks.all()).hasSize(1);
             assertThat(f.batches).as("the old block's flows deleted on b1").anyMatch(b -> b.dpid().equals(B1)
                     && b.messages().stream().anyMatch(m -> m instanceof org.projectfloodlight.openflow.protocol.OFFlowDelete d
                     && NatCookies.isBlock(d.getCookie()) && NatCookies.blockId(d.getCookie()) == first.id()));
-            assertThat(t.holder(Protocol.TCP, P50, first.first())).as("its ports back in b1's pool").isEmpty();
+            assertThat(ctBed.ports.holder(Protocol.TCP, P50, first.first())).as("its ports back in b1's pool").isEmpty();
         } finally {
-            svc.shutdown();
+            ctBed.close();
         }
     }
 }

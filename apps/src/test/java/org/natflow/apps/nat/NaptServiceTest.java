@@ -2,6 +2,9 @@ package org.natflow.apps.nat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.natflow.apps.ports.AllocationException;
+import org.natflow.apps.ports.PoolUsage;
+import org.natflow.apps.ports.Protocol;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
@@ -10,8 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.natflow.apps.testing.EmptyStatisticsService;
-import org.natflow.apps.testing.FixedSwitchService;
+import org.natflow.apps.testing.BorderBed;
 import org.natflow.apps.testing.RecordingPacketService;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowBatchResult;
@@ -50,6 +52,7 @@ class NaptServiceTest {
 
         @Override
         public synchronized CompletableFuture<FlowBatchResult> apply(Dpid dpid, List<? extends OFMessage> messages) {
+            org.natflow.apps.testing.PipelineCheck.inBands(messages);
             batches.add(messages);
             boolean mapping = messages.stream().anyMatch(m -> m instanceof org.projectfloodlight.openflow.protocol.OFFlowAdd a
                     && NatCookies.isMapping(a.getCookie()));
@@ -77,29 +80,29 @@ class NaptServiceTest {
                     new SwitchPort(2, "s1-eth2", MacAddress.of(2), true)));
 
     private final NatConfig config = NatTestConfigs.config(1024, 65535, 100, "203.0.113.10");
-    private final SessionTable table = new SessionTable(config, Clock.systemUTC());
     private final ScriptedFlowService flows = new ScriptedFlowService();
     private final RecordingPacketService packets = new RecordingPacketService();
-    private final NaptService napt = new NaptService(config, table, flows, packets, new FixedSwitchService(SWITCH),
-            new EmptyStatisticsService());
+    private final BorderBed bed = new BorderBed(config, flows, packets, SWITCH);
+    private final MappingTable table = bed.table;
+    private final NaptService napt = bed.napt;
 
     @AfterEach
     void stop() {
-        napt.shutdown();
+        bed.close();
     }
 
     /** The border comes up and the upstream router answers the gateway's ARP on the uplink. */
     private void borderUp() {
-        borderUp(napt);
+        borderUp(bed);
     }
 
-    private static void borderUp(NaptService napt) {
-        napt.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, SWITCH));
-        assertThat(napt.borders()).containsExactly(DPID);
+    private static void borderUp(BorderBed bed) {
+        bed.event(SwitchEvent.Type.CONNECTED, SWITCH);
+        assertThat(bed.borders.dpids()).containsExactly(DPID);
         byte[] reply = org.natflow.controller.packet.Frames.arp(2, MacAddress.of("02:6e:66:00:00:02"),
                 MacAddress.of("02:00:00:00:00:99"), IPv4Address.of("203.0.113.1"), MacAddress.of("02:6e:66:00:00:02"),
                 IPv4Address.of("203.0.113.10"));
-        napt.onPacket(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(1), OFPacketInReason.NO_MATCH,
+        bed.packetIn(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(1), OFPacketInReason.NO_MATCH,
                 TableId.of(1), U64.ZERO, PacketParser.parse(reply)));
     }
 
@@ -121,11 +124,11 @@ class NaptServiceTest {
     }
 
     private boolean packetIn(byte[] frame) {
-        return packetIn(napt, frame);
+        return packetIn(bed, frame);
     }
 
-    private static boolean packetIn(NaptService napt, byte[] frame) {
-        return napt.onPacket(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(2), OFPacketInReason.NO_MATCH,
+    private static boolean packetIn(BorderBed bed, byte[] frame) {
+        return bed.packetIn(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(2), OFPacketInReason.NO_MATCH,
                 TableId.of(1), U64.ZERO, PacketParser.parse(frame)));
     }
 
@@ -152,7 +155,7 @@ class NaptServiceTest {
         packetIn(toGateway("198.51.100.10", 6, syn(40001), 64, 0));
         assertThat(table.size()).as("mapping released").isZero();
         assertThat(napt.metrics().refusedSwitch.sum()).isEqualTo(1);
-        assertThat(table.usage().stream().mapToInt(PoolUsage::inUse).sum()).as("port back in the pool").isZero();
+        assertThat(bed.ports.usage().stream().mapToInt(PoolUsage::inUse).sum()).as("port back in the pool").isZero();
         flows.refuseMappings = false;
         packetIn(toGateway("198.51.100.10", 6, syn(40001), 64, 0));
         assertThat(table.size()).isEqualTo(1);
@@ -202,24 +205,23 @@ class NaptServiceTest {
     @Test
     void conntrackDatapathGivesAHostOneBlockAndHandsItsConnectionsToTheSwitch() {
         NatConfig ct = config.withDatapath(NatDatapath.CONNTRACK);
-        SessionTable t = new SessionTable(ct, Clock.systemUTC());
-        NaptService svc = new NaptService(ct, t, flows, packets, new FixedSwitchService(SWITCH),
-                new EmptyStatisticsService());
+        BorderBed ctBed = new BorderBed(ct, flows, packets, SWITCH);
+        NaptService svc = ctBed.napt;
         try {
-            borderUp(svc);
+            borderUp(ctBed);
             List<OFFlowAdd> statics = flows.batches.stream().flatMap(b -> adds(b).stream())
                     .filter(a -> a.getCookie().equals(NatCookies.STATIC) || a.getCookie().equals(NatCookies.TCP_CLOSE))
                     .toList();
             assertThat(statics).as("no FIN/RST copies: the tracker follows TCP")
                     .noneMatch(a -> a.getCookie().equals(NatCookies.TCP_CLOSE));
-            assertThat(statics).anyMatch(a -> a.getPriority() == BlockFlows.P_UNTRACKED);
+            assertThat(statics).anyMatch(a -> a.getPriority() == org.natflow.apps.Pipeline.Band.NAT_BLOCK_UNTRACKED.priority());
 
             byte[] syn = toGateway("198.51.100.10", 6, syn(40000), 64, 0);
-            packetIn(svc, syn);
-            packetIn(svc, toGateway("198.51.100.11", 6, syn(40001), 64, 0));
-            assertThat(t.size()).as("no per-connection mappings").isZero();
-            assertThat(t.blocks()).hasSize(1);
-            PortBlock block = t.blocks().get(0);
+            packetIn(ctBed, syn);
+            packetIn(ctBed, toGateway("198.51.100.11", 6, syn(40001), 64, 0));
+            assertThat(ctBed.table.size()).as("no per-connection mappings").isZero();
+            assertThat(ctBed.blocks.all()).hasSize(1);
+            PortBlock block = ctBed.blocks.all().get(0);
             assertThat(block.inside()).isEqualTo(IPv4Address.of("10.0.0.11"));
             assertThat(block.size()).isEqualTo(100);
             assertThat(block.hostMac()).isEqualTo(HOST);
@@ -241,15 +243,15 @@ class NaptServiceTest {
                     .setCookie(out.getCookie()).setMatch(out.getMatch()).setPriority(out.getPriority())
                     .setTableId(out.getTableId())
                     .setReason(org.projectfloodlight.openflow.protocol.OFFlowRemovedReason.IDLE_TIMEOUT).build());
-            assertThat(t.blocks()).isEmpty();
+            assertThat(ctBed.blocks.all()).isEmpty();
             assertThat(svc.metrics().blocksReleased.sum()).isEqualTo(1);
-            assertThat(t.holder(Protocol.TCP, block.address(), block.first())).isEmpty();
+            assertThat(ctBed.ports.holder(Protocol.TCP, block.address(), block.first())).isEmpty();
 
             // Its next packet gets it a block again.
-            packetIn(svc, syn);
-            assertThat(t.blocks()).hasSize(1);
+            packetIn(ctBed, syn);
+            assertThat(ctBed.blocks.all()).hasSize(1);
         } finally {
-            svc.shutdown();
+            ctBed.close();
         }
     }
 
@@ -257,20 +259,19 @@ class NaptServiceTest {
     void conntrackDatapathRefusesAHostWhenNoBlockIsFree() {
         // 100 ports per host in a range of 150: one block.
         NatConfig ct = NatTestConfigs.config(1024, 1173, 100, "203.0.113.10").withDatapath(NatDatapath.CONNTRACK);
-        SessionTable t = new SessionTable(ct, Clock.systemUTC());
-        NaptService svc = new NaptService(ct, t, flows, packets, new FixedSwitchService(SWITCH),
-                new EmptyStatisticsService());
+        BorderBed ctBed = new BorderBed(ct, flows, packets, SWITCH);
+        NaptService svc = ctBed.napt;
         try {
-            borderUp(svc);
-            t.block(IPv4Address.of("10.0.0.99"), svc.border(DPID), HOST, OFPort.of(2));
+            borderUp(ctBed);
+            ctBed.blocks.block(IPv4Address.of("10.0.0.99"), ctBed.borders.border(DPID), HOST, OFPort.of(2));
             int before = packets.sent.size();
-            packetIn(svc, toGateway("198.51.100.10", 17, new byte[] {0x13, (byte) 0x88, 0, 53, 0, 8, 0, 0}, 64, 0));
+            packetIn(ctBed, toGateway("198.51.100.10", 17, new byte[] {0x13, (byte) 0x88, 0, 53, 0, 8, 0, 0}, 64, 0));
             assertThat(svc.metrics().refusedPool.sum()).isEqualTo(1);
             assertThat(packets.sent).hasSize(before);
         } catch (AllocationException e) {
             throw new AssertionError(e);
         } finally {
-            svc.shutdown();
+            ctBed.close();
         }
     }
 }

@@ -2,6 +2,8 @@ package org.natflow.apps.nat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.natflow.apps.border.Border;
+import org.natflow.apps.ports.Protocol;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -67,13 +69,13 @@ class NatFlowsTest {
     @Test
     void unmappedSynAcksFromInsideAreDroppedAboveTheFirstPacketFlows() {
         List<OFFlowAdd> all = staticFlows(NatTestConfigs.config(1024, 65535, 100, "203.0.113.10"));
-        OFFlowAdd stray = all.stream().filter(a -> a.getPriority() == NatFlows.P_STRAY_SYN_ACK).findFirst()
+        OFFlowAdd stray = all.stream().filter(a -> a.getPriority() == org.natflow.apps.Pipeline.Band.NAT_STRAY_SYN_ACK.priority()).findFirst()
                 .orElseThrow();
         assertThat(stray.getInstructions()).as("drop").isEmpty();
         assertThat(stray.getMatch().getMasked(MatchField.OVS_TCP_FLAGS).getValue().getValue()).isEqualTo(0x12);
         assertThat(stray.getMatch().getMasked(MatchField.OVS_TCP_FLAGS).getMask().getValue()).isEqualTo(0x12);
-        assertThat(NatFlows.P_STRAY_SYN_ACK).isGreaterThan(NatFlows.P_HOST_PUNT).isGreaterThan(NatFlows.P_FIRST_PACKET)
-                .isLessThan(NatFlows.P_MAPPING);
+        assertThat(org.natflow.apps.Pipeline.Band.NAT_STRAY_SYN_ACK.priority()).isGreaterThan(org.natflow.apps.Pipeline.Band.NAT_HOST_PUNT.priority()).isGreaterThan(org.natflow.apps.Pipeline.Band.NAT_FIRST_PACKET.priority())
+                .isLessThan(org.natflow.apps.Pipeline.Band.NAT_MAPPING.priority());
         assertThat(all).as("FIN/RST copies on the controller datapath")
                 .anyMatch(a -> a.getCookie().equals(NatCookies.TCP_CLOSE));
     }
@@ -83,6 +85,6 @@ class NatFlowsTest {
         List<OFFlowAdd> all = staticFlows(NatTestConfigs.config(1024, 65535, 100, "203.0.113.10")
                 .withDatapath(NatDatapath.CONNTRACK));
         assertThat(all).noneMatch(a -> a.getCookie().equals(NatCookies.TCP_CLOSE))
-                .noneMatch(a -> a.getPriority() == NatFlows.P_STRAY_SYN_ACK);
+                .noneMatch(a -> a.getPriority() == org.natflow.apps.Pipeline.Band.NAT_STRAY_SYN_ACK.priority());
     }
 }

@@ -1,5 +1,6 @@
 package org.natflow.apps.relay;
 
+import org.natflow.apps.ports.Endpoint;
 import org.natflow.apps.nat.NatTestConfigs;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,13 +16,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.natflow.apps.forward.RuleException;
-import org.natflow.apps.nat.AllocationException;
+import org.natflow.apps.RuleException;
+import org.natflow.apps.ports.AllocationException;
 import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatConfig;
-import org.natflow.apps.nat.NatTestConfigsAccess;
-import org.natflow.apps.nat.Protocol;
-import org.natflow.apps.nat.SessionTable;
+import org.natflow.apps.nat.NatTestConfigs;
+import org.natflow.apps.ports.Protocol;
+import org.natflow.apps.nat.MappingTable;
+import org.natflow.apps.testing.BorderBed;
 import org.natflow.apps.testing.EmptyStatisticsService;
 import org.natflow.apps.testing.FixedSwitchService;
 import org.natflow.apps.testing.RecordingFlowService;
@@ -94,19 +96,18 @@ class RelayServiceTest {
             List.of(new SwitchPort(1, "s1-eth1", MacAddress.of(1), true),
                     new SwitchPort(2, "s1-eth2", MacAddress.of(2), true)));
 
-    private final NatConfig config = NatTestConfigsAccess.config(5000, 5003, 100, "203.0.113.10");
-    private final SessionTable table = new SessionTable(config, Clock.systemUTC());
+    private final NatConfig config = NatTestConfigs.config(5000, 5003, 100, "203.0.113.10");
     private final RecordingFlowService flows = new RecordingFlowService();
     private final RecordingPacketService packets = new RecordingPacketService();
-    private final NaptService napt = new NaptService(config, table, flows, packets, new FixedSwitchService(SWITCH),
-            new EmptyStatisticsService());
+    private final BorderBed bed = new BorderBed(config, flows, packets, SWITCH);
+    private final MappingTable table = bed.table;
     private final InMemoryStore store = new InMemoryStore();
-    private final RelayService relays = new RelayService(config, table, store, flows, packets, napt,
+    private final RelayService relays = new RelayService(bed.ports, store, flows, packets, bed.borders,
             new EmptyStatisticsService());
 
     @AfterEach
     void stop() {
-        napt.shutdown();
+        bed.close();
     }
 
     private static RelayRule udp(int port0, int port1, String source0) {
@@ -116,9 +117,9 @@ class RelayServiceTest {
 
     private void borderUp() {
         relays.start();
-        napt.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, SWITCH));
+        bed.event(SwitchEvent.Type.CONNECTED, SWITCH);
         byte[] reply = Frames.arp(2, GW_OUTSIDE, UPSTREAM, IPv4Address.of("203.0.113.1"), GW_OUTSIDE, POOL);
-        napt.onPacket(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(1), OFPacketInReason.NO_MATCH,
+        bed.packetIn(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(1), OFPacketInReason.NO_MATCH,
                 TableId.of(1), U64.ZERO, PacketParser.parse(reply)));
         packets.sent.clear(); // the gateway's own ARP
     }
@@ -170,14 +171,14 @@ class RelayServiceTest {
                 .doesNotHaveDuplicates();
         List<Integer> napts = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            napts.add(table.getOrCreate(Protocol.UDP, IPv4Address.of("10.0.0.11"), 1000 + i, NatTestConfigs.border(table), HOST_B,
+            napts.add(table.getOrCreate(Protocol.UDP, IPv4Address.of("10.0.0.11"), 1000 + i, NatTestConfigs.border(config), HOST_B,
                     OFPort.of(2)).session().publicPort());
         }
         assertThat(napts).doesNotContainAnyElementsOf(r.legs().stream().map(RelayLeg::publicPort).toList());
-        assertThatThrownBy(() -> table.getOrCreate(Protocol.UDP, IPv4Address.of("10.0.0.11"), 2000, NatTestConfigs.border(table), HOST_B,
+        assertThatThrownBy(() -> table.getOrCreate(Protocol.UDP, IPv4Address.of("10.0.0.11"), 2000, NatTestConfigs.border(config), HOST_B,
                 OFPort.of(2))).isInstanceOf(AllocationException.class);
         relays.delete(r.id());
-        assertThat(table.holder(Protocol.UDP, POOL, r.legs().get(0).publicPort())).isEmpty();
+        assertThat(bed.ports.holder(Protocol.UDP, POOL, r.legs().get(0).publicPort())).isEmpty();
     }
 
     @Test
@@ -196,12 +197,12 @@ class RelayServiceTest {
         assertThatThrownBy(() -> relays.create(udp(7002, 7001, null))).isInstanceOf(RuleException.class)
                 .hasFieldOrPropertyWithValue("kind", RuleException.Kind.CONFLICT)
                 .hasMessageContaining("relay " + first.id());
-        assertThat(table.holder(Protocol.UDP, POOL, 7002)).as("nothing half-applied").isEmpty();
-        table.reserve(Protocol.UDP, POOL, 7100, "a port forward"); // as a port forward does
+        assertThat(bed.ports.holder(Protocol.UDP, POOL, 7002)).as("nothing half-applied").isEmpty();
+        bed.ports.reserve(Protocol.UDP, POOL, 7100, "a port forward"); // as a port forward does
         assertThatThrownBy(() -> relays.create(udp(7101, 7100, null))).hasMessageContaining("held by a port forward")
                 .hasFieldOrPropertyWithValue("kind", RuleException.Kind.CONFLICT);
-        assertThat(table.holder(Protocol.UDP, POOL, 7101)).isEmpty();
-        assertThat(table.holder(Protocol.UDP, POOL, 7000)).as("the first relay's port, named for others")
+        assertThat(bed.ports.holder(Protocol.UDP, POOL, 7101)).isEmpty();
+        assertThat(bed.ports.holder(Protocol.UDP, POOL, 7000)).as("the first relay's port, named for others")
                 .contains("a relay");
         assertThat(relays.all()).hasSize(1);
     }
@@ -211,7 +212,7 @@ class RelayServiceTest {
         borderUp();
         RelayRule r = relays.create(udp(7000, 7001, "198.51.100.0/24"));
         assertThat(adds()).as("a punt flow per leg").hasSize(2)
-                .allMatch(a -> a.getPriority() == RelayFlows.P_LEG);
+                .allMatch(a -> a.getPriority() == org.natflow.apps.Pipeline.Band.RELAY_LEG.priority());
         assertThat(fromOutside("192.0.2.9", 4000, 7000)).as("consumed").isTrue();
         assertThat(relays.status(r.id()).orElseThrow().legs().get(0).boundPeer()).as("not an allowed source")
                 .isNull();
@@ -226,7 +227,7 @@ class RelayServiceTest {
         int before = flows.batches.size();
         fromInside(5555, 7001);
         assertThat(flows.batches.size()).isGreaterThan(before);
-        List<OFFlowAdd> directions = adds().stream().filter(a -> a.getPriority() == RelayFlows.P_DIRECTION).toList();
+        List<OFFlowAdd> directions = adds().stream().filter(a -> a.getPriority() == org.natflow.apps.Pipeline.Band.RELAY_DIRECTION.priority()).toList();
         assertThat(directions).hasSize(2);
         OFFlowAdd toB = directions.get(0);
         assertThat(toB.getMatch().get(MatchField.IPV4_SRC)).isEqualTo(IPv4Address.of("198.51.100.20"));
@@ -257,7 +258,7 @@ class RelayServiceTest {
         assertThat(after.legs()).allMatch(l -> l.boundPeer() == null);
         assertThat(after.legs().get(0).packets()).as("counters kept").isEqualTo(10);
         assertThat(flows.batches.get(flows.batches.size() - 1).messages()).filteredOn(m -> m instanceof OFFlowAdd)
-                .hasSize(2).allMatch(m -> ((OFFlowAdd) m).getPriority() == RelayFlows.P_LEG
+                .hasSize(2).allMatch(m -> ((OFFlowAdd) m).getPriority() == org.natflow.apps.Pipeline.Band.RELAY_LEG.priority()
                         && !((OFFlowAdd) m).getInstructions().isEmpty());
 
         relays.delete(r.id());
@@ -298,39 +299,38 @@ class RelayServiceTest {
         var f = OFFactories.getFactory(OFVersion.OF_13);
         List<org.projectfloodlight.openflow.protocol.OFFlowStatsEntry> switchTable = new ArrayList<>();
         for (OFFlowAdd a : adds()) {
-            if (a.getPriority() == RelayFlows.P_DIRECTION) {
+            if (a.getPriority() == org.natflow.apps.Pipeline.Band.RELAY_DIRECTION.priority()) {
                 switchTable.add(f.buildFlowStatsEntry().setTableId(a.getTableId()).setPriority(a.getPriority())
                         .setCookie(a.getCookie()).setMatch(a.getMatch()).setInstructions(a.getInstructions())
                         .setPacketCount(U64.of(7)).setByteCount(U64.of(700)).build());
             }
         }
         assertThat(switchTable).hasSize(2);
-        switchTable.add(f.buildFlowStatsEntry().setTableId(TableId.of(1)).setPriority(RelayFlows.P_LEG)
+        switchTable.add(f.buildFlowStatsEntry().setTableId(TableId.of(1)).setPriority(org.natflow.apps.Pipeline.Band.RELAY_LEG.priority())
                 .setCookie(RelayFlows.cookie(99, 0)).setMatch(f.matchWildcardAll()).build());
 
         // natflow restarts: same database, same switch, new everything else.
         TableStatistics stats = new TableStatistics(switchTable);
         RecordingFlowService flows2 = new RecordingFlowService();
-        NaptService napt2 = new NaptService(config, new SessionTable(config, Clock.systemUTC()), flows2,
-                new RecordingPacketService(), new FixedSwitchService(SWITCH), stats);
+        BorderBed bed2 = new BorderBed(config, flows2, new RecordingPacketService(), stats, SWITCH);
         try {
-            RelayService relays2 = new RelayService(config, new SessionTable(config, Clock.systemUTC()), store, flows2,
-                    new RecordingPacketService(), napt2, stats);
+            RelayService relays2 = new RelayService(bed2.ports, store, flows2, new RecordingPacketService(),
+                    bed2.borders, stats);
             relays2.start();
-            napt2.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, SWITCH));
+            bed2.event(SwitchEvent.Type.CONNECTED, SWITCH);
             RelayStatus s = relays2.status(r.id()).orElseThrow();
             assertThat(s.legs().get(0).boundPeer()).isEqualTo(new Endpoint(IPv4Address.of("198.51.100.20"), 4000));
             assertThat(s.legs().get(1).boundPeer()).isEqualTo(new Endpoint(IPv4Address.of("10.0.0.11"), 5555));
             assertThat(s.legs().get(0).packets()).as("counters read from the switch").isEqualTo(7);
             List<OFMessage> sent = new ArrayList<>();
             flows2.batches.forEach(b -> sent.addAll(b.messages()));
-            assertThat(sent).filteredOn(m -> m instanceof OFFlowAdd a && a.getPriority() == RelayFlows.P_LEG)
+            assertThat(sent).filteredOn(m -> m instanceof OFFlowAdd a && a.getPriority() == org.natflow.apps.Pipeline.Band.RELAY_LEG.priority())
                     .as("live relay: its legs drop strangers, no punt").hasSize(2)
                     .allMatch(m -> ((OFFlowAdd) m).getInstructions().isEmpty());
             assertThat(sent).filteredOn(m -> m instanceof OFFlowDelete d
                     && d.getCookie().equals(RelayFlows.cookie(99, 0))).as("a deleted rule's flows go").hasSize(1);
         } finally {
-            napt2.shutdown();
+            bed2.close();
         }
     }
 
@@ -343,14 +343,14 @@ class RelayServiceTest {
         assertThat(relays.status(r.id()).orElseThrow().legs()).allMatch(l -> l.boundPeer() != null);
         flows.batches.clear();
         // The uplink moves to another port: this switch's border is retired, then adopted again.
-        napt.setUplinks(List.of(org.natflow.apps.nat.Uplink.named("s1-eth2", List.of())));
+        bed.borders.setUplinks(List.of(org.natflow.apps.border.Uplink.named("s1-eth2", List.of())));
         assertThat(relays.status(r.id()).orElseThrow().legs()).allMatch(l -> l.boundPeer() == null);
         assertThat(flows.batches.stream().flatMap(b -> b.messages().stream()))
                 .anyMatch(m -> m instanceof org.projectfloodlight.openflow.protocol.OFFlowDelete d
                         && d.getCookie().equals(org.natflow.apps.AppCookies.appOnly(org.natflow.apps.AppCookies.RELAY))
                         && d.getCookieMask().equals(org.natflow.apps.AppCookies.APP_MASK));
         assertThat(adds()).as("re-adopted: the legs punt again on the new uplink")
-                .filteredOn(a -> a.getPriority() == RelayFlows.P_LEG).hasSize(2)
+                .filteredOn(a -> a.getPriority() == org.natflow.apps.Pipeline.Band.RELAY_LEG.priority()).hasSize(2)
                 .allMatch(a -> OFPort.of(2).equals(a.getMatch().get(MatchField.IN_PORT)));
     }
 }

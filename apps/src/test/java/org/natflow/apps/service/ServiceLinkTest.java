@@ -11,10 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatConfig;
-import org.natflow.apps.nat.NatTestConfigsAccess;
-import org.natflow.apps.nat.Protocol;
-import org.natflow.apps.nat.SessionTable;
-import org.natflow.apps.relay.Endpoint;
+import org.natflow.apps.nat.NatTestConfigs;
+import org.natflow.apps.ports.Protocol;
+import org.natflow.apps.testing.BorderBed;
+import org.natflow.apps.ports.Endpoint;
 import org.natflow.apps.testing.EmptyStatisticsService;
 import org.natflow.apps.testing.FixedSwitchService;
 import org.natflow.apps.testing.RecordingFlowService;
@@ -56,28 +56,27 @@ class ServiceLinkTest {
                     new SwitchPort(2, "s1-eth2", MacAddress.of(2), true),
                     new SwitchPort(3, "nfsvc-s1", MacAddress.of(3), true)));
 
-    private final NatConfig nat = NatTestConfigsAccess.config(5000, 6000, 100, "203.0.113.10");
+    private final NatConfig nat = NatTestConfigs.config(5000, 6000, 100, "203.0.113.10");
     private final ServiceLinkConfig config = new ServiceLinkConfig("nfsvc-s1", IPv4Address.of("169.254.100.1"),
             IPv4Address.of("169.254.100.2"), ALIAS_MAC, () -> SERVICE_MAC, 900, 7440);
     private final RecordingFlowService flows = new RecordingFlowService();
     private final RecordingPacketService packets = new RecordingPacketService();
     private final FixedSwitchService switches = new FixedSwitchService(SWITCH);
-    private final NaptService napt = new NaptService(nat, new SessionTable(nat, Clock.systemUTC()), flows, packets,
-            switches, new EmptyStatisticsService());
-    private final ServiceLink link = new ServiceLink(nat, config, flows, packets, switches, napt);
+    private final BorderBed bed = new BorderBed(nat, flows, packets, SWITCH);
+    private final ServiceLink link = new ServiceLink(config, flows, packets, switches, bed.borders);
     private final List<Conversation> closed = new ArrayList<>();
 
     @AfterEach
     void stop() {
-        napt.shutdown();
+        bed.close();
     }
 
     private void up() {
         link.start();
         link.addCloseListener(closed::add);
-        napt.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, SWITCH));
+        bed.event(SwitchEvent.Type.CONNECTED, SWITCH);
         byte[] reply = Frames.arp(2, GW_OUTSIDE, UPSTREAM, IPv4Address.of("203.0.113.1"), GW_OUTSIDE, POOL);
-        napt.onPacket(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(1), OFPacketInReason.NO_MATCH,
+        bed.packetIn(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(1), OFPacketInReason.NO_MATCH,
                 TableId.of(1), U64.ZERO, PacketParser.parse(reply)));
         packets.sent.clear();
     }
@@ -112,10 +111,10 @@ class ServiceLinkTest {
     @Test
     void aFirstPacketOpensAConversationTranslatedByTheSwitch() {
         up();
-        assertThat(adds(ServiceFlows.P_LINK_PUNT)).as("static link flows").hasSize(1);
-        assertThat(napt.mayFlood(DPID, SWITCH.ports().get(2))).as("the link is not a host segment").isFalse();
+        assertThat(adds(org.natflow.apps.Pipeline.Band.SERVICE_LINK_PUNT.priority())).as("static link flows").hasSize(1);
+        assertThat(bed.borders.mayFlood(DPID, SWITCH.ports().get(2))).as("the link is not a host segment").isFalse();
         link.expose(Protocol.TCP, POOL, 41000);
-        assertThat(adds(ServiceFlows.P_EXPOSED)).hasSize(1);
+        assertThat(adds(org.natflow.apps.Pipeline.Band.SERVICE_EXPOSED.priority())).hasSize(1);
         assertThat(packetIn(1, tcpSyn(GW_OUTSIDE, UPSTREAM, "198.51.100.7", 5555, "203.0.113.10", 42000)))
                 .as("not exposed: someone else's").isFalse();
 
@@ -127,7 +126,7 @@ class ServiceLinkTest {
         assertThat(c.publicSide()).isEqualTo(new Endpoint(POOL, 41000));
         assertThat(link.byAlias(Protocol.TCP, c.aliasPort())).contains(c);
 
-        List<OFFlowAdd> conv = adds(ServiceFlows.P_CONVERSATION);
+        List<OFFlowAdd> conv = adds(org.natflow.apps.Pipeline.Band.SERVICE_CONVERSATION.priority());
         assertThat(conv).hasSize(2);
         OFFlowAdd in = conv.get(0);
         assertThat(in.getMatch().get(MatchField.IN_PORT)).isEqualTo(OFPort.of(1));
@@ -147,7 +146,7 @@ class ServiceLinkTest {
 
         packetIn(1, syn); // a retransmission: the same conversation
         assertThat(link.conversations()).hasSize(1);
-        assertThat(adds(ServiceFlows.P_CONVERSATION)).hasSize(2);
+        assertThat(adds(org.natflow.apps.Pipeline.Band.SERVICE_CONVERSATION.priority())).hasSize(2);
 
         // The service answers before the flows are in: the packet comes back and is sent on through them.
         packets.sent.clear();

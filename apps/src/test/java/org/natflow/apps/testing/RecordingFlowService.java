@@ -9,7 +9,7 @@ import org.natflow.controller.api.FlowRemovedListener;
 import org.natflow.controller.api.FlowService;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 
-/** An in-memory FlowService that records batches and reports success. */
+/** An in-memory FlowService that records batches and reports success; a flow outside the pipeline fails the test. */
 public final class RecordingFlowService implements FlowService {
 
     /** A recorded batch. */
@@ -21,6 +21,7 @@ public final class RecordingFlowService implements FlowService {
 
     @Override
     public synchronized CompletableFuture<FlowBatchResult> apply(Dpid dpid, List<? extends OFMessage> messages) {
+        PipelineCheck.inBands(messages);
         batches.add(new Batch(dpid, List.copyOf(messages)));
         return CompletableFuture.completedFuture(new FlowBatchResult(messages.size(), List.of()));
     }

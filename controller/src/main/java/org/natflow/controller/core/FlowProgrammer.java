@@ -1,5 +1,6 @@
 package org.natflow.controller.core;
 
+import org.natflow.controller.api.NamedThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

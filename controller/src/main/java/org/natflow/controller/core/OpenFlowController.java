@@ -1,5 +1,6 @@
 package org.natflow.controller.core;
 
+import org.natflow.controller.api.NamedThreads;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
 package org.natflow.controller.core;
 
+import org.natflow.controller.api.NamedThreads;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;

@@ -31,4 +31,12 @@ public final class Frames {
         return arp(ArpPacket.REPLY, request.senderMac(), mac, request.targetIp(), request.senderMac(),
                 request.senderIp());
     }
+
+    /** A copy of an Ethernet frame with new source and destination MACs. */
+    public static byte[] withMacs(byte[] frame, MacAddress src, MacAddress dst) {
+        byte[] out = frame.clone();
+        System.arraycopy(dst.getBytes(), 0, out, 0, 6);
+        System.arraycopy(src.getBytes(), 0, out, 6, 6);
+        return out;
+    }
 }

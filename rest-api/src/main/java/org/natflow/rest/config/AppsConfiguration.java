@@ -1,5 +1,13 @@
 package org.natflow.rest.config;
 
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.natflow.apps.Pipeline;
+import org.natflow.apps.border.Borders;
+import org.natflow.apps.border.GatewayConfig;
 import org.natflow.apps.fabric.FabricService;
 import org.natflow.apps.fabric.NatGateway;
 import org.natflow.apps.forward.PortForwardService;
@@ -7,20 +15,21 @@ import org.natflow.apps.forward.PortForwardStore;
 import org.natflow.apps.l2.FloodPolicy;
 import org.natflow.apps.l2.LearningSwitch;
 import org.natflow.apps.nat.MappingLog;
+import org.natflow.apps.nat.MappingTable;
 import org.natflow.apps.nat.NaptService;
-import org.natflow.apps.nat.SessionTable;
+import org.natflow.apps.nat.NatConfig;
+import org.natflow.apps.nat.PortBlocks;
+import org.natflow.apps.ports.PublicPorts;
 import org.natflow.apps.relay.RelayService;
 import org.natflow.apps.relay.RelayStore;
 import org.natflow.apps.relay.TcpRelay;
 import org.natflow.apps.service.ServiceLink;
-import org.natflow.services.relay.TcpSplicer;
-import org.natflow.services.turn.TurnServer;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.StatisticsService;
 import org.natflow.controller.api.SwitchService;
+import org.natflow.services.relay.TcpSplicer;
+import org.natflow.services.turn.TurnServer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -28,8 +37,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
 
-/** The network apps, each subscribed to the core's services. */
+/**
+ * The composition root: each part made once, each app given the parts it uses and subscribed to the core's
+ * services. With NAT on, the order in which apps join the border lifecycle is fixed: the platform's own parts
+ * (in {@link Borders}), the NAT, then forwards, relays and the service link.
+ */
 @Configuration(proxyBeanMethods = false)
 public class AppsConfiguration {
 
@@ -37,15 +51,45 @@ public class AppsConfiguration {
 
     @Bean
     @Conditional(NatEnabledCondition.class)
-    SessionTable natSessionTable(NatProperties properties) {
-        return new SessionTable(properties.toConfig(), NatProperties.clock());
+    NatConfig natConfig(NatProperties properties) {
+        return InvalidSettingException.check(properties::toConfig);
+    }
+
+    @Bean
+    @Conditional(NatEnabledCondition.class)
+    GatewayConfig gatewayConfig(NatConfig nat) {
+        return nat.gateway();
+    }
+
+    @Bean
+    @Conditional(NatEnabledCondition.class)
+    PublicPorts publicPorts(NatConfig nat) {
+        return nat.publicPorts(Clock.systemUTC());
+    }
+
+    @Bean
+    @Conditional(NatEnabledCondition.class)
+    MappingTable mappingTable(PublicPorts ports) {
+        return new MappingTable(ports, Clock.systemUTC());
+    }
+
+    @Bean
+    @Conditional(NatEnabledCondition.class)
+    PortBlocks portBlocks(PublicPorts ports, NatConfig nat) {
+        return new PortBlocks(ports, nat.portsPerHost(), Clock.systemUTC());
     }
 
     @Bean(destroyMethod = "close")
     @Conditional(NatEnabledCondition.class)
-    MappingLog natMappingLog(NatProperties properties, @Value("${natflow.data-dir}") String dataDir)
-            throws java.io.IOException {
-        MappingLog mappingLog = properties.mappingLog().open(java.nio.file.Path.of(dataDir));
+    MappingLog natMappingLog(NatProperties properties, @Value("${natflow.data-dir}") String dataDir) {
+        MappingLog mappingLog = InvalidSettingException.check(() -> {
+            try {
+                return properties.mappingLog().open(Path.of(dataDir));
+            } catch (IOException e) {
+                throw new InvalidSettingException("natflow.nat.mapping-log.file", "cannot be opened: "
+                        + e.getMessage(), "give a writable file, or natflow.data-dir a writable directory");
+            }
+        });
         log.info("event=nat-mapping-log destination={} file=\"{}\"", properties.mappingLog().destination(),
                 mappingLog.location());
         return mappingLog;
@@ -53,38 +97,47 @@ public class AppsConfiguration {
 
     @Bean(destroyMethod = "shutdown")
     @Conditional(NatEnabledCondition.class)
-    NaptService naptService(NatProperties properties, SessionTable table, FlowService flows, PacketService packets,
-                            SwitchService switches, StatisticsService statistics, MappingLog mappingLog) {
-        NaptService napt = new NaptService(properties.toConfig(), table, flows, packets, switches, statistics,
-                mappingLog);
-        packets.addListener(NaptService.PRIORITY, napt);
+    Borders borders(GatewayConfig gateway, SwitchService switches, FlowService flows, PacketService packets,
+                    StatisticsService statistics, PublicPorts ports) {
+        Borders borders = new Borders(gateway, switches, flows, packets, statistics, ports);
+        packets.addListener(Pipeline.Listener.GATEWAY_ARP.priority(), borders.arp());
+        packets.addListener(Pipeline.Listener.ROUTES.priority(), borders.routes());
+        switches.addListener(borders);
+        return borders;
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    @Conditional(NatEnabledCondition.class)
+    NaptService naptService(NatConfig nat, MappingTable table, PortBlocks blocks, PublicPorts ports, Borders borders,
+                            FlowService flows, PacketService packets, MappingLog mappingLog) {
+        NaptService napt = new NaptService(nat, table, blocks, ports, borders, flows, packets, mappingLog);
+        packets.addListener(Pipeline.Listener.NAT.priority(), napt);
         flows.addFlowRemovedListener(napt);
-        switches.addListener(napt);
+        borders.register(napt);
         return napt;
     }
 
     @Bean(destroyMethod = "shutdown")
     @Conditional(NatEnabledCondition.class)
-    PortForwardService portForwardService(NatProperties properties, SessionTable table, PortForwardStore store,
-                                          FlowService flows, NaptService napt, StatisticsService statistics) {
-        PortForwardService forwards = new PortForwardService(properties.toConfig(), table, store, flows, napt,
-                statistics);
+    @DependsOn("naptService")
+    PortForwardService portForwardService(PublicPorts ports, PortForwardStore store, FlowService flows,
+                                          Borders borders) {
+        PortForwardService forwards = new PortForwardService(ports, store, flows, borders);
         forwards.start();
         return forwards;
     }
 
     @Bean
     @Conditional(NatEnabledCondition.class)
-    RelayService relayService(NatProperties properties, SessionTable table, RelayStore store, FlowService flows,
-                              PacketService packets, NaptService napt, StatisticsService statistics,
-                              ObjectProvider<TcpRelay> tcp) {
-        RelayService relays = new RelayService(properties.toConfig(), table, store, flows, packets, napt,
-                statistics);
+    @DependsOn("portForwardService")
+    RelayService relayService(PublicPorts ports, RelayStore store, FlowService flows, PacketService packets,
+                              Borders borders, StatisticsService statistics, ObjectProvider<TcpRelay> tcp) {
+        RelayService relays = new RelayService(ports, store, flows, packets, borders, statistics);
         TcpRelay splicer = tcp.getIfAvailable();
         if (splicer != null) {
             relays.setTcpRelay(splicer);
         }
-        packets.addListener(RelayService.PRIORITY, relays);
+        packets.addListener(Pipeline.Listener.RELAY.priority(), relays);
         flows.addFlowRemovedListener(relays);
         relays.start();
         return relays;
@@ -93,12 +146,13 @@ public class AppsConfiguration {
     @Bean
     @Conditional(NatEnabledCondition.class)
     @ConditionalOnProperty(name = "natflow.service-link.port")
-    ServiceLink serviceLink(NatProperties nat, ServiceLinkProperties properties, FlowService flows,
-                            PacketService packets, SwitchService switches, NaptService napt) {
-        ServiceLink link = new ServiceLink(nat.toConfig(), properties.toConfig(), flows, packets, switches, napt);
-        packets.addListener(ServiceLink.PRIORITY, link);
+    @DependsOn("naptService")
+    ServiceLink serviceLink(ServiceLinkProperties properties, FlowService flows, PacketService packets,
+                            SwitchService switches, Borders borders) {
+        ServiceLink link = new ServiceLink(InvalidSettingException.check(properties::toConfig), flows, packets,
+                switches, borders);
+        packets.addListener(Pipeline.Listener.SERVICE_LINK.priority(), link);
         flows.addFlowRemovedListener(link);
-        switches.addListener(link);
         link.start();
         return link;
     }
@@ -113,15 +167,16 @@ public class AppsConfiguration {
     @Bean(destroyMethod = "stop")
     @Conditional(NatEnabledCondition.class)
     @ConditionalOnProperty(name = "natflow.turn.enabled", havingValue = "true")
-    TurnServer turnServer(TurnProperties properties, NatProperties nat, ObjectProvider<ServiceLink> link,
-                          SessionTable table) {
+    TurnServer turnServer(TurnProperties properties, GatewayConfig gateway, ObjectProvider<ServiceLink> link,
+                          PublicPorts ports) {
         ServiceLink serviceLink = link.getIfAvailable();
         if (serviceLink == null) {
-            throw new IllegalStateException("natflow.turn.enabled needs the service link: set"
-                    + " natflow.service-link.port (see docs/relays.md)");
+            throw new InvalidSettingException("natflow.turn.enabled", "the TURN server is reached over the service"
+                    + " link, and natflow.service-link.port is not set", "set natflow.service-link.port to the border"
+                    + " port facing natflow's link (docs/relays.md#the-service-link), or natflow.turn.enabled=false");
         }
-        TurnServer turn = new TurnServer(properties.toConfig(), nat.toConfig(), serviceLink, table,
-                new NioEventLoopGroup(2, new DefaultThreadFactory("natflow-turn", true)), java.time.Clock.systemUTC());
+        TurnServer turn = new TurnServer(InvalidSettingException.check(properties::toConfig), gateway, serviceLink,
+                ports, new NioEventLoopGroup(2, new DefaultThreadFactory("natflow-turn", true)), Clock.systemUTC());
         turn.start();
         return turn;
     }
@@ -129,12 +184,13 @@ public class AppsConfiguration {
     @Bean(destroyMethod = "shutdown")
     @ConditionalOnProperty(name = "natflow.fabric.enabled", havingValue = "true")
     FabricService fabricService(FabricProperties properties, FlowService flows, PacketService packets,
-                                SwitchService switches, ObjectProvider<NaptService> napt) {
-        FabricService fabric = new FabricService(properties.toConfig(), flows, packets, switches, System::nanoTime);
-        NaptService nat = napt.getIfAvailable();
-        if (nat != null) {
-            fabric.setGateway(new NatGateway(nat));
-            nat.setInsideNetwork(fabric);
+                                SwitchService switches, ObjectProvider<Borders> borders) {
+        FabricService fabric = new FabricService(InvalidSettingException.check(properties::toConfig), flows, packets,
+                switches, System::nanoTime);
+        Borders b = borders.getIfAvailable();
+        if (b != null) {
+            fabric.setGateway(new NatGateway(b));
+            b.hosts().setNetwork(fabric);
         }
         fabric.start();
         return fabric;
@@ -143,10 +199,10 @@ public class AppsConfiguration {
     @Bean
     @ConditionalOnExpression("${natflow.l2.enabled:true} and !${natflow.fabric.enabled:false}")
     LearningSwitch learningSwitch(L2Properties properties, FlowService flows, PacketService packets,
-                                  SwitchService switches, ObjectProvider<NaptService> napt) {
-        FloodPolicy policy = napt.getIfAvailable() != null ? napt.getIfAvailable() : FloodPolicy.ALL;
+                                  SwitchService switches, ObjectProvider<Borders> borders) {
+        FloodPolicy policy = borders.getIfAvailable() != null ? borders.getIfAvailable() : FloodPolicy.ALL;
         LearningSwitch app = new LearningSwitch(flows, packets, switches, properties.idleTimeout(), policy);
-        packets.addListener(LearningSwitch.PRIORITY, app);
+        packets.addListener(Pipeline.Listener.L2.priority(), app);
         switches.addListener(app);
         return app;
     }

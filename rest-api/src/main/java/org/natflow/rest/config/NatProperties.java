@@ -5,13 +5,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.natflow.apps.nat.Addresses;
+import org.natflow.apps.border.Addresses;
+import org.natflow.apps.border.GatewayConfig;
 import org.natflow.apps.nat.Filtering;
 import org.natflow.apps.nat.MappingLog;
 import org.natflow.apps.nat.MappingLogFile;
 import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatDatapath;
-import org.natflow.apps.nat.Uplink;
+import org.natflow.apps.border.Uplink;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -42,7 +43,8 @@ import org.springframework.util.unit.DataSize;
  *                        controller): one host's flood cannot starve the others; 0: unlimited
  * @param datapath        {@code controller} (default: the controller translates each new flow with rewrite flows)
  *                        or {@code conntrack} (each inside host gets a block of {@code ports-per-host} ports
- *                        once; Open vSwitch's connection tracker translates every connection in it) * @param mappingLog      where the RFC 6888 records of mappings and port blocks go
+ *                        once; Open vSwitch's connection tracker translates every connection in it)
+ * @param mappingLog      where the RFC 6888 records of mappings and port blocks go
  */
 @ConfigurationProperties("natflow.nat")
 public record NatProperties(
@@ -142,10 +144,11 @@ public record NatProperties(
         require(publicNetwork, "public-network");
         require(upstreamGateway, "upstream-gateway");
         int[] range = Addresses.portRange(portRange);
-        return new NatConfig(insideNetworks.stream().map(Addresses::prefix).toList(),
+        GatewayConfig gateway = new GatewayConfig(insideNetworks.stream().map(Addresses::prefix).toList(),
                 Addresses.address(gatewayAddress), mac(gatewayMac, "gateway-mac"), mac(uplinkMac, "uplink-mac"),
                 Addresses.pool(publicAddresses), ups, Addresses.prefix(publicNetwork),
-                Addresses.address(upstreamGateway), range[0], range[1], portsPerHost, filtering,
+                Addresses.address(upstreamGateway));
+        return new NatConfig(gateway, range[0], range[1], portsPerHost, filtering,
                 new NatConfig.Timeouts(timeouts.udp(), timeouts.tcpEstablished(), timeouts.tcpTransitory(),
                         timeouts.icmp()), quarantine, newFlowRate, NatDatapath.parse(datapath));
     }
@@ -164,8 +167,4 @@ public record NatProperties(
         }
     }
 
-    /** The clock mappings are stamped with. */
-    static Clock clock() {
-        return Clock.systemUTC();
-    }
 }

@@ -16,7 +16,7 @@ public class OpenFlowConfiguration {
 
     @Bean(destroyMethod = "close")
     OpenFlowController openFlowController(OpenFlowProperties properties) {
-        return new OpenFlowController(properties.toSettings());
+        return new OpenFlowController(InvalidSettingException.check(properties::toSettings));
     }
 
     @Bean

@@ -5,7 +5,7 @@ import jakarta.validation.constraints.Min;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.util.concurrent.atomic.AtomicReference;
-import org.natflow.apps.nat.Addresses;
+import org.natflow.apps.border.Addresses;
 import org.natflow.apps.service.ServiceLinkConfig;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;

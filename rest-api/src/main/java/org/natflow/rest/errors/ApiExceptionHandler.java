@@ -1,10 +1,11 @@
 package org.natflow.rest.errors;
 
+import org.natflow.apps.NotFoundException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import org.natflow.apps.forward.RuleException;
+import org.natflow.apps.RuleException;
 import org.natflow.controller.api.SwitchNotConnectedException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -40,7 +41,6 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail p = switch (e.kind()) {
             case INVALID -> problem(HttpStatus.BAD_REQUEST, "Invalid field", e.getMessage());
             case CONFLICT -> problem(HttpStatus.CONFLICT, "Conflict", e.getMessage());
-            case NOT_FOUND -> problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage());
         };
         if (e.field() != null) {
             p.setProperty("field", e.field());

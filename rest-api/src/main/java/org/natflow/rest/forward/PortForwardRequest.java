@@ -3,9 +3,9 @@ package org.natflow.rest.forward;
 import java.util.ArrayList;
 import java.util.List;
 import org.natflow.apps.forward.PortForwardRule;
-import org.natflow.apps.forward.RuleException;
-import org.natflow.apps.nat.Addresses;
-import org.natflow.apps.nat.Protocol;
+import org.natflow.apps.RuleException;
+import org.natflow.apps.border.Addresses;
+import org.natflow.apps.ports.Protocol;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
 
@@ -71,6 +71,6 @@ public record PortForwardRequest(String protocol, String publicAddress, Integer 
     }
 
     private static RuleException invalid(String field, String message) {
-        return new RuleException(RuleException.Kind.INVALID, field, field + ": " + message);
+        return RuleException.invalid(field, message);
     }
 }

@@ -1,11 +1,12 @@
 package org.natflow.rest.forward;
 
+import org.natflow.apps.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import org.natflow.apps.forward.PortForwardService;
-import org.natflow.apps.forward.RuleException;
+import org.natflow.apps.RuleException;
 import org.natflow.rest.config.NatEnabledCondition;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.http.ResponseEntity;
@@ -63,7 +64,7 @@ public class PortForwardResource {
         return ResponseEntity.noContent().build();
     }
 
-    private static RuleException notFound(long id) {
-        return new RuleException(RuleException.Kind.NOT_FOUND, null, "no port forward " + id);
+    private static NotFoundException notFound(long id) {
+        return new NotFoundException("no port forward " + id);
     }
 }

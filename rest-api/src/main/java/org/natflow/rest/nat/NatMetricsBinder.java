@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.natflow.apps.nat.MappingLog;
 import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatMetrics;
-import org.natflow.apps.nat.PoolUsage;
+import org.natflow.apps.nat.PortBlocks;
+import org.natflow.apps.ports.PublicPorts;
+import org.natflow.apps.ports.PoolUsage;
 import org.natflow.rest.config.NatEnabledCondition;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
@@ -25,10 +27,14 @@ import org.springframework.stereotype.Component;
 public class NatMetricsBinder implements MeterBinder {
 
     private final NaptService napt;
+    private final PortBlocks blocks;
+    private final PublicPorts ports;
     private final MappingLog mappingLog;
 
-    public NatMetricsBinder(NaptService napt, MappingLog mappingLog) {
+    public NatMetricsBinder(NaptService napt, PortBlocks blocks, PublicPorts ports, MappingLog mappingLog) {
         this.napt = napt;
+        this.blocks = blocks;
+        this.ports = ports;
         this.mappingLog = mappingLog;
     }
 
@@ -47,7 +53,7 @@ public class NatMetricsBinder implements MeterBinder {
         counter(r, "natflow.nat.untranslated", m.untranslatable);
         counter(r, "natflow.nat.fragments.dropped", m.fragmentsDropped);
         counter(r, "natflow.nat.newflow.packetin", m.newFlowPacketIns);
-        Gauge.builder("natflow.nat.blocks.active", napt.table(), t -> t.blocks().size())
+        Gauge.builder("natflow.nat.blocks.active", blocks, PortBlocks::size)
                 .description("Port blocks held by inside hosts (conntrack datapath)").register(r);
         counter(r, "natflow.nat.blocks.assigned", m.blocksAssigned);
         counter(r, "natflow.nat.blocks.released", m.blocksReleased);
@@ -55,12 +61,12 @@ public class NatMetricsBinder implements MeterBinder {
                 .description("Mapping log lines written to their file").register(r);
         FunctionCounter.builder("natflow.nat.mapping.log.dropped", mappingLog, MappingLog::dropped)
                 .description("Mapping log lines lost: the disk stalled or failed").register(r);
-        for (PoolUsage u : napt.table().usage()) {
+        for (PoolUsage u : ports.usage()) {
             String address = u.address().toString();
             String protocol = u.protocol().lower();
-            Gauge.builder("natflow.ports.free", napt.table(), t -> t.usage(u.address(), u.protocol()).free())
+            Gauge.builder("natflow.ports.free", ports, t -> t.usage(u.address(), u.protocol()).free())
                     .tags("address", address, "protocol", protocol).register(r);
-            Gauge.builder("natflow.ports.used", napt.table(), t -> t.usage(u.address(), u.protocol()).inUse())
+            Gauge.builder("natflow.ports.used", ports, t -> t.usage(u.address(), u.protocol()).inUse())
                     .tags("address", address, "protocol", protocol).register(r);
         }
     }

@@ -7,15 +7,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.natflow.apps.AppCookies;
-import org.natflow.apps.nat.Addresses;
+import org.natflow.apps.border.Addresses;
 import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatSession;
 import org.natflow.apps.nat.PortBlock;
-import org.natflow.apps.nat.Protocol;
+import org.natflow.apps.nat.PortBlocks;
+import org.natflow.apps.ports.PublicPorts;
+import org.natflow.apps.ports.Protocol;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.StatisticsService;
 import org.natflow.rest.config.NatEnabledCondition;
-import org.natflow.rest.errors.NotFoundException;
+import org.natflow.apps.NotFoundException;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.stat.StatField;
@@ -37,10 +39,14 @@ import org.springframework.web.bind.annotation.RestController;
 public class NatResource {
 
     private final NaptService napt;
+    private final PortBlocks portBlocks;
+    private final PublicPorts ports;
     private final StatisticsService statistics;
 
-    public NatResource(NaptService napt, StatisticsService statistics) {
+    public NatResource(NaptService napt, PortBlocks portBlocks, PublicPorts ports, StatisticsService statistics) {
         this.napt = napt;
+        this.portBlocks = portBlocks;
+        this.ports = ports;
         this.statistics = statistics;
     }
 
@@ -105,16 +111,16 @@ public class NatResource {
     @GetMapping("/blocks")
     @Operation(summary = "Port blocks of the conntrack datapath: which inside host translates to which ports")
     public List<BlockView> blocks(@RequestParam(required = false) String insideAddress) {
-        List<PortBlock> blocks = insideAddress == null ? napt.table().blocks()
-                : napt.table().blockOf(Addresses.address(insideAddress)).map(List::of).orElse(List.of());
-        return blocks.stream().map(b -> new BlockView(b.id(), b.inside().toString(), b.address().toString(), b.first(), b.last(),
-                        b.dpid().toString(), b.createdAt())).toList();
+        List<PortBlock> blocks = insideAddress == null ? portBlocks.all()
+                : portBlocks.of(Addresses.address(insideAddress)).map(List::of).orElse(List.of());
+        return blocks.stream().map(b -> new BlockView(b.id(), b.inside().toString(), b.address().toString(), b.first(),
+                b.last(), b.dpid().toString(), b.createdAt())).toList();
     }
 
     @GetMapping("/pool")
     @Operation(summary = "Ports in use and free per pool address and protocol")
     public List<PoolView> pool() {
-        return napt.table().usage().stream().map(u -> new PoolView(u.address().toString(), u.protocol().lower(),
+        return ports.usage().stream().map(u -> new PoolView(u.address().toString(), u.protocol().lower(),
                 u.inUse(), u.free(), u.hosts())).toList();
     }
 }

@@ -2,8 +2,8 @@ package org.natflow.rest.relay;
 
 import java.util.List;
 import java.util.Optional;
-import org.natflow.apps.nat.Addresses;
-import org.natflow.apps.nat.Protocol;
+import org.natflow.apps.border.Addresses;
+import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.relay.RelayLeg;
 import org.natflow.apps.relay.RelayRule;
 import org.natflow.apps.relay.RelayStore;

@@ -2,9 +2,9 @@ package org.natflow.rest.relay;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.natflow.apps.forward.RuleException;
-import org.natflow.apps.nat.Addresses;
-import org.natflow.apps.nat.Protocol;
+import org.natflow.apps.RuleException;
+import org.natflow.apps.border.Addresses;
+import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.relay.RelayLeg;
 import org.natflow.apps.relay.RelayRule;
 
@@ -82,6 +82,6 @@ public record RelayRequest(String protocol, String publicAddress, List<Leg> legs
     }
 
     private static RuleException invalid(String field, String message) {
-        return new RuleException(RuleException.Kind.INVALID, field, field + ": " + message);
+        return RuleException.invalid(field, message);
     }
 }

@@ -1,5 +1,7 @@
 package org.natflow.rest.relay;
 
+import org.natflow.apps.RuleException;
+import org.natflow.apps.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
@@ -40,8 +42,7 @@ public class RelayResource {
             return server == null ? List.of() : server.allocations();
         }
         if (!type.equals("rule")) {
-            throw new org.natflow.apps.forward.RuleException(org.natflow.apps.forward.RuleException.Kind.INVALID,
-                    "type", "type: must be rule or turn, was '" + type + "'");
+            throw RuleException.invalid("type", "must be rule or turn, was '" + type + "'");
         }
         return relays.all().stream().map(r -> relays.status(r.id())).flatMap(java.util.Optional::stream)
                 .map(RelayView::of).toList();
@@ -69,7 +70,6 @@ public class RelayResource {
     }
 
     private static RuntimeException notFound(long id) {
-        return new org.natflow.apps.forward.RuleException(org.natflow.apps.forward.RuleException.Kind.NOT_FOUND,
-                null, "no relay " + id);
+        return new NotFoundException("no relay " + id);
     }
 }

@@ -6,13 +6,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * API credentials ({@code natflow.api.*}). Never logged. With none set, every write is refused.
  *
- * @param token    bearer token accepted in {@code Authorization: Bearer <token>}
- * @param username HTTP Basic user name
- * @param password HTTP Basic password
+ * @param token        bearer token accepted in {@code Authorization: Bearer <token>}
+ * @param username     HTTP Basic user name
+ * @param password     HTTP Basic password
+ * @param maxBodyBytes request bodies under {@code /api/} larger than this are refused with 413
  */
 @ConfigurationProperties("natflow.api")
 public record ApiProperties(@DefaultValue("") String token, @DefaultValue("") String username,
-                            @DefaultValue("") String password) {
+                            @DefaultValue("") String password, @DefaultValue("65536") long maxBodyBytes) {
 
     @Override
     public String toString() {

@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
@@ -25,8 +24,8 @@ public class BodyLimitFilter extends OncePerRequestFilter {
 
     private final long limit;
 
-    public BodyLimitFilter(@Value("${natflow.api.max-body-bytes:65536}") long limit) {
-        this.limit = limit;
+    public BodyLimitFilter(ApiProperties properties) {
+        this.limit = properties.maxBodyBytes();
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeoutException;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.StatisticsService;
 import org.natflow.controller.api.SwitchService;
-import org.natflow.rest.errors.NotFoundException;
+import org.natflow.apps.NotFoundException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;

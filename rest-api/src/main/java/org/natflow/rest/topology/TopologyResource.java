@@ -5,7 +5,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Set;
 import org.natflow.apps.fabric.FabricService;
-import org.natflow.apps.nat.NaptService;
+import org.natflow.apps.border.Borders;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.SwitchService;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,10 +21,10 @@ public class TopologyResource {
 
     private final SwitchService switches;
     private final ObjectProvider<FabricService> fabric;
-    private final ObjectProvider<NaptService> napt;
+    private final ObjectProvider<Borders> napt;
 
     public TopologyResource(SwitchService switches, ObjectProvider<FabricService> fabric,
-                            ObjectProvider<NaptService> napt) {
+                            ObjectProvider<Borders> napt) {
         this.switches = switches;
         this.fabric = fabric;
         this.napt = napt;
@@ -37,8 +37,8 @@ public class TopologyResource {
         if (f != null) {
             return TopologyView.of(f.view());
         }
-        NaptService n = napt.getIfAvailable();
-        Set<Dpid> borders = n == null ? Set.of() : n.borders();
+        Borders n = napt.getIfAvailable();
+        Set<Dpid> borders = n == null ? Set.of() : n.dpids();
         return new TopologyView(false, switches.switches().stream()
                 .map(s -> new TopologyView.SwitchNode(s.dpid().toString(), borders.contains(s.dpid()), List.of()))
                 .toList(), List.of(), List.of());

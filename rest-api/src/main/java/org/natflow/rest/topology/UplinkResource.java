@@ -4,10 +4,10 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
-import org.natflow.apps.nat.Addresses;
-import org.natflow.apps.nat.Border;
-import org.natflow.apps.nat.NaptService;
-import org.natflow.apps.nat.Uplink;
+import org.natflow.apps.border.Addresses;
+import org.natflow.apps.border.Border;
+import org.natflow.apps.border.Borders;
+import org.natflow.apps.border.Uplink;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.SwitchService;
 import org.natflow.rest.config.NatEnabledCondition;
@@ -29,10 +29,10 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "uplinks", description = "The NAT's uplink ports and their pool addresses")
 public class UplinkResource {
 
-    private final NaptService napt;
+    private final Borders napt;
     private final SwitchService switches;
 
-    public UplinkResource(NaptService napt, SwitchService switches) {
+    public UplinkResource(Borders napt, SwitchService switches) {
         this.napt = napt;
         this.switches = switches;
     }
@@ -89,7 +89,7 @@ public class UplinkResource {
     }
 
     private List<UplinkView> views(List<Uplink> uplinks) {
-        List<Border> borders = napt.borderSwitches();
+        List<Border> borders = napt.all();
         List<UplinkView> out = new ArrayList<>();
         for (Uplink u : uplinks) {
             String border = null;

@@ -1,7 +1,7 @@
 package org.natflow.rest.topology;
 
 import java.util.List;
-import org.natflow.apps.nat.Uplink;
+import org.natflow.apps.border.Uplink;
 
 /**
  * An uplink, in requests and answers of {@code /api/v1/uplinks}. Give {@code port} (a port name), or

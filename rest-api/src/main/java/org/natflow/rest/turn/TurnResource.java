@@ -1,9 +1,10 @@
 package org.natflow.rest.turn;
 
+import org.natflow.apps.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
-import org.natflow.apps.forward.RuleException;
+import org.natflow.apps.RuleException;
 import org.natflow.services.turn.TurnAllocationView;
 import org.natflow.services.turn.TurnServer;
 import org.natflow.rest.config.NatEnabledCondition;
@@ -40,7 +41,7 @@ public class TurnResource {
     @Operation(summary = "Delete a TURN allocation: its relayed port closes at once")
     public ResponseEntity<Void> delete(@PathVariable long id) {
         if (!turn.delete(id)) {
-            throw new RuleException(RuleException.Kind.NOT_FOUND, null, "no TURN allocation " + id);
+            throw new NotFoundException("no TURN allocation " + id);
         }
         return ResponseEntity.noContent().build();
     }

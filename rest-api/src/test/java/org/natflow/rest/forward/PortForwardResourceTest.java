@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.natflow.apps.nat.NatSession;
-import org.natflow.apps.nat.Protocol;
-import org.natflow.apps.nat.SessionTable;
+import org.natflow.apps.ports.Protocol;
+import org.natflow.apps.nat.MappingTable;
+import org.natflow.apps.ports.PublicPorts;
 import org.natflow.controller.api.Dpid;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
@@ -34,7 +35,9 @@ class PortForwardResourceTest {
     @Autowired
     TestRestTemplate rest;
     @Autowired
-    SessionTable sessions;
+    MappingTable sessions;
+    @Autowired
+    PublicPorts ports;
     @org.springframework.boot.test.web.server.LocalServerPort
     int port;
 
@@ -168,9 +171,9 @@ class PortForwardResourceTest {
         NatSession live;
         try {
             live = sessions.getOrCreate(Protocol.TCP, IPv4Address.of("10.0.0.77"), 5555,
-                    new org.natflow.apps.nat.Border(new Dpid(1), org.projectfloodlight.openflow.protocol.OFFactories
+                    new org.natflow.apps.border.Border(new Dpid(1), org.projectfloodlight.openflow.protocol.OFFactories
                             .getFactory(org.projectfloodlight.openflow.protocol.OFVersion.OF_13), OFPort.of(1),
-                            sessions.config().publicAddresses()), MacAddress.of(1), OFPort.of(2)).session();
+                            ports.pool()), MacAddress.of(1), OFPort.of(2)).session();
         } catch (Exception e) {
             throw new AssertionError(e);
         }

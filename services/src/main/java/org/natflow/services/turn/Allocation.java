@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.natflow.apps.relay.Endpoint;
+import org.natflow.apps.ports.Endpoint;
 
 /**
  * One TURN allocation: its client (as the service link presents it, and as it really is), the relayed port and

@@ -25,10 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import org.natflow.apps.nat.NatConfig;
-import org.natflow.apps.nat.Protocol;
-import org.natflow.apps.nat.SessionTable;
-import org.natflow.apps.relay.Endpoint;
+import org.natflow.apps.border.GatewayConfig;
+import org.natflow.apps.ports.Protocol;
+import org.natflow.apps.ports.PublicPorts;
+import org.natflow.apps.ports.Endpoint;
 import org.natflow.apps.service.Conversation;
 import org.natflow.apps.service.ServiceLink;
 import org.projectfloodlight.openflow.types.IPv4Address;
@@ -50,13 +50,6 @@ public final class TurnServer {
     private static final long PERMISSION_MILLIS = 300_000;
     private static final long CHANNEL_MILLIS = 600_000;
     private static final long REBIND_SECONDS = 2;
-    private static final long RESERVATION_MILLIS = 30_000;
-    /** How relayed ports name their holder in other rules' conflicts. */
-    private static final String ALLOCATION = "a TURN allocation";
-
-    /** A port kept for the allocation that presents its token (EVEN-PORT with R). */
-    private record Reservation(int port, long expiresAtMillis) {
-    }
     private static final Set<Integer> KNOWN = Set.of(StunAttribute.MAPPED_ADDRESS, StunAttribute.USERNAME,
             StunAttribute.MESSAGE_INTEGRITY, StunAttribute.ERROR_CODE, StunAttribute.UNKNOWN_ATTRIBUTES,
             StunAttribute.CHANNEL_NUMBER, StunAttribute.LIFETIME, StunAttribute.XOR_PEER_ADDRESS, StunAttribute.DATA,
@@ -66,39 +59,37 @@ public final class TurnServer {
             StunAttribute.PRIORITY, StunAttribute.USE_CANDIDATE);
 
     private final TurnConfig config;
-    private final NatConfig nat;
+    private final GatewayConfig nat;
     private final ServiceLink link;
-    private final SessionTable table;
+    private final PublicPorts ports;
+    private final TurnAllocations allocations;
     private final EventLoopGroup group;
     private final Clock clock;
     private final TurnCredentials credentials;
     private final IPv4Address publicAddress;
-    private final Map<InetSocketAddress, Allocation> byClient = new ConcurrentHashMap<>();
-    private final Map<Long, Allocation> byId = new ConcurrentHashMap<>();
-    private final AtomicLong ids = new AtomicLong();
-    private final Map<Long, Reservation> reservations = new ConcurrentHashMap<>();
-    private final Set<InetSocketAddress> allocating = ConcurrentHashMap.newKeySet();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder created = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private volatile Channel server;
     private volatile boolean stopped;
 
-    public TurnServer(TurnConfig config, NatConfig nat, ServiceLink link, SessionTable table, EventLoopGroup group,
+    /** A TURN server on the gateway's first pool address, reached over {@code link}, relayed ports from {@code ports}. */
+    public TurnServer(TurnConfig config, GatewayConfig nat, ServiceLink link, PublicPorts ports, EventLoopGroup group,
                       Clock clock) {
         this.config = config;
         this.nat = nat;
         this.link = link;
-        this.table = table;
+        this.ports = ports;
         this.group = group;
         this.clock = clock;
         this.credentials = new TurnCredentials(config, clock);
         this.publicAddress = nat.publicAddresses().get(0);
+        this.allocations = new TurnAllocations(ports, publicAddress, clock);
     }
 
     /** Opens the TURN port on the public address and starts the lifetime timer. */
     public void start() {
-        table.reserve(Protocol.UDP, publicAddress, config.port(), "the TURN server").ifPresent(h -> {
+        ports.reserve(Protocol.UDP, publicAddress, config.port(), "the TURN server").ifPresent(h -> {
             throw new IllegalStateException("natflow.turn.port: udp " + publicAddress + ":" + config.port()
                     + " is held by " + h);
         });
@@ -131,7 +122,7 @@ public final class TurnServer {
     /** Closes every allocation and the TURN port, and stops the event loop it was given (it owns it). */
     public void stop() {
         stopped = true;
-        byId.values().forEach(a -> delete(a, "shutdown"));
+        allocations.all().forEach(a -> delete(a, "shutdown"));
         Channel s = server;
         if (s != null) {
             s.close();
@@ -156,14 +147,14 @@ public final class TurnServer {
 
     /** Number of live allocations (cheap: what a metrics scrape reads). */
     public int allocationCount() {
-        return byId.size();
+        return allocations.size();
     }
 
     /** Live allocations. */
     public List<TurnAllocationView> allocations() {
         long now = clock.millis();
         List<TurnAllocationView> out = new ArrayList<>();
-        for (Allocation a : byId.values()) {
+        for (Allocation a : allocations.all()) {
             synchronized (a) {
                 out.add(new TurnAllocationView(a.id, a.username, a.client.toString(),
                         publicAddress + ":" + a.relayPort, Math.max(0, (a.expiresAtMillis - now) / 1000),
@@ -173,13 +164,12 @@ public final class TurnServer {
                         a.bytesToPeers.get(), a.bytesFromPeers.get()));
             }
         }
-        out.sort(java.util.Comparator.comparingLong(TurnAllocationView::id));
         return out;
     }
 
     /** Deletes an allocation (operator action); false if there is none. */
     public boolean delete(long id) {
-        Allocation a = byId.get(id);
+        Allocation a = allocations.byId(id);
         if (a == null) {
             return false;
         }
@@ -188,27 +178,19 @@ public final class TurnServer {
     }
 
     private void delete(Allocation a, String reason) {
-        if (byId.remove(a.id) == null) {
+        if (!allocations.remove(a)) {
             return;
         }
-        byClient.remove(a.clientAlias, a);
         a.relay.close();
         link.unexpose(Protocol.UDP, publicAddress, a.relayPort);
-        table.unreserve(Protocol.UDP, publicAddress, a.relayPort);
         log.info("event=turn-allocation-deleted id={} user={} client={} relayed={}:{} reason={}", a.id, a.username,
                 a.client, publicAddress, a.relayPort, reason);
     }
 
     private void expire() {
         long now = clock.millis();
-        reservations.entrySet().removeIf(e -> {
-            if (e.getValue().expiresAtMillis() <= now) {
-                table.unreserve(Protocol.UDP, publicAddress, e.getValue().port());
-                return true;
-            }
-            return false;
-        });
-        for (Allocation a : byId.values()) {
+        allocations.expireKept();
+        for (Allocation a : allocations.live()) {
             if (a.expiresAtMillis <= now) {
                 delete(a, "expired");
             } else {
@@ -332,7 +314,7 @@ public final class TurnServer {
 
     private void allocate(Channel ch, InetSocketAddress from, Endpoint client, StunMessage m, String user, byte[] key)
             throws StunException {
-        Allocation existing = byClient.get(from);
+        Allocation existing = allocations.byClient(from);
         if (existing != null) {
             if (existing.answer != null && java.util.Arrays.equals(existing.createdBy, m.transactionId())) {
                 reply(ch, from, m, StunMessage.SUCCESS, existing.answer, key); // a retransmission (RFC 8656, 7.2)
@@ -361,8 +343,7 @@ public final class TurnServer {
             error(ch, from, m, 400, "Bad Request: EVEN-PORT with RESERVATION-TOKEN", key);
             return;
         }
-        long held = byId.values().stream().filter(a -> a.username.equals(user)).count();
-        if (held >= config.allocationsPerUser()) {
+        if (allocations.heldBy(user) >= config.allocationsPerUser()) {
             error(ch, from, m, 486, "Allocation Quota Reached", key);
             return;
         }
@@ -370,33 +351,28 @@ public final class TurnServer {
         if (lifetime == 0) {
             lifetime = config.defaultLifetime();
         }
-        if (!allocating.add(from)) {
+        if (!allocations.startAllocating(from)) {
             return; // a retransmission while its relayed socket is being bound: the first one will be answered
         }
         int port;
         byte[] newToken = null;
         if (token.isPresent()) {
-            Reservation r = token.get().value().length == 8 ? reservations.remove(
-                    java.nio.ByteBuffer.wrap(token.get().value()).getLong()) : null;
-            if (r == null) {
-                allocating.remove(from);
+            port = allocations.takeKept(token.get().value());
+            if (port < 0) {
+                allocations.doneAllocating(from);
                 error(ch, from, m, 508, "Insufficient Capacity: unknown or expired reservation token", key);
                 return;
             }
-            port = r.port();
         } else {
             boolean reserveNext = even.isPresent() && even.get().value().length >= 1
                     && (even.get().value()[0] & 0x80) != 0;
-            port = even.isPresent() ? reserveEven(reserveNext)
-                    : table.reserveFree(Protocol.UDP, publicAddress, ALLOCATION);
+            port = even.isPresent() ? allocations.reserveEven(reserveNext) : allocations.reservePort();
             if (port >= 0 && reserveNext) {
-                long t = java.util.concurrent.ThreadLocalRandom.current().nextLong();
-                reservations.put(t, new Reservation(port + 1, clock.millis() + RESERVATION_MILLIS));
-                newToken = java.nio.ByteBuffer.allocate(8).putLong(t).array();
+                newToken = allocations.keepForLater(port + 1);
             }
         }
         if (port < 0) {
-            allocating.remove(from);
+            allocations.doneAllocating(from);
             error(ch, from, m, 508, "Insufficient Capacity", key);
             return;
         }
@@ -407,9 +383,9 @@ public final class TurnServer {
         new Bootstrap().group(ch.eventLoop()).channel(NioDatagramChannel.class).handler(new PeerHandler())
                 .bind(new InetSocketAddress(link.config().serviceAddress().toString(), port))
                 .addListener((ChannelFuture bound) -> {
-                    allocating.remove(from);
+                    allocations.doneAllocating(from);
                     if (!bound.isSuccess()) {
-                        table.unreserve(Protocol.UDP, publicAddress, relayPort);
+                        allocations.releasePort(relayPort);
                         error(ch, from, m, 508, "Insufficient Capacity", key);
                         return;
                     }
@@ -419,16 +395,15 @@ public final class TurnServer {
 
     private void allocated(Channel ch, InetSocketAddress from, Endpoint client, StunMessage m, String user,
                            byte[] key, int port, long lifetime, byte[] newToken, Channel relay) {
-        Allocation a = new Allocation(ids.incrementAndGet(), user, from, client, port, relay, key,
+        Allocation a = new Allocation(allocations.nextId(), user, from, client, port, relay, key,
                 clock.millis(), lifetime, config.bandwidth());
         relay.attr(PeerHandler.ALLOCATION).set(a);
-        if (byClient.putIfAbsent(from, a) != null) {
+        if (!allocations.add(a)) {
             relay.close();
-            table.unreserve(Protocol.UDP, publicAddress, port);
+            allocations.releasePort(port);
             error(ch, from, m, 437, "Allocation Mismatch", key);
             return;
         }
-        byId.put(a.id, a);
         link.expose(Protocol.UDP, publicAddress, port);
         created.increment();
         log.info("event=turn-allocation-created id={} user={} client={} relayed={}:{} lifetime={}", a.id, user,
@@ -446,36 +421,8 @@ public final class TurnServer {
         reply(ch, from, m, StunMessage.SUCCESS, attrs, key);
     }
 
-    /** An even relayed port, and with {@code andNext} the odd one above it kept for a later allocation. */
-    private int reserveEven(boolean andNext) {
-        List<Integer> tried = new ArrayList<>();
-        try {
-            for (int attempt = 0; attempt < 64; attempt++) {
-                int port = table.reserveFree(Protocol.UDP, publicAddress, ALLOCATION);
-                if (port < 0) {
-                    return -1;
-                }
-                tried.add(port);
-                if (port % 2 != 0 || port == 65535) {
-                    continue;
-                }
-                if (andNext) {
-                    if (table.reserve(Protocol.UDP, publicAddress, port + 1, ALLOCATION).isPresent()) {
-                        continue;
-                    }
-                }
-                tried.remove(Integer.valueOf(port));
-                return port;
-            }
-            return -1;
-        } finally {
-            tried.forEach(p -> table.unreserve(Protocol.UDP, publicAddress, p));
-        }
-    }
-
-
     private Allocation mine(Channel ch, InetSocketAddress from, StunMessage m, byte[] key) {
-        Allocation a = byClient.get(from);
+        Allocation a = allocations.byClient(from);
         if (a == null) {
             error(ch, from, m, 437, "Allocation Mismatch", key);
         }
@@ -576,7 +523,7 @@ public final class TurnServer {
     // ---- data -----------------------------------------------------------------------------------------------
 
     private void send(InetSocketAddress from, StunMessage m) {
-        Allocation a = byClient.get(from);
+        Allocation a = allocations.byClient(from);
         Optional<StunAttribute> peerAttr = m.attribute(StunAttribute.XOR_PEER_ADDRESS);
         Optional<StunAttribute> data = m.attribute(StunAttribute.DATA);
         if (a == null || peerAttr.isEmpty() || data.isEmpty()) {
@@ -590,7 +537,7 @@ public final class TurnServer {
     }
 
     private void channelData(InetSocketAddress from, ChannelData cd) {
-        Allocation a = byClient.get(from);
+        Allocation a = allocations.byClient(from);
         if (a == null) {
             return;
         }

@@ -1,0 +1,81 @@
+package org.natflow.apps.border;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
+
+/** Parsing of the address notations configuration uses. */
+public final class Addresses {
+
+    private Addresses() {
+    }
+
+    /** Parses a list of addresses and ranges ({@code 203.0.113.10-203.0.113.13}), in order, without repeats. */
+    public static List<IPv4Address> pool(List<String> items) {
+        List<IPv4Address> out = new ArrayList<>();
+        for (String item : items) {
+            String s = item.trim();
+            if (s.isEmpty()) {
+                continue;
+            }
+            int dash = s.indexOf('-');
+            if (dash < 0) {
+                add(out, address(s));
+                continue;
+            }
+            IPv4Address from = address(s.substring(0, dash));
+            IPv4Address to = address(s.substring(dash + 1));
+            long a = Integer.toUnsignedLong(from.getInt());
+            long b = Integer.toUnsignedLong(to.getInt());
+            if (b < a || b - a > 65535) {
+                throw new IllegalArgumentException("bad address range '" + s + "'");
+            }
+            for (long v = a; v <= b; v++) {
+                add(out, IPv4Address.of((int) v));
+            }
+        }
+        return out;
+    }
+
+    private static void add(List<IPv4Address> out, IPv4Address a) {
+        if (!out.contains(a)) {
+            out.add(a);
+        }
+    }
+
+    /** Parses a dotted-quad address with a clear error. */
+    public static IPv4Address address(String s) {
+        try {
+            return IPv4Address.of(s.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not an IPv4 address: '" + s + "'");
+        }
+    }
+
+    /** Parses {@code a.b.c.d/len}. */
+    public static IPv4AddressWithMask prefix(String s) {
+        String t = s.trim();
+        if (!t.contains("/")) {
+            throw new IllegalArgumentException("not a CIDR prefix: '" + s + "'");
+        }
+        try {
+            return IPv4AddressWithMask.of(t);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a CIDR prefix: '" + s + "'");
+        }
+    }
+
+    /** Parses {@code 1024-65535} into {min, max}. */
+    public static int[] portRange(String s) {
+        String[] parts = s.trim().split("-");
+        try {
+            if (parts.length == 2) {
+                return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException("not a port range: '" + s + "' (e.g. 1024-65535)");
+    }
+}

@@ -1,0 +1,16 @@
+package org.natflow.apps.ports;
+
+import org.natflow.apps.ports.Protocol;
+import org.projectfloodlight.openflow.types.IPv4Address;
+
+/**
+ * Use of one pool address.
+ *
+ * @param address  pool address
+ * @param protocol protocol
+ * @param inUse    ports held by mappings
+ * @param free     ports not held and not reserved
+ * @param hosts    inside hosts paired with this address
+ */
+public record PoolUsage(IPv4Address address, Protocol protocol, int inUse, int free, int hosts) {
+}

@@ -1,0 +1,69 @@
+package org.natflow.rest.config;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A natflow setting is missing, malformed or inconsistent with another. Start-up stops with one line naming
+ * the property and what to do ({@link InvalidSettingFailureAnalyzer}), not with a bean-creation stack trace.
+ */
+public class InvalidSettingException extends IllegalArgumentException {
+
+    /** Where each group of settings is documented. */
+    private static final Map<String, String> DOCS = Map.of("natflow.nat", "docs/nat.md",
+            "natflow.service-link", "docs/relays.md", "natflow.turn", "docs/relays.md#turn-server",
+            "natflow.fabric", "docs/campus.md", "natflow.api", "docs/rest-api.md#authentication",
+            "natflow.openflow", "README.md#running-the-controller");
+
+    private final String property;
+    private final String fix;
+
+    /**
+     * @param property the property at fault, e.g. {@code natflow.turn.enabled}
+     * @param problem  what is wrong with it
+     * @param fix      what to do about it
+     */
+    public InvalidSettingException(String property, String problem, String fix) {
+        super(property + ": " + problem);
+        this.property = property;
+        this.fix = fix;
+    }
+
+    /** The property at fault. */
+    public String property() {
+        return property;
+    }
+
+    /** What to do about it. */
+    public String fix() {
+        return fix;
+    }
+
+    /**
+     * Builds settings, turning a validation message that starts with the property ({@code natflow.x.y: ...} or
+     * {@code natflow.x.y is required ...}) into this exception.
+     */
+    public static <T> T check(Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (InvalidSettingException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            String m = String.valueOf(e.getMessage());
+            int end = 0;
+            while (end < m.length() && m.charAt(end) != ':' && m.charAt(end) != ' ') {
+                end++;
+            }
+            String property = m.startsWith("natflow.") ? m.substring(0, end) : "natflow";
+            String problem = end < m.length() ? m.substring(end).replaceFirst("^:\\s*", "").trim() : m;
+            throw new InvalidSettingException(property, problem, "correct " + property + " (see " + docsOf(property)
+                    + ")");
+        }
+    }
+
+    /** The document that describes a property. */
+    static String docsOf(String property) {
+        return DOCS.entrySet().stream().filter(e -> property.startsWith(e.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElse("README.md");
+    }
+}
