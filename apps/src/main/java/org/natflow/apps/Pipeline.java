@@ -96,7 +96,8 @@ public final class Pipeline {
         SERVICE_LINK_DROP(Table.NAT, AppCookies.SERVICE, 69, "anything else from the service link → drop"),
         NAT_BLOCK_CONTROLLER_PATH(Table.NAT, AppCookies.NAT, 66,
                 "conntrack datapath: ICMP, and inside-to-inside, to the gateway MAC → controller"),
-        NAT_BLOCK(Table.NAT, AppCookies.NAT, 65, "conntrack datapath, per block: from the host → ct(commit, nat), goto 2"),
+        NAT_BLOCK(Table.NAT, AppCookies.NAT, 65,
+                "conntrack datapath, per block: from the host → ct(commit, nat), goto 2"),
         NAT_STRAY_SYN_ACK(Table.NAT, AppCookies.NAT, 62, "TCP SYN+ACK to the gateway MAC without a mapping → drop"),
         NAT_HOST_PUNT(Table.NAT, AppCookies.NAT, 61, "to the gateway MAC from a known host → its meter, controller"),
         NAT_FIRST_PACKET(Table.NAT, AppCookies.NAT, 60,
@@ -105,7 +106,8 @@ public final class Pipeline {
         BORDER_NAT_MISS(Table.NAT, AppCookies.BORDER, 0, "anything → controller"),
 
         ROUTE_HOST(Table.ROUTE, AppCookies.BORDER, 200, "to a resolved on-link host → its MAC, out of the uplink"),
-        ROUTE_ONLINK(Table.ROUTE, AppCookies.BORDER, 100, "to the uplink subnet → controller (resolve, then a host route)"),
+        ROUTE_ONLINK(Table.ROUTE, AppCookies.BORDER, 100,
+                "to the uplink subnet → controller (resolve, then a host route)"),
         ROUTE_DEFAULT(Table.ROUTE, AppCookies.BORDER, 50, "anything → the upstream gateway's MAC, out of the uplink"),
         ROUTE_MISS(Table.ROUTE, AppCookies.BORDER, 0, "anything → controller (no default route yet)"),
 

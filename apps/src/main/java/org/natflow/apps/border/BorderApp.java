@@ -19,7 +19,8 @@ import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
  *     controller restart and delete what no longer belongs.</li>
  * <li>{@link #portsChanged}: a port of the border was added or changed.</li>
  * <li>{@link #borderRetired}: a connected switch stopped being a border (its uplink was changed at run
- *     time): end what was bound to it. Every flow with the app's cookie is deleted there afterwards.</li>
+ *     time): end what was bound to it. {@link #borderDown} follows, and then every flow with the app's cookie
+ *     is deleted there.</li>
  * <li>{@link #borderDown}: the switch disconnected; its flows stay in the switch for the next reconnect.</li>
  * </ol>
  */
@@ -54,11 +55,14 @@ public interface BorderApp {
     default void portsChanged(Border border) {
     }
 
-    /** A connected switch stopped being a border; the app's flows there are deleted after this returns. */
+    /**
+     * A connected switch stopped being a border: end what is bound to it. {@link #borderDown} is called next, then
+     * the app's flows there are deleted.
+     */
     default void borderRetired(Border border) {
     }
 
-    /** A border's switch disconnected. */
+    /** A border's switch disconnected, or the border was retired: forget per-border state. */
     default void borderDown(Border border) {
     }
 }

@@ -10,6 +10,7 @@ import org.natflow.apps.Pipeline.Band;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.ArpOpcode;
@@ -37,24 +38,22 @@ final class BorderFlows {
     private BorderFlows() {
     }
 
-    /** Traffic to the gateway's MAC or from the uplink goes on to the NAT table; what nothing takes there, here. */
+    /**
+     * Traffic to the gateway's MAC or from the uplink goes on to the NAT table; what nothing takes there, and ARP
+     * from the uplink, comes to the controller.
+     */
     static List<OFMessage> skeleton(OFFactory f, OFPort uplink, MacAddress gatewayMac) {
-        List<org.projectfloodlight.openflow.protocol.instruction.OFInstruction> toNat =
-                List.of(f.instructions().gotoTable(Pipeline.Table.NAT.id()));
+        List<OFInstruction> toNat = List.of(f.instructions().gotoTable(Pipeline.Table.NAT.id()));
         return List.of(
                 Pipeline.flow(f, Band.BORDER_TO_NAT, f.buildMatch().setExact(MatchField.ETH_DST, gatewayMac).build(),
                         STATIC).setInstructions(toNat).build(),
                 Pipeline.flow(f, Band.BORDER_TO_NAT, f.buildMatch().setExact(MatchField.IN_PORT, uplink).build(),
                         STATIC).setInstructions(toNat).build(),
                 Pipeline.flow(f, Band.BORDER_NAT_MISS, f.matchWildcardAll(), STATIC)
+                        .setInstructions(apply(f, List.of(toController(f)))).build(),
+                Pipeline.flow(f, Band.GATEWAY_UPLINK_ARP, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
+                        .setExact(MatchField.ETH_TYPE, EthType.ARP).build(), STATIC)
                         .setInstructions(apply(f, List.of(toController(f)))).build());
-    }
-
-    /** ARP from the uplink comes to the controller (requests for the pool, replies from next hops). */
-    static OFMessage uplinkArp(OFFactory f, OFPort uplink) {
-        return Pipeline.flow(f, Band.GATEWAY_UPLINK_ARP, f.buildMatch().setExact(MatchField.IN_PORT, uplink)
-                .setExact(MatchField.ETH_TYPE, EthType.ARP).build(), STATIC)
-                .setInstructions(apply(f, List.of(toController(f)))).build();
     }
 
     /**

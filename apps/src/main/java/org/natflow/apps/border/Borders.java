@@ -1,6 +1,7 @@
 package org.natflow.apps.border;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import org.natflow.apps.AppCookies;
 import org.natflow.apps.l2.FloodPolicy;
 import org.natflow.apps.ports.PublicPorts;
@@ -260,18 +262,19 @@ public final class Borders implements SwitchListener, FloodPolicy {
     }
 
     /**
-     * Stops a switch being a border: every app lets go of it (last registered first), then every app's flows
-     * there are deleted by cookie.
+     * Stops a switch being a border: every app lets go of it (last registered first: retired, then down as for
+     * a disconnect), then every app's flows there are deleted by cookie.
      */
     private void retire(Border b, String reason) {
         if (!borders.remove(b.dpid(), b)) {
             return;
         }
         List<BorderApp> reversed = new ArrayList<>(apps);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         Set<Integer> cookies = new LinkedHashSet<>();
         for (BorderApp app : reversed) {
             each(b, "retire", a -> a.borderRetired(b), app);
+            each(b, "down", a -> a.borderDown(b), app);
             cookies.add(app.cookieApp());
         }
         cookies.add(AppCookies.BORDER);
@@ -285,14 +288,14 @@ public final class Borders implements SwitchListener, FloodPolicy {
         log.info("event=nat-border-retired dpid={} reason={}", b.dpid(), reason);
     }
 
-    private void each(Border b, String step, java.util.function.Consumer<BorderApp> call) {
+    private void each(Border b, String step, Consumer<BorderApp> call) {
         for (BorderApp app : apps) {
             each(b, step, call, app);
         }
     }
 
     /** One lifecycle call: an app that throws is logged and skipped, never stopping the others. */
-    private static void each(Border b, String step, java.util.function.Consumer<BorderApp> call, BorderApp app) {
+    private static void each(Border b, String step, Consumer<BorderApp> call, BorderApp app) {
         try {
             call.accept(app);
         } catch (RuntimeException e) {

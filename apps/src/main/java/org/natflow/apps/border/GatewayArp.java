@@ -48,16 +48,6 @@ public final class GatewayArp implements BorderApp, PacketListener {
     }
 
     @Override
-    public void borderUp(Border b) {
-        flows.apply(b.dpid(), List.of(BorderFlows.uplinkArp(b.factory(), b.uplink())));
-    }
-
-    @Override
-    public void borderRetired(Border b) {
-        borderDown(b);
-    }
-
-    @Override
     public void borderDown(Border b) {
         responders.removeIf(k -> k.get(0).equals(b.dpid()));
     }

@@ -31,8 +31,7 @@ public final class InsideHosts {
     private final Map<IPv4Address, HostLocation> known = new ConcurrentHashMap<>();
     private final Map<IPv4Address, CompletableFuture<HostLocation>> pending = new ConcurrentHashMap<>();
 
-    InsideHosts(GatewayConfig config, PacketService packets, SwitchService switches,
-                      ScheduledExecutorService timer) {
+    InsideHosts(GatewayConfig config, PacketService packets, SwitchService switches, ScheduledExecutorService timer) {
         this.config = config;
         this.packets = packets;
         this.switches = switches;

@@ -1,6 +1,5 @@
 package org.natflow.apps.border;
 
-import org.natflow.apps.border.Border;
 import java.util.Optional;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.OFPort;

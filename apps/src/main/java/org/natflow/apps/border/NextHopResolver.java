@@ -1,6 +1,5 @@
 package org.natflow.apps.border;
 
-import org.natflow.apps.border.Border;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +9,6 @@ import java.util.concurrent.TimeoutException;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.PacketService;
 import org.natflow.controller.packet.Frames;
-import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;

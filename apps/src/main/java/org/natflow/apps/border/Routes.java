@@ -66,11 +66,6 @@ public final class Routes implements BorderApp, PacketListener {
     }
 
     @Override
-    public void borderRetired(Border b) {
-        borderDown(b);
-    }
-
-    @Override
     public void borderDown(Border b) {
         routes.remove(b.dpid());
         resolver.clear(b.dpid());

@@ -1,6 +1,5 @@
 package org.natflow.apps.border;
 
-import org.natflow.apps.border.Uplink;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

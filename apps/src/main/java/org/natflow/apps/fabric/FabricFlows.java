@@ -2,24 +2,20 @@ package org.natflow.apps.fabric;
 
 import java.util.List;
 import org.natflow.apps.AppCookies;
-import org.natflow.apps.HostDelivery;
 import org.natflow.apps.Pipeline;
 import org.natflow.apps.Pipeline.Band;
-import org.natflow.controller.api.FlowMods;
 import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.FlowMods;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFMessage;
-import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.MacAddress;
-import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
-import org.projectfloodlight.openflow.types.TableId;
 import org.projectfloodlight.openflow.types.U64;
 
 /**

@@ -2,7 +2,6 @@ package org.natflow.apps.fabric;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +21,6 @@ import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.NamedThreads;
 import org.natflow.controller.api.PacketContext;
-import org.natflow.controller.api.PacketListener;
 import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.SwitchEvent;
 import org.natflow.controller.api.SwitchInfo;

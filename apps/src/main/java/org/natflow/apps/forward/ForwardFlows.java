@@ -1,14 +1,13 @@
 package org.natflow.apps.forward;
 
-import org.natflow.apps.HostDelivery;
-
 import java.util.ArrayList;
 import java.util.List;
 import org.natflow.apps.AppCookies;
-import org.natflow.apps.border.Border;
-import org.natflow.apps.border.HostLocation;
+import org.natflow.apps.HostDelivery;
 import org.natflow.apps.Pipeline;
+import org.natflow.apps.border.Border;
 import org.natflow.apps.border.GatewayConfig;
+import org.natflow.apps.border.HostLocation;
 import org.natflow.apps.ports.Protocol;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -18,7 +17,6 @@ import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
 import org.projectfloodlight.openflow.types.IpProtocol;
-import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;

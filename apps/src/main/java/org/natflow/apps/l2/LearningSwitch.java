@@ -1,8 +1,8 @@
 package org.natflow.apps.l2;
 
-import org.natflow.apps.Pipeline;
 import java.util.List;
 import org.natflow.apps.AppCookies;
+import org.natflow.apps.Pipeline;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowMods;
 import org.natflow.controller.api.FlowService;

@@ -1,11 +1,12 @@
 package org.natflow.apps.nat;
 
-import org.natflow.apps.border.Border;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.natflow.apps.HostDelivery;
+import org.natflow.apps.Pipeline;
 import org.natflow.apps.Pipeline.Band;
+import org.natflow.apps.border.Border;
 import org.natflow.controller.api.FlowMods;
 import org.natflow.controller.api.WireFormat;
 import org.projectfloodlight.openflow.protocol.OFFactory;

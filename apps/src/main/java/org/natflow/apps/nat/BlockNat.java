@@ -1,7 +1,5 @@
 package org.natflow.apps.nat;
 
-import org.natflow.apps.border.Border;
-import org.natflow.apps.ports.AllocationException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +7,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import org.natflow.apps.border.Border;
+import org.natflow.apps.ports.AllocationException;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketService;

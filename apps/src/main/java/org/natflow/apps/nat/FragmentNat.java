@@ -1,17 +1,11 @@
 package org.natflow.apps.nat;
 
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import org.natflow.apps.border.Border;
-import org.natflow.apps.border.Routes;
 import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.ports.TransportPorts;
-import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.PacketContext;
-import org.natflow.controller.api.PacketService;
 import org.natflow.controller.packet.EthernetFrame;
-import org.natflow.controller.packet.Frames;
 import org.natflow.controller.packet.Ipv4Packet;
 import org.natflow.controller.packet.PacketParser;
 import org.projectfloodlight.openflow.types.OFPort;
@@ -24,22 +18,13 @@ import org.projectfloodlight.openflow.types.OFPort;
  */
 final class FragmentNat {
 
-    private final NatConfig config;
+    private final SlowPath path;
     private final Mappings mappings;
-    private final PacketService packets;
-    private final Routes routes;
-    private final Function<Dpid, Border> borders;
-    private final NatMetrics metrics;
     private final FragmentTranslator fragments = new FragmentTranslator();
 
-    FragmentNat(NatConfig config, Mappings mappings, PacketService packets, Routes routes,
-                Function<Dpid, Border> borders, NatMetrics metrics) {
-        this.config = config;
-        this.mappings = mappings;
-        this.packets = packets;
-        this.routes = routes;
-        this.borders = borders;
-        this.metrics = metrics;
+    FragmentNat(SlowPath path) {
+        this.path = path;
+        this.mappings = path.mappings;
     }
 
     /** A fragment from an inside host to a destination beyond the uplink. */
@@ -49,7 +34,7 @@ final class FragmentNat {
         if (ip.fragmentOffset() == 0) {
             TransportPorts ports = TransportPorts.of(ip);
             if (ports == null) {
-                metrics.fragmentsDropped.increment();
+                path.metrics.fragmentsDropped.increment();
                 return;
             }
             Protocol p = ports.protocol();
@@ -62,7 +47,7 @@ final class FragmentNat {
                 mappings.install(b, s, null, CompletableFuture.completedFuture(null), new CompletableFuture<>());
             }
             FragmentTranslator.rewriteFirst(out, ip, true, s.publicAddress(), s.publicPort());
-            routes.sendOut(b, ip.dst(), out);
+            path.toUplink(b, ip.dst(), out);
             for (byte[] later : fragments.place(key, s, true, System.nanoTime())) {
                 outboundLater(b, later, s);
             }
@@ -77,7 +62,7 @@ final class FragmentNat {
     private void outboundLater(Border b, byte[] frame, NatSession s) {
         Ipv4Packet ip = PacketParser.parse(frame).ipv4();
         FragmentTranslator.rewriteLater(frame, ip, true, s.publicAddress());
-        routes.sendOut(b, ip.dst(), frame);
+        path.toUplink(b, ip.dst(), frame);
     }
 
     /** A fragment from the uplink to a pool address. */
@@ -88,12 +73,12 @@ final class FragmentNat {
             TransportPorts ports = TransportPorts.of(ip);
             NatSession s = ports == null ? null
                     : mappings.table().byPublic(ports.protocol(), ip.dst(), ports.dstPort()).orElse(null);
-            Remote remote = ports == null ? null : Remote.of(config.filtering(), ip.src(), ports.srcPort());
+            Remote remote = ports == null ? null : Remote.of(path.config.filtering(), ip.src(), ports.srcPort());
             if (s == null || (remote != null && !mappings.admits(s.id(), remote))) {
                 return; // unsolicited, like any other inbound packet without a mapping
             }
             FragmentTranslator.rewriteFirst(out, ip, false, s.insideAddress(), s.insidePort());
-            deliverInside(s, out);
+            path.toHost(s, out);
             for (byte[] later : fragments.place(key, s, false, System.nanoTime())) {
                 inboundLater(later, s);
             }
@@ -108,17 +93,9 @@ final class FragmentNat {
     private void inboundLater(byte[] frame, NatSession s) {
         Ipv4Packet ip = PacketParser.parse(frame).ipv4();
         FragmentTranslator.rewriteLater(frame, ip, false, s.insideAddress());
-        deliverInside(s, frame);
+        path.toHost(s, frame);
     }
 
-    /** Sends a translated frame to the inside host of a mapping. */
-    private void deliverInside(NatSession s, byte[] frame) {
-        Border b = borders.apply(s.dpid());
-        if (b != null) {
-            packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(s.switchPort(), 0)),
-                    Frames.withMacs(frame, config.insideMac(), s.insideMac()));
-        }
-    }
 
     /** Drops the fragments that waited too long for their first; returns how many. */
     int expire() {

@@ -1,20 +1,13 @@
 package org.natflow.apps.nat;
 
-import java.util.List;
-import java.util.function.Function;
 import org.natflow.apps.border.Border;
-import org.natflow.apps.border.Routes;
 import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.ports.TransportPorts;
-import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.PacketContext;
-import org.natflow.controller.api.PacketService;
 import org.natflow.controller.packet.EthernetFrame;
-import org.natflow.controller.packet.Frames;
 import org.natflow.controller.packet.IcmpMessage;
 import org.natflow.controller.packet.Ipv4Packet;
 import org.natflow.controller.packet.PacketParser;
-import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.OFPort;
 
 /**
@@ -24,21 +17,12 @@ import org.projectfloodlight.openflow.types.OFPort;
  */
 final class IcmpNat {
 
-    private final NatConfig config;
+    private final SlowPath path;
     private final Mappings mappings;
-    private final PacketService packets;
-    private final Routes routes;
-    private final Function<Dpid, Border> borders;
-    private final NatMetrics metrics;
 
-    IcmpNat(NatConfig config, Mappings mappings, PacketService packets, Routes routes,
-            Function<Dpid, Border> borders, NatMetrics metrics) {
-        this.config = config;
-        this.mappings = mappings;
-        this.packets = packets;
-        this.routes = routes;
-        this.borders = borders;
-        this.metrics = metrics;
+    IcmpNat(SlowPath path) {
+        this.path = path;
+        this.mappings = path.mappings;
     }
 
     private static int ipEnd(byte[] data, Ipv4Packet ip) {
@@ -76,19 +60,14 @@ final class IcmpNat {
                 return;
             }
         } else {
-            metrics.untranslatable.increment();
+            path.metrics.untranslatable.increment();
             return;
         }
         if (s.protocol() == Protocol.ICMP) {
             mappings.touch(s.id());
         }
-        IPv4Address publicAddress = s.publicAddress();
-        routes.nextHopMac(b, ip.dst()).thenAccept(mac -> {
-            byte[] frame = Frames.withMacs(out, config.outsideMac(), mac);
-            IcmpRewriter.rewriteOuter(frame, ip.offset(), publicAddress, null);
-            packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(b.uplink(), 0)),
-                    frame);
-        });
+        IcmpRewriter.rewriteOuter(out, ip.offset(), s.publicAddress(), null);
+        path.toUplink(b, ip.dst(), out);
     }
 
     /** An echo reply or an error for one of our mappings, coming in from the uplink. */
@@ -118,14 +97,8 @@ final class IcmpNat {
         } else {
             return;
         }
-        Border b = borders.apply(s.dpid());
-        if (b == null) {
-            return;
-        }
-        byte[] toHost = Frames.withMacs(out, config.insideMac(), s.insideMac());
-        IcmpRewriter.rewriteOuter(toHost, ip.offset(), null, s.insideAddress());
-        packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(s.switchPort(), 0)),
-                toHost);
+        IcmpRewriter.rewriteOuter(out, ip.offset(), null, s.insideAddress());
+        path.toHost(s, out);
     }
 
     private static Protocol protocolOf(int number) {

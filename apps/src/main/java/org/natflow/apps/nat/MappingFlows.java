@@ -1,12 +1,11 @@
 package org.natflow.apps.nat;
 
-import org.natflow.apps.ports.Protocol;
-import org.natflow.apps.HostDelivery;
-import org.natflow.apps.Pipeline;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.natflow.apps.HostDelivery;
+import org.natflow.apps.Pipeline;
+import org.natflow.apps.ports.Protocol;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.action.OFActionOutput;

@@ -1,6 +1,7 @@
 package org.natflow.apps.nat;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,8 +95,9 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
         this.natFlows = new NatFlows(config);
         this.mappings = new Mappings(config, table, flows, natFlows, metrics, mappingLog, borders::border);
         this.reconciler = new MappingReconciler(table, mappings, flows, natFlows);
-        this.icmp = new IcmpNat(config, mappings, packets, routes, borders::border, metrics);
-        this.fragments = new FragmentNat(config, mappings, packets, routes, borders::border, metrics);
+        SlowPath slowPath = new SlowPath(config, mappings, metrics, packets, routes, borders::border);
+        this.icmp = new IcmpNat(slowPath);
+        this.fragments = new FragmentNat(slowPath);
         this.rateLimiter = new HostRateLimiter(config.newFlowRate());
         this.blockNat = config.conntrack() ? new BlockNat(config, blocks, flows, packets, metrics, mappingLog,
                 routes::ensure, borders::border) : null;
@@ -181,7 +183,6 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
     /** The border was retired: the mappings on it end, and its meters go with the NAT's flows. */
     @Override
     public void borderRetired(Border b) {
-        hostMeters.remove(b.dpid());
         for (NatSession s : table.on(b.dpid())) {
             mappings.end(s.id(), "uplink-changed");
         }
@@ -450,7 +451,7 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
      * mapping is live (caches per host and neighbour are bounded by the hosts, not by traffic).
      */
     public Map<String, Integer> mappingStateSizes() {
-        Map<String, Integer> sizes = new java.util.HashMap<>(mappings.sizes());
+        Map<String, Integer> sizes = new HashMap<>(mappings.sizes());
         sizes.put("fragments", fragments.size());
         return Map.copyOf(sizes);
     }

@@ -55,7 +55,8 @@ public record NatConfig(GatewayConfig gateway, int portMin, int portMax, int por
             throw new IllegalArgumentException("the gateway's addresses are required");
         }
         if (portMin < 1 || portMax > 65535 || portMin > portMax) {
-            throw new IllegalArgumentException("natflow.nat.port-range: " + portMin + "-" + portMax);
+            throw new IllegalArgumentException("natflow.nat.port-range: MIN-MAX with 1 <= MIN <= MAX <= 65535, not "
+                    + portMin + "-" + portMax);
         }
         if (portsPerHost < 1) {
             throw new IllegalArgumentException("natflow.nat.ports-per-host: must be at least 1");

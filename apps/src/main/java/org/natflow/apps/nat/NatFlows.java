@@ -1,18 +1,17 @@
 package org.natflow.apps.nat;
 
-import org.natflow.apps.border.Border;
-import org.natflow.apps.ports.Protocol;
 import static org.natflow.controller.api.FlowMods.apply;
 import static org.natflow.controller.api.FlowMods.toController;
-
-import org.natflow.apps.HostDelivery;
-import org.natflow.apps.Pipeline;
-import org.natflow.apps.Pipeline.Band;
-import org.natflow.controller.api.OxmMatch;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.natflow.apps.HostDelivery;
+import org.natflow.apps.Pipeline;
+import org.natflow.apps.Pipeline.Band;
+import org.natflow.apps.border.Border;
+import org.natflow.apps.ports.Protocol;
+import org.natflow.controller.api.OxmMatch;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFFlowDelete;
@@ -26,8 +25,6 @@ import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
 import org.projectfloodlight.openflow.types.IpProtocol;
-import org.projectfloodlight.openflow.types.MacAddress;
-import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;

@@ -1,7 +1,7 @@
 package org.natflow.apps.nat;
 
-import org.natflow.apps.ports.Protocol;
 import java.time.Instant;
+import org.natflow.apps.ports.Protocol;
 import org.natflow.controller.api.Dpid;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;

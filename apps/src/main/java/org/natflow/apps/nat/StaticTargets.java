@@ -1,7 +1,7 @@
 package org.natflow.apps.nat;
 
-import org.natflow.apps.ports.Protocol;
 import java.util.Optional;
+import org.natflow.apps.ports.Protocol;
 import org.projectfloodlight.openflow.types.IPv4Address;
 
 /** Public endpoints held by static rules (port forwards), so hairpinning reaches them too. */

@@ -1,7 +1,9 @@
 /**
- * Dynamic NAPT on an OpenFlow border switch: port allocation with paired pooling, the session table (its
- * mappings kept as primitive columns by {@code SessionStore}), the gateway's ARP duties, the rewrite flows
- * that make the switch translate at line rate, and the RFC 6888 mapping log ({@link
- * org.natflow.apps.nat.MappingLog}, written in batches by {@link org.natflow.apps.nat.MappingLogFile}).
+ * Dynamic NAPT on border switches: the first packet of a flow becomes a mapping ({@link
+ * org.natflow.apps.nat.NaptService}, {@link org.natflow.apps.nat.Mappings}) kept in the {@link
+ * org.natflow.apps.nat.MappingTable} (primitive columns by {@code SessionStore}), the rewrite flows that make the
+ * switch translate at line rate, ICMP and fragments translated by the controller, hairpinning, the conntrack
+ * datapath's port blocks, and the RFC 6888 mapping log ({@link org.natflow.apps.nat.MappingLog}, written in batches
+ * by {@link org.natflow.apps.nat.MappingLogFile}).
  */
 package org.natflow.apps.nat;

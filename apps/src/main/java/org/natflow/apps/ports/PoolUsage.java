@@ -1,6 +1,5 @@
 package org.natflow.apps.ports;
 
-import org.natflow.apps.ports.Protocol;
 import org.projectfloodlight.openflow.types.IPv4Address;
 
 /**

@@ -17,8 +17,8 @@ import org.projectfloodlight.openflow.types.IPv4Address;
  * (NAT mappings, and the proxies' outside connections) take ports one at a time, at random, within their
  * inside host's quota and on the host's paired address (RFC 4787 REQ-2 paired pooling); static rules (port
  * forwards, relays, TURN allocations) reserve named ports or a free one; port blocks (the conntrack
- * datapath's) reserve aligned ranges for both TCP and UDP. A port is never held twice, and a released one waits out its quarantine before another
- * inside host may have it. Beneath it one {@link PortAllocator} per address and protocol does the bit work.
+ * datapath's) reserve aligned ranges for both TCP and UDP. A port is never held twice, and a released one
+ * waits out its quarantine before another inside host may have it. Beneath it one {@link PortAllocator} per address and protocol does the bit work.
  *
  * <p>One lock guards it all. It calls nothing outside itself while holding it: live dynamic holders are named
  * by their owners' {@link PortDescriber}s after the lock is let go.
@@ -298,7 +298,7 @@ public final class PublicPorts {
 
     /**
      * Who holds a public port now: a live dynamic holder (named by its describer, with what to do about it), a
-     * range, or the static rule that reserved it; empty when the port is free to reserve.
+     * port block, or the static rule that reserved it; empty when the port is free to reserve.
      */
     public Optional<String> holder(Protocol protocol, IPv4Address address, int port) {
         Reservation held;

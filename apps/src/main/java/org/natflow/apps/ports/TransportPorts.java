@@ -1,6 +1,5 @@
 package org.natflow.apps.ports;
 
-import org.natflow.apps.ports.Protocol;
 import org.natflow.controller.packet.Ipv4Packet;
 import org.natflow.controller.packet.TcpSegment;
 import org.natflow.controller.packet.UdpDatagram;

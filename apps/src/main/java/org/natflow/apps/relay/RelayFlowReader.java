@@ -1,8 +1,7 @@
 package org.natflow.apps.relay;
 
-import org.natflow.apps.ports.Endpoint;
 import org.natflow.apps.HostDelivery;
-
+import org.natflow.apps.ports.Endpoint;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;

@@ -1,11 +1,10 @@
 package org.natflow.apps.relay;
 
-import org.natflow.apps.HostDelivery;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.natflow.apps.AppCookies;
+import org.natflow.apps.HostDelivery;
 import org.natflow.apps.Pipeline;
 import org.natflow.apps.border.GatewayConfig;
 import org.natflow.apps.ports.Protocol;
@@ -19,7 +18,6 @@ import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.IpProtocol;
 import org.projectfloodlight.openflow.types.MacAddress;
-import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;

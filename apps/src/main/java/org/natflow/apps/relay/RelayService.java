@@ -1,7 +1,7 @@
 package org.natflow.apps.relay;
 
-import org.natflow.apps.ports.Endpoint;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,16 +12,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.natflow.apps.AppCookies;
 import org.natflow.apps.NotFoundException;
+import org.natflow.apps.RuleException;
 import org.natflow.apps.border.Border;
 import org.natflow.apps.border.BorderApp;
 import org.natflow.apps.border.Borders;
 import org.natflow.apps.border.GatewayConfig;
 import org.natflow.apps.border.PoolBoundPacket;
-import org.natflow.apps.ports.PublicPorts;
-import org.natflow.apps.RuleException;
-import org.natflow.apps.border.Border;
+import org.natflow.apps.ports.Endpoint;
 import org.natflow.apps.ports.Protocol;
-import org.natflow.apps.border.PoolBoundPacket;
+import org.natflow.apps.ports.PublicPorts;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowRemovedListener;
 import org.natflow.controller.api.FlowService;
@@ -146,7 +145,7 @@ public final class RelayService implements BorderApp, PacketListener, FlowRemove
 
     /** Every rule, by id (from memory; the store is the record). */
     public List<RelayRule> all() {
-        return relays.values().stream().map(r -> r.rule).sorted(java.util.Comparator.comparingLong(RelayRule::id))
+        return relays.values().stream().map(r -> r.rule).sorted(Comparator.comparingLong(RelayRule::id))
                 .toList();
     }
 

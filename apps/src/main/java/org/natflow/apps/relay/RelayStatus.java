@@ -1,7 +1,7 @@
 package org.natflow.apps.relay;
 
-import org.natflow.apps.ports.Endpoint;
 import java.util.List;
+import org.natflow.apps.ports.Endpoint;
 
 /**
  * A relay rule with its live state.

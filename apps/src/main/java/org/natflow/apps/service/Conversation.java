@@ -1,7 +1,7 @@
 package org.natflow.apps.service;
 
-import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.ports.Endpoint;
+import org.natflow.apps.ports.Protocol;
 import org.natflow.controller.api.Dpid;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;

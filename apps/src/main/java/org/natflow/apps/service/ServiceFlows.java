@@ -1,15 +1,14 @@
 package org.natflow.apps.service;
 
-import org.natflow.apps.HostDelivery;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.natflow.apps.AppCookies;
+import org.natflow.apps.HostDelivery;
 import org.natflow.apps.Pipeline;
 import org.natflow.apps.border.GatewayConfig;
-import org.natflow.controller.api.FlowMods;
 import org.natflow.apps.ports.Protocol;
+import org.natflow.controller.api.FlowMods;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
@@ -20,7 +19,6 @@ import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.IpProtocol;
 import org.projectfloodlight.openflow.types.MacAddress;
-import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;
@@ -103,8 +101,8 @@ final class ServiceFlows {
     OFMessage unexposed(OFFactory f, OFPort uplink, Protocol p, org.projectfloodlight.openflow.types.IPv4Address pub,
                         int port) {
         OFFlowAdd a = (OFFlowAdd) exposed(f, uplink, p, pub, port);
-        return f.buildFlowDeleteStrict().setTableId(NAT_TABLE).setPriority(Pipeline.Band.SERVICE_EXPOSED.priority()).setMatch(a.getMatch())
-                .setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY).build();
+        return f.buildFlowDeleteStrict().setTableId(NAT_TABLE).setPriority(Pipeline.Band.SERVICE_EXPOSED.priority())
+                .setMatch(a.getMatch()).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY).build();
     }
 
     /**

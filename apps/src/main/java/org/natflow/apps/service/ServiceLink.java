@@ -9,14 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.natflow.apps.AppCookies;
+import org.natflow.apps.border.Border;
 import org.natflow.apps.border.BorderApp;
 import org.natflow.apps.border.Borders;
 import org.natflow.apps.border.GatewayConfig;
-import org.natflow.apps.border.Border;
 import org.natflow.apps.border.PoolBoundPacket;
+import org.natflow.apps.ports.Endpoint;
 import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.ports.TransportPorts;
-import org.natflow.apps.ports.Endpoint;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowRemovedListener;
 import org.natflow.controller.api.FlowService;
@@ -156,7 +156,6 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
                 close(c);
             }
         }
-        borders.remove(b.dpid());
     }
 
     /** Public endpoints whose first packets should open conversations with natflow's service on the same port. */

@@ -3,7 +3,6 @@ package org.natflow.apps.border;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.natflow.apps.border.AddressList;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

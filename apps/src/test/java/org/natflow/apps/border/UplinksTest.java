@@ -3,9 +3,6 @@ package org.natflow.apps.border;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.natflow.apps.border.Addresses;
-import org.natflow.apps.border.Uplinks;
-import org.natflow.apps.border.Uplink;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.natflow.controller.api.Dpid;

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.natflow.apps.AppCookies;
 import org.natflow.apps.testing.FixedSwitchService;
 import org.natflow.apps.testing.RecordingFlowService;
 import org.natflow.apps.testing.RecordingPacketService;
@@ -194,12 +195,12 @@ class FabricServiceTest {
         assertThat(first).hasSize(5);
         assertThat(first.get(0)).isInstanceOfSatisfying(org.projectfloodlight.openflow.protocol.OFFlowDelete.class,
                 d -> {
-                    assertThat(d.getCookie()).isEqualTo(org.natflow.apps.AppCookies.appOnly(
-                            org.natflow.apps.AppCookies.FABRIC));
-                    assertThat(d.getCookieMask()).isEqualTo(org.natflow.apps.AppCookies.APP_MASK);
+                    assertThat(d.getCookie()).isEqualTo(AppCookies.appOnly(
+                            AppCookies.FABRIC));
+                    assertThat(d.getCookieMask()).isEqualTo(AppCookies.APP_MASK);
                 });
         assertThat(first.subList(1, 5)).allMatch(m -> m instanceof OFFlowAdd a
-                && org.natflow.apps.AppCookies.app(a.getCookie()) == org.natflow.apps.AppCookies.FABRIC);
+                && AppCookies.app(a.getCookie()) == AppCookies.FABRIC);
         // LLDP and ARP to the controller ahead of everything else in table 0; the rest to table 3.
         assertThat(first.subList(1, 5)).extracting(m -> ((OFFlowAdd) m).getTableId().getValue() + "/"
                 + ((OFFlowAdd) m).getPriority()).containsExactly("0/2000", "0/15", "0/1", "3/0");

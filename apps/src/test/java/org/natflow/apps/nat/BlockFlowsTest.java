@@ -2,20 +2,21 @@ package org.natflow.apps.nat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.natflow.apps.border.Border;
 import io.netty.buffer.Unpooled;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.natflow.controller.api.WireFormat;
-import org.projectfloodlight.openflow.protocol.Writeable;
 import org.natflow.apps.HostDelivery;
+import org.natflow.apps.Pipeline;
+import org.natflow.apps.border.Border;
 import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.WireFormat;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.Writeable;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.action.OFActionNiciraCt;
 import org.projectfloodlight.openflow.protocol.action.OFActionNiciraNat;
@@ -104,7 +105,7 @@ class BlockFlowsTest {
         List<OFMessage> msgs = flows.block(F, OFPort.of(1), block, 7440);
         assertThat(msgs).hasSize(3);
         OFFlowAdd out = (OFFlowAdd) msgs.get(0);
-        assertThat(out.getPriority()).isEqualTo(org.natflow.apps.Pipeline.Band.NAT_BLOCK.priority());
+        assertThat(out.getPriority()).isEqualTo(Pipeline.Band.NAT_BLOCK.priority());
         assertThat(out.getMatch().get(MatchField.IPV4_SRC)).isEqualTo(block.inside());
         assertThat(out.getMatch().get(MatchField.ETH_DST)).isEqualTo(config.insideMac());
         assertThat(out.getIdleTimeout()).isEqualTo(7440);
@@ -122,7 +123,7 @@ class BlockFlowsTest {
 
         for (OFMessage m : msgs.subList(1, 3)) {
             OFFlowAdd in = (OFFlowAdd) m;
-            assertThat(in.getPriority()).isEqualTo(org.natflow.apps.Pipeline.Band.NAT_BLOCK_TRACKED.priority());
+            assertThat(in.getPriority()).isEqualTo(Pipeline.Band.NAT_BLOCK_TRACKED.priority());
             assertThat(in.getMatch().get(MatchField.IN_PORT)).isEqualTo(OFPort.of(1));
             assertThat(in.getMatch().get(MatchField.IPV4_DST)).isEqualTo(block.inside());
             assertThat(in.getMatch().getMasked(MatchField.CONNTRACK_STATE).getMask()).isNotEqualTo(U32.ZERO);
@@ -141,7 +142,7 @@ class BlockFlowsTest {
                 block.hostMac(), HostDelivery.ACROSS_FABRIC, 0);
         OFFlowAdd in = (OFFlowAdd) flows.block(F, OFPort.of(1), far, 60).get(1);
         assertThat(in.getInstructions()).anySatisfy(i -> assertThat(i).isInstanceOfSatisfying(
-                OFInstructionGotoTable.class, g -> assertThat(g.getTableId()).isEqualTo(org.natflow.apps.Pipeline.Table.FABRIC.id())));
+                OFInstructionGotoTable.class, g -> assertThat(g.getTableId()).isEqualTo(Pipeline.Table.FABRIC.id())));
     }
 
     @Test
@@ -150,14 +151,14 @@ class BlockFlowsTest {
                 IPv4Address.of("203.0.113.11")));
         List<OFMessage> st = flows.staticFlows(b);
         List<OFFlowAdd> untracked = st.stream().map(m -> (OFFlowAdd) m)
-                .filter(a -> a.getPriority() == org.natflow.apps.Pipeline.Band.NAT_BLOCK_UNTRACKED.priority()).toList();
+                .filter(a -> a.getPriority() == Pipeline.Band.NAT_BLOCK_UNTRACKED.priority()).toList();
         assertThat(untracked).extracting(a -> a.getMatch().get(MatchField.IPV4_DST))
                 .containsExactly(IPv4Address.of("203.0.113.10"), IPv4Address.of("203.0.113.11"));
         OFActionNiciraCt ct = (OFActionNiciraCt) ((OFInstructionApplyActions) untracked.get(0).getInstructions()
                 .get(0)).getActions().get(0);
         assertThat(ct.getFlags()).as("no commit for replies").isZero();
         assertThat(ct.getRecircTable()).isEqualTo((short) 1);
-        assertThat(st.stream().map(m -> (OFFlowAdd) m).filter(a -> a.getPriority() == org.natflow.apps.Pipeline.Band.NAT_BLOCK_CONTROLLER_PATH.priority()))
+        assertThat(st.stream().map(m -> (OFFlowAdd) m).filter(a -> a.getPriority() == Pipeline.Band.NAT_BLOCK_CONTROLLER_PATH.priority()))
                 .as("ICMP and inside destinations stay on the controller path").hasSize(2);
     }
 

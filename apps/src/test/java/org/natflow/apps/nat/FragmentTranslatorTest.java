@@ -2,10 +2,10 @@ package org.natflow.apps.nat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.natflow.apps.ports.Protocol;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.natflow.apps.ports.Protocol;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.packet.Checksums;
 import org.natflow.controller.packet.Ipv4Packet;

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 import org.natflow.controller.packet.Checksums;
 import org.natflow.controller.packet.EthernetFrame;
+import org.natflow.controller.packet.Frames;
 import org.natflow.controller.packet.IcmpMessage;
 import org.natflow.controller.packet.Ipv4Packet;
 import org.natflow.controller.packet.PacketParser;
@@ -68,7 +69,7 @@ class IcmpRewriterTest {
         byte[] echo = icmpFrame(INSIDE, REMOTE, 8, 0, new byte[] {1, 2, 3, 4, 5}, 64);
         IcmpRewriter.putShort(echo, 14 + 20 + 4, 77);
         IcmpRewriter.icmpChecksum(echo, 34, echo.length);
-        byte[] out = org.natflow.controller.packet.Frames.withMacs(echo, MacAddress.of(2), MacAddress.of(3));
+        byte[] out = Frames.withMacs(echo, MacAddress.of(2), MacAddress.of(3));
         IcmpRewriter.setEchoId(out, 34, out.length, 40001);
         IcmpRewriter.rewriteOuter(out, 14, PUBLIC, null);
         EthernetFrame f = PacketParser.parse(out);

@@ -2,13 +2,14 @@ package org.natflow.apps.nat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.natflow.apps.ports.AllocationException;
-import org.natflow.apps.ports.Protocol;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.natflow.apps.AppCookies;
+import org.natflow.apps.ports.AllocationException;
+import org.natflow.apps.ports.Protocol;
 import org.natflow.controller.api.Dpid;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
@@ -78,7 +79,7 @@ class MappingFlowsTest {
             assertThatPortIsNot(t, 40000);
         }
         assertThat(NatCookies.isMapping(U64.of(0x3000000000000L))).isFalse();
-        assertThat(NatCookies.isMapping(org.natflow.apps.AppCookies.cookie(org.natflow.apps.AppCookies.NAT, 1L << 47)))
+        assertThat(NatCookies.isMapping(AppCookies.cookie(AppCookies.NAT, 1L << 47)))
                 .as("an ARP responder an earlier version left").isFalse();
         assertThat(NatCookies.isMapping(NatCookies.TCP_CLOSE)).isFalse();
     }

@@ -2,12 +2,12 @@ package org.natflow.apps.nat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.natflow.apps.ports.Protocol;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.natflow.apps.ports.Protocol;
 import org.natflow.controller.api.Dpid;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;

@@ -3,13 +3,7 @@ package org.natflow.apps.nat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.natflow.apps.border.InsideNetwork;
-import org.natflow.apps.border.Uplink;
-import org.natflow.apps.border.Border;
-import org.natflow.apps.ports.Protocol;
 import java.nio.ByteBuffer;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -17,8 +11,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.natflow.apps.AppCookies;
 import org.natflow.apps.HostDelivery;
-import org.natflow.apps.testing.BorderBed;
+import org.natflow.apps.Pipeline;
+import org.natflow.apps.border.Border;
 import org.natflow.apps.border.Borders;
+import org.natflow.apps.border.InsideNetwork;
+import org.natflow.apps.border.Uplink;
+import org.natflow.apps.ports.Protocol;
+import org.natflow.apps.testing.BorderBed;
 import org.natflow.apps.testing.RecordingFlowService;
 import org.natflow.apps.testing.RecordingPacketService;
 import org.natflow.controller.api.Dpid;
@@ -35,7 +34,6 @@ import org.projectfloodlight.openflow.protocol.OFPacketInReason;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstructionGotoTable;
 import org.projectfloodlight.openflow.types.IPv4Address;
-import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;
@@ -142,7 +140,7 @@ class NaptBordersTest {
                 .filter(m -> m instanceof OFFlowAdd a && a.getCookie().equals(NatCookies.inbound(s.id())))
                 .map(m -> (OFFlowAdd) m).findFirst().orElseThrow();
         assertThat(inbound.getInstructions()).anyMatch(i -> i instanceof OFInstructionGotoTable g
-                && g.getTableId().equals(org.natflow.apps.Pipeline.Table.FABRIC.id()));
+                && g.getTableId().equals(Pipeline.Table.FABRIC.id()));
         assertThat(inbound.getInstructions().toString()).doesNotContain("output");
     }
 

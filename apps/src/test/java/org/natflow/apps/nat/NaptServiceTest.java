@@ -2,17 +2,17 @@ package org.natflow.apps.nat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.natflow.apps.ports.AllocationException;
-import org.natflow.apps.ports.PoolUsage;
-import org.natflow.apps.ports.Protocol;
 import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.natflow.apps.Pipeline;
+import org.natflow.apps.ports.AllocationException;
+import org.natflow.apps.ports.PoolUsage;
+import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.testing.BorderBed;
 import org.natflow.apps.testing.RecordingPacketService;
 import org.natflow.controller.api.Dpid;
@@ -25,6 +25,7 @@ import org.natflow.controller.api.SwitchEvent;
 import org.natflow.controller.api.SwitchInfo;
 import org.natflow.controller.api.SwitchPort;
 import org.natflow.controller.packet.Checksums;
+import org.natflow.controller.packet.Frames;
 import org.natflow.controller.packet.PacketParser;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
@@ -99,7 +100,7 @@ class NaptServiceTest {
     private static void borderUp(BorderBed bed) {
         bed.event(SwitchEvent.Type.CONNECTED, SWITCH);
         assertThat(bed.borders.dpids()).containsExactly(DPID);
-        byte[] reply = org.natflow.controller.packet.Frames.arp(2, MacAddress.of("02:6e:66:00:00:02"),
+        byte[] reply = Frames.arp(2, MacAddress.of("02:6e:66:00:00:02"),
                 MacAddress.of("02:00:00:00:00:99"), IPv4Address.of("203.0.113.1"), MacAddress.of("02:6e:66:00:00:02"),
                 IPv4Address.of("203.0.113.10"));
         bed.packetIn(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(1), OFPacketInReason.NO_MATCH,
@@ -214,7 +215,7 @@ class NaptServiceTest {
                     .toList();
             assertThat(statics).as("no FIN/RST copies: the tracker follows TCP")
                     .noneMatch(a -> a.getCookie().equals(NatCookies.TCP_CLOSE));
-            assertThat(statics).anyMatch(a -> a.getPriority() == org.natflow.apps.Pipeline.Band.NAT_BLOCK_UNTRACKED.priority());
+            assertThat(statics).anyMatch(a -> a.getPriority() == Pipeline.Band.NAT_BLOCK_UNTRACKED.priority());
 
             byte[] syn = toGateway("198.51.100.10", 6, syn(40000), 64, 0);
             packetIn(ctBed, syn);

@@ -2,11 +2,12 @@ package org.natflow.apps.nat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.natflow.apps.border.Border;
-import org.natflow.apps.ports.Protocol;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.natflow.apps.Pipeline;
+import org.natflow.apps.border.Border;
+import org.natflow.apps.ports.Protocol;
 import org.natflow.controller.api.Dpid;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
@@ -69,13 +70,13 @@ class NatFlowsTest {
     @Test
     void unmappedSynAcksFromInsideAreDroppedAboveTheFirstPacketFlows() {
         List<OFFlowAdd> all = staticFlows(NatTestConfigs.config(1024, 65535, 100, "203.0.113.10"));
-        OFFlowAdd stray = all.stream().filter(a -> a.getPriority() == org.natflow.apps.Pipeline.Band.NAT_STRAY_SYN_ACK.priority()).findFirst()
+        OFFlowAdd stray = all.stream().filter(a -> a.getPriority() == Pipeline.Band.NAT_STRAY_SYN_ACK.priority()).findFirst()
                 .orElseThrow();
         assertThat(stray.getInstructions()).as("drop").isEmpty();
         assertThat(stray.getMatch().getMasked(MatchField.OVS_TCP_FLAGS).getValue().getValue()).isEqualTo(0x12);
         assertThat(stray.getMatch().getMasked(MatchField.OVS_TCP_FLAGS).getMask().getValue()).isEqualTo(0x12);
-        assertThat(org.natflow.apps.Pipeline.Band.NAT_STRAY_SYN_ACK.priority()).isGreaterThan(org.natflow.apps.Pipeline.Band.NAT_HOST_PUNT.priority()).isGreaterThan(org.natflow.apps.Pipeline.Band.NAT_FIRST_PACKET.priority())
-                .isLessThan(org.natflow.apps.Pipeline.Band.NAT_MAPPING.priority());
+        assertThat(Pipeline.Band.NAT_STRAY_SYN_ACK.priority()).isGreaterThan(Pipeline.Band.NAT_HOST_PUNT.priority()).isGreaterThan(Pipeline.Band.NAT_FIRST_PACKET.priority())
+                .isLessThan(Pipeline.Band.NAT_MAPPING.priority());
         assertThat(all).as("FIN/RST copies on the controller datapath")
                 .anyMatch(a -> a.getCookie().equals(NatCookies.TCP_CLOSE));
     }
@@ -85,6 +86,6 @@ class NatFlowsTest {
         List<OFFlowAdd> all = staticFlows(NatTestConfigs.config(1024, 65535, 100, "203.0.113.10")
                 .withDatapath(NatDatapath.CONNTRACK));
         assertThat(all).noneMatch(a -> a.getCookie().equals(NatCookies.TCP_CLOSE))
-                .noneMatch(a -> a.getPriority() == org.natflow.apps.Pipeline.Band.NAT_STRAY_SYN_ACK.priority());
+                .noneMatch(a -> a.getPriority() == Pipeline.Band.NAT_STRAY_SYN_ACK.priority());
     }
 }

@@ -2,13 +2,11 @@ package org.natflow.apps.ports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.natflow.apps.nat.NatSession;
-import org.natflow.apps.ports.PortAllocator;
-import org.natflow.apps.ports.Protocol;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.natflow.apps.nat.NatSession;
 import org.projectfloodlight.openflow.types.IPv4Address;
 
 class PortAllocatorTest {

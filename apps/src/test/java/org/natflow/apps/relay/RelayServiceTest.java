@@ -1,13 +1,9 @@
 package org.natflow.apps.relay;
 
-import org.natflow.apps.ports.Endpoint;
-import org.natflow.apps.nat.NatTestConfigs;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,16 +12,17 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.natflow.apps.AppCookies;
+import org.natflow.apps.Pipeline;
 import org.natflow.apps.RuleException;
-import org.natflow.apps.ports.AllocationException;
-import org.natflow.apps.nat.NaptService;
+import org.natflow.apps.nat.MappingTable;
 import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatTestConfigs;
+import org.natflow.apps.ports.AllocationException;
+import org.natflow.apps.ports.Endpoint;
 import org.natflow.apps.ports.Protocol;
-import org.natflow.apps.nat.MappingTable;
 import org.natflow.apps.testing.BorderBed;
 import org.natflow.apps.testing.EmptyStatisticsService;
-import org.natflow.apps.testing.FixedSwitchService;
 import org.natflow.apps.testing.RecordingFlowService;
 import org.natflow.apps.testing.RecordingPacketService;
 import org.natflow.controller.api.Dpid;
@@ -212,7 +209,7 @@ class RelayServiceTest {
         borderUp();
         RelayRule r = relays.create(udp(7000, 7001, "198.51.100.0/24"));
         assertThat(adds()).as("a punt flow per leg").hasSize(2)
-                .allMatch(a -> a.getPriority() == org.natflow.apps.Pipeline.Band.RELAY_LEG.priority());
+                .allMatch(a -> a.getPriority() == Pipeline.Band.RELAY_LEG.priority());
         assertThat(fromOutside("192.0.2.9", 4000, 7000)).as("consumed").isTrue();
         assertThat(relays.status(r.id()).orElseThrow().legs().get(0).boundPeer()).as("not an allowed source")
                 .isNull();
@@ -227,7 +224,7 @@ class RelayServiceTest {
         int before = flows.batches.size();
         fromInside(5555, 7001);
         assertThat(flows.batches.size()).isGreaterThan(before);
-        List<OFFlowAdd> directions = adds().stream().filter(a -> a.getPriority() == org.natflow.apps.Pipeline.Band.RELAY_DIRECTION.priority()).toList();
+        List<OFFlowAdd> directions = adds().stream().filter(a -> a.getPriority() == Pipeline.Band.RELAY_DIRECTION.priority()).toList();
         assertThat(directions).hasSize(2);
         OFFlowAdd toB = directions.get(0);
         assertThat(toB.getMatch().get(MatchField.IPV4_SRC)).isEqualTo(IPv4Address.of("198.51.100.20"));
@@ -258,7 +255,7 @@ class RelayServiceTest {
         assertThat(after.legs()).allMatch(l -> l.boundPeer() == null);
         assertThat(after.legs().get(0).packets()).as("counters kept").isEqualTo(10);
         assertThat(flows.batches.get(flows.batches.size() - 1).messages()).filteredOn(m -> m instanceof OFFlowAdd)
-                .hasSize(2).allMatch(m -> ((OFFlowAdd) m).getPriority() == org.natflow.apps.Pipeline.Band.RELAY_LEG.priority()
+                .hasSize(2).allMatch(m -> ((OFFlowAdd) m).getPriority() == Pipeline.Band.RELAY_LEG.priority()
                         && !((OFFlowAdd) m).getInstructions().isEmpty());
 
         relays.delete(r.id());
@@ -299,14 +296,14 @@ class RelayServiceTest {
         var f = OFFactories.getFactory(OFVersion.OF_13);
         List<org.projectfloodlight.openflow.protocol.OFFlowStatsEntry> switchTable = new ArrayList<>();
         for (OFFlowAdd a : adds()) {
-            if (a.getPriority() == org.natflow.apps.Pipeline.Band.RELAY_DIRECTION.priority()) {
+            if (a.getPriority() == Pipeline.Band.RELAY_DIRECTION.priority()) {
                 switchTable.add(f.buildFlowStatsEntry().setTableId(a.getTableId()).setPriority(a.getPriority())
                         .setCookie(a.getCookie()).setMatch(a.getMatch()).setInstructions(a.getInstructions())
                         .setPacketCount(U64.of(7)).setByteCount(U64.of(700)).build());
             }
         }
         assertThat(switchTable).hasSize(2);
-        switchTable.add(f.buildFlowStatsEntry().setTableId(TableId.of(1)).setPriority(org.natflow.apps.Pipeline.Band.RELAY_LEG.priority())
+        switchTable.add(f.buildFlowStatsEntry().setTableId(TableId.of(1)).setPriority(Pipeline.Band.RELAY_LEG.priority())
                 .setCookie(RelayFlows.cookie(99, 0)).setMatch(f.matchWildcardAll()).build());
 
         // natflow restarts: same database, same switch, new everything else.
@@ -324,7 +321,7 @@ class RelayServiceTest {
             assertThat(s.legs().get(0).packets()).as("counters read from the switch").isEqualTo(7);
             List<OFMessage> sent = new ArrayList<>();
             flows2.batches.forEach(b -> sent.addAll(b.messages()));
-            assertThat(sent).filteredOn(m -> m instanceof OFFlowAdd a && a.getPriority() == org.natflow.apps.Pipeline.Band.RELAY_LEG.priority())
+            assertThat(sent).filteredOn(m -> m instanceof OFFlowAdd a && a.getPriority() == Pipeline.Band.RELAY_LEG.priority())
                     .as("live relay: its legs drop strangers, no punt").hasSize(2)
                     .allMatch(m -> ((OFFlowAdd) m).getInstructions().isEmpty());
             assertThat(sent).filteredOn(m -> m instanceof OFFlowDelete d
@@ -347,10 +344,10 @@ class RelayServiceTest {
         assertThat(relays.status(r.id()).orElseThrow().legs()).allMatch(l -> l.boundPeer() == null);
         assertThat(flows.batches.stream().flatMap(b -> b.messages().stream()))
                 .anyMatch(m -> m instanceof org.projectfloodlight.openflow.protocol.OFFlowDelete d
-                        && d.getCookie().equals(org.natflow.apps.AppCookies.appOnly(org.natflow.apps.AppCookies.RELAY))
-                        && d.getCookieMask().equals(org.natflow.apps.AppCookies.APP_MASK));
+                        && d.getCookie().equals(AppCookies.appOnly(AppCookies.RELAY))
+                        && d.getCookieMask().equals(AppCookies.APP_MASK));
         assertThat(adds()).as("re-adopted: the legs punt again on the new uplink")
-                .filteredOn(a -> a.getPriority() == org.natflow.apps.Pipeline.Band.RELAY_LEG.priority()).hasSize(2)
+                .filteredOn(a -> a.getPriority() == Pipeline.Band.RELAY_LEG.priority()).hasSize(2)
                 .allMatch(a -> OFPort.of(2).equals(a.getMatch().get(MatchField.IN_PORT)));
     }
 }

@@ -3,19 +3,17 @@ package org.natflow.apps.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.natflow.apps.nat.NaptService;
+import org.natflow.apps.Pipeline;
 import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatTestConfigs;
+import org.natflow.apps.ports.Endpoint;
 import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.testing.BorderBed;
-import org.natflow.apps.ports.Endpoint;
-import org.natflow.apps.testing.EmptyStatisticsService;
 import org.natflow.apps.testing.FixedSwitchService;
 import org.natflow.apps.testing.RecordingFlowService;
 import org.natflow.apps.testing.RecordingPacketService;
@@ -111,10 +109,10 @@ class ServiceLinkTest {
     @Test
     void aFirstPacketOpensAConversationTranslatedByTheSwitch() {
         up();
-        assertThat(adds(org.natflow.apps.Pipeline.Band.SERVICE_LINK_PUNT.priority())).as("static link flows").hasSize(1);
+        assertThat(adds(Pipeline.Band.SERVICE_LINK_PUNT.priority())).as("static link flows").hasSize(1);
         assertThat(bed.borders.mayFlood(DPID, SWITCH.ports().get(2))).as("the link is not a host segment").isFalse();
         link.expose(Protocol.TCP, POOL, 41000);
-        assertThat(adds(org.natflow.apps.Pipeline.Band.SERVICE_EXPOSED.priority())).hasSize(1);
+        assertThat(adds(Pipeline.Band.SERVICE_EXPOSED.priority())).hasSize(1);
         assertThat(packetIn(1, tcpSyn(GW_OUTSIDE, UPSTREAM, "198.51.100.7", 5555, "203.0.113.10", 42000)))
                 .as("not exposed: someone else's").isFalse();
 
@@ -126,7 +124,7 @@ class ServiceLinkTest {
         assertThat(c.publicSide()).isEqualTo(new Endpoint(POOL, 41000));
         assertThat(link.byAlias(Protocol.TCP, c.aliasPort())).contains(c);
 
-        List<OFFlowAdd> conv = adds(org.natflow.apps.Pipeline.Band.SERVICE_CONVERSATION.priority());
+        List<OFFlowAdd> conv = adds(Pipeline.Band.SERVICE_CONVERSATION.priority());
         assertThat(conv).hasSize(2);
         OFFlowAdd in = conv.get(0);
         assertThat(in.getMatch().get(MatchField.IN_PORT)).isEqualTo(OFPort.of(1));
@@ -146,7 +144,7 @@ class ServiceLinkTest {
 
         packetIn(1, syn); // a retransmission: the same conversation
         assertThat(link.conversations()).hasSize(1);
-        assertThat(adds(org.natflow.apps.Pipeline.Band.SERVICE_CONVERSATION.priority())).hasSize(2);
+        assertThat(adds(Pipeline.Band.SERVICE_CONVERSATION.priority())).hasSize(2);
 
         // The service answers before the flows are in: the packet comes back and is sent on through them.
         packets.sent.clear();

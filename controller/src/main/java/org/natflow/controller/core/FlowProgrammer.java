@@ -1,6 +1,5 @@
 package org.natflow.controller.core;
 
-import org.natflow.controller.api.NamedThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +10,7 @@ import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowBatchResult;
 import org.natflow.controller.api.FlowRemovedListener;
 import org.natflow.controller.api.FlowService;
+import org.natflow.controller.api.NamedThreads;
 import org.natflow.controller.api.SwitchNotConnectedException;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFMessage;

@@ -1,10 +1,10 @@
 package org.natflow.controller.core;
 
-import org.natflow.controller.api.NamedThreads;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.natflow.controller.api.FlowService;
+import org.natflow.controller.api.NamedThreads;
 import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.StatisticsService;
 import org.natflow.controller.api.SwitchService;

@@ -1,6 +1,5 @@
 package org.natflow.controller.core;
 
-import org.natflow.controller.api.NamedThreads;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -10,6 +9,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.NamedThreads;
 import org.natflow.controller.api.PacketContext;
 import org.natflow.controller.api.PacketListener;
 import org.natflow.controller.api.PacketService;

@@ -1,6 +1,5 @@
 package org.natflow.controller.core;
 
-import org.natflow.controller.api.NamedThreads;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.NamedThreads;
 import org.natflow.controller.api.SwitchEvent;
 import org.natflow.controller.api.SwitchInfo;
 import org.natflow.controller.api.SwitchListener;

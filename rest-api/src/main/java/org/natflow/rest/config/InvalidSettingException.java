@@ -56,8 +56,8 @@ public class InvalidSettingException extends IllegalArgumentException {
             }
             String property = m.startsWith("natflow.") ? m.substring(0, end) : "natflow";
             String problem = end < m.length() ? m.substring(end).replaceFirst("^:\\s*", "").trim() : m;
-            throw new InvalidSettingException(property, problem, "correct " + property + " (see " + docsOf(property)
-                    + ")");
+            String verb = problem.startsWith("is required") ? "set " : "correct ";
+            throw new InvalidSettingException(property, problem, verb + property + " (see " + docsOf(property) + ")");
         }
     }
 

@@ -1,22 +1,22 @@
 package org.natflow.rest.errors;
 
-import org.natflow.apps.NotFoundException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import com.fasterxml.jackson.databind.JsonMappingException;
+import org.natflow.apps.NotFoundException;
 import org.natflow.apps.RuleException;
 import org.natflow.controller.api.SwitchNotConnectedException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.web.context.request.WebRequest;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**

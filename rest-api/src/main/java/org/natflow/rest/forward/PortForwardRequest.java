@@ -2,9 +2,9 @@ package org.natflow.rest.forward;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.natflow.apps.forward.PortForwardRule;
 import org.natflow.apps.RuleException;
 import org.natflow.apps.border.Addresses;
+import org.natflow.apps.forward.PortForwardRule;
 import org.natflow.apps.ports.Protocol;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.IPv4AddressWithMask;

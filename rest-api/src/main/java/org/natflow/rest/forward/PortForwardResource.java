@@ -1,12 +1,11 @@
 package org.natflow.rest.forward;
 
-import org.natflow.apps.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
+import org.natflow.apps.NotFoundException;
 import org.natflow.apps.forward.PortForwardService;
-import org.natflow.apps.RuleException;
 import org.natflow.rest.config.NatEnabledCondition;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.http.ResponseEntity;

@@ -1,11 +1,11 @@
 package org.natflow.rest.relay;
 
-import org.natflow.apps.RuleException;
-import org.natflow.apps.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
+import org.natflow.apps.NotFoundException;
+import org.natflow.apps.RuleException;
 import org.natflow.apps.relay.RelayService;
 import org.natflow.rest.config.NatEnabledCondition;
 import org.springframework.context.annotation.Conditional;

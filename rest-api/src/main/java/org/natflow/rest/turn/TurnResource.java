@@ -1,13 +1,12 @@
 package org.natflow.rest.turn;
 
-import org.natflow.apps.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
-import org.natflow.apps.RuleException;
+import org.natflow.apps.NotFoundException;
+import org.natflow.rest.config.NatEnabledCondition;
 import org.natflow.services.turn.TurnAllocationView;
 import org.natflow.services.turn.TurnServer;
-import org.natflow.rest.config.NatEnabledCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.http.ResponseEntity;
