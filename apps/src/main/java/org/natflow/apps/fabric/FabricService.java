@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.natflow.apps.HostDelivery;
 import org.natflow.apps.Pipeline;
@@ -82,10 +84,9 @@ public final class FabricService implements SwitchListener, InsideNetwork {
     private final Map<List<Object>, FabricFlows.Entry> installed = new HashMap<>();
     private final Map<MacAddress, CompletableFuture<Void>> pendingHosts = new HashMap<>();
     private Set<Dpid> lastBorders = Set.of();
-    private final java.util.concurrent.atomic.LongAdder recomputations = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder flowModsSent = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.AtomicBoolean recomputeQueued =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final LongAdder recomputations = new LongAdder();
+    private final LongAdder flowModsSent = new LongAdder();
+    private final AtomicBoolean recomputeQueued = new AtomicBoolean();
 
     public FabricService(FabricConfig config, FlowService flows, PacketService packets, SwitchService switches,
                          LongSupplier nanos) {
@@ -496,53 +497,10 @@ public final class FabricService implements SwitchListener, InsideNetwork {
             MacAddress gw = gateway.mac();
             Set<Dpid> borders = Set.copyOf(gateway.borders());
             lastBorders = borders;
-            ShortestPaths paths = new ShortestPaths(links.links());
-            Map<Dpid, ShortestPaths.Tree> trees = new HashMap<>();
-            Map<List<Object>, FabricFlows.Entry> wanted = new HashMap<>();
-            for (FabricHost h : hosts.values()) {
-                ShortestPaths.Tree toHost = trees.computeIfAbsent(h.dpid(), paths::towards);
-                for (Dpid s : connected.keySet()) {
-                    if (s.equals(h.dpid())) {
-                        want(wanted, new FabricFlows.Entry(s, FabricFlows.Kind.TO_HOST, h.mac(), h.port()));
-                    } else if (toHost.reaches(s)) {
-                        want(wanted, new FabricFlows.Entry(s, FabricFlows.Kind.TO_HOST, h.mac(),
-                                toHost.nextPort().get(s)));
-                    }
-                    Integer way = s.equals(h.dpid()) ? Integer.valueOf(h.port()) : toHost.nextPort().get(s);
-                    if (way != null && borders.contains(s)) {
-                        want(wanted, new FabricFlows.Entry(s, FabricFlows.Kind.TURN_BACK, h.mac(), way));
-                    }
-                }
-                Dpid border = gw == null ? null : chooseBorder(h, borders, toHost, paths, trees);
-                if (border == null) {
-                    assigned.remove(h.mac());
-                    continue;
-                }
-                if (!border.equals(assigned.put(h.mac(), border))) {
-                    log.info("event=fabric-host-border mac={} ip={} border={}", h.mac(), h.ip(), border);
-                }
-                ShortestPaths.Tree toBorder = trees.computeIfAbsent(border, paths::towards);
-                for (Dpid s : connected.keySet()) {
-                    if (!s.equals(border) && toBorder.reaches(s)) {
-                        want(wanted, new FabricFlows.Entry(s, FabricFlows.Kind.TO_GATEWAY, h.mac(),
-                                toBorder.nextPort().get(s)));
-                    }
-                    if (!s.equals(border) && borders.contains(s)) {
-                        want(wanted, new FabricFlows.Entry(s, FabricFlows.Kind.TRANSIT, h.mac(), 0));
-                    }
-                }
-            }
-            for (var e : installed.entrySet()) {
-                FabricFlows.Entry now = wanted.get(e.getKey());
-                if (now == null || (e.getValue().kind() == FabricFlows.Kind.TURN_BACK && !now.equals(e.getValue()))) {
-                    queue(batches, FabricFlows.remove(factory(e.getValue().dpid()), e.getValue(), gw), e.getValue());
-                }
-            }
-            for (var e : wanted.entrySet()) {
-                if (!e.getValue().equals(installed.get(e.getKey()))) {
-                    queue(batches, FabricFlows.install(factory(e.getValue().dpid()), e.getValue(), gw), e.getValue());
-                }
-            }
+            Map<List<Object>, FabricFlows.Entry> wanted = FabricPlan.wanted(hosts.values(), connected.keySet(),
+                    links.links(), borders, gateway, assigned);
+            FabricPlan.changes(installed, wanted, gw, connected).forEach((dpid, batch) ->
+                    batches.computeIfAbsent(dpid, k -> new ArrayList<>()).addAll(batch));
             installed.clear();
             installed.putAll(wanted);
             waiting.addAll(pendingHosts.values());
@@ -558,64 +516,6 @@ public final class FabricService implements SwitchListener, InsideNetwork {
             log.debug("event=fabric-recomputed switches={} flowmods={}", batches.size(),
                     batches.values().stream().mapToInt(List::size).sum());
         }
-    }
-
-    private static void want(Map<List<Object>, FabricFlows.Entry> wanted, FabricFlows.Entry e) {
-        wanted.put(List.of(e.dpid(), e.kind(), e.mac()), e);
-    }
-
-    private OFFactory factory(Dpid dpid) {
-        SwitchInfo sw = connected.get(dpid);
-        return sw != null ? sw.factory() : org.projectfloodlight.openflow.protocol.OFFactories
-                .getFactory(org.projectfloodlight.openflow.protocol.OFVersion.OF_13);
-    }
-
-    private void queue(Map<Dpid, List<OFMessage>> batches, OFMessage m, FabricFlows.Entry e) {
-        if (connected.containsKey(e.dpid())) {
-            batches.computeIfAbsent(e.dpid(), k -> new ArrayList<>()).add(m);
-        }
-    }
-
-    /**
-     * A host's border: the one it has while that stays reachable; else the one its public address is on
-     * (a forward, or the address it is paired with); else the nearest, ties split by the host's MAC so
-     * hosts spread over equally near borders.
-     */
-    private Dpid chooseBorder(FabricHost h, Set<Dpid> borders, ShortestPaths.Tree toHost, ShortestPaths paths,
-                              Map<Dpid, ShortestPaths.Tree> trees) {
-        Dpid current = assigned.get(h.mac());
-        if (current != null && borders.contains(current) && reaches(current, h, toHost)) {
-            return current;
-        }
-        if (h.ip() != null) {
-            Optional<Dpid> preferred = gateway.preferredBorder(h.ip());
-            if (preferred.isPresent() && borders.contains(preferred.get()) && reaches(preferred.get(), h, toHost)) {
-                return preferred.get();
-            }
-        }
-        List<Dpid> nearest = new ArrayList<>();
-        int best = Integer.MAX_VALUE;
-        for (Dpid b : new java.util.TreeSet<>(borders)) {
-            Integer hops = b.equals(h.dpid()) ? Integer.valueOf(0) : toHost.hops().get(b);
-            if (hops == null) {
-                continue;
-            }
-            if (hops < best) {
-                best = hops;
-                nearest.clear();
-            }
-            if (hops == best) {
-                nearest.add(b);
-            }
-        }
-        if (nearest.isEmpty()) {
-            return null;
-        }
-        return nearest.get((int) Long.remainderUnsigned(h.mac().getLong(), nearest.size()));
-    }
-
-    private static boolean reaches(Dpid border, FabricHost h, ShortestPaths.Tree toHost) {
-        return border.equals(h.dpid()) || toHost.reaches(border);
     }
 
     private CompletableFuture<?> send(Dpid dpid, List<OFMessage> batch) {

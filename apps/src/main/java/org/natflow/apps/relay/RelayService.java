@@ -6,10 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.natflow.apps.AppCookies;
 import org.natflow.apps.NotFoundException;
 import org.natflow.apps.RuleException;
@@ -17,63 +14,30 @@ import org.natflow.apps.border.Border;
 import org.natflow.apps.border.BorderApp;
 import org.natflow.apps.border.Borders;
 import org.natflow.apps.border.GatewayConfig;
-import org.natflow.apps.border.PoolBoundPacket;
 import org.natflow.apps.ports.Endpoint;
 import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.ports.PublicPorts;
 import org.natflow.controller.api.Dpid;
-import org.natflow.controller.api.FlowRemovedListener;
 import org.natflow.controller.api.FlowService;
-import org.natflow.controller.api.PacketContext;
-import org.natflow.controller.api.PacketListener;
 import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.StatisticsService;
-import org.natflow.controller.packet.EthernetFrame;
-import org.natflow.controller.packet.Ipv4Packet;
-import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
-import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.types.IPv4Address;
-import org.projectfloodlight.openflow.types.MacAddress;
-import org.projectfloodlight.openflow.types.OFPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Relay rules: validates and stores them, keeps their ports from dynamic NAPT, binds each leg to the first
  * peer that sends to it and, once both legs are bound, has the border relay UDP between the peers in flows
- * (the controller sees only the first packet of each leg). TCP legs are spliced by a {@link TcpRelay}.
- * Bindings are released after the rule's idle timeout without traffic in either direction.
+ * (the controller sees only the first packet of each leg: {@link UdpRelaying}). TCP legs are spliced by a
+ * {@link TcpRelay}. Bindings are released after the rule's idle timeout without traffic in either direction.
  */
-public final class RelayService implements BorderApp, PacketListener, FlowRemovedListener {
+public final class RelayService implements BorderApp {
 
     private static final Logger log = LoggerFactory.getLogger(RelayService.class);
     /** How relays name their ports in other rules' conflicts. */
     private static final String OWNER = "a relay";
-
-    /** A rule and its live state; guarded by its own monitor. */
-    private static final class Relay {
-        final RelayRule rule;
-        final BoundPeer[] peers = new BoundPeer[2];
-        final long[] removedPackets = new long[2];
-        final long[] removedBytes = new long[2];
-        final long[] seen = new long[2];
-        final LongAdder controllerPackets = new LongAdder();
-        Dpid dpid;
-        boolean relaying;
-
-        Relay(RelayRule rule) {
-            this.rule = rule;
-        }
-
-        boolean bothBound() {
-            return peers[0] != null && peers[1] != null;
-        }
-    }
-
-    private record PortKey(Protocol protocol, IPv4Address address, int port) {
-    }
 
     private final GatewayConfig config;
     private final PublicPorts ports;
@@ -83,9 +47,8 @@ public final class RelayService implements BorderApp, PacketListener, FlowRemove
     private final Borders borders;
     private final StatisticsService statistics;
     private final RelayFlows relayFlows;
-    private final Map<Long, Relay> relays = new ConcurrentHashMap<>();
-    private final Map<PortKey, Relay> byPort = new ConcurrentHashMap<>();
-    private final LongAdder packetIns = new LongAdder();
+    private final RelayTable relays = new RelayTable();
+    private final UdpRelaying udp;
     private volatile TcpRelay tcp;
 
     /** Relays on the borders of {@code borders}, their ports in {@code ports}, recorded in {@code store}. */
@@ -99,6 +62,12 @@ public final class RelayService implements BorderApp, PacketListener, FlowRemove
         this.borders = borders;
         this.statistics = statistics;
         this.relayFlows = new RelayFlows(config);
+        this.udp = new UdpRelaying(config, relays, flows, packets, borders, statistics, relayFlows);
+    }
+
+    /** The UDP legs' packet-in and idle path (a packet listener and flow-removed listener to register). */
+    public UdpRelaying udp() {
+        return udp;
     }
 
     /** Lets TCP relay rules be created: TCP legs terminate on this splicer. */
@@ -123,11 +92,7 @@ public final class RelayService implements BorderApp, PacketListener, FlowRemove
     }
 
     private void register(RelayRule r) {
-        Relay relay = new Relay(r);
-        relays.put(r.id(), relay);
-        for (RelayLeg l : r.legs()) {
-            byPort.put(new PortKey(r.protocol(), r.publicAddress(), l.publicPort()), relay);
-        }
+        relays.add(r);
         if (r.protocol() == Protocol.TCP && tcp != null) {
             tcp.open(r);
         }
@@ -135,7 +100,7 @@ public final class RelayService implements BorderApp, PacketListener, FlowRemove
 
     /** Packets of relays that reached the controller. */
     public long packetIns() {
-        return packetIns.sum();
+        return udp.packetIns();
     }
 
     /** Number of relay rules. */
@@ -145,7 +110,7 @@ public final class RelayService implements BorderApp, PacketListener, FlowRemove
 
     /** Every rule, by id (from memory; the store is the record). */
     public List<RelayRule> all() {
-        return relays.values().stream().map(r -> r.rule).sorted(Comparator.comparingLong(RelayRule::id))
+        return relays.all().stream().map(r -> r.rule).sorted(Comparator.comparingLong(RelayRule::id))
                 .toList();
     }
 
@@ -156,7 +121,7 @@ public final class RelayService implements BorderApp, PacketListener, FlowRemove
 
     /** A rule with its bindings and counters (counters read from the switch, at most two seconds). */
     public Optional<RelayStatus> status(long id) {
-        Relay relay = relays.get(id);
+        LiveRelay relay = relays.get(id);
         if (relay == null) {
             return Optional.empty();
         }
@@ -239,7 +204,7 @@ public final class RelayService implements BorderApp, PacketListener, FlowRemove
 
     /** Deletes a rule: its flows go, its bindings end, its ports return to the pool. */
     public synchronized void delete(long id) {
-        Relay relay = relays.get(id);
+        LiveRelay relay = relays.get(id);
         if (relay == null) {
             throw notFound(id);
         }
@@ -247,15 +212,12 @@ public final class RelayService implements BorderApp, PacketListener, FlowRemove
         store.delete(id);
         relays.remove(id);
         for (RelayLeg l : r.legs()) {
-            byPort.remove(new PortKey(r.protocol(), r.publicAddress(), l.publicPort()));
             ports.unreserve(r.protocol(), r.publicAddress(), l.publicPort());
         }
-        if (relay != null) {
-            synchronized (relay) {
-                relay.relaying = false;
-                relay.peers[0] = null;
-                relay.peers[1] = null;
-            }
+        synchronized (relay) {
+            relay.relaying = false;
+            relay.peers[0] = null;
+            relay.peers[1] = null;
         }
         if (r.protocol() == Protocol.TCP && tcp != null) {
             tcp.close(id);
@@ -314,7 +276,7 @@ public final class RelayService implements BorderApp, PacketListener, FlowRemove
     }
 
     private void conflict(RelayRule rule, int port, String field) {
-        Relay other = byPort.get(new PortKey(rule.protocol(), rule.publicAddress(), port));
+        LiveRelay other = relays.at(rule.protocol(), rule.publicAddress(), port);
         if (other != null) {
             throw heldBy(rule, port, field, owner(other.rule.id()));
         }
@@ -365,12 +327,12 @@ public final class RelayService implements BorderApp, PacketListener, FlowRemove
                     .put(RelayFlows.kind(x.getCookie()), x);
         }
         for (Long id : found.keySet()) {
-            if (!relays.containsKey(id)) {
+            if (relays.get(id) == null) {
                 log.info("event=relay-stale-flows-deleted id={} dpid={}", id, b.dpid());
                 flows.apply(b.dpid(), List.of(relayFlows.deleteAll(b.factory(), id)));
             }
         }
-        for (Relay relay : relays.values()) {
+        for (LiveRelay relay : relays.all()) {
             if (relay.rule.protocol() == Protocol.UDP) {
                 restore(b, relay, found.getOrDefault(relay.rule.id(), Map.of()));
             }
@@ -383,7 +345,7 @@ public final class RelayService implements BorderApp, PacketListener, FlowRemove
         reconcile(b, List.of());
     }
 
-    private void restore(Border b, Relay relay, Map<Integer, OFFlowStatsEntry> found) {
+    private void restore(Border b, LiveRelay relay, Map<Integer, OFFlowStatsEntry> found) {
         OFFlowStatsEntry d0 = found.get(RelayFlows.KIND_DIRECTION);
         OFFlowStatsEntry d1 = found.get(RelayFlows.KIND_DIRECTION + 1);
         synchronized (relay) {
@@ -414,204 +376,15 @@ public final class RelayService implements BorderApp, PacketListener, FlowRemove
         install(b, relay.rule);
     }
 
-    // ---- packets --------------------------------------------------------------------------------------------
-
-    @Override
-    public boolean onPacket(PacketContext ctx) {
-        Border b = borders.border(ctx.dpid());
-        PoolBoundPacket packet = b == null ? null : PoolBoundPacket.of(ctx, b, config);
-        if (packet == null || packet.ports().protocol() != Protocol.UDP) {
-            return false; // TCP relay legs are handled by the service link
-        }
-        EthernetFrame frame = ctx.frame();
-        Ipv4Packet ip = packet.ip();
-        int sport = packet.ports().srcPort();
-        int dport = packet.ports().dstPort();
-        Relay relay = byPort.get(new PortKey(Protocol.UDP, ip.dst(), dport));
-        if (relay == null) {
-            return false;
-        }
-        if (!packet.servable()) {
-            return true;
-        }
-        boolean fromInside = packet.fromInside();
-        packetIns.increment();
-        relay.controllerPackets.increment();
-        int leg = relay.rule.legOn(dport);
-        if (!relay.rule.legs().get(leg).admits(ip.src()) || ip.ttl() <= 1) {
-            return true;
-        }
-        Endpoint src = new Endpoint(ip.src(), sport);
-        BoundPeer peer = fromInside ? new BoundPeer(src, true, frame.src(), borders.hosts().hostPort(b, ctx.inPort()))
-                : new BoundPeer(src, false, null, null);
-        synchronized (relay) {
-            if (relays.get(relay.rule.id()) != relay) {
-                return true; // deleted meanwhile
-            }
-            if (relay.peers[leg] == null) {
-                if (relay.dpid != null && !relay.dpid.equals(b.dpid())) {
-                    return true; // the other leg is bound on another border
-                }
-                relay.peers[leg] = peer;
-                relay.dpid = b.dpid();
-                log.info("event=relay-bound id={} leg={} peer={}{}", relay.rule.id(), leg, src,
-                        fromInside ? " (inside)" : "");
-                if (!relay.bothBound()) {
-                    if (!fromInside) {
-                        // The peer waits for its partner; its packets (and strangers') are dropped in the switch.
-                        flows.apply(b.dpid(), List.of(relayFlows.delete(b.factory(), relay.rule.id(), leg),
-                                relayFlows.legDrop(b.factory(), b.uplink(), relay.rule, leg, relay.rule.idleTimeout())));
-                    }
-                    return true;
-                }
-            } else if (!relay.peers[leg].endpoint().equals(src)) {
-                return true; // a stranger on a bound leg
-            }
-            if (!relay.bothBound()) {
-                return true;
-            }
-        }
-        startRelaying(b, relay, ctx.inPort(), frame.bytes());
-        return true;
-    }
-
-    private void startRelaying(Border b, Relay relay, OFPort inPort, byte[] data) {
-        BoundPeer p0;
-        BoundPeer p1;
-        synchronized (relay) {
-            p0 = relay.peers[0];
-            p1 = relay.peers[1];
-        }
-        CompletableFuture<MacAddress> mac0 = macOf(b, p0);
-        CompletableFuture<MacAddress> mac1 = macOf(b, p1);
-        mac0.thenCombine(mac1, (m0, m1) -> {
-            RelayRule r = relay.rule;
-            List<OFMessage> m = List.of(relayFlows.direction(b.factory(), b.uplink(), r, 0, p0, p1, m1),
-                    relayFlows.direction(b.factory(), b.uplink(), r, 1, p1, p0, m0),
-                    relayFlows.delete(b.factory(), r.id(), 0), relayFlows.delete(b.factory(), r.id(), 1),
-                    relayFlows.legDrop(b.factory(), b.uplink(), r, 0, 0),
-                    relayFlows.legDrop(b.factory(), b.uplink(), r, 1, 0));
-            return flows.apply(b.dpid(), m);
-        }).thenCompose(x -> x).whenComplete((res, e) -> {
-            if (e != null || !res.ok()) {
-                log.warn("event=relay-install-failed id={} error=\"{}\"", relay.rule.id(),
-                        e != null ? e.toString() : res.errors().get(0).describe());
-                return;
-            }
-            boolean first;
-            synchronized (relay) {
-                first = !relay.relaying;
-                relay.relaying = true;
-                relay.seen[0] = 0;
-                relay.seen[1] = 0;
-            }
-            if (first) {
-                log.info("event=relay-active id={} peers={}<->{}", relay.rule.id(), p0.endpoint(), p1.endpoint());
-            }
-            packets.packetOut(b.dpid(), inPort, List.of(b.factory().actions().output(OFPort.TABLE, 0)), data);
-        });
-    }
-
-    private CompletableFuture<MacAddress> macOf(Border b, BoundPeer p) {
-        return p.inside() ? CompletableFuture.completedFuture(p.mac()) : borders.routes().nextHopMac(b, p.endpoint().address());
-    }
-
-    // ---- idle ---------------------------------------------------------------------------------------------
-
-    @Override
-    public void flowRemoved(Dpid dpid, OFFlowRemoved message) {
-        if (AppCookies.app(message.getCookie()) != AppCookies.RELAY
-                || message.getReason() == OFFlowRemovedReason.DELETE) {
-            return;
-        }
-        Relay relay = relays.get(RelayFlows.ruleId(message.getCookie()));
-        Border b = borders.border(dpid);
-        if (relay == null || b == null) {
-            return;
-        }
-        int kind = RelayFlows.kind(message.getCookie());
-        if (kind < RelayFlows.KIND_DIRECTION) {
-            // A leg bound alone waited in vain: it takes a new peer again.
-            synchronized (relay) {
-                if (relay.relaying || relay.peers[kind] == null) {
-                    return;
-                }
-                log.info("event=relay-released id={} leg={} peer={} reason=idle", relay.rule.id(), kind,
-                        relay.peers[kind].endpoint());
-                relay.peers[kind] = null;
-                if (relay.peers[1 - kind] == null) {
-                    relay.dpid = null;
-                }
-            }
-            flows.apply(dpid, List.of(relayFlows.legPunt(b.factory(), b.uplink(), relay.rule, kind)));
-            return;
-        }
-        int dir = kind - RelayFlows.KIND_DIRECTION;
-        int other = 1 - dir;
-        synchronized (relay) {
-            if (!relay.relaying) {
-                return;
-            }
-            relay.removedPackets[dir] += message.getPacketCount().getValue();
-            relay.removedBytes[dir] += message.getByteCount().getValue();
-        }
-        // One direction idled out. If the other still carries traffic (a one-way stream), keep relaying.
-        statistics.flowStats(dpid, RelayFlows.cookie(relay.rule.id(), RelayFlows.KIND_DIRECTION + other),
-                org.projectfloodlight.openflow.types.U64.of(-1L)).whenComplete((entries, e) -> {
-                    long count = entries == null || entries.isEmpty() ? -1 : entries.get(0).getPacketCount().getValue();
-                    BoundPeer from;
-                    BoundPeer to;
-                    synchronized (relay) {
-                        if (!relay.relaying) {
-                            return;
-                        }
-                        if (count > relay.seen[other]) {
-                            relay.seen[other] = count;
-                            relay.seen[dir] = 0;
-                            from = relay.peers[dir];
-                            to = relay.peers[other];
-                        } else {
-                            from = null;
-                            to = null;
-                            release(relay);
-                        }
-                    }
-                    if (from != null) {
-                        macOf(b, to).thenAccept(mac -> flows.apply(dpid, List.of(relayFlows.direction(b.factory(),
-                                b.uplink(), relay.rule, dir, from, to, mac))));
-                    } else {
-                        flows.apply(dpid, List.of(relayFlows.delete(b.factory(), relay.rule.id(), 2),
-                                relayFlows.delete(b.factory(), relay.rule.id(), 3),
-                                relayFlows.delete(b.factory(), relay.rule.id(), 0),
-                                relayFlows.delete(b.factory(), relay.rule.id(), 1),
-                                relayFlows.legPunt(b.factory(), b.uplink(), relay.rule, 0),
-                                relayFlows.legPunt(b.factory(), b.uplink(), relay.rule, 1)));
-                    }
-                });
-    }
-
     /** A border stopped being one: bindings on it end (its relay flows go; it punts again when re-adopted). */
     @Override
     public void borderRetired(Border b) {
-        for (Relay relay : relays.values()) {
+        for (LiveRelay relay : relays.all()) {
             synchronized (relay) {
                 if (b.dpid().equals(relay.dpid)) {
-                    log.info("event=relay-released id={} reason=border-retired dpid={}", relay.rule.id(), b.dpid());
-                    relay.relaying = false;
-                    relay.peers[0] = null;
-                    relay.peers[1] = null;
-                    relay.dpid = null;
+                    relay.unbind("border-retired");
                 }
             }
         }
-    }
-
-    private void release(Relay relay) {
-        log.info("event=relay-released id={} peers={}<->{} reason=idle", relay.rule.id(),
-                relay.peers[0].endpoint(), relay.peers[1].endpoint());
-        relay.relaying = false;
-        relay.peers[0] = null;
-        relay.peers[1] = null;
-        relay.dpid = null;
     }
 }

@@ -139,13 +139,13 @@ class RelayServiceTest {
     }
 
     private boolean fromOutside(String src, int sport, int dport) {
-        return relays.onPacket(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(1), OFPacketInReason.ACTION,
+        return relays.udp().onPacket(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(1), OFPacketInReason.ACTION,
                 TableId.of(1), U64.ZERO, PacketParser.parse(udpFrame(GW_OUTSIDE, UPSTREAM, src, sport,
                 "203.0.113.10", dport))));
     }
 
     private boolean fromInside(int sport, int dport) {
-        return relays.onPacket(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(2), OFPacketInReason.ACTION,
+        return relays.udp().onPacket(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(2), OFPacketInReason.ACTION,
                 TableId.of(1), U64.ZERO, PacketParser.parse(udpFrame(GW_INSIDE, HOST_B, "10.0.0.11", sport,
                 "203.0.113.10", dport))));
     }
@@ -248,7 +248,7 @@ class RelayServiceTest {
 
         // Both directions idle out: the bindings go and the legs take new peers.
         var f = OFFactories.getFactory(OFVersion.OF_13);
-        relays.flowRemoved(DPID, f.buildFlowRemoved().setCookie(toB.getCookie()).setMatch(toB.getMatch())
+        relays.udp().flowRemoved(DPID, f.buildFlowRemoved().setCookie(toB.getCookie()).setMatch(toB.getMatch())
                 .setReason(OFFlowRemovedReason.IDLE_TIMEOUT).setPacketCount(U64.of(10)).setByteCount(U64.of(500))
                 .setTableId(TableId.of(1)).build());
         RelayStatus after = relays.status(r.id()).orElseThrow();

@@ -137,8 +137,8 @@ public class AppsConfiguration {
         if (splicer != null) {
             relays.setTcpRelay(splicer);
         }
-        packets.addListener(Pipeline.Listener.RELAY.priority(), relays);
-        flows.addFlowRemovedListener(relays);
+        packets.addListener(Pipeline.Listener.RELAY.priority(), relays.udp());
+        flows.addFlowRemovedListener(relays.udp());
         relays.start();
         return relays;
     }

@@ -1,6 +1,7 @@
 package org.natflow.services.turn;
 
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * One attribute: its type and raw value (unpadded).
@@ -31,6 +32,12 @@ public record StunAttribute(int type, byte[] value) {
     public static final int RESERVATION_TOKEN = 0x0022;
     public static final int PRIORITY = 0x0024;
     public static final int USE_CANDIDATE = 0x0025;
+
+    /** The comprehension-required attributes natflow's TURN server understands; others get 420 (RFC 8489). */
+    public static final Set<Integer> UNDERSTOOD = Set.of(MAPPED_ADDRESS, USERNAME, MESSAGE_INTEGRITY, ERROR_CODE,
+            UNKNOWN_ATTRIBUTES, CHANNEL_NUMBER, LIFETIME, XOR_PEER_ADDRESS, DATA, REALM, NONCE, XOR_RELAYED_ADDRESS,
+            REQUESTED_ADDRESS_FAMILY, EVEN_PORT, REQUESTED_TRANSPORT, DONT_FRAGMENT, XOR_MAPPED_ADDRESS,
+            RESERVATION_TOKEN, PRIORITY, USE_CANDIDATE);
     public static final int SOFTWARE = 0x8022;
     public static final int FINGERPRINT = 0x8028;
     public static final int ICE_CONTROLLED = 0x8029;

@@ -1,5 +1,6 @@
 package org.natflow.services.turn;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -63,6 +64,22 @@ final class TurnAllocations {
     List<Allocation> all() {
         List<Allocation> out = new ArrayList<>(byId.values());
         out.sort(Comparator.comparingLong(a -> a.id));
+        return out;
+    }
+
+    /** Live allocations as the API shows them, by id. */
+    List<TurnAllocationView> views(long nowMillis) {
+        List<TurnAllocationView> out = new ArrayList<>();
+        for (Allocation a : all()) {
+            synchronized (a) {
+                out.add(new TurnAllocationView(a.id, a.username, a.client.toString(), address + ":" + a.relayPort,
+                        Math.max(0, (a.expiresAtMillis - nowMillis) / 1000),
+                        a.permissions.keySet().stream().map(InetAddress::getHostAddress).sorted().toList(),
+                        a.channels.entrySet().stream().map(e -> String.format("0x%04x -> %s:%d", e.getKey(),
+                                e.getValue().getAddress().getHostAddress(), e.getValue().getPort())).sorted().toList(),
+                        a.bytesToPeers.get(), a.bytesFromPeers.get()));
+            }
+        }
         return out;
     }
 

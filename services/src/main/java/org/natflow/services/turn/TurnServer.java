@@ -1,8 +1,6 @@
 package org.natflow.services.turn;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,7 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,7 +16,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.natflow.apps.border.GatewayConfig;
@@ -47,19 +43,12 @@ public final class TurnServer {
     private static final long PERMISSION_MILLIS = 300_000;
     private static final long CHANNEL_MILLIS = 600_000;
     private static final long REBIND_SECONDS = 2;
-    private static final Set<Integer> KNOWN = Set.of(StunAttribute.MAPPED_ADDRESS, StunAttribute.USERNAME,
-            StunAttribute.MESSAGE_INTEGRITY, StunAttribute.ERROR_CODE, StunAttribute.UNKNOWN_ATTRIBUTES,
-            StunAttribute.CHANNEL_NUMBER, StunAttribute.LIFETIME, StunAttribute.XOR_PEER_ADDRESS, StunAttribute.DATA,
-            StunAttribute.REALM, StunAttribute.NONCE, StunAttribute.XOR_RELAYED_ADDRESS,
-            StunAttribute.REQUESTED_ADDRESS_FAMILY, StunAttribute.EVEN_PORT, StunAttribute.REQUESTED_TRANSPORT,
-            StunAttribute.DONT_FRAGMENT, StunAttribute.XOR_MAPPED_ADDRESS, StunAttribute.RESERVATION_TOKEN,
-            StunAttribute.PRIORITY, StunAttribute.USE_CANDIDATE);
-
     private final TurnConfig config;
     private final GatewayConfig nat;
     private final ServiceLink link;
     private final PublicPorts ports;
     private final TurnAllocations allocations;
+    private final TurnPeers peerSide;
     private final EventLoopGroup group;
     private final Clock clock;
     private final TurnCredentials credentials;
@@ -82,6 +71,7 @@ public final class TurnServer {
         this.credentials = new TurnCredentials(config, clock);
         this.publicAddress = nat.publicAddresses().get(0);
         this.allocations = new TurnAllocations(ports, publicAddress, clock);
+        this.peerSide = new TurnPeers(nat, link, publicAddress, clock, () -> server);
     }
 
     /** Opens the TURN port on the public address and starts the lifetime timer. */
@@ -149,19 +139,7 @@ public final class TurnServer {
 
     /** Live allocations. */
     public List<TurnAllocationView> allocations() {
-        long now = clock.millis();
-        List<TurnAllocationView> out = new ArrayList<>();
-        for (Allocation a : allocations.all()) {
-            synchronized (a) {
-                out.add(new TurnAllocationView(a.id, a.username, a.client.toString(),
-                        publicAddress + ":" + a.relayPort, Math.max(0, (a.expiresAtMillis - now) / 1000),
-                        a.permissions.keySet().stream().map(InetAddress::getHostAddress).sorted().toList(),
-                        a.channels.entrySet().stream().map(e -> String.format("0x%04x -> %s:%d", e.getKey(),
-                                e.getValue().getAddress().getHostAddress(), e.getValue().getPort())).sorted().toList(),
-                        a.bytesToPeers.get(), a.bytesFromPeers.get()));
-            }
-        }
-        return out;
+        return allocations.views(clock.millis());
     }
 
     /** Deletes an allocation (operator action); false if there is none. */
@@ -246,7 +224,7 @@ public final class TurnServer {
 
     private void request(Channel ch, InetSocketAddress from, Endpoint client, StunMessage m) {
         List<Integer> unknown = m.attributes().stream().map(StunAttribute::type)
-                .filter(t -> t < 0x8000 && !KNOWN.contains(t)).distinct().toList();
+                .filter(t -> t < 0x8000 && !StunAttribute.UNDERSTOOD.contains(t)).distinct().toList();
         if (!unknown.isEmpty()) {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(unknown.size() * 2);
             unknown.forEach(t -> b.putShort((short) (int) t));
@@ -256,7 +234,7 @@ public final class TurnServer {
         }
         if (m.method() == StunMessage.BINDING) {
             reply(ch, from, m, StunMessage.SUCCESS, List.of(new StunAttribute(StunAttribute.XOR_MAPPED_ADDRESS,
-                    StunMessage.xorAddress(socket(client)))), null);
+                    StunMessage.xorAddress(TurnPeers.socket(client)))), null);
             return;
         }
         if (m.method() != StunMessage.ALLOCATE && m.method() != StunMessage.REFRESH
@@ -296,9 +274,6 @@ public final class TurnServer {
         }
     }
 
-    private static InetSocketAddress socket(Endpoint e) {
-        return new InetSocketAddress(e.address().toString(), e.port());
-    }
 
     private long lifetime(StunMessage m) throws StunException {
         Optional<StunAttribute> l = m.attribute(StunAttribute.LIFETIME);
@@ -377,7 +352,7 @@ public final class TurnServer {
         int relayPort = port;
         long granted = lifetime;
         byte[] reservation = newToken;
-        new Bootstrap().group(ch.eventLoop()).channel(NioDatagramChannel.class).handler(new PeerHandler())
+        new Bootstrap().group(ch.eventLoop()).channel(NioDatagramChannel.class).handler(peerSide.handler())
                 .bind(new InetSocketAddress(link.config().serviceAddress().toString(), port))
                 .addListener((ChannelFuture bound) -> {
                     allocations.doneAllocating(from);
@@ -394,7 +369,7 @@ public final class TurnServer {
                            byte[] key, int port, long lifetime, byte[] newToken, Channel relay) {
         Allocation a = new Allocation(allocations.nextId(), user, from, client, port, relay, key,
                 clock.millis(), lifetime, config.bandwidth());
-        relay.attr(PeerHandler.ALLOCATION).set(a);
+        relay.attr(TurnPeers.ALLOCATION).set(a);
         if (!allocations.add(a)) {
             relay.close();
             allocations.releasePort(port);
@@ -409,7 +384,7 @@ public final class TurnServer {
                 new StunAttribute(StunAttribute.XOR_RELAYED_ADDRESS, StunMessage.xorAddress(
                         new InetSocketAddress(publicAddress.toString(), port))),
                 new StunAttribute(StunAttribute.LIFETIME, StunMessage.u32(lifetime)),
-                new StunAttribute(StunAttribute.XOR_MAPPED_ADDRESS, StunMessage.xorAddress(socket(client)))));
+                new StunAttribute(StunAttribute.XOR_MAPPED_ADDRESS, StunMessage.xorAddress(TurnPeers.socket(client)))));
         if (newToken != null) {
             attrs.add(new StunAttribute(StunAttribute.RESERVATION_TOKEN, newToken));
         }
@@ -443,17 +418,6 @@ public final class TurnServer {
                 StunMessage.u32(lifetime))), key);
     }
 
-    /** Whether relaying to a peer is allowed: never inside, loopback, link-local, multicast or our own. */
-    boolean forbidden(InetAddress peer) {
-        if (!(peer instanceof java.net.Inet4Address) || peer.isLoopbackAddress() || peer.isAnyLocalAddress()
-                || peer.isLinkLocalAddress() || peer.isMulticastAddress()) {
-            return true;
-        }
-        IPv4Address ip = IPv4Address.of(peer.getAddress());
-        return nat.isInside(ip) || nat.isPublic(ip) || ip.equals(nat.gatewayAddress())
-                || ip.equals(IPv4Address.of("255.255.255.255")) || (peer.getAddress()[0] & 0xff) == 0;
-    }
-
     private void createPermission(Channel ch, InetSocketAddress from, StunMessage m, byte[] key) throws StunException {
         Allocation a = mine(ch, from, m, key);
         if (a == null) {
@@ -467,7 +431,7 @@ public final class TurnServer {
         List<InetAddress> addresses = new ArrayList<>();
         for (StunAttribute p : peers) {
             InetAddress peer = StunMessage.xorAddress(p.value()).getAddress();
-            if (forbidden(peer)) {
+            if (peerSide.forbidden(peer)) {
                 error(ch, from, m, 403, "Forbidden: " + peer.getHostAddress() + " may not be relayed to", key);
                 return;
             }
@@ -497,7 +461,7 @@ public final class TurnServer {
             error(ch, from, m, 400, "Bad Request: channel number outside 0x4000-0x7FFE", key);
             return;
         }
-        if (forbidden(peer.getAddress())) {
+        if (peerSide.forbidden(peer.getAddress())) {
             error(ch, from, m, 403, "Forbidden", key);
             return;
         }
@@ -527,7 +491,7 @@ public final class TurnServer {
             return;
         }
         try {
-            toPeer(a, StunMessage.xorAddress(peerAttr.get().value()), data.get().value());
+            peerSide.toPeer(a, StunMessage.xorAddress(peerAttr.get().value()), data.get().value());
         } catch (StunException e) {
             malformed.increment();
         }
@@ -543,58 +507,7 @@ public final class TurnServer {
             peer = a.channels.get(cd.channel());
         }
         if (peer != null) {
-            toPeer(a, peer, cd.data());
-        }
-    }
-
-    private void toPeer(Allocation a, InetSocketAddress peer, byte[] data) {
-        if (!a.permitted(peer.getAddress(), clock.millis()) || !a.toPeers.take(data.length)) {
-            return;
-        }
-        Endpoint relayed = new Endpoint(publicAddress, a.relayPort);
-        Endpoint remote = new Endpoint(IPv4Address.of(peer.getAddress().getAddress()), peer.getPort());
-        link.connect(Protocol.UDP, relayed, remote).thenAccept(alias -> {
-            a.bytesToPeers.addAndGet(data.length);
-            a.relay.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(data),
-                    new InetSocketAddress(alias.address().toString(), alias.port())));
-        });
-    }
-
-    /** Datagrams from peers to a relayed port, delivered to the client if it gave the peer a permission. */
-    private final class PeerHandler extends SimpleChannelInboundHandler<DatagramPacket> {
-        static final io.netty.util.AttributeKey<Allocation> ALLOCATION =
-                io.netty.util.AttributeKey.valueOf("natflow.turn.allocation");
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket d) {
-            Allocation a = ctx.channel().attr(ALLOCATION).get();
-            Optional<Conversation> c = link.byAlias(Protocol.UDP, d.sender().getPort());
-            if (a == null || c.isEmpty()) {
-                return;
-            }
-            InetSocketAddress peer = socket(c.get().remote());
-            byte[] data = ByteBufUtil.getBytes(d.content());
-            if (!a.permitted(peer.getAddress(), clock.millis()) || !a.fromPeers.take(data.length)) {
-                return;
-            }
-            a.bytesFromPeers.addAndGet(data.length);
-            Integer channel;
-            synchronized (a) {
-                channel = a.channelOf.get(peer);
-            }
-            Channel s = server;
-            if (s == null) {
-                return;
-            }
-            if (channel != null) {
-                s.writeAndFlush(new TurnPacket(a.clientAlias, new ChannelData(channel, data), null, false));
-            } else {
-                byte[] tid = new byte[12];
-                java.util.concurrent.ThreadLocalRandom.current().nextBytes(tid);
-                s.writeAndFlush(new TurnPacket(a.clientAlias, StunMessage.of(StunMessage.DATA, StunMessage.INDICATION,
-                        tid, List.of(new StunAttribute(StunAttribute.XOR_PEER_ADDRESS, StunMessage.xorAddress(peer)),
-                                new StunAttribute(StunAttribute.DATA, data))), null, false));
-            }
+            peerSide.toPeer(a, peer, cd.data());
         }
     }
 }
