@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
+import org.natflow.controller.api.NamedThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,8 +81,7 @@ public final class MappingLogFile implements MappingLog.Sink {
             Files.createDirectories(this.file.getParent());
         }
         open();
-        this.writer = new Thread(this::run, "natflow-mapping-log");
-        writer.setDaemon(true);
+        this.writer = new NamedThreads("natflow-mapping-log").newThread(this::run);
         writer.start();
     }
 
