@@ -22,7 +22,7 @@ import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
 
 /**
- * The mapping table at scale: fills a session table to N live mappings (1k to 1M by default), reporting the
+ * The mapping table at scale: fills a mapping table to N live mappings (1k to 1M by default), reporting the
  * heap each live mapping costs and the time one allocation and one release take at that fill level, to show
  * whether they stay flat. Run with a fixed heap so the measurement is not a resize artefact:
  *

@@ -16,7 +16,7 @@ import org.projectfloodlight.openflow.types.OFPort;
 
 /**
  * The live mappings as columns of primitives, indexed by id, inside endpoint and public endpoint; a
- * {@link NatSession} is made on the way out. Not thread-safe: {@link SessionTable} holds its lock.
+ * {@link NatSession} is made on the way out. Not thread-safe: {@link MappingTable} holds its lock.
  *
  * <p>Why not a map of {@code NatSession} objects: millions of long-lived mappings each referenced from old
  * arrays made every new mapping a cross-region pointer the garbage collector's concurrent refinement had to

@@ -10,7 +10,7 @@ import org.projectfloodlight.openflow.types.IPv4Address;
 /**
  * Public ports of one (public address, protocol): random choice within the range (RFC 6056, algorithm 1:
  * random start, then the next free port), never a port in use, reserved (port forwards, relays) or in
- * quarantine for another inside host. Not thread-safe: the session table serialises access.
+ * quarantine for another inside host. Not thread-safe: {@link PublicPorts} serialises access.
  *
  * <p>Allocation and release take constant time whatever the fill level: one bit set marks every port that
  * cannot be handed out (used, reserved or quarantined), so the next free port is a word-wise bit scan, and
