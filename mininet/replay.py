@@ -62,7 +62,7 @@ class Controller:
         rest_port = free_port()
         self.rest = 'http://127.0.0.1:%d' % rest_port
         jar = args.jar or os.path.join(ROOT, 'rest-api', 'target', 'natflow.jar')
-        cmd = ['java', '-jar', jar, '--natflow.openflow.address=127.0.0.1',
+        cmd = ['java', '-XX:+ExitOnOutOfMemoryError', '-jar', jar, '--natflow.openflow.address=127.0.0.1',
                '--natflow.openflow.port=%d' % self.of_port, '--server.port=%d' % rest_port]
         cmd += ['--%s=%s' % (k, v) for k, v in properties.items()]
         self.log = open(log_path, 'w')

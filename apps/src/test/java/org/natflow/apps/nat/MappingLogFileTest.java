@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -72,7 +73,7 @@ class MappingLogFileTest {
     }
 
     @Test
-    void rotatesBySizeKeepingTheNewestFiles() throws Exception {
+    void rotatesBySizeKeepingTheNewestFilesReadableByTheOwnerOnly() throws Exception {
         Path file = dir.resolve("mappings.log");
         MappingLogFile f = new MappingLogFile(file, 4096, 2, 1 << 16, Duration.ofMillis(5));
         for (int i = 0; i < 400; i++) {
@@ -86,6 +87,10 @@ class MappingLogFileTest {
         assertThat(Files.size(file)).isLessThanOrEqualTo(4096);
         assertThat(Files.size(dir.resolve("mappings.log.1"))).isLessThanOrEqualTo(4096);
         assertThat(dir.resolve("mappings.log.3")).as("only two rotated files are kept").doesNotExist();
+        for (String name : List.of("mappings.log", "mappings.log.1", "mappings.log.2")) {
+            assertThat(Files.getPosixFilePermissions(dir.resolve(name))).as(name + ": RFC 6888 data, the owner's only")
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
         List<String> kept = new ArrayList<>(Files.readAllLines(dir.resolve("mappings.log.2")));
         kept.addAll(Files.readAllLines(dir.resolve("mappings.log.1")));
         kept.addAll(Files.readAllLines(file));

@@ -200,7 +200,7 @@ public final class SwitchChannelHandler extends SimpleChannelInboundHandler<OFMe
             Dpid dpid = new Dpid(features.getDatapathId().getLong());
             session = new SwitchSession(dpid, factory.getVersion(), features.getNTables(),
                     new ArrayList<>(ports.values()), new NettyMessageChannel(ctx.channel()), Instant.now(),
-                    controller.metrics());
+                    controller.metrics(), controller.settings().limits());
             state = State.ACTIVE;
             controller.registry().activate(session);
         } else if (msg instanceof OFErrorMsg error) {
@@ -218,8 +218,14 @@ public final class SwitchChannelHandler extends SimpleChannelInboundHandler<OFMe
         log.debug("event=handshake-message-ignored remote={} state={} type={}", remote, state, msg.getType());
     }
 
+    /** Keeps a port described during the handshake, up to the bound of ports per switch. */
     private void putPort(OFPortDesc desc) {
-        ports.put(desc.getPortNo().getPortNumber(), SwitchPort.of(desc));
+        int number = desc.getPortNo().getPortNumber();
+        if (!ports.containsKey(number) && ports.size() >= controller.settings().limits().portsPerSwitch()) {
+            controller.metrics().portsRefused.increment();
+            return;
+        }
+        ports.put(number, SwitchPort.of(desc));
     }
 
     @Override

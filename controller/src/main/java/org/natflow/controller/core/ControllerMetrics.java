@@ -36,6 +36,12 @@ public final class ControllerMetrics {
     public final LongAdder batchNanos = new LongAdder();
     /** Barrier or statistics replies that did not arrive in time. */
     public final LongAdder requestTimeouts = new LongAdder();
+    /** Statistics replies refused for passing the reply bound (the switch was disconnected). */
+    public final LongAdder repliesOversized = new LongAdder();
+    /** Ports a switch announced beyond the bound per switch, ignored. */
+    public final LongAdder portsRefused = new LongAdder();
+    /** Port changes that arrived while an earlier change of the same port still waited for delivery. */
+    public final LongAdder portEventsCoalesced = new LongAdder();
 
     private static Map<OFPacketInReason, LongAdder> byReason() {
         Map<OFPacketInReason, LongAdder> m = new EnumMap<>(OFPacketInReason.class);

@@ -34,13 +34,14 @@ public final class OpenFlowController implements AutoCloseable {
     private final ControllerMetrics metrics = new ControllerMetrics();
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(new NamedThreads("natflow-timer"));
-    private final SwitchRegistry registry = new SwitchRegistry();
+    private final SwitchRegistry registry;
     private final PacketInDispatcher packets;
     private final FlowProgrammer flows;
     private final StatisticsCollector statistics;
 
     public OpenFlowController(OpenFlowSettings settings) {
         this.settings = settings;
+        this.registry = new SwitchRegistry(metrics, settings.limits().portsPerSwitch());
         this.packets = new PacketInDispatcher(registry, metrics, settings);
         this.flows = new FlowProgrammer(registry, settings.requestTimeout());
         this.statistics = new StatisticsCollector(registry, settings.requestTimeout());
@@ -96,8 +97,15 @@ public final class OpenFlowController implements AutoCloseable {
                 }
             }
             case STATS_REPLY -> {
-                if (!session.onStatsReply((OFStatsReply) message)) {
-                    log.debug("event=unexpected-stats-reply dpid={} xid={}", session.dpid(), message.getXid());
+                switch (session.onStatsReply((OFStatsReply) message)) {
+                    case UNEXPECTED -> log.debug("event=unexpected-stats-reply dpid={} xid={}", session.dpid(),
+                            message.getXid());
+                    case OVERSIZED -> {
+                        log.warn("event=switch-reply-oversized dpid={} limit={} action=disconnect", session.dpid(),
+                                settings.limits().replyEntries());
+                        session.close();
+                    }
+                    default -> { }
                 }
             }
             case ERROR -> {

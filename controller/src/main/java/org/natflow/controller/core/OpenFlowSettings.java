@@ -16,15 +16,59 @@ import java.time.Duration;
  * @param packetInQueue     with workers: bound of the packet-in queue; packet-ins past it are dropped and counted
  * @param controlQueue      with workers: bound of the ARP/LLDP queue, served by its own thread so floods cannot
  *                          starve it
+ * @param limits            what one switch may make the controller hold
  */
 public record OpenFlowSettings(String address, int port, Duration handshakeTimeout, Duration echoInterval,
-                               Duration requestTimeout, int packetInThreads, int packetInQueue, int controlQueue) {
+                               Duration requestTimeout, int packetInThreads, int packetInQueue, int controlQueue,
+                               Limits limits) {
+
+    /**
+     * Bounds on what a switch's messages make the controller keep: beyond them the switch is refused, not the
+     * controller's heap or CPU.
+     *
+     * @param replyEntries   most entries of statistics replies gathered for one switch at a time (all its
+     *                       outstanding requests together); a reply that would pass it fails and the switch is
+     *                       disconnected
+     * @param portsPerSwitch most ports kept per switch; ports added beyond it are ignored and counted
+     */
+    public record Limits(long replyEntries, int portsPerSwitch) {
+
+        public Limits {
+            if (replyEntries < 1 || portsPerSwitch < 1) {
+                throw new IllegalArgumentException("limits must be at least 1");
+            }
+        }
+
+        /**
+         * The defaults: statistics entries for a quarter of the heap at 512 bytes each (about what a decoded
+         * flow entry takes; at least 10 000), and 4 096 ports.
+         */
+        public static Limits defaults() {
+            return new Limits(Math.max(10_000, Runtime.getRuntime().maxMemory() / 4 / 512), 4096);
+        }
+    }
+
+    /** Settings with the default limits. */
+    public OpenFlowSettings(String address, int port, Duration handshakeTimeout, Duration echoInterval,
+                            Duration requestTimeout, int packetInThreads, int packetInQueue, int controlQueue) {
+        this(address, port, handshakeTimeout, echoInterval, requestTimeout, packetInThreads, packetInQueue,
+                controlQueue, Limits.defaults());
+    }
 
     public OpenFlowSettings {
         if (packetInThreads < 0) {
             throw new IllegalArgumentException("packet-in threads must be 0 (I/O thread) or more, not "
                     + packetInThreads);
         }
+        if (limits == null) {
+            throw new IllegalArgumentException("limits are required");
+        }
+    }
+
+    /** The same settings with other limits. */
+    public OpenFlowSettings withLimits(Limits l) {
+        return new OpenFlowSettings(address, port, handshakeTimeout, echoInterval, requestTimeout, packetInThreads,
+                packetInQueue, controlQueue, l);
     }
 
     /** Defaults suitable for tests: loopback, any port. */

@@ -1,5 +1,6 @@
 package org.natflow.controller.core;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.LogLimiter;
 import org.natflow.controller.api.NamedThreads;
 import org.natflow.controller.api.SwitchEvent;
 import org.natflow.controller.api.SwitchInfo;
@@ -33,6 +35,15 @@ public final class SwitchRegistry implements SwitchService {
     // so a new listener's replay matches exactly the events it missed.
     private final Map<Dpid, SwitchInfo> announced = new java.util.HashMap<>();
     private final ExecutorService events = Executors.newSingleThreadExecutor(new NamedThreads("natflow-events"));
+    private final ControllerMetrics metrics;
+    private final int portsPerSwitch;
+    private final LogLimiter portLog = new LogLimiter(20, Duration.ofSeconds(10));
+
+    /** A registry counting into {@code metrics}, keeping at most {@code portsPerSwitch} ports per switch. */
+    public SwitchRegistry(ControllerMetrics metrics, int portsPerSwitch) {
+        this.metrics = metrics;
+        this.portsPerSwitch = portsPerSwitch;
+    }
 
     /** Registers a session whose handshake completed. */
     public void activate(SwitchSession session) {
@@ -58,27 +69,49 @@ public final class SwitchRegistry implements SwitchService {
         }
     }
 
-    /** Applies a port-status message and reports the change. */
+    /**
+     * Applies a port-status message and reports the change. Constant work on the connection's thread whatever
+     * the switch sends: the port map is updated, and a delivery is queued only if none is waiting for that port
+     * already (a flood of changes to one port is one event with its latest state; the switch snapshot is taken
+     * when the event is delivered). Ports beyond the bound per switch are ignored and counted.
+     */
     void portStatus(SwitchSession session, OFPortStatus status) {
         SwitchPort port = SwitchPort.of(status.getDesc());
         SwitchEvent.Type type = switch (status.getReason()) {
-            case ADD -> {
-                session.putPort(port);
-                yield SwitchEvent.Type.PORT_ADDED;
-            }
-            case DELETE -> {
-                session.removePort(port.number());
-                yield SwitchEvent.Type.PORT_REMOVED;
-            }
-            default -> {
-                session.putPort(port);
-                yield SwitchEvent.Type.PORT_MODIFIED;
-            }
+            case ADD -> SwitchEvent.Type.PORT_ADDED;
+            case DELETE -> SwitchEvent.Type.PORT_REMOVED;
+            default -> SwitchEvent.Type.PORT_MODIFIED;
         };
-        log.info("event=port-status dpid={} port={} name={} change={} up={}", session.dpid(), port.number(),
-                port.name(), type, port.up());
-        if (sessions.get(session.dpid()) == session) {
-            post(SwitchEvent.of(type, session.info(), port));
+        if (type == SwitchEvent.Type.PORT_REMOVED) {
+            session.removePort(port.number());
+        } else if (!session.hasPort(port.number()) && session.portCount() >= portsPerSwitch) {
+            metrics.portsRefused.increment();
+            long left = portLog.permit();
+            if (left >= 0) {
+                log.warn("event=port-refused dpid={} port={} reason=\"more than {} ports\" suppressed={}",
+                        session.dpid(), port.number(), portsPerSwitch, left);
+            }
+            return;
+        } else {
+            session.putPort(port);
+        }
+        long left = portLog.permit();
+        if (left >= 0) {
+            log.info("event=port-status dpid={} port={} name={} change={} up={} suppressed={}", session.dpid(),
+                    port.number(), port.name(), type, port.up(), left);
+        }
+        if (!session.pendPortEvent(port, type)) {
+            metrics.portEventsCoalesced.increment();
+            return;
+        }
+        if (!events.isShutdown()) {
+            events.execute(() -> {
+                SwitchSession.PortChange change = session.takePortEvent(port.number());
+                if (change != null && sessions.get(session.dpid()) == session) {
+                    SwitchEvent event = SwitchEvent.of(change.type(), session.info(), change.port());
+                    listeners.forEach(l -> deliver(l, event));
+                }
+            });
         }
     }
 

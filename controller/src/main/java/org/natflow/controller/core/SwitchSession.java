@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.natflow.controller.api.Dpid;
+import org.natflow.controller.api.SwitchEvent;
 import org.natflow.controller.api.FlowBatchResult;
 import org.natflow.controller.api.FlowError;
 import org.natflow.controller.api.SwitchInfo;
@@ -42,7 +43,11 @@ public final class SwitchSession {
     private final MessageChannel channel;
     private final Instant connectedAt;
     private final ControllerMetrics metrics;
+    private final OpenFlowSettings.Limits limits;
     private final Map<Integer, SwitchPort> ports = new ConcurrentSkipListMap<>();
+    private final Map<Integer, PortChange> pendingPorts = new ConcurrentHashMap<>();
+    // Statistics entries gathered for every outstanding request of this switch together.
+    private final AtomicLong gathered = new AtomicLong();
     // Handshake xids stay below this, so replies to them can never be mistaken for ours.
     private final AtomicLong xids = new AtomicLong(0x1000);
     private final Map<Long, PendingBatch> batchesByBarrier = new ConcurrentHashMap<>();
@@ -50,8 +55,18 @@ public final class SwitchSession {
     private final Map<Long, PendingStats<?>> statsByXid = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
+    /** What a statistics reply part did. */
+    enum ReplyOutcome {
+        /** Gathered (or the reply completed). */
+        TAKEN,
+        /** It answers nothing this session asked. */
+        UNEXPECTED,
+        /** It would pass the bound on gathered entries: the request failed; the switch should be disconnected. */
+        OVERSIZED
+    }
+
     public SwitchSession(Dpid dpid, OFVersion version, int tables, List<SwitchPort> ports, MessageChannel channel,
-                         Instant connectedAt, ControllerMetrics metrics) {
+                         Instant connectedAt, ControllerMetrics metrics, OpenFlowSettings.Limits limits) {
         this.dpid = dpid;
         this.version = version;
         this.factory = OFFactories.getFactory(version);
@@ -59,6 +74,7 @@ public final class SwitchSession {
         this.channel = channel;
         this.connectedAt = connectedAt;
         this.metrics = metrics;
+        this.limits = limits;
         ports.forEach(p -> this.ports.put(p.number(), p));
     }
 
@@ -144,6 +160,7 @@ public final class SwitchSession {
         }
         for (Map.Entry<Long, PendingStats<?>> e : statsByXid.entrySet()) {
             if (now - e.getValue().deadlineNanos >= 0 && statsByXid.remove(e.getKey(), e.getValue())) {
+                gathered.addAndGet(-e.getValue().count);
                 metrics.requestTimeouts.increment();
                 e.getValue().future.completeExceptionally(new TimeoutException("no statistics reply from " + dpid));
             }
@@ -197,6 +214,7 @@ public final class SwitchSession {
         }
         PendingStats<?> stats = statsByXid.remove(error.getXid());
         if (stats != null) {
+            gathered.addAndGet(-stats.count);
             stats.future.completeExceptionally(new IllegalStateException("switch " + dpid + " refused request: "
                     + error.getErrType()));
             return true;
@@ -204,18 +222,63 @@ public final class SwitchSession {
         return false;
     }
 
-    /** Adds a part of a statistics reply; false if it answers nothing we sent. */
-    boolean onStatsReply(OFStatsReply reply) {
+    /**
+     * Adds a part of a statistics reply. The entries gathered for all of this switch's outstanding requests are
+     * bounded ({@link OpenFlowSettings.Limits#replyEntries}): a switch cannot make the controller hold more by
+     * sending parts marked "more" without end.
+     */
+    ReplyOutcome onStatsReply(OFStatsReply reply) {
         PendingStats<?> pending = statsByXid.get(reply.getXid());
         if (pending == null) {
-            return false;
+            return ReplyOutcome.UNEXPECTED;
         }
-        pending.add(reply);
-        if (!reply.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
-            statsByXid.remove(reply.getXid());
+        int n = pending.add(reply);
+        if (gathered.addAndGet(n) > limits.replyEntries()) {
+            if (statsByXid.remove(reply.getXid(), pending)) {
+                gathered.addAndGet(-pending.count);
+                metrics.repliesOversized.increment();
+                pending.future.completeExceptionally(new IllegalStateException("statistics reply from " + dpid
+                        + " passes " + limits.replyEntries() + " entries (natflow.openflow.max-reply-entries)"));
+            }
+            return ReplyOutcome.OVERSIZED;
+        }
+        if (!reply.getFlags().contains(OFStatsReplyFlags.REPLY_MORE) && statsByXid.remove(reply.getXid(), pending)) {
+            gathered.addAndGet(-pending.count);
             pending.complete();
         }
-        return true;
+        return ReplyOutcome.TAKEN;
+    }
+
+    /** A port change waiting to be delivered: the latest state of the port and what happened to it. */
+    record PortChange(SwitchEvent.Type type, SwitchPort port) {
+    }
+
+    /**
+     * Records a port change for delivery; false if one for the port is waiting already (it now carries this
+     * change: the latest state, and "added" stays "added" until delivered).
+     */
+    boolean pendPortEvent(SwitchPort port, SwitchEvent.Type type) {
+        boolean[] fresh = {false};
+        pendingPorts.compute(port.number(), (n, old) -> {
+            fresh[0] = old == null;
+            SwitchEvent.Type t = old != null && old.type() == SwitchEvent.Type.PORT_ADDED
+                    && type == SwitchEvent.Type.PORT_MODIFIED ? SwitchEvent.Type.PORT_ADDED : type;
+            return new PortChange(t, port);
+        });
+        return fresh[0];
+    }
+
+    /** Takes the change waiting for a port, or null. */
+    PortChange takePortEvent(int number) {
+        return pendingPorts.remove(number);
+    }
+
+    boolean hasPort(int number) {
+        return ports.containsKey(number);
+    }
+
+    int portCount() {
+        return ports.size();
     }
 
     /** Replaces or removes a port; returns the previous value (null if none). */
@@ -237,6 +300,7 @@ public final class SwitchSession {
         for (Long xid : List.copyOf(statsByXid.keySet())) {
             PendingStats<?> pending = statsByXid.remove(xid);
             if (pending != null) {
+                gathered.addAndGet(-pending.count);
                 pending.future.completeExceptionally(cause);
             }
         }
@@ -280,14 +344,19 @@ public final class SwitchSession {
         final List<E> gathered = Collections.synchronizedList(new ArrayList<>());
         final CompletableFuture<List<E>> future = new CompletableFuture<>();
         final long deadlineNanos;
+        volatile long count;
 
         PendingStats(Function<OFStatsReply, List<E>> entries, long deadlineNanos) {
             this.entries = entries;
             this.deadlineNanos = deadlineNanos;
         }
 
-        void add(OFStatsReply reply) {
-            gathered.addAll(entries.apply(reply));
+        /** Gathers a part's entries; returns how many. */
+        int add(OFStatsReply reply) {
+            List<E> part = entries.apply(reply);
+            gathered.addAll(part);
+            count += part.size();
+            return part.size();
         }
 
         void complete() {

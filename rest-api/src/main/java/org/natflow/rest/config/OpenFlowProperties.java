@@ -21,6 +21,9 @@ import org.springframework.validation.annotation.Validated;
  *                         completion; more: worker threads for packet-ins other than ARP/LLDP
  * @param packetInQueue    bound of the packet-in queue; excess packet-ins are dropped and counted
  * @param controlQueue     bound of the ARP/LLDP packet-in queue
+ * @param maxReplyEntries  most statistics entries gathered for one switch at once (0: a quarter of the heap at
+ *                         512 bytes each); a switch whose reply passes it is disconnected
+ * @param maxPorts         most ports kept per switch; more are ignored and counted
  */
 @Validated
 @ConfigurationProperties("natflow.openflow")
@@ -32,11 +35,15 @@ public record OpenFlowProperties(
         @DefaultValue("10s") Duration requestTimeout,
         @DefaultValue("0") @Min(0) int packetInThreads,
         @DefaultValue("10000") @Min(1) int packetInQueue,
-        @DefaultValue("1000") @Min(1) int controlQueue) {
+        @DefaultValue("1000") @Min(1) int controlQueue,
+        @DefaultValue("0") @Min(0) long maxReplyEntries,
+        @DefaultValue("4096") @Min(1) int maxPorts) {
 
     /** The core's settings. */
     public OpenFlowSettings toSettings() {
+        OpenFlowSettings.Limits defaults = OpenFlowSettings.Limits.defaults();
         return new OpenFlowSettings(address, port, handshakeTimeout, echoInterval, requestTimeout,
-                packetInThreads, packetInQueue, controlQueue);
+                packetInThreads, packetInQueue, controlQueue, new OpenFlowSettings.Limits(
+                maxReplyEntries > 0 ? maxReplyEntries : defaults.replyEntries(), maxPorts));
     }
 }

@@ -51,6 +51,11 @@ public class ControllerMetricsBinder implements MeterBinder {
                 "Connections closed for garbage input");
         counter(r, "natflow.openflow.handshake.failures", m.handshakeFailures, "Handshakes failed or timed out");
         counter(r, "natflow.openflow.request.timeouts", m.requestTimeouts, "Barrier or stats replies not in time");
+        counter(r, "natflow.openflow.replies.oversized", m.repliesOversized,
+                "Statistics replies past the bound (the switch was disconnected)");
+        counter(r, "natflow.openflow.ports.refused", m.portsRefused, "Ports beyond the bound per switch, ignored");
+        counter(r, "natflow.openflow.port.events.coalesced", m.portEventsCoalesced,
+                "Port changes folded into a change of the same port still waiting for delivery");
         counter(r, "natflow.flowmod.sent", m.flowMessagesSent, "Messages sent in flow batches");
         counter(r, "natflow.flowmod.errors", m.flowErrors, "Errors switches returned for flow batch messages");
         FunctionTimer.builder("natflow.flowmod.latency", m, x -> x.batchesCompleted.sum(),

@@ -26,7 +26,7 @@ final class ControllerProcess implements AutoCloseable {
         this.openflowPort = freePort();
         this.restPort = freePort();
         this.log = log;
-        this.args = new ArrayList<>(List.of("java", "-jar",
+        this.args = new ArrayList<>(List.of("java", "-XX:+ExitOnOutOfMemoryError", "-jar",
                 MininetEnvironment.projectRoot().resolve("rest-api/target/natflow.jar").toString(),
                 "--natflow.openflow.address=127.0.0.1", "--natflow.openflow.port=" + openflowPort,
                 "--server.port=" + restPort));
