@@ -6,6 +6,11 @@ for a permission towards each given peer, and prints one JSON line with the resp
 
 {"allocate": 200, "relayed": "203.0.113.10:50000", "permissions": {"10.0.0.2": 403, "198.51.100.7": 200}}
 A code of 200 is success; otherwise it is the ERROR-CODE the server sent (0: no answer).
+
+--extra N    then N more allocations, one after the other, each from its own socket (each with its own nonce)
+--burst N    then N more allocations from N sockets sent all at once, before any answer
+--other-user U --other-password P   then, from the allocation's own socket, U's CreatePermission and Refresh
+--replay     then the authenticated Allocate, captured, sent again from another socket
 """
 import argparse
 import hashlib
@@ -68,6 +73,22 @@ def ask(s, server, data):
         return 0, {}
 
 
+def challenge(s, server, transport, user, password):
+    """The 401 exchange for one socket: its realm, nonce (bound to the socket's endpoint) and key."""
+    code, attrs = ask(s, server, message(0x0003, [transport]))
+    if code != 401 or 0x0014 not in attrs or 0x0015 not in attrs:
+        return None
+    realm, nonce = attrs[0x0014], attrs[0x0015]
+    key = hashlib.md5(('%s:%s:%s' % (user, realm.decode(), password)).encode()).digest()
+    return key, [attr(0x0006, user.encode()), attr(0x0014, realm), attr(0x0015, nonce)]
+
+
+def udp():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(3)
+    return s
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--server', required=True)
@@ -75,8 +96,11 @@ def main():
     ap.add_argument('--user', required=True)
     ap.add_argument('--password', required=True)
     ap.add_argument('--peer', action='append', default=[])
-    ap.add_argument('--extra', type=int, default=0,
-                    help='then make this many more allocations, each from its own socket, and report their codes')
+    ap.add_argument('--extra', type=int, default=0)
+    ap.add_argument('--burst', type=int, default=0)
+    ap.add_argument('--other-user')
+    ap.add_argument('--other-password')
+    ap.add_argument('--replay', action='store_true')
     args = ap.parse_args()
     server = (args.server, args.port)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -104,13 +128,44 @@ def main():
                 out['permissions'][peer] = c
             extra = []
             for _ in range(args.extra):
-                e = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                e.settimeout(3)
-                c, _ = ask(e, server, message(0x0003, [transport] + auth, key))
-                out.setdefault('extra', []).append(c)
-                extra.append(e)
-            for e in extra + [s]:
-                ask(e, server, message(0x0004, [attr(0x000D, struct.pack('!I', 0))] + auth, key))
+                e = udp()
+                c = challenge(e, server, transport, args.user, args.password)
+                code_e = ask(e, server, message(0x0003, [transport] + c[1], c[0]))[0] if c else 0
+                out.setdefault('extra', []).append(code_e)
+                extra.append((e, c))
+            if args.burst:
+                burst = []
+                for _ in range(args.burst):
+                    e = udp()
+                    burst.append((e, challenge(e, server, transport, args.user, args.password)))
+                for e, c in burst:
+                    e.sendto(message(0x0003, [transport] + c[1], c[0]), server)
+                codes = []
+                for e, c in burst:
+                    try:
+                        codes.append(parse(e.recvfrom(4096)[0])[0])
+                    except socket.timeout:
+                        codes.append(0)
+                out['burst'] = codes
+                extra += burst
+            if args.other_user:
+                okey = hashlib.md5(('%s:%s:%s' % (args.other_user, realm.decode(),
+                                                  args.other_password)).encode()).digest()
+                oauth = [attr(0x0006, args.other_user.encode()), attr(0x0014, realm), attr(0x0015, nonce)]
+                out['otherPermission'] = ask(s, server, message(
+                    0x0008, [attr(0x0012, xor_addr('198.51.100.99', 9))] + oauth, okey))[0]
+                out['otherRefresh'] = ask(s, server, message(0x0004, [attr(0x000D, struct.pack('!I', 0))] + oauth,
+                                                             okey))[0]
+                out['ownAfter'] = ask(s, server, message(0x0004, [attr(0x000D, struct.pack('!I', 600))] + auth,
+                                                         key))[0]
+            if args.replay:
+                r = udp()
+                out['replay'] = ask(r, server, request)[0]
+                extra.append((r, None))
+            for e, c in extra:
+                if c:
+                    ask(e, server, message(0x0004, [attr(0x000D, struct.pack('!I', 0))] + c[1], c[0]))
+            ask(s, server, message(0x0004, [attr(0x000D, struct.pack('!I', 0))] + auth, key))
     print(json.dumps(out), flush=True)
 
 

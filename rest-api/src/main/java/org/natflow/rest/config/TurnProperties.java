@@ -5,7 +5,9 @@ import jakarta.validation.constraints.Min;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.natflow.apps.border.Addresses;
 import org.natflow.services.turn.TurnConfig;
+import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -19,9 +21,14 @@ import org.springframework.validation.annotation.Validated;
  * @param users              configured users, {@code name:password}, comma-separated
  * @param secret             shared secret of the time-limited scheme (coturn's use-auth-secret); empty: off
  * @param allocationsPerUser most live allocations per user
+ * @param maxAllocations     most live allocations of all users together (486 beyond it)
  * @param bandwidth          bytes per second one allocation may relay in each direction (0: no cap)
  * @param defaultLifetime    allocation lifetime when the client asks for less, seconds
  * @param maxLifetime        longest allocation lifetime granted, seconds
+ * @param deniedPeers        CIDRs never relayed to; empty: the special-purpose ranges of coturn's secure
+ *                           configuration (RFC 1918, RFC 6598, RFC 6890); the inside networks, the pool, the
+ *                           uplink subnet and the upstream gateway are refused in any case
+ * @param allowedPeers       CIDRs relayed to although denied (e.g. a peer on the uplink subnet)
  */
 @Validated
 @ConfigurationProperties("natflow.turn")
@@ -30,9 +37,11 @@ public record TurnProperties(@DefaultValue("false") boolean enabled,
                              @DefaultValue("natflow") String realm, @DefaultValue("") List<String> users,
                              @DefaultValue("") String secret,
                              @DefaultValue("10") @Min(1) int allocationsPerUser,
+                             @DefaultValue("10000") @Min(1) int maxAllocations,
                              @DefaultValue("12500000") @Min(0) long bandwidth,
                              @DefaultValue("600") @Min(1) int defaultLifetime,
-                             @DefaultValue("3600") @Min(1) int maxLifetime) {
+                             @DefaultValue("3600") @Min(1) int maxLifetime,
+                             @DefaultValue List<String> deniedPeers, @DefaultValue List<String> allowedPeers) {
 
     /** The server's view; a user entry without a colon is refused. */
     public TurnConfig toConfig() {
@@ -47,7 +56,24 @@ public record TurnProperties(@DefaultValue("false") boolean enabled,
             }
             parsed.put(u.substring(0, colon).trim(), u.substring(colon + 1));
         }
-        return new TurnConfig(port, realm, parsed, secret.isEmpty() ? null : secret, allocationsPerUser, bandwidth,
-                defaultLifetime, maxLifetime);
+        List<IPv4AddressWithMask> denied = prefixes(deniedPeers, "denied-peers");
+        return new TurnConfig(port, realm, parsed, secret.isEmpty() ? null : secret, allocationsPerUser,
+                maxAllocations, bandwidth, defaultLifetime, maxLifetime, denied.isEmpty() ? TurnConfig.DENIED : denied,
+                prefixes(allowedPeers, "allowed-peers"));
+    }
+
+    private static List<IPv4AddressWithMask> prefixes(List<String> items, String name) {
+        List<IPv4AddressWithMask> out = new java.util.ArrayList<>();
+        for (String s : items) {
+            if (s.isBlank()) {
+                continue;
+            }
+            try {
+                out.add(Addresses.prefix(s.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("natflow.turn." + name + ": " + e.getMessage());
+            }
+        }
+        return out;
     }
 }

@@ -17,7 +17,7 @@ import org.springframework.http.HttpMethod;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0",
                 "natflow.turn.enabled=true", "natflow.turn.users=alice:wonderland,carol:pw",
-                "natflow.turn.allocations-per-user=4",
+                "natflow.turn.allocations-per-user=4", "natflow.turn.allowed-peers=203.0.113.20/32",
                 "natflow.turn.secret=north-wind", "natflow.turn.realm=natflow.test"})
 class TurnIT extends TwoSitesIT {
 
@@ -101,15 +101,18 @@ class TurnIT extends TwoSitesIT {
     }
 
     @Test
-    void relayingToInsideLoopbackLinkLocalAndTheGatewayIsRefused() throws Exception {
-        JsonNode r = probe("--user carol --password pw --peer 10.0.0.2 --peer 127.0.0.1 --peer 203.0.113.10"
-                + " --peer 169.254.100.1 --peer 224.0.0.1 --peer 203.0.113.20");
+    void relayingToInsidePrivateSpecialUplinkAndGatewayAddressesIsRefused() throws Exception {
+        String[] forbidden = {"10.0.0.2", "127.0.0.1", "203.0.113.10", "169.254.100.1", "224.0.0.1", "10.0.1.5",
+            "172.16.0.1", "192.168.1.1", "100.64.0.1", "198.18.0.1", "240.0.0.1", "192.0.0.1", "203.0.113.1",
+            "203.0.113.21"};
+        JsonNode r = probe("--user carol --password pw --peer " + String.join(" --peer ", forbidden)
+                + " --peer 203.0.113.20");
         assertThat(r.get("allocate").asInt()).as(r.toString()).isEqualTo(200);
         JsonNode p = r.get("permissions");
-        for (String forbidden : new String[] {"10.0.0.2", "127.0.0.1", "203.0.113.10", "169.254.100.1", "224.0.0.1"}) {
-            assertThat(p.get(forbidden).asInt()).as(forbidden + " in " + r).isEqualTo(403);
+        for (String f : forbidden) {
+            assertThat(p.get(f).asInt()).as(f + " in " + r).isEqualTo(403);
         }
-        assertThat(p.get("203.0.113.20").asInt()).as("a public peer").isEqualTo(200);
+        assertThat(p.get("203.0.113.20").asInt()).as("the peer allowed on the uplink subnet").isEqualTo(200);
         assertThat(r.get("retransmitted").asInt()).as("a retransmitted Allocate gets its answer again").isEqualTo(200);
         assertThat(r.get("retransmittedRelayed").asText()).isEqualTo(r.get("relayed").asText());
         assertThat(r.get("second").asInt()).as("a new Allocate on the same 5-tuple").isEqualTo(437);
@@ -120,7 +123,23 @@ class TurnIT extends TwoSitesIT {
         JsonNode r = probe("--user carol --password pw --extra 4");
         assertThat(r.get("allocate").asInt()).as(r.toString()).isEqualTo(200);
         assertThat(r.get("extra").toString()).as("quota 4: three more, then 486").isEqualTo("[200,200,200,486]");
+        JsonNode burst = probe("--user carol --password pw --burst 10");
+        assertThat(burst.get("burst")).as("ten Allocates at once with quota 4: " + burst)
+                .filteredOn(c -> c.asInt() == 200).hasSize(3);
+        assertThat(burst.get("burst")).filteredOn(c -> c.asInt() != 200).allMatch(c -> c.asInt() == 486);
         assertThat(probe("--user carol --password nope").get("allocate").asInt()).isEqualTo(401);
         assertThat(probe("--user nobody --password pw").get("allocate").asInt()).isEqualTo(401);
+    }
+
+    @Test
+    void anotherUsersCredentialsAndAReplayedAllocateAreRefused() throws Exception {
+        JsonNode r = probe("--user carol --password pw --other-user alice --other-password wonderland --replay");
+        assertThat(r.get("allocate").asInt()).as(r.toString()).isEqualTo(200);
+        assertThat(r.get("otherPermission").asInt()).as("alice on carol's allocation: Wrong Credentials")
+                .isEqualTo(441);
+        assertThat(r.get("otherRefresh").asInt()).isEqualTo(441);
+        assertThat(r.get("ownAfter").asInt()).as("carol's allocation still stands").isEqualTo(200);
+        assertThat(r.get("replay").asInt()).as("carol's Allocate replayed from another endpoint: Stale Nonce")
+                .isEqualTo(438);
     }
 }

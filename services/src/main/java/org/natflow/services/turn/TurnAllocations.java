@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,11 +42,46 @@ final class TurnAllocations {
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Reservation> reservations = new ConcurrentHashMap<>();
     private final Set<InetSocketAddress> allocating = ConcurrentHashMap.newKeySet();
+    private final int perUser;
+    private final int total;
+    // Allocations counted per user and in all, from the moment an Allocate is accepted (before its socket is
+    // bound), so concurrent requests cannot pass a quota together.
+    private final Map<String, Integer> claimed = new HashMap<>();
+    private int claimedTotal;
 
-    TurnAllocations(PublicPorts ports, IPv4Address address, Clock clock) {
+    TurnAllocations(PublicPorts ports, IPv4Address address, Clock clock, int perUser, int total) {
         this.ports = ports;
         this.address = address;
         this.clock = clock;
+        this.perUser = perUser;
+        this.total = total;
+    }
+
+    /** Counts an allocation about to be made for a user; why it may not be ("user quota", ...), or null. */
+    synchronized String claimQuota(String user) {
+        if (claimedTotal >= total) {
+            return "the server holds " + total + " allocations";
+        }
+        int held = claimed.getOrDefault(user, 0);
+        if (held >= perUser) {
+            return "user " + user + " holds " + held;
+        }
+        claimed.put(user, held + 1);
+        claimedTotal++;
+        return null;
+    }
+
+    /** Returns a user's claim (its allocation failed or ended). */
+    synchronized void releaseQuota(String user) {
+        Integer held = claimed.get(user);
+        if (held != null) {
+            if (held <= 1) {
+                claimed.remove(user);
+            } else {
+                claimed.put(user, held - 1);
+            }
+            claimedTotal--;
+        }
     }
 
     // ---- allocations --------------------------------------------------------------------------------------------
@@ -93,11 +129,6 @@ final class TurnAllocations {
         return byId.size();
     }
 
-    /** Allocations a user holds now. */
-    long heldBy(String user) {
-        return byId.values().stream().filter(a -> a.username.equals(user)).count();
-    }
-
     /** An id for a new allocation. */
     long nextId() {
         return ids.incrementAndGet();
@@ -119,6 +150,7 @@ final class TurnAllocations {
         }
         byClient.remove(a.clientAlias, a);
         releasePort(a.relayPort);
+        releaseQuota(a.username);
         return true;
     }
 

@@ -9,15 +9,17 @@ import java.util.HexFormat;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.natflow.apps.ports.Endpoint;
 
 /**
  * Long-term credentials (RFC 8489, 9.2): configured users, and the time-limited scheme of the TURN REST API
  * that coturn calls use-auth-secret (username {@code <expiry unix time>[:<name>]}, password
- * {@code base64(HMAC-SHA1(secret, username))}). Nonces are stateless: an expiry time and a MAC over it.
+ * {@code base64(HMAC-SHA1(secret, username))}). Nonces are stateless: an expiry time and a MAC over it and the
+ * client's endpoint.
  */
 public final class TurnCredentials {
 
-    private static final long NONCE_SECONDS = 3600;
+    private static final long NONCE_SECONDS = 600;
 
     private final TurnConfig config;
     private final Clock clock;
@@ -39,20 +41,28 @@ public final class TurnCredentials {
         }
     }
 
-    /** A fresh nonce, valid for an hour. */
-    public String nonce() {
+    /**
+     * A fresh nonce for one client, valid for ten minutes: it names its expiry and carries a MAC over the expiry
+     * and the client's address and port, so a request captured from one client and replayed from another
+     * endpoint is refused (438), and nothing is stored per client.
+     */
+    public String nonce(Endpoint client) {
         String expiry = Long.toHexString(clock.instant().getEpochSecond() + NONCE_SECONDS);
-        return expiry + "-" + HexFormat.of().formatHex(hmac(nonceKey, expiry), 0, 10);
+        return expiry + "-" + mac(expiry, client);
     }
 
-    /** Whether a nonce is one of ours and not expired. */
-    public boolean nonceValid(String nonce) {
+    private String mac(String expiry, Endpoint client) {
+        return HexFormat.of().formatHex(hmac(nonceKey, expiry + "/" + client), 0, 10);
+    }
+
+    /** Whether a nonce is one we gave this client and not expired. */
+    public boolean nonceValid(String nonce, Endpoint client) {
         int dash = nonce.indexOf('-');
         if (dash <= 0) {
             return false;
         }
         String expiry = nonce.substring(0, dash);
-        String mac = HexFormat.of().formatHex(hmac(nonceKey, expiry), 0, 10);
+        String mac = mac(expiry, client);
         if (!java.security.MessageDigest.isEqual(mac.getBytes(StandardCharsets.UTF_8),
                 nonce.substring(dash + 1).getBytes(StandardCharsets.UTF_8))) {
             return false;

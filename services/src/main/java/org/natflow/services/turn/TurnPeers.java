@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.AttributeKey;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.service.Conversation;
 import org.natflow.apps.service.ServiceLink;
 import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
 
 /**
  * The peer side of TURN relaying: which peers may be relayed to, datagrams from a client to its peers (out of the
@@ -30,32 +32,57 @@ import org.projectfloodlight.openflow.types.IPv4Address;
  */
 final class TurnPeers {
 
+    private static final IPv4Address BROADCAST = IPv4Address.of("255.255.255.255");
+
     /** The allocation a relayed socket belongs to. */
     static final AttributeKey<Allocation> ALLOCATION = AttributeKey.valueOf("natflow.turn.allocation");
 
     private final GatewayConfig nat;
+    private final TurnConfig config;
     private final ServiceLink link;
     private final IPv4Address publicAddress;
     private final Clock clock;
     private final Supplier<Channel> server;
 
-    TurnPeers(GatewayConfig nat, ServiceLink link, IPv4Address publicAddress, Clock clock, Supplier<Channel> server) {
+    TurnPeers(GatewayConfig nat, TurnConfig config, ServiceLink link, IPv4Address publicAddress, Clock clock,
+              Supplier<Channel> server) {
         this.nat = nat;
+        this.config = config;
         this.link = link;
         this.publicAddress = publicAddress;
         this.clock = clock;
         this.server = server;
     }
 
-    /** Whether relaying to a peer is allowed: never inside, loopback, link-local, multicast or our own. */
+    /**
+     * Whether relaying to a peer is refused: never the inside networks, the pool, the gateway, loopback,
+     * link-local, multicast, broadcast or "this network"; not the configured denied ranges, the uplink subnet or
+     * the upstream gateway either, unless the peer is in an allowed range.
+     */
     boolean forbidden(InetAddress peer) {
-        if (!(peer instanceof java.net.Inet4Address) || peer.isLoopbackAddress() || peer.isAnyLocalAddress()
+        if (!(peer instanceof Inet4Address) || peer.isLoopbackAddress() || peer.isAnyLocalAddress()
                 || peer.isLinkLocalAddress() || peer.isMulticastAddress()) {
             return true;
         }
         IPv4Address ip = IPv4Address.of(peer.getAddress());
-        return nat.isInside(ip) || nat.isPublic(ip) || ip.equals(nat.gatewayAddress())
-                || ip.equals(IPv4Address.of("255.255.255.255")) || (peer.getAddress()[0] & 0xff) == 0;
+        if (nat.isInside(ip) || nat.isPublic(ip) || ip.equals(nat.gatewayAddress())
+                || ip.equals(BROADCAST) || (peer.getAddress()[0] & 0xff) == 0) {
+            return true;
+        }
+        if (within(config.allowedPeers(), ip)) {
+            return false;
+        }
+        return within(config.deniedPeers(), ip) || nat.publicNetwork().contains(ip)
+                || ip.equals(nat.upstreamGateway());
+    }
+
+    private static boolean within(List<IPv4AddressWithMask> ranges, IPv4Address ip) {
+        for (IPv4AddressWithMask r : ranges) {
+            if (r.contains(ip)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sends a client's data to a peer it gave a permission, within the allocation's bandwidth. */

@@ -70,8 +70,9 @@ public final class TurnServer {
         this.clock = clock;
         this.credentials = new TurnCredentials(config, clock);
         this.publicAddress = nat.publicAddresses().get(0);
-        this.allocations = new TurnAllocations(ports, publicAddress, clock);
-        this.peerSide = new TurnPeers(nat, link, publicAddress, clock, () -> server);
+        this.allocations = new TurnAllocations(ports, publicAddress, clock, config.allocationsPerUser(),
+                config.maxAllocations());
+        this.peerSide = new TurnPeers(nat, config, link, publicAddress, clock, () -> server);
     }
 
     /** Opens the TURN port on the public address and starts the lifetime timer. */
@@ -218,8 +219,8 @@ public final class TurnServer {
         return new StunAttribute(StunAttribute.REALM, config.realm().getBytes(StandardCharsets.UTF_8));
     }
 
-    private StunAttribute nonce() {
-        return new StunAttribute(StunAttribute.NONCE, credentials.nonce().getBytes(StandardCharsets.UTF_8));
+    private StunAttribute nonce(Endpoint client) {
+        return new StunAttribute(StunAttribute.NONCE, credentials.nonce(client).getBytes(StandardCharsets.UTF_8));
     }
 
     private void request(Channel ch, InetSocketAddress from, Endpoint client, StunMessage m) {
@@ -244,7 +245,7 @@ public final class TurnServer {
         }
         // Long-term credentials (RFC 8489, 9.2.4).
         if (m.attribute(StunAttribute.MESSAGE_INTEGRITY).isEmpty()) {
-            error(ch, from, m, 401, "Unauthorized", null, realm(), nonce());
+            error(ch, from, m, 401, "Unauthorized", null, realm(), nonce(client));
             return;
         }
         Optional<String> user = m.text(StunAttribute.USERNAME);
@@ -253,21 +254,21 @@ public final class TurnServer {
             error(ch, from, m, 400, "Bad Request", null);
             return;
         }
-        if (!credentials.nonceValid(nonce.get())) {
-            error(ch, from, m, 438, "Stale Nonce", null, realm(), nonce());
+        if (!credentials.nonceValid(nonce.get(), client)) {
+            error(ch, from, m, 438, "Stale Nonce", null, realm(), nonce(client));
             return;
         }
         byte[] key = credentials.key(user.get()).orElse(null);
         if (key == null || !m.text(StunAttribute.REALM).get().equals(config.realm()) || !m.integrityValid(key)) {
-            error(ch, from, m, 401, "Unauthorized", null, realm(), nonce());
+            error(ch, from, m, 401, "Unauthorized", null, realm(), nonce(client));
             return;
         }
         try {
             switch (m.method()) {
                 case StunMessage.ALLOCATE -> allocate(ch, from, client, m, user.get(), key);
-                case StunMessage.REFRESH -> refresh(ch, from, m, key);
-                case StunMessage.CREATE_PERMISSION -> createPermission(ch, from, m, key);
-                default -> channelBind(ch, from, m, key);
+                case StunMessage.REFRESH -> refresh(ch, from, m, key, user.get());
+                case StunMessage.CREATE_PERMISSION -> createPermission(ch, from, m, key, user.get());
+                default -> channelBind(ch, from, m, key, user.get());
             }
         } catch (StunException e) {
             error(ch, from, m, 400, "Bad Request: " + e.getMessage(), key);
@@ -288,7 +289,9 @@ public final class TurnServer {
             throws StunException {
         Allocation existing = allocations.byClient(from);
         if (existing != null) {
-            if (existing.answer != null && java.util.Arrays.equals(existing.createdBy, m.transactionId())) {
+            if (!existing.username.equals(user)) {
+                error(ch, from, m, 441, "Wrong Credentials", key);
+            } else if (existing.answer != null && java.util.Arrays.equals(existing.createdBy, m.transactionId())) {
                 reply(ch, from, m, StunMessage.SUCCESS, existing.answer, key); // a retransmission (RFC 8656, 7.2)
             } else {
                 error(ch, from, m, 437, "Allocation Mismatch", key);
@@ -315,10 +318,6 @@ public final class TurnServer {
             error(ch, from, m, 400, "Bad Request: EVEN-PORT with RESERVATION-TOKEN", key);
             return;
         }
-        if (allocations.heldBy(user) >= config.allocationsPerUser()) {
-            error(ch, from, m, 486, "Allocation Quota Reached", key);
-            return;
-        }
         long lifetime = lifetime(m);
         if (lifetime == 0) {
             lifetime = config.defaultLifetime();
@@ -326,12 +325,20 @@ public final class TurnServer {
         if (!allocations.startAllocating(from)) {
             return; // a retransmission while its relayed socket is being bound: the first one will be answered
         }
+        // Counted before the socket is bound, so a burst of Allocates cannot pass the quota together.
+        String over = allocations.claimQuota(user);
+        if (over != null) {
+            allocations.doneAllocating(from);
+            error(ch, from, m, 486, "Allocation Quota Reached: " + over, key);
+            return;
+        }
         int port;
         byte[] newToken = null;
         if (token.isPresent()) {
             port = allocations.takeKept(token.get().value());
             if (port < 0) {
                 allocations.doneAllocating(from);
+                allocations.releaseQuota(user);
                 error(ch, from, m, 508, "Insufficient Capacity: unknown or expired reservation token", key);
                 return;
             }
@@ -345,6 +352,7 @@ public final class TurnServer {
         }
         if (port < 0) {
             allocations.doneAllocating(from);
+            allocations.releaseQuota(user);
             error(ch, from, m, 508, "Insufficient Capacity", key);
             return;
         }
@@ -358,6 +366,7 @@ public final class TurnServer {
                     allocations.doneAllocating(from);
                     if (!bound.isSuccess()) {
                         allocations.releasePort(relayPort);
+                        allocations.releaseQuota(user);
                         error(ch, from, m, 508, "Insufficient Capacity", key);
                         return;
                     }
@@ -373,6 +382,7 @@ public final class TurnServer {
         if (!allocations.add(a)) {
             relay.close();
             allocations.releasePort(port);
+            allocations.releaseQuota(user);
             error(ch, from, m, 437, "Allocation Mismatch", key);
             return;
         }
@@ -393,16 +403,24 @@ public final class TurnServer {
         reply(ch, from, m, StunMessage.SUCCESS, attrs, key);
     }
 
-    private Allocation mine(Channel ch, InetSocketAddress from, StunMessage m, byte[] key) {
+    /**
+     * The allocation of the request's 5-tuple, if the request's user holds it: 437 if there is none, 441 (Wrong
+     * Credentials, RFC 8656 section 5) if another user's.
+     */
+    private Allocation mine(Channel ch, InetSocketAddress from, StunMessage m, byte[] key, String user) {
         Allocation a = allocations.byClient(from);
         if (a == null) {
             error(ch, from, m, 437, "Allocation Mismatch", key);
+        } else if (!a.username.equals(user)) {
+            error(ch, from, m, 441, "Wrong Credentials", key);
+            return null;
         }
         return a;
     }
 
-    private void refresh(Channel ch, InetSocketAddress from, StunMessage m, byte[] key) throws StunException {
-        Allocation a = mine(ch, from, m, key);
+    private void refresh(Channel ch, InetSocketAddress from, StunMessage m, byte[] key, String user)
+            throws StunException {
+        Allocation a = mine(ch, from, m, key, user);
         if (a == null) {
             return;
         }
@@ -418,8 +436,9 @@ public final class TurnServer {
                 StunMessage.u32(lifetime))), key);
     }
 
-    private void createPermission(Channel ch, InetSocketAddress from, StunMessage m, byte[] key) throws StunException {
-        Allocation a = mine(ch, from, m, key);
+    private void createPermission(Channel ch, InetSocketAddress from, StunMessage m, byte[] key, String user)
+            throws StunException {
+        Allocation a = mine(ch, from, m, key, user);
         if (a == null) {
             return;
         }
@@ -444,8 +463,9 @@ public final class TurnServer {
         reply(ch, from, m, StunMessage.SUCCESS, List.of(), key);
     }
 
-    private void channelBind(Channel ch, InetSocketAddress from, StunMessage m, byte[] key) throws StunException {
-        Allocation a = mine(ch, from, m, key);
+    private void channelBind(Channel ch, InetSocketAddress from, StunMessage m, byte[] key, String user)
+            throws StunException {
+        Allocation a = mine(ch, from, m, key, user);
         if (a == null) {
             return;
         }

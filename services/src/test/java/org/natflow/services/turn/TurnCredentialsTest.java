@@ -5,19 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
+import org.natflow.apps.ports.Endpoint;
+import org.projectfloodlight.openflow.types.IPv4Address;
 
 class TurnCredentialsTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
 
     private final TurnConfig config = new TurnConfig(3478, "natflow", Map.of("alice", "wonderland"), "north-wind", 10,
-            0, 600, 3600);
+            100, 0, 600, 3600, TurnConfig.DENIED, List.of());
+    private static final Endpoint CLIENT = new Endpoint(IPv4Address.of("198.51.100.7"), 40000);
 
     private static String restPassword(String secret, String username) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA1");
@@ -37,16 +42,42 @@ class TurnCredentialsTest {
         assertThat(c.key("alice")).hasValueSatisfying(k -> assertThat(k).hasSize(16));
     }
 
+    /** A clock the test moves. */
+    private static final class Moving extends Clock {
+        Instant now = NOW;
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
     @Test
-    void noncesAreOursAndExpire() {
-        Clock fixed = Clock.fixed(NOW, ZoneOffset.UTC);
-        TurnCredentials c = new TurnCredentials(config, fixed);
-        String nonce = c.nonce();
-        assertThat(c.nonceValid(nonce)).isTrue();
-        assertThat(c.nonceValid(nonce.replace('-', '+'))).isFalse();
-        assertThat(c.nonceValid("ffffffffff-0000000000000000000")).as("forged").isFalse();
-        assertThat(new TurnCredentials(config, fixed).nonceValid(nonce)).as("another server's key").isFalse();
-        TurnCredentials later = new TurnCredentials(config, Clock.offset(fixed, java.time.Duration.ofHours(2)));
-        assertThat(later.nonceValid(later.nonce())).isTrue();
+    void noncesAreOursBoundToTheClientAndExpireInTenMinutes() {
+        Moving clock = new Moving();
+        TurnCredentials c = new TurnCredentials(config, clock);
+        String nonce = c.nonce(CLIENT);
+        assertThat(c.nonceValid(nonce, CLIENT)).isTrue();
+        assertThat(c.nonceValid(nonce, new Endpoint(CLIENT.address(), 40001))).as("replayed from another port")
+                .isFalse();
+        assertThat(c.nonceValid(nonce, new Endpoint(IPv4Address.of("192.0.2.9"), 40000)))
+                .as("replayed from another address").isFalse();
+        assertThat(c.nonceValid(nonce.replace('-', '+'), CLIENT)).isFalse();
+        assertThat(c.nonceValid("ffffffffff-0000000000000000000", CLIENT)).as("forged").isFalse();
+        assertThat(new TurnCredentials(config, clock).nonceValid(nonce, CLIENT)).as("another server's key").isFalse();
+        clock.now = NOW.plusSeconds(599);
+        assertThat(c.nonceValid(nonce, CLIENT)).isTrue();
+        clock.now = NOW.plusSeconds(600);
+        assertThat(c.nonceValid(nonce, CLIENT)).as("stale after ten minutes").isFalse();
     }
 }
