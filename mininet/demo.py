@@ -27,8 +27,14 @@ import natflow_net  # noqa: E402
 POOL = re.compile(r'203\.0\.113\.1[0-3]')
 
 
+TOKEN = None
+
+
 def rest(port, path):
-    with urllib.request.urlopen('http://127.0.0.1:%d%s' % (port, path), timeout=10) as r:
+    req = urllib.request.Request('http://127.0.0.1:%d%s' % (port, path))
+    if TOKEN:
+        req.add_header('Authorization', 'Bearer ' + TOKEN)
+    with urllib.request.urlopen(req, timeout=10) as r:
         return json.load(r)
 
 
@@ -37,7 +43,10 @@ def main():
     ap.add_argument('--of-port', type=int, default=6653)
     ap.add_argument('--rest-port', type=int, default=8080)
     ap.add_argument('--cli', action='store_true')
+    ap.add_argument('--token', help='REST bearer token (reads of the mappings need credentials)')
     args = ap.parse_args()
+    global TOKEN
+    TOKEN = args.token
     setLogLevel('warning')
     cleanup()
     here = os.path.dirname(os.path.abspath(__file__))

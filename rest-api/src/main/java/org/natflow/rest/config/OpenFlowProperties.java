@@ -28,7 +28,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("natflow.openflow")
 public record OpenFlowProperties(
-        @DefaultValue("0.0.0.0") @NotBlank String address,
+        @DefaultValue("127.0.0.1") @NotBlank String address,
         @DefaultValue("6653") @Min(0) @Max(65535) int port,
         @DefaultValue("10s") Duration handshakeTimeout,
         @DefaultValue("5s") Duration echoInterval,

@@ -5,8 +5,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.natflow.apps.AppCookies;
 import org.natflow.apps.NotFoundException;
 import org.natflow.apps.border.Addresses;
 import org.natflow.apps.nat.NaptService;
@@ -16,11 +14,7 @@ import org.natflow.apps.nat.PortBlocks;
 import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.ports.PublicPorts;
 import org.natflow.controller.api.Dpid;
-import org.natflow.controller.api.StatisticsService;
 import org.natflow.rest.config.NatEnabledCondition;
-import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
-import org.projectfloodlight.openflow.protocol.OFVersion;
-import org.projectfloodlight.openflow.protocol.stat.StatField;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.http.ResponseEntity;
@@ -41,13 +35,13 @@ public class NatResource {
     private final NaptService napt;
     private final PortBlocks portBlocks;
     private final PublicPorts ports;
-    private final StatisticsService statistics;
+    private final FlowCounters counters;
 
-    public NatResource(NaptService napt, PortBlocks portBlocks, PublicPorts ports, StatisticsService statistics) {
+    public NatResource(NaptService napt, PortBlocks portBlocks, PublicPorts ports, FlowCounters counters) {
         this.napt = napt;
         this.portBlocks = portBlocks;
         this.ports = ports;
-        this.statistics = statistics;
+        this.counters = counters;
     }
 
     @GetMapping("/sessions")
@@ -68,35 +62,16 @@ public class NatResource {
         }).toList();
     }
 
-    /** Packets and bytes per mapping id, summed over both directions, from each border switch. */
+    /** Packets and bytes per mapping id, from each border's counters (read at most every few seconds). */
     private Map<Long, long[]> counters(List<NatSession> sessions) {
         Map<Long, long[]> out = new HashMap<>();
         for (Dpid dpid : sessions.stream().map(NatSession::dpid).distinct().toList()) {
-            List<OFFlowStatsEntry> entries;
-            try {
-                entries = statistics.flowStats(dpid, AppCookies.appOnly(AppCookies.NAT), AppCookies.APP_MASK)
-                        .get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
+            Map<Long, long[]> onBorder = counters.of(dpid);
+            if (onBorder.isEmpty()) {
                 continue; // counters stay null: the mappings are still listed
             }
-            sessions.stream().filter(s -> s.dpid().equals(dpid)).forEach(s -> out.put(s.id(), new long[2]));
-            for (OFFlowStatsEntry e : entries) {
-                long id = (e.getCookie().getValue() & 0x0000_ffff_ffff_ffffL) >>> 1;
-                if (id == 0) {
-                    continue;
-                }
-                long[] c = out.get(id);
-                if (c == null) {
-                    continue;
-                }
-                if (e.getVersion().compareTo(OFVersion.OF_15) >= 0) {
-                    c[0] += e.getStats().get(StatField.PACKET_COUNT).getValue();
-                    c[1] += e.getStats().get(StatField.BYTE_COUNT).getValue();
-                } else {
-                    c[0] += e.getPacketCount().getValue();
-                    c[1] += e.getByteCount().getValue();
-                }
-            }
+            sessions.stream().filter(s -> s.dpid().equals(dpid))
+                    .forEach(s -> out.put(s.id(), onBorder.getOrDefault(s.id(), new long[2])));
         }
         return out;
     }

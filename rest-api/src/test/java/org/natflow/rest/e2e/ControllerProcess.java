@@ -16,6 +16,9 @@ import org.natflow.rest.testing.Poll;
 /** natflow.jar as a separate process, for tests that kill it the hard way. */
 final class ControllerProcess implements AutoCloseable {
 
+    /** The read role's token of the process. */
+    static final String READ_TOKEN = "process-read-token";
+
     final int openflowPort;
     final int restPort;
     private final List<String> args;
@@ -29,7 +32,7 @@ final class ControllerProcess implements AutoCloseable {
         this.args = new ArrayList<>(List.of("java", "-XX:+ExitOnOutOfMemoryError", "-jar",
                 MininetEnvironment.projectRoot().resolve("rest-api/target/natflow.jar").toString(),
                 "--natflow.openflow.address=127.0.0.1", "--natflow.openflow.port=" + openflowPort,
-                "--server.port=" + restPort));
+                "--server.port=" + restPort, "--natflow.api.read-token=" + READ_TOKEN));
         this.args.addAll(properties);
     }
 
@@ -55,7 +58,8 @@ final class ControllerProcess implements AutoCloseable {
     String get(String path) {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort
-                    + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    + path)).header("Authorization", "Bearer " + READ_TOKEN).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

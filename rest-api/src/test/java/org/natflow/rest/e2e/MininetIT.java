@@ -37,6 +37,7 @@ abstract class MininetIT {
 
     @BeforeAll
     void startNetwork() throws Exception {
+        readWithTheReadRole(rest);
         net = MininetNetwork.start(topology(server.boundAddress().getPort()));
         Poll.until(Duration.ofSeconds(30), "switches connected", () -> {
             String list = rest.getForObject("/api/v1/switches", String.class);
@@ -48,6 +49,26 @@ abstract class MininetIT {
             return true;
         });
         afterStart();
+    }
+
+    /** Requests without credentials carry the read role's token (test resources): mappings are not public. */
+    static void readWithTheReadRole(TestRestTemplate rest) {
+        var interceptors = rest.getRestTemplate().getInterceptors();
+        if (interceptors.stream().noneMatch(i -> i instanceof ReadRole)) {
+            interceptors.add(new ReadRole());
+        }
+    }
+
+    private static final class ReadRole implements org.springframework.http.client.ClientHttpRequestInterceptor {
+        @Override
+        public org.springframework.http.client.ClientHttpResponse intercept(org.springframework.http.HttpRequest r,
+                byte[] body, org.springframework.http.client.ClientHttpRequestExecution exec)
+                throws java.io.IOException {
+            if (!r.getHeaders().containsKey("Authorization")) {
+                r.getHeaders().setBearerAuth("test-read-token");
+            }
+            return exec.execute(r, body);
+        }
     }
 
     /** A meter's value from {@code /actuator/prometheus} (its first series), or -1 when it is not there. */

@@ -1,5 +1,6 @@
 package org.natflow.rest.forward;
 
+import org.springframework.http.HttpMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -100,7 +101,8 @@ class PersistenceRestartTest {
             assertThat(rest(second).postForEntity("/api/v1/port-forwards", new HttpEntity<>(
                     "{\"protocol\":\"tcp\",\"publicPort\":2222,\"insideAddress\":\"10.0.0.6\",\"insidePort\":22}", h),
                     JsonNode.class).getStatusCode().value()).as("the restored rule still holds its port").isEqualTo(409);
-            JsonNode relay = rest(second).getForObject("/api/v1/relays/" + relayId, JsonNode.class);
+            JsonNode relay = rest(second).exchange("/api/v1/relays/" + relayId, HttpMethod.GET, new HttpEntity<>(h),
+                    JsonNode.class).getBody();
             assertThat(relay.get("legs").get(0).get("allowedSource").asText()).isEqualTo("198.51.100.0/24");
             assertThat(relay.get("legs").get(1).get("publicPort").asInt()).as("the allocated port kept").isEqualTo(relayPort);
             assertThat(rest(second).postForEntity("/api/v1/port-forwards", new HttpEntity<>(

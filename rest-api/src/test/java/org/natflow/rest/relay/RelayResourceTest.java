@@ -31,7 +31,7 @@ class RelayResourceTest {
     }
 
     private int count() {
-        return rest.getForObject("/api/v1/relays", JsonNode.class).size();
+        return send(HttpMethod.GET, "/api/v1/relays", null, "test-read-token").getBody().size();
     }
 
     @Test
@@ -49,7 +49,7 @@ class RelayResourceTest {
         assertThat(body.get("legs").get(0).get("boundPeer").isNull()).isTrue();
         assertThat(body.get("idleTimeout").asInt()).isEqualTo(120);
 
-        JsonNode one = rest.getForObject("/api/v1/relays/" + id, JsonNode.class);
+        JsonNode one = send(HttpMethod.GET, "/api/v1/relays/" + id, null, "test-read-token").getBody();
         assertThat(one.get("description").asText()).isEqualTo("game");
 
         ResponseEntity<JsonNode> taken = post("{\"protocol\":\"udp\",\"legs\":[{\"publicPort\":40001},"
@@ -64,7 +64,7 @@ class RelayResourceTest {
 
         assertThat(send(HttpMethod.DELETE, "/api/v1/relays/" + id, null, "test-token").getStatusCode())
                 .isEqualTo(HttpStatus.NO_CONTENT);
-        assertThat(send(HttpMethod.GET, "/api/v1/relays/" + id, null, null).getStatusCode())
+        assertThat(send(HttpMethod.GET, "/api/v1/relays/" + id, null, "test-read-token").getStatusCode())
                 .isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(send(HttpMethod.DELETE, "/api/v1/relays/" + id, null, "test-token").getStatusCode())
                 .isEqualTo(HttpStatus.NOT_FOUND);
