@@ -11,6 +11,8 @@ A code of 200 is success; otherwise it is the ERROR-CODE the server sent (0: no 
 --burst N    then N more allocations from N sockets sent all at once, before any answer
 --other-user U --other-password P   then, from the allocation's own socket, U's CreatePermission and Refresh
 --replay     then the authenticated Allocate, captured, sent again from another socket
+--permissions N   then CreatePermission for N distinct global peers, one each, and count the codes
+--bindings N      first, N Binding requests from one socket as fast as it can: how many were answered, how big
 """
 import argparse
 import hashlib
@@ -101,13 +103,31 @@ def main():
     ap.add_argument('--other-user')
     ap.add_argument('--other-password')
     ap.add_argument('--replay', action='store_true')
+    ap.add_argument('--permissions', type=int, default=0)
+    ap.add_argument('--bindings', type=int, default=0)
     args = ap.parse_args()
     server = (args.server, args.port)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(3)
     transport = attr(0x0019, bytes([17, 0, 0, 0]))
+    if args.bindings:
+        b = udp()
+        b.settimeout(1)
+        for _ in range(args.bindings):
+            b.sendto(struct.pack('!HHI', 0x0001, 0, MAGIC) + os.urandom(12), server)
+        answers, size = 0, 0
+        try:
+            while True:
+                size = max(size, len(b.recvfrom(4096)[0]))
+                answers += 1
+        except socket.timeout:
+            pass
+        out_b = {'bindingsAnswered': answers, 'bindingSize': size}
+    else:
+        out_b = {}
     code, attrs = ask(s, server, message(0x0003, [transport]))
     out = {'allocate': code, 'permissions': {}}
+    out.update(out_b)
     if code == 401 and 0x0014 in attrs and 0x0015 in attrs:
         realm, nonce = attrs[0x0014], attrs[0x0015]
         key = hashlib.md5(('%s:%s:%s' % (args.user, realm.decode(), args.password)).encode()).digest()
@@ -158,6 +178,13 @@ def main():
                                                              okey))[0]
                 out['ownAfter'] = ask(s, server, message(0x0004, [attr(0x000D, struct.pack('!I', 600))] + auth,
                                                          key))[0]
+            if args.permissions:
+                codes = {}
+                for i in range(args.permissions):
+                    peer = '8.0.%d.%d' % (i // 250, i % 250 + 1)
+                    c = ask(s, server, message(0x0008, [attr(0x0012, xor_addr(peer, 9))] + auth, key))[0]
+                    codes[str(c)] = codes.get(str(c), 0) + 1
+                out['manyPermissions'] = codes
             if args.replay:
                 r = udp()
                 out['replay'] = ask(r, server, request)[0]

@@ -2,6 +2,7 @@ package org.natflow.apps.border;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
 
@@ -44,26 +45,32 @@ public final class Addresses {
         }
     }
 
-    /** Parses a dotted-quad address with a clear error. */
+    /** One decimal octet as RFC 6943 writes it: ASCII digits, no leading zero (a zero before digits means octal). */
+    private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])";
+    private static final Pattern DOTTED_QUAD = Pattern.compile(OCTET + "\\." + OCTET + "\\." + OCTET + "\\." + OCTET);
+    private static final Pattern PREFIX_LENGTH = Pattern.compile("3[0-2]|[12][0-9]|[0-9]");
+
+    /**
+     * Parses a dotted-quad address with a clear error. Strict: four decimal octets of ASCII digits without
+     * leading zeros (no "010.0.0.1", which other parsers read as octal, no full-width digits).
+     */
     public static IPv4Address address(String s) {
-        try {
-            return IPv4Address.of(s.trim());
-        } catch (IllegalArgumentException e) {
+        String t = s == null ? "" : s.trim();
+        if (!DOTTED_QUAD.matcher(t).matches()) {
             throw new IllegalArgumentException("not an IPv4 address: '" + s + "'");
         }
+        return IPv4Address.of(t);
     }
 
-    /** Parses {@code a.b.c.d/len}. */
+    /** Parses {@code a.b.c.d/len}, as strictly as {@link #address}. */
     public static IPv4AddressWithMask prefix(String s) {
-        String t = s.trim();
-        if (!t.contains("/")) {
+        String t = s == null ? "" : s.trim();
+        int slash = t.indexOf('/');
+        if (slash < 0 || !DOTTED_QUAD.matcher(t.substring(0, slash)).matches()
+                || !PREFIX_LENGTH.matcher(t.substring(slash + 1)).matches()) {
             throw new IllegalArgumentException("not a CIDR prefix: '" + s + "'");
         }
-        try {
-            return IPv4AddressWithMask.of(t);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a CIDR prefix: '" + s + "'");
-        }
+        return IPv4AddressWithMask.of(t);
     }
 
     /** Parses {@code 1024-65535} into {min, max}. */

@@ -1,5 +1,6 @@
 package org.natflow.apps.service;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.natflow.apps.ports.TransportPorts;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowRemovedListener;
 import org.natflow.controller.api.FlowService;
+import org.natflow.controller.api.LogLimiter;
 import org.natflow.controller.api.PacketContext;
 import org.natflow.controller.api.PacketListener;
 import org.natflow.controller.api.PacketService;
@@ -47,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class ServiceLink implements BorderApp, PacketListener, FlowRemovedListener {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceLink.class);
+    /** Conversation lines: one per remote endpoint would let any sender grow the log. */
+    private final LogLimiter conversationLog = new LogLimiter(50, Duration.ofSeconds(10));
 
     private record Key(Protocol protocol, Endpoint remote, Endpoint publicSide) {
     }
@@ -75,6 +79,8 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
             Protocol.UDP, new AliasPorts());
     private final java.util.Set<Exposed> exposed = ConcurrentHashMap.newKeySet();
     private final List<Consumer<Conversation>> closeListeners = new CopyOnWriteArrayList<>();
+    // Guarded by aliasPorts, as the alias ports are.
+    private final Unconfirmed unconfirmed;
 
     /** The link {@code link} on the borders of {@code platform} that have its port. */
     public ServiceLink(ServiceLinkConfig link, FlowService flows, PacketService packets, SwitchService switches,
@@ -86,6 +92,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         this.switches = switches;
         this.platform = platform;
         this.serviceFlows = new ServiceFlows(nat, link);
+        this.unconfirmed = new Unconfirmed(link.unconfirmedPerSource(), link.unconfirmedTotal());
     }
 
     /** Starts following borders; call once. */
@@ -199,7 +206,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         }
         Conversation c;
         try {
-            c = open(lb, p, remote, publicSide, false, null, null);
+            c = open(lb, p, remote, publicSide, false, null, null, true);
         } catch (IllegalStateException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -217,6 +224,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         installed.remove(key);
         synchronized (aliasPorts) {
             aliasPorts.get(c.protocol()).release(c.aliasPort());
+            unconfirmed.remove(c);
         }
         LinkedBorder lb = borders.get(c.dpid());
         if (lb != null) {
@@ -225,29 +233,74 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         closeListeners.forEach(l -> l.accept(c));
     }
 
+    /**
+     * The conversation of a remote with a public endpoint, opened if there is none. One opened for a remote's
+     * first packet is unconfirmed until its service vouches for it ({@link #confirm}); those are bounded per
+     * source and in all (the oldest gives way), so spoofed first packets cannot use up the alias ports.
+     */
     private Conversation open(LinkedBorder lb, Protocol p, Endpoint remote, Endpoint publicSide, boolean inside,
-                              MacAddress mac, OFPort port) {
+                              MacAddress mac, OFPort port, boolean confirmed) {
         Key key = new Key(p, remote, publicSide);
         Conversation existing = byRemote.get(key);
         if (existing != null) {
             return existing;
         }
+        Conversation evicted = null;
+        Conversation c;
         synchronized (aliasPorts) {
             existing = byRemote.get(key);
             if (existing != null) {
                 return existing;
             }
+            if (!confirmed) {
+                if (!unconfirmed.admits(remote.address())) {
+                    throw new IllegalStateException("too many unconfirmed conversations from " + remote.address());
+                }
+                evicted = unconfirmed.overflow();
+                if (evicted != null) {
+                    unconfirmed.remove(evicted);
+                }
+            }
             int alias = aliasPorts.get(p).allocate();
             if (alias < 0) {
                 throw new IllegalStateException("no free alias port");
             }
-            Conversation c = new Conversation(p, remote, publicSide, alias, inside, mac, port, lb.border().dpid());
+            c = new Conversation(p, remote, publicSide, alias, inside, mac, port, lb.border().dpid());
+            if (!confirmed) {
+                unconfirmed.add(c);
+            }
             byRemote.put(key, c);
             byAlias.put(new AliasKey(p, alias), c);
             installed.put(new AliasKey(p, alias), install(lb, c));
-            log.info("event=service-conversation protocol={} remote={} public={} alias={}:{}", p.lower(), remote,
-                    publicSide, link.aliasAddress(), alias);
-            return c;
+            long left = conversationLog.permit();
+            if (left >= 0) {
+                log.info("event=service-conversation protocol={} remote={} public={} alias={}:{} suppressed={}",
+                        p.lower(), remote, publicSide, link.aliasAddress(), alias, left);
+            }
+        }
+        if (evicted != null) {
+            close(evicted); // the oldest conversation nobody vouched for gives way
+        }
+        return c;
+    }
+
+    /**
+     * A service vouches for a conversation (its client authenticated, its connection was accepted): it is no
+     * longer among the unconfirmed that give way to new ones.
+     */
+    public void confirm(Protocol p, int aliasPort) {
+        Conversation c = byAlias.get(new AliasKey(p, aliasPort));
+        if (c != null) {
+            synchronized (aliasPorts) {
+                unconfirmed.remove(c);
+            }
+        }
+    }
+
+    /** Conversations no service has vouched for yet. */
+    public int unconfirmedCount() {
+        synchronized (aliasPorts) {
+            return unconfirmed.size();
         }
     }
 
@@ -300,9 +353,14 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         Conversation c;
         try {
             c = open(lb, p, new Endpoint(ip.src(), sport), new Endpoint(ip.dst(), dport), fromInside,
-                    fromInside ? frame.src() : null, fromInside ? platform.hosts().hostPort(lb.border(), ctx.inPort()) : null);
+                    fromInside ? frame.src() : null, fromInside ? platform.hosts().hostPort(lb.border(), ctx.inPort())
+                            : null, false);
         } catch (IllegalStateException e) {
-            log.warn("event=service-refused remote={}:{} reason=\"{}\"", ip.src(), sport, e.getMessage());
+            long left = conversationLog.permit();
+            if (left >= 0) {
+                log.warn("event=service-refused remote={}:{} reason=\"{}\" suppressed={}", ip.src(), sport,
+                        e.getMessage(), left);
+            }
             return true;
         }
         resend(lb, c, ctx.inPort(), frame.bytes());
@@ -353,8 +411,11 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         }
         Conversation c = byAlias.get(new AliasKey(p, ServiceFlows.aliasPort(message.getCookie())));
         if (c != null) {
-            log.info("event=service-conversation-idle protocol={} remote={} alias={}", p.lower(), c.remote(),
-                    c.aliasPort());
+            long left = conversationLog.permit();
+            if (left >= 0) {
+                log.info("event=service-conversation-idle protocol={} remote={} alias={} suppressed={}", p.lower(),
+                        c.remote(), c.aliasPort(), left);
+            }
             close(c);
         }
     }

@@ -14,7 +14,16 @@ import org.projectfloodlight.openflow.types.MacAddress;
  * @param serviceMac     natflow's interface MAC on the link (looked up when first needed; null while unknown)
  * @param udpIdle        seconds a UDP conversation lives without traffic
  * @param tcpIdle        seconds a TCP conversation lives without traffic
+ * @param unconfirmedPerSource most conversations one remote address may hold before a service vouches for them
+ * @param unconfirmedTotal     most such conversations in all; beyond it the oldest gives way
  */
 public record ServiceLinkConfig(String portName, IPv4Address serviceAddress, IPv4Address aliasAddress,
-                                MacAddress aliasMac, Supplier<MacAddress> serviceMac, int udpIdle, int tcpIdle) {
+                                MacAddress aliasMac, Supplier<MacAddress> serviceMac, int udpIdle, int tcpIdle,
+                                int unconfirmedPerSource, int unconfirmedTotal) {
+
+    /** A link with the default bounds on unconfirmed conversations: 16 per source, 16 384 in all. */
+    public ServiceLinkConfig(String portName, IPv4Address serviceAddress, IPv4Address aliasAddress,
+                             MacAddress aliasMac, Supplier<MacAddress> serviceMac, int udpIdle, int tcpIdle) {
+        this(portName, serviceAddress, aliasAddress, aliasMac, serviceMac, udpIdle, tcpIdle, 16, 16_384);
+    }
 }

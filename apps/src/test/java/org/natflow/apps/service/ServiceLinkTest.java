@@ -177,4 +177,41 @@ class ServiceLinkTest {
         link.unexpose(Protocol.UDP, POOL, 5500);
         assertThat(link.conversations()).as("unexposing ends its conversations").isEmpty();
     }
+
+    @Test
+    void spoofedFirstPacketsCannotUseUpTheAliasPortsOfConfirmedClients() throws Exception {
+        ServiceLink bounded = new ServiceLink(new ServiceLinkConfig("nfsvc-s1", IPv4Address.of("169.254.100.1"),
+                IPv4Address.of("169.254.100.2"), ALIAS_MAC, () -> SERVICE_MAC, 900, 7440, 2, 50), flows, packets,
+                switches, bed.borders);
+        bounded.start();
+        bed.event(SwitchEvent.Type.CONNECTED, SWITCH);
+        bed.packetIn(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(1), OFPacketInReason.NO_MATCH,
+                TableId.of(1), U64.ZERO, PacketParser.parse(Frames.arp(2, GW_OUTSIDE, UPSTREAM,
+                        IPv4Address.of("203.0.113.1"), GW_OUTSIDE, POOL))));
+        bounded.expose(Protocol.TCP, POOL, 41000);
+        java.util.function.Function<byte[], Boolean> in = frame -> bounded.onPacket(new PacketContext(DPID,
+                OFVersion.OF_13, OFPort.of(1), OFPacketInReason.ACTION, TableId.of(1), U64.ZERO,
+                PacketParser.parse(frame)));
+        // A real client's first packet, then its service vouches for it.
+        in.apply(tcpSyn(GW_OUTSIDE, UPSTREAM, "192.0.2.77", 6000, "203.0.113.10", 41000));
+        Conversation client = bounded.conversations().get(0);
+        bounded.confirm(Protocol.TCP, client.aliasPort());
+        // A flood from a thousand spoofed sources, and then some.
+        for (int i = 0; i < 1000; i++) {
+            in.apply(tcpSyn(GW_OUTSIDE, UPSTREAM, "198.51." + (100 + i / 250) + "." + (i % 250 + 1), 7000,
+                    "203.0.113.10", 41000));
+        }
+        assertThat(bounded.unconfirmedCount()).as("unconfirmed conversations bounded").isEqualTo(50);
+        assertThat(bounded.conversations()).hasSize(51).contains(client);
+        // One source may hold only two unconfirmed conversations.
+        for (int port = 8000; port < 8010; port++) {
+            in.apply(tcpSyn(GW_OUTSIDE, UPSTREAM, "192.0.2.200", port, "203.0.113.10", 41000));
+        }
+        assertThat(bounded.conversations()).filteredOn(c -> c.remote().address().equals(IPv4Address.of("192.0.2.200")))
+                .hasSize(2);
+        // A new real client still gets in: the oldest unconfirmed gives way.
+        in.apply(tcpSyn(GW_OUTSIDE, UPSTREAM, "192.0.2.88", 6000, "203.0.113.10", 41000));
+        assertThat(bounded.conversations()).anyMatch(c -> c.remote().address().equals(IPv4Address.of("192.0.2.88")));
+        assertThat(bounded.conversations()).contains(client);
+    }
 }

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.time.Duration;
+import org.natflow.controller.api.LogLimiter;
 import org.natflow.controller.core.ControllerMetrics;
 import org.projectfloodlight.openflow.exceptions.OFParseError;
 import org.projectfloodlight.openflow.protocol.OFFactories;
@@ -25,6 +27,9 @@ public final class OpenFlowMessageDecoder extends LengthFieldBasedFrameDecoder {
     private static final int MAX_VERSION = 6;
 
     private final OFMessageReader<OFMessage> reader = OFFactories.getGenericReader();
+    /** Lines about skipped messages: a stream of garbage must not become a flood of log (the meter counts all). */
+    private static final LogLimiter SKIPPED = new LogLimiter(20, Duration.ofSeconds(10));
+
     private final ControllerMetrics metrics;
     private boolean corrupted;
 
@@ -73,8 +78,11 @@ public final class OpenFlowMessageDecoder extends LengthFieldBasedFrameDecoder {
 
     private void skip(ChannelHandlerContext ctx, ByteBuf frame, String reason) {
         metrics.messagesSkipped.increment();
-        log.warn("event=message-skipped remote={} version={} type={} length={} reason=\"{}\"",
-                ctx.channel().remoteAddress(), frame.getUnsignedByte(0), frame.getUnsignedByte(1),
-                frame.getUnsignedShort(2), reason);
+        long left = SKIPPED.permit();
+        if (left >= 0) {
+            log.warn("event=message-skipped remote={} version={} type={} length={} reason=\"{}\" suppressed={}",
+                    ctx.channel().remoteAddress(), frame.getUnsignedByte(0), frame.getUnsignedByte(1),
+                    frame.getUnsignedShort(2), reason, left);
+        }
     }
 }

@@ -30,21 +30,22 @@ public record OpenFlowSettings(String address, int port, Duration handshakeTimeo
      *                       outstanding requests together); a reply that would pass it fails and the switch is
      *                       disconnected
      * @param portsPerSwitch most ports kept per switch; ports added beyond it are ignored and counted
+     * @param connections    most OpenFlow connections at once (handshaking or active); more are closed at once
      */
-    public record Limits(long replyEntries, int portsPerSwitch) {
+    public record Limits(long replyEntries, int portsPerSwitch, int connections) {
 
         public Limits {
-            if (replyEntries < 1 || portsPerSwitch < 1) {
+            if (replyEntries < 1 || portsPerSwitch < 1 || connections < 1) {
                 throw new IllegalArgumentException("limits must be at least 1");
             }
         }
 
         /**
          * The defaults: statistics entries for a quarter of the heap at 512 bytes each (about what a decoded
-         * flow entry takes; at least 10 000), and 4 096 ports.
+         * flow entry takes; at least 10 000), 4 096 ports, 1 024 connections.
          */
         public static Limits defaults() {
-            return new Limits(Math.max(10_000, Runtime.getRuntime().maxMemory() / 4 / 512), 4096);
+            return new Limits(Math.max(10_000, Runtime.getRuntime().maxMemory() / 4 / 512), 4096, 1024);
         }
     }
 

@@ -31,7 +31,7 @@ class SwitchInputBoundsTest {
 
     private final OpenFlowController controller = new OpenFlowController(new OpenFlowSettings("127.0.0.1", 0,
             Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(2), 0, 100, 100)
-            .withLimits(new OpenFlowSettings.Limits(1000, 64)));
+            .withLimits(new OpenFlowSettings.Limits(1000, 64, 16)));
 
     @AfterEach
     void close() {

@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxReplyEntries  most statistics entries gathered for one switch at once (0: a quarter of the heap at
  *                         512 bytes each); a switch whose reply passes it is disconnected
  * @param maxPorts         most ports kept per switch; more are ignored and counted
+ * @param maxConnections   most OpenFlow connections at once; more are closed at once and counted
  */
 @Validated
 @ConfigurationProperties("natflow.openflow")
@@ -37,13 +38,14 @@ public record OpenFlowProperties(
         @DefaultValue("10000") @Min(1) int packetInQueue,
         @DefaultValue("1000") @Min(1) int controlQueue,
         @DefaultValue("0") @Min(0) long maxReplyEntries,
-        @DefaultValue("4096") @Min(1) int maxPorts) {
+        @DefaultValue("4096") @Min(1) int maxPorts,
+        @DefaultValue("1024") @Min(1) int maxConnections) {
 
     /** The core's settings. */
     public OpenFlowSettings toSettings() {
         OpenFlowSettings.Limits defaults = OpenFlowSettings.Limits.defaults();
         return new OpenFlowSettings(address, port, handshakeTimeout, echoInterval, requestTimeout,
                 packetInThreads, packetInQueue, controlQueue, new OpenFlowSettings.Limits(
-                maxReplyEntries > 0 ? maxReplyEntries : defaults.replyEntries(), maxPorts));
+                maxReplyEntries > 0 ? maxReplyEntries : defaults.replyEntries(), maxPorts, maxConnections));
     }
 }

@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param aliasMac     the MAC the switch answers for the alias address with
  * @param udpIdle      seconds a UDP conversation lives without traffic
  * @param tcpIdle      seconds a TCP conversation lives without traffic
+ * @param unconfirmedPerSource most conversations one remote address may open before its service vouches for them
+ * @param unconfirmedTotal     most such conversations in all (the oldest gives way beyond it)
  */
 @Validated
 @ConfigurationProperties("natflow.service-link")
@@ -29,7 +31,9 @@ public record ServiceLinkProperties(String port, @DefaultValue("169.254.100.1") 
                                     @DefaultValue("169.254.100.2") String aliasAddress,
                                     @DefaultValue("02:6e:66:00:00:fe") String aliasMac,
                                     @DefaultValue("900") @Min(1) @Max(65535) int udpIdle,
-                                    @DefaultValue("7440") @Min(1) @Max(65535) int tcpIdle) {
+                                    @DefaultValue("7440") @Min(1) @Max(65535) int tcpIdle,
+                                    @DefaultValue("16") @Min(1) int unconfirmedPerSource,
+                                    @DefaultValue("16384") @Min(1) @Max(60000) int unconfirmedTotal) {
 
     /** The apps' view; natflow's interface MAC is looked up (and then kept) when first needed. */
     public ServiceLinkConfig toConfig() {
@@ -42,7 +46,7 @@ public record ServiceLinkProperties(String port, @DefaultValue("169.254.100.1") 
                 mac.set(known);
             }
             return known;
-        }, udpIdle, tcpIdle);
+        }, udpIdle, tcpIdle, unconfirmedPerSource, unconfirmedTotal);
     }
 
     private static MacAddress interfaceMac(IPv4Address address) {

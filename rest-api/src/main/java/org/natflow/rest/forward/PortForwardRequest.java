@@ -26,6 +26,9 @@ public record PortForwardRequest(String protocol, String publicAddress, Integer 
                                  String insideAddress, Integer insidePort, List<String> allowedSources,
                                  String description, Boolean enabled) {
 
+    /** Most allowed-source prefixes of one forward. */
+    static final int MAX_SOURCES = 100;
+
     PortForwardRule toRule() {
         Protocol p;
         if (protocol == null) {
@@ -48,7 +51,13 @@ public record PortForwardRequest(String protocol, String publicAddress, Integer 
         IPv4Address pub = publicAddress == null || publicAddress.isBlank() ? null : address("publicAddress", publicAddress);
         IPv4Address inside = address("insideAddress", insideAddress);
         List<IPv4AddressWithMask> sources = new ArrayList<>();
+        if (allowedSources != null && allowedSources.size() > MAX_SOURCES) {
+            throw invalid("allowedSources", "at most " + MAX_SOURCES + " prefixes, got " + allowedSources.size());
+        }
         for (String s : allowedSources == null ? List.<String>of() : allowedSources) {
+            if (s == null) {
+                throw invalid("allowedSources", "null is not a CIDR prefix");
+            }
             try {
                 sources.add(Addresses.prefix(s));
             } catch (IllegalArgumentException e) {

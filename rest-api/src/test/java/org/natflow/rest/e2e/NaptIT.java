@@ -83,7 +83,15 @@ class NaptIT extends NatHomeIT {
         });
         assertThat(port41000).as("endpoint-independent mapping").hasSize(1);
         assertThat(port41000.get(0).get("publicAddress").asText()).matches(POOL);
-        assertThat(port41000.get(0).get("packets").asLong()).isPositive();
+        // Counters are read from the switch at most every five seconds: wait for a reading after the traffic.
+        Poll.until(Duration.ofSeconds(10), "the mapping's counters", () -> {
+            for (JsonNode s : sessions("?insideAddress=10.0.0.11&protocol=tcp")) {
+                if (s.get("insidePort").asInt() == 41000 && s.get("packets").asLong() > 0) {
+                    return true;
+                }
+            }
+            return false;
+        });
     }
 
     @Test

@@ -144,4 +144,23 @@ class RelayIT extends TwoSitesIT {
         MininetNetwork.Result refused = net.cmd("hA", "nc -z -w 2 203.0.113.10 41000; echo rc=$?");
         assertThat(refused.out()).contains("rc=1");
     }
+
+    @Test
+    void aSilentTcpPeerLosesItsLegAfterTheIdleTimeout() throws Exception {
+        ResponseEntity<JsonNode> created = RestClient.write(rest, HttpMethod.POST, "/api/v1/relays",
+                "{\"protocol\":\"tcp\",\"idleTimeout\":3,\"legs\":[{\"publicPort\":41100},{\"publicPort\":41101}]}");
+        assertThat(created.getStatusCode().value()).as(String.valueOf(created.getBody())).isEqualTo(201);
+        long id = created.getBody().get("id").asLong();
+        Poll.until(Duration.ofSeconds(10), "relay service listening on the link", () -> net
+                .sh("ss -ltnH '( sport = :41100 or sport = :41101 )' | grep -c 169.254.100.1").out().trim().equals("2"));
+        // A connects to a leg and says nothing, holding the connection open (nc with no input, -q off).
+        net.spawn("hA", "silent", "exec sleep 60 | nc 203.0.113.10 41100");
+        Poll.until(Duration.ofSeconds(10), "the silent peer bound", () -> !relay(id).get("legs").get(0)
+                .get("boundPeer").isNull());
+        Poll.until(Duration.ofSeconds(15), "the silent peer released after 3 s idle", () -> relay(id).get("legs")
+                .get(0).get("boundPeer").isNull());
+        net.kill("silent");
+        assertThat(RestClient.write(rest, HttpMethod.DELETE, "/api/v1/relays/" + id, null).getStatusCode().value())
+                .isEqualTo(204);
+    }
 }

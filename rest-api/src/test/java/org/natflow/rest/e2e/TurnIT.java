@@ -132,6 +132,18 @@ class TurnIT extends TwoSitesIT {
     }
 
     @Test
+    void unauthenticatedAnswersAreRateLimitedAndPermissionsBounded() throws Exception {
+        JsonNode r = probe("--user carol --password pw --bindings 200 --permissions 300");
+        assertThat(r.get("bindingsAnswered").asInt()).as("200 Bindings at once from one source: " + r)
+                .isBetween(1, 40);
+        assertThat(r.get("bindingSize").asInt()).as("no SOFTWARE attribute in unauthenticated answers")
+                .isLessThanOrEqualTo(32);
+        assertThat(r.get("manyPermissions").get("200").asInt()).as("permissions per allocation: " + r)
+                .isEqualTo(256);
+        assertThat(r.get("manyPermissions").get("508").asInt()).isEqualTo(44);
+    }
+
+    @Test
     void anotherUsersCredentialsAndAReplayedAllocateAreRefused() throws Exception {
         JsonNode r = probe("--user carol --password pw --other-user alice --other-password wonderland --replay");
         assertThat(r.get("allocate").asInt()).as(r.toString()).isEqualTo(200);

@@ -148,6 +148,28 @@ class PortForwardResourceTest {
             assertThat(r.getBody().get("field").asText()).as(body).isEqualTo(field);
             assertThat(r.getBody().get("detail").asText()).as(body).contains(field);
         });
+        String hundredAndOne = String.join(",", java.util.Collections.nCopies(101, "\"198.51.100.0/24\""));
+        Map<String, String> hostile = Map.of(
+                "{\"protocol\":\"tcp\",\"publicPort\":9000,\"insideAddress\":\"10.0.0.2\",\"insidePort\":1,"
+                        + "\"allowedSources\":[null]}", "allowedSources",
+                "{\"protocol\":\"tcp\",\"publicPort\":9000,\"insideAddress\":\"10.0.0.2\",\"insidePort\":1,"
+                        + "\"allowedSources\":[" + hundredAndOne + "]}", "allowedSources",
+                "{\"protocol\":\"tcp\",\"publicPort\":80.5,\"insideAddress\":\"10.0.0.2\",\"insidePort\":1}", "publicPort",
+                "{\"protocol\":\"tcp\",\"publicPort\":9000,\"insideAddress\":\"010.0.0.2\",\"insidePort\":1}",
+                "insideAddress",
+                "{\"protocol\":\"tcp\",\"publicPort\":9000,\"insideAddress\":\"\uff11\uff10.0.0.2\",\"insidePort\":1}",
+                "insideAddress",
+                "{\"protocol\":\"tcp\",\"publicPort\":9000,\"insideAddress\":\"10.0.0.1\",\"insidePort\":1}",
+                "insideAddress",
+                "{\"protocol\":\"tcp\",\"publicPort\":9000,\"insideAddress\":\"10.0.0.0\",\"insidePort\":1}",
+                "insideAddress",
+                "{\"protocol\":\"tcp\",\"publicPort\":9000,\"insideAddress\":\"10.0.0.255\",\"insidePort\":1}",
+                "insideAddress");
+        hostile.forEach((body, field) -> {
+            ResponseEntity<JsonNode> r = post(body);
+            assertThat(r.getStatusCode()).as(body).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(r.getBody().get("field").asText()).as(body).isEqualTo(field);
+        });
         ResponseEntity<JsonNode> garbage = post("{\"protocol\": tcp,,}");
         assertThat(garbage.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(garbage.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);

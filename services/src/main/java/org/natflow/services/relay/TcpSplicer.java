@@ -11,6 +11,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -118,10 +120,26 @@ public final class TcpSplicer implements TcpRelay {
             }
             s.connections[leg] = ch;
             s.peers[leg] = c.remote();
+            link.confirm(Protocol.TCP, aliasPort); // a completed handshake, accepted on its leg
             other = s.connections[1 - leg];
             log.info("event=relay-bound id={} leg={} peer={}", s.rule.id(), leg, c.remote());
         }
         ch.closeFuture().addListener(f -> ended(s, leg, ch));
+        // A leg silent for the rule's idle timeout (waiting for its partner, or spliced with nothing flowing
+        // either way) is closed, so a peer that connects and says nothing cannot hold the leg for ever.
+        ch.pipeline().addFirst(new IdleStateHandler(0, 0, s.rule.idleTimeout(), TimeUnit.SECONDS),
+                new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+                        if (evt instanceof IdleStateEvent) {
+                            log.info("event=relay-released id={} leg={} peer={} reason=idle", s.rule.id(), leg,
+                                    c.remote());
+                            ctx.close();
+                            return;
+                        }
+                        super.userEventTriggered(ctx, evt);
+                    }
+                });
         if (other != null) {
             join(s, leg, ch, 1 - leg, other);
         }

@@ -43,12 +43,17 @@ public final class TurnServer {
     private static final long PERMISSION_MILLIS = 300_000;
     private static final long CHANNEL_MILLIS = 600_000;
     private static final long REBIND_SECONDS = 2;
+    /** Permissions (and channels) one allocation may hold: what a client needs, not what fills a heap. */
+    static final int MAX_PERMISSIONS = 256;
     private final TurnConfig config;
     private final GatewayConfig nat;
     private final ServiceLink link;
     private final PublicPorts ports;
     private final TurnAllocations allocations;
     private final TurnPeers peerSide;
+    // Answers to requests without credentials: 20 a second per source, 10 000 sources, 1 000 a second beyond.
+    private final UnauthenticatedLimiter unauthenticated = new UnauthenticatedLimiter(20, 10_000, 1000,
+            System::nanoTime);
     private final EventLoopGroup group;
     private final Clock clock;
     private final TurnCredentials credentials;
@@ -84,6 +89,7 @@ public final class TurnServer {
         link.expose(Protocol.UDP, publicAddress, config.port());
         bindServer();
         group.scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
+        group.scheduleAtFixedRate(unauthenticated::clear, 10, 10, TimeUnit.SECONDS);
     }
 
     private void bindServer() {
@@ -190,6 +196,11 @@ public final class TurnServer {
             } else {
                 StunMessage m = (StunMessage) p.message();
                 if (m.messageClass() == StunMessage.REQUEST) {
+                    if (m.attribute(StunAttribute.MESSAGE_INTEGRITY).isEmpty() && !unauthenticated.permit(
+                            client.address())) {
+                        refused.increment();
+                        return; // answered enough for this source this second: no amplification
+                    }
                     request(ctx.channel(), p.remote(), client, m);
                 } else if (m.messageClass() == StunMessage.INDICATION && m.method() == StunMessage.SEND) {
                     send(p.remote(), m);
@@ -201,7 +212,10 @@ public final class TurnServer {
     private void reply(Channel ch, InetSocketAddress to, StunMessage request, int cls, List<StunAttribute> attrs,
                        byte[] key) {
         List<StunAttribute> all = new ArrayList<>(attrs);
-        all.add(new StunAttribute(StunAttribute.SOFTWARE, SOFTWARE.getBytes(StandardCharsets.UTF_8)));
+        if (key != null) {
+            // Not on unauthenticated answers: every byte there is amplification for a spoofed source.
+            all.add(new StunAttribute(StunAttribute.SOFTWARE, SOFTWARE.getBytes(StandardCharsets.UTF_8)));
+        }
         ch.writeAndFlush(new TurnPacket(to, StunMessage.of(request.method(), cls, request.transactionId(), all), key,
                 request.hasFingerprint()));
     }
@@ -263,6 +277,7 @@ public final class TurnServer {
             error(ch, from, m, 401, "Unauthorized", null, realm(), nonce(client));
             return;
         }
+        link.confirm(Protocol.UDP, from.getPort()); // an authenticated client: its conversation is no stranger's
         try {
             switch (m.method()) {
                 case StunMessage.ALLOCATE -> allocate(ch, from, client, m, user.get(), key);
@@ -458,6 +473,12 @@ public final class TurnServer {
         }
         long until = clock.millis() + PERMISSION_MILLIS;
         synchronized (a) {
+            if (addresses.stream().filter(p -> !a.permissions.containsKey(p)).count() + a.permissions.size()
+                    > MAX_PERMISSIONS) {
+                error(ch, from, m, 508, "Insufficient Capacity: at most " + MAX_PERMISSIONS
+                        + " permissions per allocation", key);
+                return;
+            }
             addresses.forEach(p -> a.permissions.put(p, until));
         }
         reply(ch, from, m, StunMessage.SUCCESS, List.of(), key);
@@ -491,6 +512,11 @@ public final class TurnServer {
             Integer other = a.channelOf.get(peer);
             if ((bound != null && !bound.equals(peer)) || (other != null && other != channel)) {
                 error(ch, from, m, 400, "Bad Request: channel or peer already bound otherwise", key);
+                return;
+            }
+            if (bound == null && a.channels.size() >= MAX_PERMISSIONS) {
+                error(ch, from, m, 508, "Insufficient Capacity: at most " + MAX_PERMISSIONS
+                        + " channels per allocation", key);
                 return;
             }
             a.channels.put(channel, peer);
