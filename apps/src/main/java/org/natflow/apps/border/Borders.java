@@ -57,6 +57,9 @@ public final class Borders implements SwitchListener, FloodPolicy {
     private final Set<String> noFlood = ConcurrentHashMap.newKeySet();
     private volatile List<Uplink> uplinks;
     private volatile Map<IPv4Address, IPv4Address> pinned = Map.of();
+    // An uplink named by port name belongs to the first switch that became a border with it: another switch
+    // with a port of that name (a stranger, or a switch claiming to be one) is not made a border for its pool.
+    private final Map<String, Dpid> namedUplinkOwners = new ConcurrentHashMap<>();
 
     /** Borders for the gateway's uplinks, with their ARP duties and routes (register them as packet listeners). */
     public Borders(GatewayConfig gateway, SwitchService switches, FlowService flows, PacketService packets,
@@ -163,6 +166,7 @@ public final class Borders implements SwitchListener, FloodPolicy {
     public synchronized List<Uplink> setUplinks(List<Uplink> wanted) {
         List<Uplink> resolved = Uplinks.resolve(wanted, gateway.publicAddresses());
         this.uplinks = resolved;
+        namedUplinkOwners.clear(); // the operator said which uplinks there are: they are bound anew
         log.info("event=nat-uplinks uplinks=\"{}\"", resolved.stream().map(u -> u.port() + "=" + u.addresses())
                 .toList());
         for (SwitchInfo sw : switches.switches()) {
@@ -220,12 +224,23 @@ public final class Borders implements SwitchListener, FloodPolicy {
                     sw.dpid(), sw.version());
             return;
         }
+        if (u.dpid() == null) {
+            Dpid owner = namedUplinkOwners.get(u.portName());
+            if (owner != null && !owner.equals(sw.dpid())) {
+                log.warn("event=nat-border-refused dpid={} reason=\"uplink {} belongs to border {}; name the uplink by"
+                        + " DPID/NUMBER or change the uplinks to move it\"", sw.dpid(), u.portName(), owner);
+                return;
+            }
+        }
         for (BorderApp app : apps) {
             Optional<String> refusal = app.refusal(sw);
             if (refusal.isPresent()) {
                 log.warn("event=nat-border-refused dpid={} reason=\"{}\"", sw.dpid(), refusal.get());
                 return;
             }
+        }
+        if (u.dpid() == null) {
+            namedUplinkOwners.putIfAbsent(u.portName(), sw.dpid());
         }
         Border b = new Border(sw.dpid(), sw.factory(), uplink.ofPort(), u.addresses());
         borders.put(sw.dpid(), b);

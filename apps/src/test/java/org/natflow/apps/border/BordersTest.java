@@ -203,4 +203,19 @@ class BordersTest {
         assertThat(calls).containsExactly("nat down", "forward down", "relay down");
         assertThat(borders.dpids()).isEmpty();
     }
+
+    @Test
+    void anUplinkNamedByPortNameStaysWithTheFirstSwitchThatHadIt() {
+        registerAll();
+        borders.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, SWITCH));
+        SwitchInfo stranger = new SwitchInfo(new Dpid(0x66), OFVersion.OF_13, "test", Instant.EPOCH, 254,
+                SWITCH.ports());
+        borders.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, stranger));
+        assertThat(borders.dpids()).as("a second switch with a port named like the uplink").containsExactly(DPID);
+        borders.event(SwitchEvent.of(SwitchEvent.Type.DISCONNECTED, SWITCH));
+        borders.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, stranger));
+        assertThat(borders.dpids()).as("not even while the border is away").isEmpty();
+        borders.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, SWITCH));
+        assertThat(borders.dpids()).as("the border itself comes back").containsExactly(DPID);
+    }
 }

@@ -1,7 +1,7 @@
 package org.natflow.apps.testing;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.PacketListener;
 import org.natflow.controller.api.PacketService;
@@ -15,7 +15,8 @@ public final class RecordingPacketService implements PacketService {
     public record PacketOut(Dpid dpid, OFPort inPort, List<OFAction> actions, byte[] data) {
     }
 
-    public final List<PacketOut> sent = new ArrayList<>();
+    /** Packet-outs in order; safe to read while a scheduler thread sends probes. */
+    public final List<PacketOut> sent = new CopyOnWriteArrayList<>();
 
     @Override
     public void addListener(int priority, PacketListener listener) {

@@ -44,6 +44,8 @@ public final class OpenFlowChannelInitializer extends ChannelInitializer<SocketC
             return;
         }
         ch.closeFuture().addListener(f -> open.decrementAndGet());
+        // TLS first: nothing reaches the OpenFlow decoder before the switch has shown a trusted certificate.
+        settings.access().tls().ifPresent(tls -> ch.pipeline().addLast("tls", tls.newHandler(ch.alloc())));
         ch.config().setTcpNoDelay(true);
         ch.pipeline()
                 .addLast("flush", new FlushConsolidationHandler(256, true))

@@ -150,6 +150,14 @@ public final class SwitchChannelHandler extends SimpleChannelInboundHandler<OFMe
             return;
         }
         features = (OFFeaturesReply) msg;
+        Dpid claimed = new Dpid(features.getDatapathId().getLong());
+        if (!controller.settings().access().allows(claimed)) {
+            controller.metrics().switchesRefused.increment();
+            log.warn("event=switch-refused remote={} dpid={} reason=\"not in natflow.openflow.allowed-dpids\"",
+                    remote, claimed);
+            ctx.close();
+            return;
+        }
         if (factory.getVersion().compareTo(OFVersion.OF_13) >= 0 && features.getAuxiliaryId().getValue() != 0) {
             log.warn("event=handshake-failed remote={} reason=\"auxiliary connection not supported\"", remote);
             ctx.close();

@@ -40,6 +40,8 @@ public final class ControllerMetrics {
     public final LongAdder repliesOversized = new LongAdder();
     /** Ports a switch announced beyond the bound per switch, ignored. */
     public final LongAdder portsRefused = new LongAdder();
+    /** Switches refused: a dpid outside the allow list, or a replacement from another host over plain TCP. */
+    public final LongAdder switchesRefused = new LongAdder();
     /** Port changes that arrived while an earlier change of the same port still waited for delivery. */
     public final LongAdder portEventsCoalesced = new LongAdder();
 

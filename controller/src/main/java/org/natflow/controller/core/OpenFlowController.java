@@ -41,7 +41,8 @@ public final class OpenFlowController implements AutoCloseable {
 
     public OpenFlowController(OpenFlowSettings settings) {
         this.settings = settings;
-        this.registry = new SwitchRegistry(metrics, settings.limits().portsPerSwitch());
+        this.registry = new SwitchRegistry(metrics, settings.limits().portsPerSwitch(),
+                settings.access().tls().isPresent());
         this.packets = new PacketInDispatcher(registry, metrics, settings);
         this.flows = new FlowProgrammer(registry, settings.requestTimeout());
         this.statistics = new StatisticsCollector(registry, settings.requestTimeout());

@@ -1,6 +1,10 @@
 package org.natflow.controller.core;
 
+import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.natflow.controller.api.Dpid;
 
 /**
  * Settings of the OpenFlow core.
@@ -17,10 +21,33 @@ import java.time.Duration;
  * @param controlQueue      with workers: bound of the ARP/LLDP queue, served by its own thread so floods cannot
  *                          starve it
  * @param limits            what one switch may make the controller hold
+ * @param access            who may be a switch: TLS with switch certificates, and an allow list of dpids
  */
 public record OpenFlowSettings(String address, int port, Duration handshakeTimeout, Duration echoInterval,
                                Duration requestTimeout, int packetInThreads, int packetInQueue, int controlQueue,
-                               Limits limits) {
+                               Limits limits, Access access) {
+
+    /**
+     * Who may connect as a switch.
+     *
+     * @param tls          the server side of OpenFlow over TLS, requiring a client certificate signed by the trusted
+     *                     authority (empty: plain TCP)
+     * @param allowedDpids the switches that may connect (empty: any); others are refused after FEATURES_REPLY
+     */
+    public record Access(Optional<SslContext> tls, Set<Dpid> allowedDpids) {
+
+        /** Plain TCP, any switch: for loopback and tests. */
+        public static final Access OPEN = new Access(Optional.empty(), Set.of());
+
+        public Access {
+            allowedDpids = Set.copyOf(allowedDpids);
+        }
+
+        /** Whether a switch with this dpid may connect. */
+        public boolean allows(Dpid dpid) {
+            return allowedDpids.isEmpty() || allowedDpids.contains(dpid);
+        }
+    }
 
     /**
      * Bounds on what a switch's messages make the controller keep: beyond them the switch is refused, not the
@@ -53,7 +80,7 @@ public record OpenFlowSettings(String address, int port, Duration handshakeTimeo
     public OpenFlowSettings(String address, int port, Duration handshakeTimeout, Duration echoInterval,
                             Duration requestTimeout, int packetInThreads, int packetInQueue, int controlQueue) {
         this(address, port, handshakeTimeout, echoInterval, requestTimeout, packetInThreads, packetInQueue,
-                controlQueue, Limits.defaults());
+                controlQueue, Limits.defaults(), Access.OPEN);
     }
 
     public OpenFlowSettings {
@@ -61,15 +88,21 @@ public record OpenFlowSettings(String address, int port, Duration handshakeTimeo
             throw new IllegalArgumentException("packet-in threads must be 0 (I/O thread) or more, not "
                     + packetInThreads);
         }
-        if (limits == null) {
-            throw new IllegalArgumentException("limits are required");
+        if (limits == null || access == null) {
+            throw new IllegalArgumentException("limits and access are required");
         }
     }
 
     /** The same settings with other limits. */
     public OpenFlowSettings withLimits(Limits l) {
         return new OpenFlowSettings(address, port, handshakeTimeout, echoInterval, requestTimeout, packetInThreads,
-                packetInQueue, controlQueue, l);
+                packetInQueue, controlQueue, l, access);
+    }
+
+    /** The same settings with other access rules. */
+    public OpenFlowSettings withAccess(Access a) {
+        return new OpenFlowSettings(address, port, handshakeTimeout, echoInterval, requestTimeout, packetInThreads,
+                packetInQueue, controlQueue, limits, a);
     }
 
     /** Defaults suitable for tests: loopback, any port. */

@@ -39,14 +39,44 @@ public final class SwitchRegistry implements SwitchService {
     private final int portsPerSwitch;
     private final LogLimiter portLog = new LogLimiter(20, Duration.ofSeconds(10));
 
-    /** A registry counting into {@code metrics}, keeping at most {@code portsPerSwitch} ports per switch. */
-    public SwitchRegistry(ControllerMetrics metrics, int portsPerSwitch) {
+    private final boolean authenticatedPeers;
+
+    /**
+     * A registry counting into {@code metrics}, keeping at most {@code portsPerSwitch} ports per switch.
+     *
+     * @param authenticatedPeers whether every connection proved who it is (TLS with switch certificates)
+     */
+    public SwitchRegistry(ControllerMetrics metrics, int portsPerSwitch, boolean authenticatedPeers) {
         this.metrics = metrics;
         this.portsPerSwitch = portsPerSwitch;
+        this.authenticatedPeers = authenticatedPeers;
     }
 
-    /** Registers a session whose handshake completed. */
-    public void activate(SwitchSession session) {
+    private static String host(String address) {
+        int colon = address.lastIndexOf(':');
+        return colon < 0 ? address : address.substring(0, colon);
+    }
+
+    /**
+     * Registers a session whose handshake completed. A second connection claiming a connected switch's dpid
+     * replaces it (the switch reconnected before its old connection was noticed gone) only if it is authenticated
+     * (TLS) or comes from the same host: over plain TCP, anyone else claiming the dpid is refused, so no one can
+     * take a border over and have its flow table read as empty. The real switch, if its old connection is dead,
+     * gets in once that connection is found silent.
+     *
+     * @return false if the session was refused (and closed)
+     */
+    public boolean activate(SwitchSession session) {
+        SwitchSession current = sessions.get(session.dpid());
+        if (current != null && current != session && !authenticatedPeers
+                && !host(current.info().address()).equals(host(session.info().address()))) {
+            metrics.switchesRefused.increment();
+            log.warn("event=switch-refused dpid={} remote={} reason=\"dpid connected from {}; a replacement over plain"
+                    + " TCP must come from the same host\"", session.dpid(), session.info().address(),
+                    current.info().address());
+            session.close();
+            return false;
+        }
         SwitchSession old = sessions.put(session.dpid(), session);
         if (old != null && old != session) {
             log.info("event=switch-replaced dpid={} old={} new={}", session.dpid(), old.info().address(),
@@ -58,6 +88,7 @@ public final class SwitchRegistry implements SwitchService {
         log.info("event=switch-connected dpid={} version={} address={} ports={}", session.dpid(),
                 session.version(), session.info().address(), session.info().ports().size());
         post(SwitchEvent.of(SwitchEvent.Type.CONNECTED, session.info()));
+        return true;
     }
 
     /** Reports a session's connection closed. */

@@ -1,9 +1,18 @@
 package org.natflow.rest.config;
 
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import java.io.File;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLException;
+import org.natflow.controller.api.Dpid;
 import org.natflow.controller.core.OpenFlowSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -25,6 +34,8 @@ import org.springframework.validation.annotation.Validated;
  *                         512 bytes each); a switch whose reply passes it is disconnected
  * @param maxPorts         most ports kept per switch; more are ignored and counted
  * @param maxConnections   most OpenFlow connections at once; more are closed at once and counted
+ * @param tls              OpenFlow over TLS with switch certificates
+ * @param allowedDpids     the switches that may connect ({@code 00:00:00:00:00:00:00:01} or hex); empty: any
  */
 @Validated
 @ConfigurationProperties("natflow.openflow")
@@ -39,13 +50,65 @@ public record OpenFlowProperties(
         @DefaultValue("1000") @Min(1) int controlQueue,
         @DefaultValue("0") @Min(0) long maxReplyEntries,
         @DefaultValue("4096") @Min(1) int maxPorts,
-        @DefaultValue("1024") @Min(1) int maxConnections) {
+        @DefaultValue("1024") @Min(1) int maxConnections,
+        @DefaultValue Tls tls,
+        @DefaultValue List<String> allowedDpids) {
+
+    /**
+     * OpenFlow over TLS ({@code natflow.openflow.tls.*}): the controller's certificate and key, and the authority
+     * switch certificates must be signed by (every switch must present one: mutual authentication, as Open vSwitch
+     * does with {@code ssl:} controllers and {@code ovs-pki}).
+     *
+     * @param enabled     TLS instead of plain TCP
+     * @param certificate the controller's certificate chain, PEM
+     * @param privateKey  its private key, PEM (PKCS#8, unencrypted)
+     * @param trust       the certificate(s) of the authority that signs switch certificates, PEM
+     */
+    public record Tls(@DefaultValue("false") boolean enabled, @DefaultValue("") String certificate,
+                      @DefaultValue("") String privateKey, @DefaultValue("") String trust) {
+
+        Optional<SslContext> context() {
+            if (!enabled) {
+                return Optional.empty();
+            }
+            for (String[] f : new String[][] {{"certificate", certificate}, {"private-key", privateKey},
+                {"trust", trust}}) {
+                if (f[1].isBlank() || !new File(f[1]).canRead()) {
+                    throw new IllegalArgumentException("natflow.openflow.tls." + f[0] + ": "
+                            + (f[1].isBlank() ? "is required with TLS" : "cannot read " + f[1]));
+                }
+            }
+            try {
+                return Optional.of(SslContextBuilder.forServer(new File(certificate), new File(privateKey))
+                        .trustManager(new File(trust)).clientAuth(ClientAuth.REQUIRE).build());
+            } catch (SSLException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("natflow.openflow.tls.certificate: the certificate, key or trust"
+                        + " could not be loaded (" + e.getMessage() + ")");
+            }
+        }
+    }
 
     /** The core's settings. */
     public OpenFlowSettings toSettings() {
         OpenFlowSettings.Limits defaults = OpenFlowSettings.Limits.defaults();
         return new OpenFlowSettings(address, port, handshakeTimeout, echoInterval, requestTimeout,
                 packetInThreads, packetInQueue, controlQueue, new OpenFlowSettings.Limits(
-                maxReplyEntries > 0 ? maxReplyEntries : defaults.replyEntries(), maxPorts, maxConnections));
+                maxReplyEntries > 0 ? maxReplyEntries : defaults.replyEntries(), maxPorts, maxConnections),
+                new OpenFlowSettings.Access(tls.context(), dpids()));
+    }
+
+    private Set<Dpid> dpids() {
+        Set<Dpid> out = new java.util.HashSet<>();
+        for (String d : allowedDpids) {
+            if (d.isBlank()) {
+                continue;
+            }
+            try {
+                out.add(Dpid.parse(d.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("natflow.openflow.allowed-dpids: '" + d + "' is not a datapath id");
+            }
+        }
+        return out;
     }
 }

@@ -53,6 +53,8 @@ public class ControllerMetricsBinder implements MeterBinder {
         counter(r, "natflow.openflow.request.timeouts", m.requestTimeouts, "Barrier or stats replies not in time");
         counter(r, "natflow.openflow.replies.oversized", m.repliesOversized,
                 "Statistics replies past the bound (the switch was disconnected)");
+        counter(r, "natflow.openflow.switches.refused", m.switchesRefused,
+                "Switches refused: a dpid outside the allow list, or a plain-TCP replacement from another host");
         counter(r, "natflow.openflow.ports.refused", m.portsRefused, "Ports beyond the bound per switch, ignored");
         counter(r, "natflow.openflow.port.events.coalesced", m.portEventsCoalesced,
                 "Port changes folded into a change of the same port still waiting for delivery");
