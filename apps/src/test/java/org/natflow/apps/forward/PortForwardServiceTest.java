@@ -49,10 +49,15 @@ class PortForwardServiceTest {
         private final Map<Long, PortForwardRule> rules = new TreeMap<>();
         private long next = 1;
         volatile boolean sealed;
+        /** When set, every use fails with it: a database gone away. */
+        volatile RuntimeException failure;
 
         private void use() {
             if (sealed) {
                 throw new AssertionError("the rule store was used: " + Thread.currentThread().getStackTrace()[3]);
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
 
@@ -159,6 +164,22 @@ class PortForwardServiceTest {
                 .isEqualTo(RuleException.Kind.CONFLICT);
         assertThat(store.get(a.id()).orElseThrow().publicPort()).isEqualTo(5000);
         assertThat(bed.ports.holder(Protocol.TCP, PUB, 5000)).as("still the old rule's").contains("a port forward");
+    }
+
+    @Test
+    void anUpdateTheStoreFailsLeavesTheOldRuleHoldingItsPorts() {
+        forwards.start();
+        PortForwardRule a = forwards.create(rule(Protocol.TCP, 5000, 5000));
+        store.failure = new IllegalStateException("database unavailable");
+        assertThatThrownBy(() -> forwards.update(a.id(), rule(Protocol.TCP, 5002, 5002)))
+                .hasMessageContaining("database unavailable");
+        store.failure = null;
+        assertThat(forwards.get(a.id()).orElseThrow().publicPort()).isEqualTo(5000);
+        assertThat(bed.ports.holder(Protocol.TCP, PUB, 5000)).as("still the rule's").contains("a port forward");
+        assertThat(bed.ports.holder(Protocol.TCP, PUB, 5002)).as("the new port not kept").isEmpty();
+        assertThatThrownBy(() -> forwards.create(new PortForwardRule(0, Protocol.TCP, PUB, 5000, 5000,
+                IPv4Address.of("10.0.0.8"), 80, List.of(), "", true))).as("the port cannot be taken by another rule")
+                .isInstanceOf(RuleException.class);
     }
 
     @Test

@@ -28,4 +28,17 @@ class DataDirectoryPermissionsTest {
         DataDirectoryPermissions.protect(dir);
         assertThat(Files.getPosixFilePermissions(dir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
     }
+
+    @Test
+    void filesAlreadyInItAreMadeTheOwnersOnly() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("existing"));
+        Path db = Files.writeString(dir.resolve("natflow.mv.db"), "rules");
+        Path log = Files.writeString(Files.createDirectory(dir.resolve("mappings")).resolve("mappings.log"), "x");
+        Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-rw-rw-"));
+        DataDirectoryPermissions.protect(dir);
+        assertThat(Files.getPosixFilePermissions(db)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(log)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.readString(db)).as("contents untouched").isEqualTo("rules");
+    }
 }

@@ -10,13 +10,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,12 +72,40 @@ class DurabilityIT {
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** The data directory and every file in it (the rule database among them) are the owner's only. */
+    private static void assertPrivate(Path dir) throws Exception {
+        assertThat(Files.getPosixFilePermissions(dir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            List<String> open = new ArrayList<>();
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
+                    if (!mode.equals("rw-------")) {
+                        open.add(dir.relativize(f) + " " + mode);
+                    }
+                }
+            }
+            boolean database;
+            try (Stream<Path> files = Files.list(dir)) {
+                database = files.anyMatch(f -> f.getFileName().toString().endsWith(".mv.db"));
+            }
+            if (open.isEmpty() && database) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("files still open to others: " + open + ", database present: "
+                    + database).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
     @Test
     void everyAcknowledgedForwardSurvivesKillMinusNine() throws Exception {
         int rest = freePort();
         Process first = start(rest);
         List<Long> acknowledged = new ArrayList<>();
         try {
+            assertPrivate(data);
             for (int i = 0; i < 300; i++) {
                 String body = "{\"protocol\":\"tcp\",\"publicPort\":" + (20000 + i) + ",\"insideAddress\":\"10.0."
                         + (1 + i / 200) + "." + (2 + i % 200) + "\",\"insidePort\":80}";
