@@ -7,12 +7,16 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.File;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
 import org.natflow.controller.channel.OpenFlowMessageDecoder;
 import org.natflow.controller.channel.OpenFlowMessageEncoder;
 import org.natflow.controller.core.ControllerMetrics;
@@ -25,7 +29,7 @@ import org.natflow.controller.core.ControllerMetrics;
  * percentiles.
  *
  * <pre>java -jar bench/target/natflow-bench.jar --port 6653 --switches 4 --window 64 --seconds 10 --warmup 10 \
- *     --metrics http://127.0.0.1:8080</pre>
+ *     --metrics http://127.0.0.1:8080 [--tls switch-cert.pem,switch-privkey.pem,controller-ca.pem]</pre>
  *
  * Every run starts with {@code --warmup} seconds (default 10, 0 for none) of the same load on the same
  * connections whose set-ups are not counted, as cbench discards its first loops: the figures are the JIT
@@ -58,6 +62,8 @@ public final class ControlPlaneBench {
         }
         String host = arg(args, "--host", "127.0.0.1");
         int port = Integer.parseInt(arg(args, "--port", "6653"));
+        String tlsFiles = arg(args, "--tls", null);
+        Target target = new Target(host, port, tlsFiles == null ? null : clientTls(tlsFiles));
         int switches = Integer.parseInt(arg(args, "--switches", "4"));
         int window = Integer.parseInt(arg(args, "--window", "64"));
         int seconds = Integer.parseInt(arg(args, "--seconds", "10"));
@@ -67,16 +73,16 @@ public final class ControlPlaneBench {
         String metrics = arg(args, "--metrics", null);
         ActuatorProbe probe = metrics == null ? null : new ActuatorProbe(metrics);
         if (sweep != null) {
-            sweep(host, port, switches, seconds, warmup, probe, sweep,
+            sweep(target, switches, seconds, warmup, probe, sweep,
                     java.nio.file.Path.of(arg(args, "--plot", "load.png")));
             return;
         }
         List<Result> results = new ArrayList<>();
         if (!mode.equals("latency")) {
-            results.add(run("throughput", host, port, switches, window, warmup, seconds, 0, probe));
+            results.add(run("throughput", target, switches, window, warmup, seconds, 0, probe));
         }
         if (!mode.equals("throughput")) {
-            results.add(run("latency", host, port, 1, 1, warmup, seconds, 0, probe));
+            results.add(run("latency", target, 1, 1, warmup, seconds, 0, probe));
         }
         System.out.printf("%n%-10s %8s %6s %12s %10s %10s %10s %10s %14s %12s%n", "mode", "switches", "window",
                 "set-ups/s", "p50 us", "p99 us", "p999 us", "max us", "alloc B/setup", "alloc MB/s");
@@ -94,12 +100,12 @@ public final class ControlPlaneBench {
      * Throughput against load: one throughput run per window size (outstanding set-ups per switch), each
      * with switches never used before (fresh dpids and inside addresses), then a table and a PNG plot.
      */
-    private static void sweep(String host, int port, int switches, int seconds, int warmup, ActuatorProbe probe,
+    private static void sweep(Target target, int switches, int seconds, int warmup, ActuatorProbe probe,
                               String windows, java.nio.file.Path plot) throws Exception {
         List<Result> results = new ArrayList<>();
         int next = 0;
         for (String w : windows.split(",")) {
-            results.add(run("throughput", host, port, switches, Integer.parseInt(w.trim()), warmup, seconds, next,
+            results.add(run("throughput", target, switches, Integer.parseInt(w.trim()), warmup, seconds, next,
                     probe));
             next += switches;
         }
@@ -110,6 +116,23 @@ public final class ControlPlaneBench {
         }
         LoadPlot.write(results, plot);
         System.out.println("plot: " + plot.toAbsolutePath());
+    }
+
+    /**
+     * Where the emulated switches connect, and how: plain TCP, or TLS with a client certificate when
+     * {@code tls} is given.
+     */
+    record Target(String host, int port, SslContext tls) {
+    }
+
+    /** {@code --tls CERT,KEY,CA}: the switches' certificate and key, and the authority that signed natflow's. */
+    private static SslContext clientTls(String files) throws SSLException {
+        String[] f = files.split(",");
+        if (f.length != 3) {
+            throw new IllegalArgumentException("--tls CERT,KEY,CA (PEM files), was " + files);
+        }
+        return SslContextBuilder.forClient().keyManager(new File(f[0]), new File(f[1])).trustManager(new File(f[2]))
+                .build();
     }
 
     private static String arg(String[] args, String name, String dflt) {
@@ -126,7 +149,7 @@ public final class ControlPlaneBench {
      * 200): {@code warmup} seconds not counted, then {@code seconds} measured, on the same connections.
      * With a {@code probe}, natflow's allocation over the measured seconds is read from its meters.
      */
-    static Result run(String mode, String host, int port, int n, int window, int warmup, int seconds,
+    static Result run(String mode, Target target, int n, int window, int warmup, int seconds,
                       int firstIndex, ActuatorProbe probe) throws Exception {
         if (firstIndex + n > 200) {
             // Indexes make dpids and inside addresses (one byte of them); 200 is latency mode's own.
@@ -163,10 +186,14 @@ public final class ControlPlaneBench {
                         .handler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
+                                if (target.tls() != null) {
+                                    ch.pipeline().addLast(target.tls().newHandler(ch.alloc(), target.host(),
+                                            target.port()));
+                                }
                                 ch.pipeline().addLast(new OpenFlowMessageDecoder(new ControllerMetrics()),
                                         OpenFlowMessageEncoder.INSTANCE, self[0]);
                             }
-                        }).connect(host, port).sync();
+                        }).connect(target.host(), target.port()).sync();
             }
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!switches.stream().allMatch(s -> s.ready) && System.nanoTime() < until) {

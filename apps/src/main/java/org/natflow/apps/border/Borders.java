@@ -224,7 +224,7 @@ public final class Borders implements SwitchListener, FloodPolicy {
                     sw.dpid(), sw.version());
             return;
         }
-        if (u.dpid() == null) {
+        if (u.dpid() == null && !u.anySwitch()) {
             Dpid owner = namedUplinkOwners.get(u.portName());
             if (owner != null && !owner.equals(sw.dpid())) {
                 log.warn("event=nat-border-refused dpid={} reason=\"uplink {} belongs to border {}; name the uplink by"
@@ -239,7 +239,7 @@ public final class Borders implements SwitchListener, FloodPolicy {
                 return;
             }
         }
-        if (u.dpid() == null) {
+        if (u.dpid() == null && !u.anySwitch()) {
             namedUplinkOwners.putIfAbsent(u.portName(), sw.dpid());
         }
         Border b = new Border(sw.dpid(), sw.factory(), uplink.ofPort(), u.addresses());

@@ -218,4 +218,16 @@ class BordersTest {
         borders.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, SWITCH));
         assertThat(borders.dpids()).as("the border itself comes back").containsExactly(DPID);
     }
+
+    @Test
+    void anUplinkOfAnySwitchMakesEverySwitchWithThePortABorder() {
+        registerAll();
+        borders.setUplinks(List.of(Uplink.parse("*/s1-eth1")));
+        borders.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, SWITCH));
+        SwitchInfo other = new SwitchInfo(new Dpid(0x66), OFVersion.OF_13, "test", Instant.EPOCH, 254,
+                SWITCH.ports());
+        borders.event(SwitchEvent.of(SwitchEvent.Type.CONNECTED, other));
+        assertThat(borders.dpids()).containsExactlyInAnyOrder(DPID, new Dpid(0x66));
+        assertThat(borders.uplinks()).extracting(Uplink::port).containsExactly("*/s1-eth1");
+    }
 }

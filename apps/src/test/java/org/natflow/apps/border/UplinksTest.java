@@ -25,6 +25,11 @@ class UplinksTest {
         assertThat(u.portNumber()).isEqualTo(1);
         assertThat(u.addresses()).containsExactly(ip("203.0.113.50"), ip("203.0.113.51"), ip("203.0.113.55"));
         assertThat(Uplink.parse(u.port())).isEqualTo(u.withAddresses(List.of()));
+        Uplink any = Uplink.parse("*/s1-eth1=203.0.113.60");
+        assertThat(any).isEqualTo(Uplink.namedOnAnySwitch("s1-eth1", List.of(ip("203.0.113.60"))));
+        assertThat(any.anySwitch()).isTrue();
+        assertThat(Uplink.parse(any.port())).isEqualTo(any.withAddresses(List.of()));
+        assertThat(Uplink.parse("s1-eth1").anySwitch()).isFalse();
     }
 
     @Test
@@ -35,6 +40,9 @@ class UplinksTest {
         assertThatThrownBy(() -> Uplink.parse("b1-eth1=")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Uplink.parse("b1-eth1=203.0.113.500")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Uplink.parse("")).hasMessageContaining("port name");
+        assertThatThrownBy(() -> Uplink.parse("*/")).hasMessageContaining("no port name after");
+        assertThatThrownBy(() -> Uplinks.resolve(List.of(Uplink.parse("s1-eth1"), Uplink.parse("*/s1-eth1")),
+                List.of(ip("203.0.113.60")))).as("one port, listed twice").isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -76,7 +76,14 @@ public class UplinkResource {
             throw new IllegalArgumentException(at + ": give port (a name), or dpid and portNumber");
         }
         if (named) {
-            return Uplink.named(v.port().trim(), addresses);
+            String port = v.port().trim();
+            if (port.startsWith("*/")) {
+                if (port.length() == 2) {
+                    throw new IllegalArgumentException(at + ".port: no port name after '*/'");
+                }
+                return Uplink.namedOnAnySwitch(port.substring(2), addresses);
+            }
+            return Uplink.named(port, addresses);
         }
         if (v.dpid() == null || v.portNumber() == null) {
             throw new IllegalArgumentException(at + ": dpid and portNumber go together");
