@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class FabricPlan {
 
+    // Logs as FabricService: one logger category per app, as operators configure and grep it.
     private static final Logger log = LoggerFactory.getLogger(FabricService.class);
 
     private FabricPlan() {

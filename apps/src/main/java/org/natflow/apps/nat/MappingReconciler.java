@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 final class MappingReconciler {
 
+    // Logs as NaptService: one logger category per app, as operators configure and grep it.
     private static final Logger log = LoggerFactory.getLogger(NaptService.class);
 
     private final MappingTable table;

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Mappings {
 
+    // Logs as NaptService: one logger category per app, as operators configure and grep it.
     private static final Logger log = LoggerFactory.getLogger(NaptService.class);
 
     private final NatConfig config;

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 /** A relay rule with its live state: the peers bound to its legs, where, and its counters. Guarded by itself. */
 final class LiveRelay {
 
+    // Logs as RelayService: one logger category per app, as operators configure and grep it.
     private static final Logger log = LoggerFactory.getLogger(RelayService.class);
 
     final RelayRule rule;

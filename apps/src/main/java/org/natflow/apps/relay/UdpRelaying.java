@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class UdpRelaying implements PacketListener, FlowRemovedListener {
 
+    // Logs as RelayService: one logger category per app, as operators configure and grep it.
     private static final Logger log = LoggerFactory.getLogger(RelayService.class);
 
     private final GatewayConfig config;

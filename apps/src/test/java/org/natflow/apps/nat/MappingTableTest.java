@@ -19,6 +19,7 @@ import org.natflow.apps.ports.AllocationException;
 import org.natflow.apps.ports.PoolUsage;
 import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.ports.PublicPorts;
+import org.natflow.apps.testing.MutableClock;
 import org.natflow.controller.api.Dpid;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;

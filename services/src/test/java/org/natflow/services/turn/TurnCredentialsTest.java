@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
@@ -14,6 +13,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.natflow.apps.ports.Endpoint;
+import org.natflow.apps.testing.MutableClock;
 import org.projectfloodlight.openflow.types.IPv4Address;
 
 class TurnCredentialsTest {
@@ -42,29 +42,9 @@ class TurnCredentialsTest {
         assertThat(c.key("alice")).hasValueSatisfying(k -> assertThat(k).hasSize(16));
     }
 
-    /** A clock the test moves. */
-    private static final class Moving extends Clock {
-        Instant now = NOW;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void noncesAreOursBoundToTheClientAndExpireInTenMinutes() {
-        Moving clock = new Moving();
+        MutableClock clock = new MutableClock(NOW);
         TurnCredentials c = new TurnCredentials(config, clock);
         String nonce = c.nonce(CLIENT);
         assertThat(c.nonceValid(nonce, CLIENT)).isTrue();
@@ -75,9 +55,9 @@ class TurnCredentialsTest {
         assertThat(c.nonceValid(nonce.replace('-', '+'), CLIENT)).isFalse();
         assertThat(c.nonceValid("ffffffffff-0000000000000000000", CLIENT)).as("forged").isFalse();
         assertThat(new TurnCredentials(config, clock).nonceValid(nonce, CLIENT)).as("another server's key").isFalse();
-        clock.now = NOW.plusSeconds(599);
+        clock.set(NOW.plusSeconds(599));
         assertThat(c.nonceValid(nonce, CLIENT)).isTrue();
-        clock.now = NOW.plusSeconds(600);
+        clock.set(NOW.plusSeconds(600));
         assertThat(c.nonceValid(nonce, CLIENT)).as("stale after ten minutes").isFalse();
     }
 }
