@@ -73,7 +73,7 @@ public final class MappingTableBench {
                 IPv4Address.of("203.0.113.254"));
         return new NatConfig(gateway, 1024, 65535, HOSTS_PORTS, Filtering.ENDPOINT_INDEPENDENT,
                 new NatConfig.Timeouts(Duration.ofSeconds(300), Duration.ofSeconds(7440), Duration.ofSeconds(240),
-                        Duration.ofSeconds(60)), Duration.ofSeconds(120), 0, NatDatapath.CONTROLLER);
+                        Duration.ofSeconds(60)), Duration.ofSeconds(120), 0, 65_536, NatDatapath.CONTROLLER);
     }
 
     private static long usedHeap() {

@@ -20,6 +20,9 @@ import org.projectfloodlight.openflow.types.OFPort;
 /**
  * Knows where inside hosts are: learned from their packets to the gateway, known to the inside network (a
  * fabric), or asked for with ARP from the gateway on every inside segment (three tries, half a second apart).
+ * What it knows is a cache, bounded whatever sources inside hosts (spoofed ones among them) use: at most
+ * {@link #MAX_HOSTS} hosts, each forgotten ten minutes after it was last learned; a host not known is found with
+ * ARP when it is needed.
  */
 public final class InsideHosts {
 
@@ -28,7 +31,14 @@ public final class InsideHosts {
     private final SwitchService switches;
     private final ScheduledExecutorService timer;
     private volatile InsideNetwork network = InsideNetwork.DIRECT;
-    private final Map<IPv4Address, HostLocation> known = new ConcurrentHashMap<>();
+    /** Most inside hosts whose location is kept. */
+    public static final int MAX_HOSTS = 65_536;
+    static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(10);
+
+    private record Learned(HostLocation where, long nanos) {
+    }
+
+    private final Map<IPv4Address, Learned> known = new ConcurrentHashMap<>();
     private final Map<IPv4Address, CompletableFuture<HostLocation>> pending = new ConcurrentHashMap<>();
 
     InsideHosts(GatewayConfig config, PacketService packets, SwitchService switches, ScheduledExecutorService timer) {
@@ -36,6 +46,7 @@ public final class InsideHosts {
         this.packets = packets;
         this.switches = switches;
         this.timer = timer;
+        timer.scheduleWithFixedDelay(() -> forgetIdle(System.nanoTime()), 60, 60, TimeUnit.SECONDS);
     }
 
     /** The inside network between the borders and the hosts (a fabric, when there is one). */
@@ -48,9 +59,11 @@ public final class InsideHosts {
         return network.hostPort(b, inPort);
     }
 
-    /** Records where an inside host is, and completes whoever waits for it. */
+    /** Records where an inside host is (past the bound, a host not known yet is not), and completes whoever waits. */
     public void learn(IPv4Address ip, HostLocation where) {
-        known.put(ip, where);
+        if (known.size() < MAX_HOSTS || known.containsKey(ip)) {
+            known.put(ip, new Learned(where, System.nanoTime()));
+        }
         CompletableFuture<HostLocation> f = pending.remove(ip);
         if (f != null) {
             f.complete(where);
@@ -59,14 +72,15 @@ public final class InsideHosts {
 
     /** Where an inside host is, if it is known now (never asks: fine on the packet-in path). */
     public Optional<HostLocation> known(IPv4Address ip) {
-        return Optional.ofNullable(known.get(ip));
+        Learned l = known.get(ip);
+        return l == null ? Optional.empty() : Optional.of(l.where());
     }
 
     /** Where an inside host is on a border: known, or found with ARP from the gateway. */
     public CompletableFuture<HostLocation> locate(Border b, IPv4Address ip) {
-        HostLocation where = known.get(ip);
-        if (where != null) {
-            return CompletableFuture.completedFuture(where);
+        Learned l = known.get(ip);
+        if (l != null) {
+            return CompletableFuture.completedFuture(l.where());
         }
         return pending.computeIfAbsent(ip, k -> {
             CompletableFuture<HostLocation> f = new CompletableFuture<>();
@@ -103,5 +117,15 @@ public final class InsideHosts {
         if (!out.isEmpty()) {
             packets.packetOut(b.dpid(), OFPort.CONTROLLER, out, request);
         }
+    }
+
+    /** Forgets the hosts last learned {@link #IDLE_NANOS} or more before {@code nowNanos}. */
+    void forgetIdle(long nowNanos) {
+        known.values().removeIf(l -> nowNanos - l.nanos() >= IDLE_NANOS);
+    }
+
+    /** Hosts whose location is kept now. */
+    public int size() {
+        return known.size();
     }
 }

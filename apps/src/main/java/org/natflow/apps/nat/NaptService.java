@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,8 +72,10 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
     private final FragmentNat fragments;
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(new NamedThreads("natflow-nat-timer"));
-    private final HostRateLimiter rateLimiter;
-    private final Map<Dpid, Map<IPv4Address, Long>> hostMeters = new ConcurrentHashMap<>();
+    /** A host's meters and bucket go after this long without a new flow (a new flow brings them back). */
+    static final long HOST_IDLE_NANOS = TimeUnit.MINUTES.toNanos(10);
+    private final NatHosts natHosts;
+    private final Map<Dpid, HostMeters> hostMeters = new ConcurrentHashMap<>();
     // Borders whose flow table is being read back: new flows wait, so no live port is handed out twice.
     private final Set<Dpid> reconciling = ConcurrentHashMap.newKeySet();
     // The conntrack datapath's port blocks; null on the controller datapath.
@@ -98,12 +101,13 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
         SlowPath slowPath = new SlowPath(config, mappings, metrics, packets, routes, borders::border);
         this.icmp = new IcmpNat(slowPath);
         this.fragments = new FragmentNat(slowPath);
-        this.rateLimiter = new HostRateLimiter(config.newFlowRate());
+        this.natHosts = new NatHosts(config.newFlowRate(), config.maxHosts(), System.nanoTime());
         this.blockNat = config.conntrack() ? new BlockNat(config, blocks, flows, packets, metrics, mappingLog,
                 routes::ensure, borders::border) : null;
         long icmpIdle = config.timeouts().icmp().toNanos();
         timer.scheduleWithFixedDelay(() -> mappings.expireUnused(icmpIdle), 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> metrics.fragmentsDropped.add(fragments.expire()), 1, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> forgetIdleHosts(System.nanoTime()), 30, 30, TimeUnit.SECONDS);
     }
 
     /** The NAT's counters. */
@@ -135,7 +139,7 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
     @Override
     public void borderUp(Border b) {
         reconciling.add(b.dpid());
-        hostMeters.put(b.dpid(), new ConcurrentHashMap<>());
+        hostMeters.put(b.dpid(), new HostMeters());
         List<OFMessage> staticFlows = new ArrayList<>(natFlows.staticFlows(b));
         if (blockNat != null) {
             staticFlows.addAll(blockNat.flows().staticFlows(b));
@@ -237,8 +241,13 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
         }
         OFPort hostPort = hosts.hostPort(b, ctx.inPort());
         hosts.learn(ip.src(), new HostLocation(frame.src(), hostPort));
-        meterHost(b, ip.src());
-        if (!rateLimiter.tryAcquire(ip.src(), System.nanoTime())) {
+        boolean admitted = natHosts.tryAcquire(ip.src(), System.nanoTime());
+        if (natHosts.tracked(ip.src())) {
+            meterHost(b, ip.src());
+        } else if (config.newFlowRate() > 0) {
+            metrics.hostsUntracked.increment();
+        }
+        if (!admitted) {
             metrics.refusedRate.increment();
             return true;
         }
@@ -276,11 +285,13 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
 
     /** Gives an inside host its own meter on the punt path, the first time it is seen on a border. */
     private void meterHost(Border b, IPv4Address host) {
-        Map<IPv4Address, Long> meters = hostMeters.get(b.dpid());
-        if (config.newFlowRate() <= 0 || meters == null || meters.containsKey(host)) {
+        HostMeters meters = hostMeters.get(b.dpid());
+        OptionalLong assigned = config.newFlowRate() <= 0 || meters == null ? OptionalLong.empty()
+                : meters.assign(host);
+        if (assigned.isEmpty()) {
             return;
         }
-        long id = meters.computeIfAbsent(host, h -> (long) meters.size() + 1);
+        long id = assigned.getAsLong();
         flows.apply(b.dpid(), List.of(natFlows.meter(b.factory(), id, config.newFlowRate()),
                 natFlows.hostPunt(b.factory(), host, id))).whenComplete((r, e) -> {
                     if (e != null || !r.ok()) {
@@ -288,6 +299,29 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
                                 e != null ? e.toString() : r.errors().get(0).describe());
                     }
                 });
+    }
+
+    /**
+     * Forgets the hosts without a new flow for {@link #HOST_IDLE_NANOS}: their buckets, and on every border their
+     * punt flow and meter (a new flow from such a host gives it both again). Runs on the NAT's timer.
+     */
+    void forgetIdleHosts(long nowNanos) {
+        for (IPv4Address host : natHosts.expire(nowNanos, HOST_IDLE_NANOS)) {
+            metrics.hostsForgotten.increment();
+            for (Border b : borders.all()) {
+                HostMeters meters = hostMeters.get(b.dpid());
+                OptionalLong id = meters == null ? OptionalLong.empty() : meters.release(host);
+                if (id.isPresent()) {
+                    flows.apply(b.dpid(), List.of(natFlows.deleteHostPunt(b.factory(), host),
+                            natFlows.deleteMeter(b.factory(), id.getAsLong())));
+                }
+            }
+        }
+    }
+
+    /** Inside hosts with a new-flow bucket (and meters) of their own now. */
+    public int trackedHosts() {
+        return natHosts.size();
     }
 
     private void outbound(Border b, PacketContext ctx, Ipv4Packet ip, TransportPorts tp, OFPort hostPort) {

@@ -23,12 +23,16 @@ import org.projectfloodlight.openflow.types.MacAddress;
  * @param quarantine    how long a released port is kept from other inside hosts
  * @param newFlowRate   new flows per inside host and second the gateway takes (in the switch, by meter,
  *                      and in the controller); 0: unlimited
+ * @param maxHosts      most inside hosts with new-flow state of their own (a meter on each border, a token bucket
+ *                      in the controller); hosts beyond share one bucket and no meter, so spoofed sources cannot
+ *                      grow the controller's or the switch's state without bound
  * @param datapath      where new connections are translated: by the controller's per-flow rewrite flows,
  *                      or by the switch's connection tracker in per-host port blocks of
  *                      {@code portsPerHost} ports
  */
 public record NatConfig(GatewayConfig gateway, int portMin, int portMax, int portsPerHost, Filtering filtering,
-                        Timeouts timeouts, Duration quarantine, int newFlowRate, NatDatapath datapath) {
+                        Timeouts timeouts, Duration quarantine, int newFlowRate, int maxHosts,
+                        NatDatapath datapath) {
 
     /**
      * Idle timeouts per protocol (RFC 4787 REQ-5, RFC 5382 REQ-5, RFC 5508 REQ-1).
@@ -61,6 +65,9 @@ public record NatConfig(GatewayConfig gateway, int portMin, int portMax, int por
         if (portsPerHost < 1) {
             throw new IllegalArgumentException("natflow.nat.ports-per-host: must be at least 1");
         }
+        if (maxHosts < 1) {
+            throw new IllegalArgumentException("natflow.nat.max-hosts: must be at least 1");
+        }
         if (datapath == null) {
             throw new IllegalArgumentException("natflow.nat.datapath: controller or conntrack");
         }
@@ -72,7 +79,8 @@ public record NatConfig(GatewayConfig gateway, int portMin, int portMax, int por
 
     /** The same configuration on another datapath. */
     public NatConfig withDatapath(NatDatapath d) {
-        return new NatConfig(gateway, portMin, portMax, portsPerHost, filtering, timeouts, quarantine, newFlowRate, d);
+        return new NatConfig(gateway, portMin, portMax, portsPerHost, filtering, timeouts, quarantine, newFlowRate, maxHosts,
+                d);
     }
 
     /** The public-port registry this configuration describes: the pool, the range, the quota, the quarantine. */

@@ -138,6 +138,12 @@ final class NatFlows {
                 .setMeterId(0xffff_ffffL).build();
     }
 
+    /** Deletes one host's meter. */
+    OFMessage deleteMeter(OFFactory f, long meterId) {
+        return f.buildMeterMod().setCommand(org.projectfloodlight.openflow.protocol.OFMeterModCommand.DELETE)
+                .setMeterId(meterId).build();
+    }
+
     /** A meter that passes {@code rate} packets per second (bursts of as many) and drops the rest. */
     OFMessage meter(OFFactory f, long meterId, int rate) {
         var band = f.meterBands().buildDrop().setRate(rate).setBurstSize(rate).build();
@@ -160,6 +166,14 @@ final class NatFlows {
                 ? List.of(f.instructions().applyActions(List.of(f.actions().meter(meterId), toController(f))))
                 : List.of(f.instructions().meter(meterId), f.instructions().applyActions(List.of(toController(f))));
         return add(f, Band.NAT_HOST_PUNT, m, NatCookies.STATIC).setInstructions(instructions).build();
+    }
+
+    /** Deletes one host's punt flow (before its meter: a flow may not point at a meter that is gone). */
+    OFMessage deleteHostPunt(OFFactory f, IPv4Address host) {
+        OFFlowAdd punt = (OFFlowAdd) hostPunt(f, host, 1);
+        return f.buildFlowDeleteStrict().setTableId(punt.getTableId()).setPriority(punt.getPriority())
+                .setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY).setCookie(punt.getCookie())
+                .setCookieMask(U64.of(-1L)).setMatch(punt.getMatch()).build();
     }
 
     /**

@@ -29,4 +29,8 @@ public final class NatMetrics {
     public final LongAdder blocksReleased = new LongAdder();
     /** Routed packets the NAT does not translate: other protocols, inside-to-inside routing. */
     public final LongAdder untranslatable = new LongAdder();
+    /** New-flow packets from inside hosts past {@code natflow.nat.max-hosts}: no meter nor bucket of their own. */
+    public final LongAdder hostsUntracked = new LongAdder();
+    /** Inside hosts whose meters and buckets were forgotten after ten minutes without a new flow. */
+    public final LongAdder hostsForgotten = new LongAdder();
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,10 +43,21 @@ public final class PublicPorts {
     private final Map<IPv4Address, Map<Protocol, PortAllocator>> allocators = new HashMap<>();
     private final Map<Key, Reservation> reserved = new HashMap<>();
     private final Map<IPv4Address, TreeMap<Integer, Block>> blocks = new HashMap<>();
+    // An inside host's pairing and counts live while it holds a port or a block, and then among the last
+    // keptEmpty hosts to have held nothing (so a host keeps its address across a pause, or a border change that
+    // ended its mappings); state per host is bounded by what the pool lends out plus keptEmpty, whatever sources
+    // (spoofed ones among them) the hosts use.
     private final Map<IPv4Address, IPv4Address> pairing = new HashMap<>();
     // Inside hosts per pool address, kept with the pairing so neither allocation nor metrics count it.
     private final Map<IPv4Address, Integer> hostsPerAddress = new HashMap<>();
+    // Per inside host: dynamic ports held per protocol, then port blocks held (the last slot).
     private final Map<IPv4Address, int[]> perHostCounts = new HashMap<>();
+    private static final int BLOCKS = Protocol.values().length;
+    /** Hosts holding nothing whose pairing is kept, by default. */
+    public static final int KEPT_EMPTY = 65_536;
+    private final int keptEmpty;
+    // Hosts holding nothing, the longest empty first.
+    private final LinkedHashSet<IPv4Address> empty = new LinkedHashSet<>();
     private final List<PortDescriber> describers = new CopyOnWriteArrayList<>();
 
     private record Key(Protocol protocol, IPv4Address address, int port) {
@@ -63,6 +75,16 @@ public final class PublicPorts {
      */
     public PublicPorts(List<IPv4Address> pool, int portMin, int portMax, int perHost, Duration quarantine,
                        Clock clock) {
+        this(pool, portMin, portMax, perHost, quarantine, clock, KEPT_EMPTY);
+    }
+
+    /**
+     * A registry of the pool's ports that keeps the pairing of at most {@code keptEmpty} hosts holding nothing
+     * (the longest empty forgotten first).
+     */
+    public PublicPorts(List<IPv4Address> pool, int portMin, int portMax, int perHost, Duration quarantine,
+                       Clock clock, int keptEmpty) {
+        this.keptEmpty = keptEmpty;
         this.pool = List.copyOf(pool);
         this.portMin = portMin;
         this.portMax = portMax;
@@ -98,8 +120,9 @@ public final class PublicPorts {
     // ---- paired pooling -----------------------------------------------------------------------------------------
 
     /**
-     * The inside host's pool address: kept once chosen while it is among {@code candidates} (the addresses of
-     * the border translating the host); otherwise the candidate with fewest hosts.
+     * The inside host's pool address: kept once chosen while the host holds a port or a block there and the
+     * address is among {@code candidates} (the addresses of the border translating the host); otherwise the
+     * candidate with fewest hosts. A host that then takes no port or block is forgotten again.
      */
     public synchronized IPv4Address pair(IPv4Address inside, List<IPv4Address> candidates) {
         IPv4Address pub = pairing.get(inside);
@@ -107,7 +130,9 @@ public final class PublicPorts {
             return pub;
         }
         if (pub != null) {
-            hostsPerAddress.merge(pub, -1, Integer::sum); // its border changed: it moves to one of the new
+            if (hostsPerAddress.merge(pub, -1, Integer::sum) <= 0) { // its border changed: it moves to a new one
+                hostsPerAddress.remove(pub);
+            }
         }
         pub = null;
         int fewest = Integer.MAX_VALUE;
@@ -123,7 +148,10 @@ public final class PublicPorts {
         return pub;
     }
 
-    /** The pool address an inside host is paired with, if it has been given one. */
+    /**
+     * The pool address an inside host is paired with: while it holds a port or a block, and for a while after
+     * (see {@link #hosts()}).
+     */
     public synchronized Optional<IPv4Address> pairedAddress(IPv4Address inside) {
         return Optional.ofNullable(pairing.get(inside));
     }
@@ -145,7 +173,7 @@ public final class PublicPorts {
      */
     public synchronized Endpoint allocate(Protocol protocol, IPv4Address inside, List<IPv4Address> candidates)
             throws AllocationException {
-        int[] counts = perHostCounts.computeIfAbsent(inside, h -> new int[Protocol.values().length]);
+        int[] counts = counts(inside);
         if (counts[protocol.ordinal()] >= perHost) {
             throw new AllocationException(AllocationException.Reason.QUOTA_EXCEEDED,
                     inside + " holds " + counts[protocol.ordinal()] + " " + protocol.lower() + " mappings (quota)");
@@ -153,6 +181,7 @@ public final class PublicPorts {
         IPv4Address pub = pair(inside, candidates);
         int port = allocator(protocol, pub).allocate(inside, nowNanos());
         if (port < 0) {
+            forgetIfEmpty(inside);
             throw new AllocationException(AllocationException.Reason.POOL_EXHAUSTED,
                     "no free " + protocol.lower() + " port on " + pub + " (paired with " + inside + ")");
         }
@@ -170,7 +199,7 @@ public final class PublicPorts {
             return false;
         }
         pairRestored(inside, pub.address());
-        perHostCounts.computeIfAbsent(inside, h -> new int[Protocol.values().length])[protocol.ordinal()]++;
+        counts(inside)[protocol.ordinal()]++;
         return true;
     }
 
@@ -181,6 +210,51 @@ public final class PublicPorts {
             counts[protocol.ordinal()]--;
         }
         allocator(protocol, pub.address()).release(pub.port(), inside, nowNanos());
+        forgetIfEmpty(inside);
+    }
+
+    /** The host's counts, for it to take a port or a block: it is no longer among the empty. */
+    private int[] counts(IPv4Address inside) {
+        empty.remove(inside);
+        return perHostCounts.computeIfAbsent(inside, h -> new int[BLOCKS + 1]);
+    }
+
+    /**
+     * An inside host that holds nothing joins the empty ones; past {@code keptEmpty} of them, the longest empty
+     * is forgotten: its pairing and counts go (it pairs afresh next time).
+     */
+    private void forgetIfEmpty(IPv4Address inside) {
+        int[] counts = perHostCounts.get(inside);
+        if (counts != null) {
+            for (int c : counts) {
+                if (c > 0) {
+                    return;
+                }
+            }
+        }
+        if (!pairing.containsKey(inside)) {
+            perHostCounts.remove(inside); // never paired (a block asked for and refused): nothing to keep
+            return;
+        }
+        empty.remove(inside);
+        empty.add(inside);
+        while (empty.size() > keptEmpty) {
+            IPv4Address oldest = empty.iterator().next();
+            empty.remove(oldest);
+            perHostCounts.remove(oldest);
+            IPv4Address pub = pairing.remove(oldest);
+            if (pub != null && hostsPerAddress.merge(pub, -1, Integer::sum) <= 0) {
+                hostsPerAddress.remove(pub);
+            }
+        }
+    }
+
+    /**
+     * Inside hosts with a pairing: those holding a port or a block, and the last {@code keptEmpty} (65 536 by
+     * default) to have held nothing.
+     */
+    public synchronized int hosts() {
+        return pairing.size();
     }
 
     // ---- reservations (static rules) ------------------------------------------------------------------------------
@@ -257,6 +331,7 @@ public final class PublicPorts {
                 return first;
             }
         }
+        forgetIfEmpty(inside);
         return -1;
     }
 
@@ -274,7 +349,6 @@ public final class PublicPorts {
             return false;
         }
         holdBlock(inside, address, first, last);
-        pairRestored(inside, address);
         return true;
     }
 
@@ -282,6 +356,8 @@ public final class PublicPorts {
         allocator(Protocol.TCP, address).reserveRange(first, last);
         allocator(Protocol.UDP, address).reserveRange(first, last);
         blocks.computeIfAbsent(address, a -> new TreeMap<>()).put(first, new Block(last, inside));
+        pairRestored(inside, address);
+        counts(inside)[BLOCKS]++;
     }
 
     /** Ends a block's reservation, for TCP and UDP. */
@@ -289,8 +365,13 @@ public final class PublicPorts {
         allocator(Protocol.TCP, address).unreserveRange(first, last);
         allocator(Protocol.UDP, address).unreserveRange(first, last);
         TreeMap<Integer, Block> b = blocks.get(address);
-        if (b != null) {
-            b.remove(first);
+        Block gone = b == null ? null : b.remove(first);
+        if (gone != null) {
+            int[] counts = perHostCounts.get(gone.inside());
+            if (counts != null) {
+                counts[BLOCKS]--;
+            }
+            forgetIfEmpty(gone.inside());
         }
     }
 

@@ -29,8 +29,11 @@ import org.natflow.controller.packet.Frames;
 import org.natflow.controller.packet.PacketParser;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowDeleteStrict;
 import org.projectfloodlight.openflow.protocol.OFFlowModFailedCode;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFMeterMod;
+import org.projectfloodlight.openflow.protocol.OFMeterModCommand;
 import org.projectfloodlight.openflow.protocol.OFPacketInReason;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.IPv4Address;
@@ -195,6 +198,49 @@ class NaptServiceTest {
         assertThat(out.src()).isEqualTo(IPv4Address.of("10.0.0.1"));
         assertThat(out.dst()).isEqualTo(IPv4Address.of("10.0.0.11"));
         assertThat(out.protocol()).isEqualTo(1);
+    }
+
+    @Test
+    void spoofedInsideSourcesGetNoMoreMetersThanTheBoundAndIdleHostsGiveThemBack() {
+        NatConfig metered = NatTestConfigs.metered(config, 5, 4);
+        ScriptedFlowService recorded = new ScriptedFlowService();
+        try (BorderBed limited = new BorderBed(metered, recorded, new RecordingPacketService(), SWITCH)) {
+            borderUp(limited);
+            for (int i = 2; i < 202; i++) {
+                byte[] syn = toGateway("198.51.100.10", 6, syn(40000), 64, 0);
+                IcmpRewriter.putInt(syn, 26, IPv4Address.of("10.0.0." + (i % 250 + 2)).getInt());
+                IcmpRewriter.putShort(syn, 24, 0);
+                IcmpRewriter.putShort(syn, 24, Checksums.ones(syn, 14, 20));
+                packetIn(limited, syn);
+            }
+            assertThat(meterMods(recorded, OFMeterModCommand.ADD)).as("meters for the first four hosts only")
+                    .containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+            assertThat(limited.napt.trackedHosts()).isEqualTo(4);
+            assertThat(limited.napt.metrics().hostsUntracked.sum()).as("the other hosts' new flows").isPositive();
+            assertThat(limited.napt.metrics().refusedRate.sum()).as("hosts past the bound share one bucket")
+                    .isPositive();
+            assertThat(limited.borders.hosts().size()).isLessThanOrEqualTo(250);
+
+            recorded.batches.clear();
+            limited.napt.forgetIdleHosts(System.nanoTime() + NaptService.HOST_IDLE_NANOS + 1);
+            assertThat(limited.napt.trackedHosts()).isZero();
+            assertThat(limited.napt.metrics().hostsForgotten.sum()).isEqualTo(4);
+            assertThat(meterMods(recorded, OFMeterModCommand.DELETE)).as("each idle host's meter deleted")
+                    .containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+            assertThat(recorded.batches).as("its punt flow before its meter").allSatisfy(batch -> assertThat(batch
+                    .get(0)).isInstanceOf(OFFlowDeleteStrict.class));
+
+            recorded.batches.clear();
+            byte[] again = toGateway("198.51.100.10", 6, syn(40001), 64, 0);
+            packetIn(limited, again);
+            assertThat(meterMods(recorded, OFMeterModCommand.ADD)).as("a freed meter id is used again")
+                    .containsExactly(1L);
+        }
+    }
+
+    private static List<Long> meterMods(ScriptedFlowService flows, OFMeterModCommand command) {
+        return flows.batches.stream().flatMap(List::stream).filter(m -> m instanceof OFMeterMod mm
+                && mm.getCommand() == command).map(m -> ((OFMeterMod) m).getMeterId()).toList();
     }
 
     // ---- conntrack datapath ----

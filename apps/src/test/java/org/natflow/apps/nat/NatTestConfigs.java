@@ -39,7 +39,13 @@ public final class NatTestConfigs {
     public static NatConfig config(GatewayConfig gateway, int portMin, int portMax, int perHost) {
         return new NatConfig(gateway, portMin, portMax, perHost, Filtering.ENDPOINT_INDEPENDENT,
                 new NatConfig.Timeouts(Duration.ofSeconds(300), Duration.ofSeconds(7440), Duration.ofSeconds(240),
-                        Duration.ofSeconds(60)), Duration.ofSeconds(120), 0, NatDatapath.CONTROLLER);
+                        Duration.ofSeconds(60)), Duration.ofSeconds(120), 0, 65_536, NatDatapath.CONTROLLER);
+    }
+
+    /** The same NAT with a new-flow rate per host and a bound on the hosts that get a meter and bucket each. */
+    public static NatConfig metered(NatConfig c, int newFlowRate, int maxHosts) {
+        return new NatConfig(c.gateway(), c.portMin(), c.portMax(), c.portsPerHost(), c.filtering(), c.timeouts(),
+                c.quarantine(), newFlowRate, maxHosts, c.datapath());
     }
 
     /** A mapping table over a fresh port registry for a config. */

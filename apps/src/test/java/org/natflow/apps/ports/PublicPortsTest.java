@@ -84,4 +84,42 @@ class PublicPortsTest {
         assertThat(ports.claim(Protocol.TCP, HOST, new Endpoint(other, 5000))).isFalse();
         assertThat(ports.claimBlock(HOST, other, 5000, 5049)).isFalse();
     }
+
+    @Test
+    void hostsHoldingNothingAreKeptOnlyUpToTheBound() throws Exception {
+        PublicPorts small = new PublicPorts(List.of(A, B), 5000, 5099, 3, Duration.ZERO, Clock.systemUTC(), 10);
+        Endpoint udp = small.allocate(Protocol.UDP, HOST, List.of(A, B));
+        Endpoint tcp = small.allocate(Protocol.TCP, HOST, List.of(A, B));
+        small.release(Protocol.UDP, HOST, udp);
+        small.release(Protocol.TCP, HOST, tcp);
+        assertThat(small.pairedAddress(HOST)).as("kept across a pause").contains(udp.address());
+        Endpoint again = small.allocate(Protocol.UDP, HOST, List.of(A, B));
+        assertThat(again.address()).as("the same address after the pause").isEqualTo(udp.address());
+        small.release(Protocol.UDP, HOST, again);
+        for (int i = 0; i < 1000; i++) {
+            IPv4Address spoofed = IPv4Address.of(0x0a010000 + i);
+            Endpoint e = small.allocate(Protocol.UDP, spoofed, List.of(A, B));
+            small.release(Protocol.UDP, spoofed, e);
+        }
+        assertThat(small.hosts()).as("a thousand sources, each with a mapping come and gone: the last 10 kept")
+                .isEqualTo(10);
+        assertThat(small.pairedAddress(HOST)).as("the longest empty went first").isEmpty();
+        assertThat(small.usage()).extracting(PoolUsage::hosts).as("hosts per address, counted alike")
+                .containsOnly(5);
+
+        Endpoint held = small.allocate(Protocol.TCP, HOST, List.of(A, B));
+        for (int i = 0; i < 100; i++) {
+            IPv4Address spoofed = IPv4Address.of(0x0a020000 + i);
+            small.release(Protocol.TCP, spoofed, small.allocate(Protocol.TCP, spoofed, List.of(A, B)));
+        }
+        assertThat(small.pairedAddress(HOST)).as("a host holding a port is never forgotten").contains(held.address());
+
+        IPv4Address free = held.address().equals(A) ? B : A;
+        assertThat(small.reserveBlock(IPv4Address.of("10.0.0.3"), free, 100)).as("the whole dynamic range")
+                .isEqualTo(5000);
+        IPv4Address blocked = IPv4Address.of("10.0.0.4");
+        assertThat(small.reserveBlock(blocked, small.pair(blocked, List.of(free)), 100)).isEqualTo(-1);
+        assertThat(small.hosts()).as("a host that got nothing counts among the empty, within the bound")
+                .isEqualTo(12);
+    }
 }

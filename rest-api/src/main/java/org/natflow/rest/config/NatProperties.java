@@ -41,6 +41,8 @@ import org.springframework.util.unit.DataSize;
  * @param quarantine      a released port is not given to another inside host for this long
  * @param newFlowRate     new flows per inside host and second (a meter in the switch, a token bucket in the
  *                        controller): one host's flood cannot starve the others; 0: unlimited
+ * @param maxHosts        most inside hosts with a meter and a token bucket of their own; beyond, hosts share one
+ *                        bucket (so spoofed inside sources cannot grow state without bound)
  * @param datapath        {@code controller} (default: the controller translates each new flow with rewrite flows)
  *                        or {@code conntrack} (each inside host gets a block of {@code ports-per-host} ports
  *                        once; Open vSwitch's connection tracker translates every connection in it)
@@ -63,6 +65,7 @@ public record NatProperties(
         @DefaultValue Timeouts timeouts,
         @DefaultValue("120s") Duration quarantine,
         @DefaultValue("200") int newFlowRate,
+        @DefaultValue("65536") int maxHosts,
         @DefaultValue("controller") String datapath,
         @DefaultValue MappingLogSettings mappingLog) {
 
@@ -150,7 +153,7 @@ public record NatProperties(
                 Addresses.address(upstreamGateway));
         return new NatConfig(gateway, range[0], range[1], portsPerHost, filtering,
                 new NatConfig.Timeouts(timeouts.udp(), timeouts.tcpEstablished(), timeouts.tcpTransitory(),
-                        timeouts.icmp()), quarantine, newFlowRate, NatDatapath.parse(datapath));
+                        timeouts.icmp()), quarantine, newFlowRate, maxHosts, NatDatapath.parse(datapath));
     }
 
     private static void require(String value, String name) {

@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
  * NAT meters: {@code natflow.sessions.active}; {@code natflow.nat.mappings.created} and {@code .deleted};
  * {@code natflow.nat.refusals{reason=pool|quota|switch|rate}}; {@code natflow.nat.spoofed};
  * {@code natflow.nat.untranslated}; {@code natflow.nat.fragments.dropped}; {@code natflow.nat.newflow.packetin};
+ * {@code natflow.nat.hosts.tracked}, {@code .untracked} and {@code .forgotten} (new-flow state per inside host);
  * {@code natflow.ports.free{address,protocol}} and {@code natflow.ports.used{address,protocol}};
  * {@code natflow.nat.mapping.log.written} and {@code .dropped} (lines of the RFC 6888 mapping log).
  */
@@ -53,6 +54,10 @@ public class NatMetricsBinder implements MeterBinder {
         counter(r, "natflow.nat.untranslated", m.untranslatable);
         counter(r, "natflow.nat.fragments.dropped", m.fragmentsDropped);
         counter(r, "natflow.nat.newflow.packetin", m.newFlowPacketIns);
+        Gauge.builder("natflow.nat.hosts.tracked", napt, NaptService::trackedHosts)
+                .description("Inside hosts with a new-flow meter and bucket of their own").register(r);
+        counter(r, "natflow.nat.hosts.untracked", m.hostsUntracked);
+        counter(r, "natflow.nat.hosts.forgotten", m.hostsForgotten);
         Gauge.builder("natflow.nat.blocks.active", blocks, PortBlocks::size)
                 .description("Port blocks held by inside hosts (conntrack datapath)").register(r);
         counter(r, "natflow.nat.blocks.assigned", m.blocksAssigned);
