@@ -8,8 +8,8 @@ import org.projectfloodlight.openflow.types.IPv4Address;
 
 /**
  * The per-host meters of one border: which inside host has which meter id. Ids are the lowest free ones from 1,
- * so a border's meters stay within what the tracked hosts need ({@link NatHosts}), and an id given back is used
- * again. Guarded by itself.
+ * so a border's meters stay within the hosts the NAT tracks (at most {@code natflow.nat.max-hosts}), and an id
+ * given back is used again. Assigning and releasing are guarded by this object.
  */
 final class HostMeters {
 

@@ -26,6 +26,7 @@ import org.natflow.apps.ports.TransportPorts;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowRemovedListener;
 import org.natflow.controller.api.FlowService;
+import org.natflow.controller.api.KeyedTokenBuckets;
 import org.natflow.controller.api.NamedThreads;
 import org.natflow.controller.api.PacketContext;
 import org.natflow.controller.api.PacketListener;
@@ -74,7 +75,9 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
             Executors.newSingleThreadScheduledExecutor(new NamedThreads("natflow-nat-timer"));
     /** A host's meters and bucket go after this long without a new flow (a new flow brings them back). */
     static final long HOST_IDLE_NANOS = TimeUnit.MINUTES.toNanos(10);
-    private final NatHosts natHosts;
+    // New-flow state per inside host: a bucket each (bursts of twice the rate) for max-hosts hosts, one shared
+    // beyond; a tracked host also gets a meter on each border.
+    private final KeyedTokenBuckets<IPv4Address> natHosts;
     private final Map<Dpid, HostMeters> hostMeters = new ConcurrentHashMap<>();
     // Borders whose flow table is being read back: new flows wait, so no live port is handed out twice.
     private final Set<Dpid> reconciling = ConcurrentHashMap.newKeySet();
@@ -101,7 +104,8 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
         SlowPath slowPath = new SlowPath(config, mappings, metrics, packets, routes, borders::border);
         this.icmp = new IcmpNat(slowPath);
         this.fragments = new FragmentNat(slowPath);
-        this.natHosts = new NatHosts(config.newFlowRate(), config.maxHosts(), System.nanoTime());
+        this.natHosts = new KeyedTokenBuckets<>(config.newFlowRate(), 2.0 * config.newFlowRate(), config.maxHosts(),
+                config.newFlowRate(), 2.0 * config.newFlowRate(), System.nanoTime());
         this.blockNat = config.conntrack() ? new BlockNat(config, blocks, flows, packets, metrics, mappingLog,
                 routes::ensure, borders::border) : null;
         long icmpIdle = config.timeouts().icmp().toNanos();
@@ -241,7 +245,7 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
         }
         OFPort hostPort = hosts.hostPort(b, ctx.inPort());
         hosts.learn(ip.src(), new HostLocation(frame.src(), hostPort));
-        boolean admitted = natHosts.tryAcquire(ip.src(), System.nanoTime());
+        boolean admitted = natHosts.take(ip.src(), System.nanoTime());
         if (natHosts.tracked(ip.src())) {
             meterHost(b, ip.src());
         } else if (config.newFlowRate() > 0) {

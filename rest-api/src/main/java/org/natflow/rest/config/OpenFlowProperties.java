@@ -98,17 +98,12 @@ public record OpenFlowProperties(
     }
 
     private Set<Dpid> dpids() {
-        Set<Dpid> out = new java.util.HashSet<>();
-        for (String d : allowedDpids) {
-            if (d.isBlank()) {
-                continue;
-            }
+        return Set.copyOf(SettingLists.parse(allowedDpids, "natflow.openflow.allowed-dpids", d -> {
             try {
-                out.add(Dpid.parse(d.trim()));
+                return Dpid.parse(d);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("natflow.openflow.allowed-dpids: '" + d + "' is not a datapath id");
+                throw new IllegalArgumentException("not a datapath id", e);
             }
-        }
-        return out;
+        }));
     }
 }

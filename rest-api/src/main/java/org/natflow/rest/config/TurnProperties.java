@@ -46,34 +46,20 @@ public record TurnProperties(@DefaultValue("false") boolean enabled,
     /** The server's view; a user entry without a colon is refused. */
     public TurnConfig toConfig() {
         Map<String, String> parsed = new LinkedHashMap<>();
-        for (String u : users) {
-            if (u.isBlank()) {
-                continue;
-            }
-            int colon = u.indexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("natflow.turn.users: '" + u + "' is not name:password");
-            }
-            parsed.put(u.substring(0, colon).trim(), u.substring(colon + 1));
-        }
-        List<IPv4AddressWithMask> denied = prefixes(deniedPeers, "denied-peers");
+        SettingLists.parse(users, "natflow.turn.users", TurnProperties::user)
+                .forEach(e -> parsed.put(e.getKey(), e.getValue()));
+        List<IPv4AddressWithMask> denied = SettingLists.parse(deniedPeers, "natflow.turn.denied-peers",
+                Addresses::prefix);
         return new TurnConfig(port, realm, parsed, secret.isEmpty() ? null : secret, allocationsPerUser,
                 maxAllocations, bandwidth, defaultLifetime, maxLifetime, denied.isEmpty() ? TurnConfig.DENIED : denied,
-                prefixes(allowedPeers, "allowed-peers"));
+                SettingLists.parse(allowedPeers, "natflow.turn.allowed-peers", Addresses::prefix));
     }
 
-    private static List<IPv4AddressWithMask> prefixes(List<String> items, String name) {
-        List<IPv4AddressWithMask> out = new java.util.ArrayList<>();
-        for (String s : items) {
-            if (s.isBlank()) {
-                continue;
-            }
-            try {
-                out.add(Addresses.prefix(s.trim()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("natflow.turn." + name + ": " + e.getMessage());
-            }
+    private static Map.Entry<String, String> user(String entry) {
+        int colon = entry.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("not name:password");
         }
-        return out;
+        return Map.entry(entry.substring(0, colon).trim(), entry.substring(colon + 1));
     }
 }

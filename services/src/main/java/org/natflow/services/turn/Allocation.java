@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.natflow.apps.ports.Endpoint;
+import org.natflow.controller.api.TokenBucket;
 
 /**
  * One TURN allocation: its client (as the service link presents it, and as it really is), the relayed port and
@@ -47,8 +48,9 @@ final class Allocation {
         this.key = key;
         this.createdAtMillis = nowMillis;
         this.expiresAtMillis = nowMillis + lifetimeSeconds * 1000;
-        this.toPeers = new TokenBucket(bandwidth, System::nanoTime);
-        this.fromPeers = new TokenBucket(bandwidth, System::nanoTime);
+        // Bytes per second, one second of burst; zero: no cap.
+        this.toPeers = new TokenBucket(bandwidth, bandwidth, System.nanoTime());
+        this.fromPeers = new TokenBucket(bandwidth, bandwidth, System.nanoTime());
     }
 
     synchronized boolean permitted(InetAddress peer, long now) {
@@ -69,34 +71,5 @@ final class Allocation {
             }
             return false;
         });
-    }
-
-    /** A bytes-per-second cap with one second of burst; zero rate means no cap. */
-    static final class TokenBucket {
-        private final long rate;
-        private final java.util.function.LongSupplier nanos;
-        private double tokens;
-        private long last;
-
-        TokenBucket(long rate, java.util.function.LongSupplier nanos) {
-            this.rate = rate;
-            this.nanos = nanos;
-            this.tokens = rate;
-            this.last = nanos.getAsLong();
-        }
-
-        synchronized boolean take(int bytes) {
-            if (rate <= 0) {
-                return true;
-            }
-            long now = nanos.getAsLong();
-            tokens = Math.min(rate, tokens + (now - last) / 1e9 * rate);
-            last = now;
-            if (tokens < bytes) {
-                return false;
-            }
-            tokens -= bytes;
-            return true;
-        }
     }
 }

@@ -87,7 +87,7 @@ final class TurnPeers {
 
     /** Sends a client's data to a peer it gave a permission, within the allocation's bandwidth. */
     void toPeer(Allocation a, InetSocketAddress peer, byte[] data) {
-        if (!a.permitted(peer.getAddress(), clock.millis()) || !a.toPeers.take(data.length)) {
+        if (!a.permitted(peer.getAddress(), clock.millis()) || !a.toPeers.take(data.length, System.nanoTime())) {
             return;
         }
         Endpoint relayed = new Endpoint(publicAddress, a.relayPort);
@@ -116,7 +116,7 @@ final class TurnPeers {
             }
             InetSocketAddress peer = socket(c.get().remote());
             byte[] data = ByteBufUtil.getBytes(d.content());
-            if (!a.permitted(peer.getAddress(), clock.millis()) || !a.fromPeers.take(data.length)) {
+            if (!a.permitted(peer.getAddress(), clock.millis()) || !a.fromPeers.take(data.length, System.nanoTime())) {
                 return;
             }
             a.bytesFromPeers.addAndGet(data.length);

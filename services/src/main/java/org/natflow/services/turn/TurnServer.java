@@ -24,6 +24,7 @@ import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.ports.PublicPorts;
 import org.natflow.apps.service.Conversation;
 import org.natflow.apps.service.ServiceLink;
+import org.natflow.controller.api.KeyedTokenBuckets;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +52,11 @@ public final class TurnServer {
     private final PublicPorts ports;
     private final TurnAllocations allocations;
     private final TurnPeers peerSide;
-    // Answers to requests without credentials: 20 a second per source, 10 000 sources, 1 000 a second beyond.
-    private final UnauthenticatedLimiter unauthenticated = new UnauthenticatedLimiter(20, 10_000, 1000,
-            System::nanoTime);
+    // Answers to requests without credentials (Binding, the first Allocate) are larger than the requests, so a
+    // spoofed source could use them to amplify traffic at a victim: 20 a second per source (as many in a burst),
+    // 10 000 sources tracked, 1 000 a second shared beyond.
+    private final KeyedTokenBuckets<IPv4Address> unauthenticated = new KeyedTokenBuckets<>(20, 20, 10_000, 1000,
+            1000, System.nanoTime());
     private final EventLoopGroup group;
     private final Clock clock;
     private final TurnCredentials credentials;
@@ -89,7 +92,9 @@ public final class TurnServer {
         link.expose(Protocol.UDP, publicAddress, config.port());
         bindServer();
         group.scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
-        group.scheduleAtFixedRate(unauthenticated::clear, 10, 10, TimeUnit.SECONDS);
+        // A source idle for a second has a full bucket again: forgetting it changes nothing for it.
+        group.scheduleAtFixedRate(() -> unauthenticated.expire(System.nanoTime(), TimeUnit.SECONDS.toNanos(1)), 10,
+                10, TimeUnit.SECONDS);
     }
 
     private void bindServer() {
@@ -196,8 +201,8 @@ public final class TurnServer {
             } else {
                 StunMessage m = (StunMessage) p.message();
                 if (m.messageClass() == StunMessage.REQUEST) {
-                    if (m.attribute(StunAttribute.MESSAGE_INTEGRITY).isEmpty() && !unauthenticated.permit(
-                            client.address())) {
+                    if (m.attribute(StunAttribute.MESSAGE_INTEGRITY).isEmpty() && !unauthenticated.take(
+                            client.address(), System.nanoTime())) {
                         refused.increment();
                         return; // answered enough for this source this second: no amplification
                     }
