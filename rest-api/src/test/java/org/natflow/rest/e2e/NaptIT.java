@@ -66,32 +66,46 @@ class NaptIT extends NatHomeIT {
 
     @Test
     void oneInsideEndpointToTwoServersKeepsOneMapping() {
-        // Two connections from one source port; SO_REUSEADDR lets the second bind while the first is in TIME_WAIT.
-        String client = "import socket\n"
+        // Two connections from one source port (SO_REUSEADDR lets the second bind while the first is in
+        // TIME_WAIT): a request to srv1, then a connection to srv2 held open, so the mapping outlives the
+        // transitory timeout its first connection's close started.
+        String client = "import socket, sys, time\n"
                 + "for dst in [('203.0.113.100', 8000), ('198.51.100.10', 8000)]:\n"
                 + "    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
                 + "    s.settimeout(10); s.bind(('', 41000)); s.connect(dst)\n"
-                + "    s.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n'); print(s.recv(12).decode()); s.close()\n";
-        MininetNetwork.Result r = net.cmd("h1", "python3 -c \"" + client + "\"");
-        assertThat(r.out()).as(r.out()).containsPattern("(?s)HTTP/1.0 200.*HTTP/1.0 200");
-        JsonNode mine = sessions("?insideAddress=10.0.0.11&protocol=tcp");
-        List<JsonNode> port41000 = new ArrayList<>();
-        mine.forEach(s -> {
-            if (s.get("insidePort").asInt() == 41000) {
-                port41000.add(s);
-            }
-        });
-        assertThat(port41000).as("endpoint-independent mapping").hasSize(1);
-        assertThat(port41000.get(0).get("publicAddress").asText()).matches(POOL);
-        // Counters are read from the switch at most every five seconds: wait for a reading after the traffic.
-        Poll.until(Duration.ofSeconds(10), "the mapping's counters", () -> {
-            for (JsonNode s : sessions("?insideAddress=10.0.0.11&protocol=tcp")) {
-                if (s.get("insidePort").asInt() == 41000 && s.get("packets").asLong() > 0) {
-                    return true;
+                + "    if dst[0] == '203.0.113.100':\n"
+                + "        s.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n'); print(s.recv(12).decode()); s.close()\n"
+                + "print('held', flush=True); time.sleep(60)\n";
+        net.spawn("h1", "eim-client", "exec python3 -c \"" + client + "\"");
+        boolean held = false;
+        try {
+            Poll.until(Duration.ofSeconds(10), "h1's connection to srv2 established", () -> net.cmd("h1",
+                    "ss -Htn state established '( sport = :41000 and dst 198.51.100.10 )' | grep -q 8000").ok());
+            JsonNode mine = sessions("?insideAddress=10.0.0.11&protocol=tcp");
+            List<JsonNode> port41000 = new ArrayList<>();
+            mine.forEach(s -> {
+                if (s.get("insidePort").asInt() == 41000) {
+                    port41000.add(s);
                 }
+            });
+            assertThat(port41000).as("endpoint-independent mapping").hasSize(1);
+            assertThat(port41000.get(0).get("publicAddress").asText()).matches(POOL);
+            // Counters are read from the switch at most every five seconds: wait for a reading after the traffic.
+            Poll.until(Duration.ofSeconds(15), "the mapping's counters", () -> {
+                for (JsonNode s : sessions("?insideAddress=10.0.0.11&protocol=tcp")) {
+                    if (s.get("insidePort").asInt() == 41000 && s.get("packets").asLong() > 0) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+            held = true;
+        } finally {
+            MininetNetwork.Result r = net.kill("eim-client");
+            if (held) {
+                assertThat(r.out()).as(r.out()).containsPattern("(?s)HTTP/1.0 200.*held");
             }
-            return false;
-        });
+        }
     }
 
     @Test
