@@ -3,6 +3,8 @@ package org.natflow.apps.nat;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import org.natflow.apps.ports.Endpoint;
+import org.natflow.apps.ports.Protocol;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,6 +111,38 @@ public final class MappingLog implements AutoCloseable {
         endNow(l, reason);
     }
 
+    /**
+     * Another app began to use a public port for an inside endpoint (a proxy tunnel's outside connection):
+     * a record like a mapping's, under event {@code <kind>-created}.
+     */
+    public void portUsed(String kind, long id, Protocol protocol, Endpoint inside, Endpoint pub, long startMillis) {
+        Line l = start(kind + "-created", id);
+        use(l, protocol, inside, pub, startMillis);
+        sink.write(l.sb);
+    }
+
+    /** The use {@link #portUsed} recorded ended; {@code reason} says why. */
+    public void portReleased(String kind, long id, Protocol protocol, Endpoint inside, Endpoint pub,
+                             long startMillis, String reason) {
+        Line l = start(kind + "-deleted", id);
+        use(l, protocol, inside, pub, startMillis);
+        endNow(l, reason);
+    }
+
+    private static void use(Line l, Protocol protocol, Endpoint inside, Endpoint pub, long startMillis) {
+        use(l, protocol, inside.address(), inside.port(), pub.address(), pub.port(), startMillis);
+    }
+
+    private static void use(Line l, Protocol protocol, IPv4Address insideAddress, int insidePort,
+                            IPv4Address publicAddress, int publicPort, long startMillis) {
+        l.sb.append(" protocol=").append(protocol.lower()).append(" inside=");
+        address(l.sb, insideAddress);
+        l.sb.append(':').append(insidePort).append(" public=");
+        address(l.sb, publicAddress);
+        l.sb.append(':').append(publicPort).append(" start=");
+        l.time(startMillis);
+    }
+
     /** A port block was assigned to an inside host (conntrack datapath). */
     public void blockAssigned(PortBlock b) {
         Line l = start("nat-block-assigned", b.id());
@@ -144,12 +178,7 @@ public final class MappingLog implements AutoCloseable {
     }
 
     private static void mapping(Line l, NatSession s) {
-        l.sb.append(" protocol=").append(s.protocol().lower()).append(" inside=");
-        address(l.sb, s.insideAddress());
-        l.sb.append(':').append(s.insidePort()).append(" public=");
-        address(l.sb, s.publicAddress());
-        l.sb.append(':').append(s.publicPort()).append(" start=");
-        l.time(s.createdMillis());
+        use(l, s.protocol(), s.insideAddress(), s.insidePort(), s.publicAddress(), s.publicPort(), s.createdMillis());
     }
 
     private static void block(Line l, PortBlock b) {

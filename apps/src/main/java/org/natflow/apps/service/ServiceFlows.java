@@ -30,8 +30,10 @@ import org.projectfloodlight.openflow.types.U64;
  * <pre>
  * table 0    20 in_port=link                                  → goto 1
  * table 1  1100 in_port=link, arp                                → controller (answers for the alias)
- *           245 per conversation, in: remote → public:port       ⇒ alias:aport → service:port, output link
- *           245 per conversation, out: in_port=link, service:port → alias:aport ⇒ public:port → remote
+ *           245 per conversation, in: remote → public:port       ⇒ alias:aport → service:sport, output link
+ *           245 per conversation, out: in_port=link, service:sport → alias:aport ⇒ public:port → remote
+ *               (public is a pool address, or the gateway address for an inside host; sport is the public
+ *               port for a listening service, the socket's own port for one a service opened)
  *           236 per exposed public port, from the uplink          → controller (first packet of a conversation)
  *            70 in_port=link, ip                                  → controller (sent before its flows were in)
  *            69 in_port=link                                      → drop
@@ -132,14 +134,24 @@ final class ServiceFlows {
         inActions.add(f.actions().setField(f.oxms().ipv4Dst(link.serviceAddress())));
         inActions.add(p == Protocol.TCP ? f.actions().setField(f.oxms().tcpSrc(alias))
                 : f.actions().setField(f.oxms().udpSrc(alias)));
+        TransportPort servicePort = TransportPort.of(c.servicePort());
+        if (c.servicePort() != c.publicSide().port()) {
+            inActions.add(p == Protocol.TCP ? f.actions().setField(f.oxms().tcpDst(servicePort))
+                    : f.actions().setField(f.oxms().udpDst(servicePort)));
+        }
         inActions.add(f.actions().setField(f.oxms().ethSrc(link.aliasMac())));
         inActions.add(f.actions().setField(f.oxms().ethDst(serviceMac)));
         inActions.add(f.actions().output(linkPort, 0));
         Match out = f.buildMatch().setExact(MatchField.IN_PORT, linkPort).setExact(MatchField.ETH_TYPE, EthType.IPv4)
                 .setExact(MatchField.IP_PROTO, proto(p)).setExact(MatchField.IPV4_SRC, link.serviceAddress())
-                .setExact(src, pubPort).setExact(MatchField.IPV4_DST, link.aliasAddress()).setExact(dst, alias).build();
+                .setExact(src, servicePort).setExact(MatchField.IPV4_DST, link.aliasAddress()).setExact(dst, alias)
+                .build();
         List<OFAction> outActions = new ArrayList<>();
         outActions.add(f.actions().setField(f.oxms().ipv4Src(c.publicSide().address())));
+        if (c.servicePort() != c.publicSide().port()) {
+            outActions.add(p == Protocol.TCP ? f.actions().setField(f.oxms().tcpSrc(pubPort))
+                    : f.actions().setField(f.oxms().udpSrc(pubPort)));
+        }
         outActions.add(f.actions().setField(f.oxms().ipv4Dst(c.remote().address())));
         outActions.add(p == Protocol.TCP ? f.actions().setField(f.oxms().tcpDst(TransportPort.of(c.remote().port())))
                 : f.actions().setField(f.oxms().udpDst(TransportPort.of(c.remote().port()))));

@@ -72,12 +72,14 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
     private final Borders platform;
     private final ServiceFlows serviceFlows;
     private final Map<Dpid, LinkedBorder> borders = new ConcurrentHashMap<>();
+    private final java.util.Set<Dpid> adoptedOnce = ConcurrentHashMap.newKeySet();
     private final Map<Key, Conversation> byRemote = new ConcurrentHashMap<>();
     private final Map<AliasKey, Conversation> byAlias = new ConcurrentHashMap<>();
     private final Map<AliasKey, CompletableFuture<Void>> installed = new ConcurrentHashMap<>();
     private final Map<Protocol, AliasPorts> aliasPorts = Map.of(Protocol.TCP, new AliasPorts(),
             Protocol.UDP, new AliasPorts());
     private final java.util.Set<Exposed> exposed = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<Exposed> onGateway = ConcurrentHashMap.newKeySet();
     private final List<Consumer<Conversation>> closeListeners = new CopyOnWriteArrayList<>();
     // Guarded by aliasPorts, as the alias ports are.
     private final Unconfirmed unconfirmed;
@@ -145,7 +147,13 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
             }
             LinkedBorder lb = new LinkedBorder(b, p.ofPort());
             borders.put(b.dpid(), lb);
-            List<OFMessage> m = new ArrayList<>(serviceFlows.staticFlows(b.factory(), p.ofPort()));
+            List<OFMessage> m = new ArrayList<>();
+            if (adoptedOnce.add(b.dpid())) {
+                // Conversations of an earlier run ended with it (its services' sockets are gone): their flows
+                // would otherwise send the public ports they hold to the link for hours.
+                m.add(AppCookies.deleteAll(b.factory(), AppCookies.SERVICE));
+            }
+            m.addAll(serviceFlows.staticFlows(b.factory(), p.ofPort()));
             for (Exposed e : exposed) {
                 m.add(serviceFlows.exposed(b.factory(), b.uplink(), e.protocol(), e.address(), e.port()));
             }
@@ -189,6 +197,27 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         }
     }
 
+    /**
+     * Ports of the gateway address (the inside hosts' default gateway) whose first packets from inside hosts
+     * open conversations with natflow's service on the same port: how inside hosts reach natflow's proxies.
+     * No flow is needed for them: first packets to the gateway MAC reach the controller through the NAT's
+     * (metered) punt flows.
+     */
+    public void exposeOnGateway(Protocol p, int port) {
+        onGateway.add(new Exposed(p, nat.gatewayAddress(), port));
+    }
+
+    /** Stops opening conversations for a gateway port and ends the ones it has. */
+    public void unexposeOnGateway(Protocol p, int port) {
+        Exposed e = new Exposed(p, nat.gatewayAddress(), port);
+        onGateway.remove(e);
+        for (Conversation c : List.copyOf(byAlias.values())) {
+            if (c.protocol() == p && c.publicSide().equals(new Endpoint(e.address(), port))) {
+                close(c);
+            }
+        }
+    }
+
     /** The conversation a service sees as coming from {@code aliasAddress:aliasPort}. */
     public Optional<Conversation> byAlias(Protocol p, int aliasPort) {
         return Optional.ofNullable(byAlias.get(new AliasKey(p, aliasPort)));
@@ -196,17 +225,36 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
 
     /**
      * Opens (or finds) a conversation from a public endpoint of natflow's to a remote beyond the uplink, for a
-     * service that sends first (a TURN relay towards a peer). Completes with the alias endpoint to send to
-     * once the switch translates it.
+     * service that sends first (a TURN relay towards a peer) from the public port's number on the link address.
+     * Completes with the alias endpoint to send to once the switch translates it.
      */
     public CompletableFuture<Endpoint> connect(Protocol p, Endpoint publicSide, Endpoint remote) {
         LinkedBorder lb = borders.values().stream().findFirst().orElse(null);
-        if (lb == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the service link is not attached"));
-        }
+        return lb == null ? notAttached() : connect(lb, p, publicSide, remote, publicSide.port());
+    }
+
+    /**
+     * Opens a conversation on border {@code dpid} from a public endpoint to a remote beyond its uplink, for a
+     * service socket bound to {@code servicePort} on the link address (an ephemeral port of its own, so that
+     * sockets for the same port number on two pool addresses never collide). Completes with the alias endpoint
+     * to connect or send to once the switch translates it; fails if the border has no link, or no alias port
+     * is free.
+     */
+    public CompletableFuture<Endpoint> connect(Dpid dpid, Protocol p, Endpoint publicSide, Endpoint remote,
+                                               int servicePort) {
+        LinkedBorder lb = borders.get(dpid);
+        return lb == null ? notAttached() : connect(lb, p, publicSide, remote, servicePort);
+    }
+
+    private static CompletableFuture<Endpoint> notAttached() {
+        return CompletableFuture.failedFuture(new IllegalStateException("the service link is not attached"));
+    }
+
+    private CompletableFuture<Endpoint> connect(LinkedBorder lb, Protocol p, Endpoint publicSide, Endpoint remote,
+                                                int servicePort) {
         Conversation c;
         try {
-            c = open(lb, p, remote, publicSide, false, null, null, true);
+            c = open(lb, p, remote, publicSide, servicePort, false, null, null, true);
         } catch (IllegalStateException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -238,8 +286,8 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
      * first packet is unconfirmed until its service vouches for it ({@link #confirm}); those are bounded per
      * source and in all (the oldest gives way), so spoofed first packets cannot use up the alias ports.
      */
-    private Conversation open(LinkedBorder lb, Protocol p, Endpoint remote, Endpoint publicSide, boolean inside,
-                              MacAddress mac, OFPort port, boolean confirmed) {
+    private Conversation open(LinkedBorder lb, Protocol p, Endpoint remote, Endpoint publicSide, int servicePort,
+                              boolean inside, MacAddress mac, OFPort port, boolean confirmed) {
         Key key = new Key(p, remote, publicSide);
         Conversation existing = byRemote.get(key);
         if (existing != null) {
@@ -265,7 +313,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
             if (alias < 0) {
                 throw new IllegalStateException("no free alias port");
             }
-            c = new Conversation(p, remote, publicSide, alias, inside, mac, port, lb.border().dpid());
+            c = new Conversation(p, remote, publicSide, alias, servicePort, inside, mac, port, lb.border().dpid());
             if (!confirmed) {
                 unconfirmed.add(c);
             }
@@ -335,6 +383,9 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
             fromLink(lb, ctx, frame);
             return true;
         }
+        if (!onGateway.isEmpty() && toGateway(lb, ctx, frame)) {
+            return true;
+        }
         PoolBoundPacket packet = PoolBoundPacket.of(ctx, lb.border(), nat);
         if (packet == null) {
             return false;
@@ -350,21 +401,51 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
             return true;
         }
         boolean fromInside = packet.fromInside();
-        Conversation c;
-        try {
-            c = open(lb, p, new Endpoint(ip.src(), sport), new Endpoint(ip.dst(), dport), fromInside,
-                    fromInside ? frame.src() : null, fromInside ? platform.hosts().hostPort(lb.border(), ctx.inPort())
-                            : null, false);
-        } catch (IllegalStateException e) {
-            long left = conversationLog.permit();
-            if (left >= 0) {
-                log.warn("event=service-refused remote={}:{} reason=\"{}\" suppressed={}", ip.src(), sport,
-                        e.getMessage(), left);
-            }
+        Conversation c = openFor(lb, p, new Endpoint(ip.src(), sport), new Endpoint(ip.dst(), dport), fromInside,
+                frame, ctx.inPort());
+        if (c == null) {
             return true;
         }
         resend(lb, c, ctx.inPort(), frame.bytes());
         return true;
+    }
+
+    /** A first packet from an inside host to an exposed gateway port: opens its conversation. */
+    private boolean toGateway(LinkedBorder lb, PacketContext ctx, EthernetFrame frame) {
+        Ipv4Packet ip = frame.ipv4();
+        if (ip == null || !ip.dst().equals(nat.gatewayAddress()) || ip.fragmentOffset() != 0
+                || ctx.inPort().equals(lb.border().uplink())) {
+            return false;
+        }
+        TransportPorts ports = TransportPorts.of(ip);
+        if (ports == null || !onGateway.contains(new Exposed(ports.protocol(), ip.dst(), ports.dstPort()))) {
+            return false;
+        }
+        if (!frame.dst().equals(nat.insideMac()) || !nat.isInside(ip.src())) {
+            return true; // not from an inside host through the gateway: not served, not passed on
+        }
+        Conversation c = openFor(lb, ports.protocol(), new Endpoint(ip.src(), ports.srcPort()),
+                new Endpoint(ip.dst(), ports.dstPort()), true, frame, ctx.inPort());
+        if (c != null) {
+            resend(lb, c, ctx.inPort(), frame.bytes());
+        }
+        return true;
+    }
+
+    /** An unconfirmed conversation for a remote's first packet; null (logged, within limits) if refused. */
+    private Conversation openFor(LinkedBorder lb, Protocol p, Endpoint remote, Endpoint service, boolean fromInside,
+                                 EthernetFrame frame, OFPort inPort) {
+        try {
+            return open(lb, p, remote, service, service.port(), fromInside, fromInside ? frame.src() : null,
+                    fromInside ? platform.hosts().hostPort(lb.border(), inPort) : null, false);
+        } catch (IllegalStateException e) {
+            long left = conversationLog.permit();
+            if (left >= 0) {
+                log.warn("event=service-refused remote={} reason=\"{}\" suppressed={}", remote, e.getMessage(),
+                        left);
+            }
+            return null;
+        }
     }
 
     private void resend(LinkedBorder lb, Conversation c, OFPort inPort, byte[] data) {

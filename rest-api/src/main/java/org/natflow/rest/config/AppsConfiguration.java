@@ -28,6 +28,9 @@ import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.StatisticsService;
 import org.natflow.controller.api.SwitchService;
+import org.natflow.rest.proxy.JdbcProxyPolicyStore;
+import org.natflow.services.proxy.ProxyPolicy;
+import org.natflow.services.proxy.ProxyServer;
 import org.natflow.services.relay.TcpSplicer;
 import org.natflow.services.turn.TurnServer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -179,6 +182,24 @@ public class AppsConfiguration {
                 ports, new NioEventLoopGroup(2, new DefaultThreadFactory("natflow-turn", true)), Clock.systemUTC());
         turn.start();
         return turn;
+    }
+
+    @Bean(destroyMethod = "stop")
+    @Conditional(NatEnabledCondition.class)
+    @ConditionalOnProperty(name = "natflow.proxy.enabled", havingValue = "true")
+    ProxyServer proxyServer(ProxyProperties properties, Borders borders, ObjectProvider<ServiceLink> link,
+                            PublicPorts ports, MappingLog mappingLog, JdbcProxyPolicyStore store) {
+        ServiceLink serviceLink = link.getIfAvailable();
+        if (serviceLink == null) {
+            throw new InvalidSettingException("natflow.proxy.enabled", "the proxies are reached over the service"
+                    + " link, and natflow.service-link.port is not set", "set natflow.service-link.port to the border"
+                    + " port facing natflow's link (docs/relays.md#the-service-link), or natflow.proxy.enabled=false");
+        }
+        ProxyServer proxy = new ProxyServer(InvalidSettingException.check(properties::toConfig),
+                store.load().orElse(ProxyPolicy.defaults()), borders, serviceLink, ports, mappingLog,
+                new NioEventLoopGroup(2, new DefaultThreadFactory("natflow-proxy", true)), Clock.systemUTC());
+        proxy.start();
+        return proxy;
     }
 
     @Bean(destroyMethod = "shutdown")

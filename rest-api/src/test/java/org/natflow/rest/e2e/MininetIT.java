@@ -1,13 +1,19 @@
 package org.natflow.rest.e2e;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInstance;
+import org.natflow.apps.nat.MappingLog;
 import org.natflow.controller.channel.OpenFlowServer;
 import org.natflow.rest.testing.Poll;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 
@@ -25,7 +31,21 @@ abstract class MininetIT {
     @Autowired
     OpenFlowServer server;
 
+    @Autowired
+    ObjectProvider<MappingLog> mappingLogs;
+
     MininetNetwork net;
+
+    /** The lines of natflow's mapping log file containing {@code text} (none while there is no such file). */
+    List<String> mappingRecords(String text) {
+        MappingLog log = mappingLogs.getIfAvailable();
+        try {
+            return log == null || log.location().isEmpty() ? List.of()
+                    : Files.readAllLines(Path.of(log.location())).stream().filter(l -> l.contains(text)).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
 
     /** The topology spec, pointed at this controller port. */
     abstract Map<String, Object> topology(int controllerPort) throws Exception;

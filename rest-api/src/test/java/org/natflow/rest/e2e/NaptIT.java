@@ -196,7 +196,7 @@ class NaptIT extends NatHomeIT {
         String flows = net.sh("ovs-ofctl -O OpenFlow13 dump-flows s1").out();
         assertThat(flows).doesNotContain("tp_dst=" + pp + " ").doesNotContain("tp_src=43000 ");
         // RFC 6888 REQ-12: the mapping log, a file of its own in the data directory, has its start and its end.
-        assertThat(Path.of(mappingLog.location()).getFileName().toString()).isEqualTo("mappings.log");
+        assertThat(Path.of(mappingLogs.getObject().location()).getFileName().toString()).isEqualTo("mappings.log");
         Poll.until(Duration.ofSeconds(5), "the mapping's creation and end in the mapping log",
                 () -> mappingRecords(mapped).size() == 2);
         List<String> records = mappingRecords(mapped);

@@ -1,7 +1,6 @@
 package org.natflow.services.relay;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,6 +23,7 @@ import org.natflow.apps.relay.RelayRule;
 import org.natflow.apps.relay.TcpRelay;
 import org.natflow.apps.service.Conversation;
 import org.natflow.apps.service.ServiceLink;
+import org.natflow.services.splice.Pipe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,12 +146,7 @@ public final class TcpSplicer implements TcpRelay {
     }
 
     private void join(Splice s, int legA, Channel a, int legB, Channel b) {
-        a.pipeline().addLast(new Pipe(b, s.bytes[legA]));
-        b.pipeline().addLast(new Pipe(a, s.bytes[legB]));
-        a.config().setAutoRead(true);
-        b.config().setAutoRead(true);
-        a.read();
-        b.read();
+        Pipe.join(a, s.bytes[legA], b, s.bytes[legB]);
         log.info("event=relay-active id={} peers={}<->{}", s.rule.id(), s.peers[0], s.peers[1]);
     }
 
@@ -210,83 +205,6 @@ public final class TcpSplicer implements TcpRelay {
     public long bytesFrom(long ruleId, int leg) {
         Splice s = splices.get(ruleId);
         return s == null ? 0 : s.bytes[leg].get();
-    }
-
-    /** Copies what one side reads to the other, pausing reads while the other cannot keep up. */
-    private static final class Pipe extends ChannelInboundHandlerAdapter {
-        private final Channel to;
-        private final AtomicLong counter;
-
-        Pipe(Channel to, AtomicLong counter) {
-            this.to = to;
-            this.counter = counter;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof ByteBuf buf) {
-                counter.addAndGet(buf.readableBytes());
-            }
-            to.writeAndFlush(msg).addListener(f -> {
-                if (!f.isSuccess()) {
-                    ctx.channel().close();
-                }
-            });
-            if (!to.isWritable()) {
-                ctx.channel().config().setAutoRead(false);
-                Pipe other = to.pipeline().get(Pipe.class);
-                other.resumeWhenWritable(ctx.channel());
-                // The two sides may run on different event loops: if the other became writable before it
-                // knew who waits, its writability event found nobody; look again so no wake-up is lost.
-                if (to.isWritable()) {
-                    other.resume();
-                }
-            }
-        }
-
-        private final java.util.concurrent.atomic.AtomicReference<Channel> paused =
-                new java.util.concurrent.atomic.AtomicReference<>();
-
-        void resumeWhenWritable(Channel other) {
-            paused.set(other);
-        }
-
-        void resume() {
-            Channel p = paused.getAndSet(null);
-            if (p != null) {
-                p.config().setAutoRead(true);
-            }
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable()) {
-                resume();
-            }
-            ctx.fireChannelWritabilityChanged();
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
-                // This peer finished sending: once what it sent is written, pass its FIN on. The splice ends
-                // when both have finished.
-                Channel from = ctx.channel();
-                to.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f ->
-                        ((SocketChannel) to).shutdownOutput().addListener(g -> {
-                            if (((SocketChannel) to).isInputShutdown() && ((SocketChannel) from).isOutputShutdown()) {
-                                from.close();
-                                to.close();
-                            }
-                        }));
-            }
-            ctx.fireUserEventTriggered(evt);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
     }
 
     /** Closes every rule and stops the event loop it was given (the splicer owns it). */

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.AttributeKey;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.natflow.apps.border.ForbiddenTargets;
 import org.natflow.apps.border.GatewayConfig;
 import org.natflow.apps.ports.Endpoint;
 import org.natflow.apps.ports.Protocol;
@@ -31,8 +31,6 @@ import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
  * gave the peer a permission. Both directions are capped by the allocation's bandwidth.
  */
 final class TurnPeers {
-
-    private static final IPv4Address BROADCAST = IPv4Address.of("255.255.255.255");
 
     /** The allocation a relayed socket belongs to. */
     static final AttributeKey<Allocation> ALLOCATION = AttributeKey.valueOf("natflow.turn.allocation");
@@ -60,15 +58,10 @@ final class TurnPeers {
      * the upstream gateway either, unless the peer is in an allowed range.
      */
     boolean forbidden(InetAddress peer) {
-        if (!(peer instanceof Inet4Address) || peer.isLoopbackAddress() || peer.isAnyLocalAddress()
-                || peer.isLinkLocalAddress() || peer.isMulticastAddress()) {
+        if (ForbiddenTargets.always(nat, peer)) {
             return true;
         }
         IPv4Address ip = IPv4Address.of(peer.getAddress());
-        if (nat.isInside(ip) || nat.isPublic(ip) || ip.equals(nat.gatewayAddress())
-                || ip.equals(BROADCAST) || (peer.getAddress()[0] & 0xff) == 0) {
-            return true;
-        }
         if (within(config.allowedPeers(), ip)) {
             return false;
         }
