@@ -30,6 +30,7 @@ import org.natflow.controller.packet.ArpPacket;
 import org.natflow.controller.packet.EthernetFrame;
 import org.natflow.controller.packet.Frames;
 import org.natflow.controller.packet.Ipv4Packet;
+import org.natflow.controller.packet.TcpSegment;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.types.IPv4Address;
@@ -401,13 +402,27 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
             return true;
         }
         boolean fromInside = packet.fromInside();
-        Conversation c = openFor(lb, p, new Endpoint(ip.src(), sport), new Endpoint(ip.dst(), dport), fromInside,
-                frame, ctx.inPort());
+        Endpoint remote = new Endpoint(ip.src(), sport);
+        Endpoint service = new Endpoint(ip.dst(), dport);
+        Conversation known = byRemote.get(new Key(p, remote, service));
+        if (known == null && !starts(p, ip)) {
+            return true;
+        }
+        Conversation c = known != null ? known : openFor(lb, p, remote, service, fromInside, frame, ctx.inPort());
         if (c == null) {
             return true;
         }
         resend(lb, c, ctx.inPort(), frame.bytes());
         return true;
+    }
+
+    /**
+     * Whether a packet without a conversation may open one: any UDP datagram, but only a SYN for TCP (a late FIN,
+     * ACK or RST of a connection whose conversation ended must not open one nobody will ever confirm).
+     */
+    private static boolean starts(Protocol p, Ipv4Packet ip) {
+        return p != Protocol.TCP || ip.transport() instanceof TcpSegment t && t.has(TcpSegment.SYN)
+                && !t.has(TcpSegment.ACK);
     }
 
     /** A first packet from an inside host to an exposed gateway port: opens its conversation. */
@@ -424,8 +439,14 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         if (!frame.dst().equals(nat.insideMac()) || !nat.isInside(ip.src())) {
             return true; // not from an inside host through the gateway: not served, not passed on
         }
-        Conversation c = openFor(lb, ports.protocol(), new Endpoint(ip.src(), ports.srcPort()),
-                new Endpoint(ip.dst(), ports.dstPort()), true, frame, ctx.inPort());
+        Endpoint remote = new Endpoint(ip.src(), ports.srcPort());
+        Endpoint service = new Endpoint(ip.dst(), ports.dstPort());
+        Conversation known = byRemote.get(new Key(ports.protocol(), remote, service));
+        if (known == null && !starts(ports.protocol(), ip)) {
+            return true;
+        }
+        Conversation c = known != null ? known
+                : openFor(lb, ports.protocol(), remote, service, true, frame, ctx.inPort());
         if (c != null) {
             resend(lb, c, ctx.inPort(), frame.bytes());
         }

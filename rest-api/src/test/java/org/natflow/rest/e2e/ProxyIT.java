@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.natflow.rest.testing.Poll;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
@@ -18,6 +19,8 @@ import org.springframework.http.ResponseEntity;
  * with curl, ncat and proxychains4 to reach pub (203.0.113.20), which runs a web server that answers with the
  * address it sees and a DNS server (dnsmasq) that natflow's resolver asks.
  */
+// Spring Boot turns metrics export off in tests unless asked; the refusal counters are part of what is tested.
+@AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0", "natflow.proxy.enabled=true",
         "natflow.proxy.resolver=203.0.113.20", "natflow.proxy.header-timeout=2s"})
@@ -99,6 +102,118 @@ class ProxyIT extends TwoSitesIT {
         } finally {
             net.kill("inside-web");
         }
+    }
+
+    @Test
+    void usersMustAuthenticateOnBothProxies() throws IOException {
+        ResponseEntity<JsonNode> set = policy("{\"users\":[{\"name\":\"alice\",\"password\":\"wonderland\"}],"
+                + "\"connectPorts\":[\"8000\"]}");
+        assertThat(set.getStatusCode().value()).isEqualTo(200);
+        assertThat(set.getBody().get("users").get(0).has("password")).as("passwords are never shown").isFalse();
+        assertThat(curl("-x http://10.0.0.1:3128 http://203.0.113.20:8000/").out()).as("no credentials").endsWith("407");
+        assertThat(curl("-x http://10.0.0.1:3128 -U alice:wrong http://203.0.113.20:8000/").out())
+                .as("a wrong password").endsWith("407");
+        assertThat(curl("-x http://10.0.0.1:3128 -U alice:wonderland http://203.0.113.20:8000/").out())
+                .as("alice").matches("(?s)" + POOL_ENDPOINT + "200");
+        assertThat(connectStatus("203.0.113.20:8000")).as("CONNECT without credentials").isEqualTo("407");
+        assertThat(curl("-x socks5h://alice:wonderland@10.0.0.1:1080 http://web.example:8000/").out())
+                .as("SOCKS5 with alice's password").matches("(?s)" + POOL_ENDPOINT + "200");
+        assertThat(socks("203.0.113.20:8000", "").get("method").asInt()).as("SOCKS5 offering no authentication")
+                .isEqualTo(255);
+        assertThat(socks("203.0.113.20:8000", " --user alice --password wrong").get("auth").asInt())
+                .as("SOCKS5 with a wrong password (RFC 1929: any status but 0 is a failure)").isNotZero();
+        assertThat(curl("--socks4a 10.0.0.1:1080 http://web.example:8000/").out()).as("SOCKS4 has no passwords")
+                .endsWith("000");
+        // The same policy after a GET-modify-PUT round trip: alice keeps her password.
+        assertThat(policy("{\"users\":[{\"name\":\"alice\"}],\"connectPorts\":[\"8000\"]}").getStatusCode()
+                .value()).isEqualTo(200);
+        assertThat(curl("-x http://10.0.0.1:3128 -U alice:wonderland http://203.0.113.20:8000/").out())
+                .as("alice after the round trip").matches("(?s)" + POOL_ENDPOINT + "200");
+        ResponseEntity<JsonNode> newUser = policy("{\"users\":[{\"name\":\"bob\"}]}");
+        assertThat(newUser.getStatusCode().value()).as("a new user without a password").isEqualTo(400);
+        assertThat(newUser.getBody().get("field").asText()).isEqualTo("users[0].password");
+    }
+
+    @Test
+    void tunnelsAreListedLimitedPerHostAndClosedOnRequest() {
+        assertThat(policy("{\"maxTunnelsPerHost\":2,\"connectPorts\":[\"8000\"]}").getStatusCode().value())
+                .isEqualTo(200);
+        java.util.Set<Integer> holders = new java.util.TreeSet<>(java.util.List.of(1, 2));
+        for (int i : holders) {
+            net.spawn("hB", "hold" + i, "exec /usr/bin/python3 " + tool("proxied_gets.py") + " --connect 10.0.0.1:3128"
+                    + " --target 203.0.113.20:8000 --seconds 3" + i + " --interval 0.5");
+        }
+        try {
+            Poll.until(Duration.ofSeconds(10), "two tunnels listed", () -> tunnels().size() == 2
+                    && tunnels().findValuesAsText("publicEndpoint").size() == 2);
+            JsonNode first = tunnels().get(0);
+            assertThat(first.get("kind").asText()).isEqualTo("http-connect");
+            assertThat(first.get("inside").asText()).startsWith("10.0.0.2:");
+            assertThat(first.get("requested").asText()).isEqualTo("203.0.113.20:8000");
+            assertThat(first.get("publicEndpoint").asText()).matches("203\\.0\\.113\\.10:\\d+");
+            Poll.until(Duration.ofSeconds(10), "bytes counted both ways", () -> tunnels().get(0).get("bytesIn").asLong() > 0
+                    && tunnels().get(0).get("bytesOut").asLong() > 0);
+            assertThat(connectStatus("203.0.113.20:8000")).as("a third tunnel from the same host").isEqualTo("429");
+            ResponseEntity<JsonNode> closed = RestClient.write(rest, HttpMethod.DELETE, "/api/v1/proxy/tunnels/"
+                    + first.get("id").asLong(), null);
+            assertThat(closed.getStatusCode().value()).isEqualTo(204);
+            Poll.until(Duration.ofSeconds(10), "the closed tunnel gone", () -> tunnels().size() == 1);
+            Poll.until(Duration.ofSeconds(10), "its client noticing", () -> holders.stream().anyMatch(i ->
+                    !net.cmd("hB", "pgrep -f -- '--seconds 3" + i + " '").ok()));
+            int done = holders.stream().filter(i -> !net.cmd("hB", "pgrep -f -- '--seconds 3" + i + " '").ok())
+                    .findFirst().orElseThrow();
+            holders.remove(done);
+            assertThat(net.kill("hold" + done).out()).as("the closed tunnel's client saw it close")
+                    .contains("\"errors\": [\"");
+            assertThat(RestClient.write(rest, HttpMethod.DELETE, "/api/v1/proxy/tunnels/999999", null)
+                    .getStatusCode().value()).isEqualTo(404);
+        } finally {
+            holders.forEach(i -> net.kill("hold" + i));
+        }
+        Poll.until(Duration.ofSeconds(10), "no tunnels once the clients are gone", () -> tunnels().isEmpty());
+        Poll.until(Duration.ofSeconds(20), "the tunnels' ports back, and their ends in the mapping log",
+                () -> mappingRecords("proxy-tunnel-deleted").size() >= 2);
+    }
+
+    @Test
+    void malformedAndHostileRequestsAreAnsweredWhileATunnelKeepsWorking() throws IOException {
+        net.spawn("hB", "steady", "exec /usr/bin/python3 " + tool("proxied_gets.py") + " --socks 10.0.0.1:1080"
+                + " --target 203.0.113.20:8000 --seconds 8 --interval 0.2");
+        assertThat(raw("printf 'NOT A REQUEST\\r\\n\\r\\n' | ncat -w 5 10.0.0.1 3128")).as("garbage")
+                .startsWith("HTTP/1.1 400");
+        assertThat(curl("-x http://10.0.0.1:3128 -H 'X-Big: " + "x".repeat(9000) + "' http://203.0.113.20:8000/")
+                .out()).as("a header past 8 KiB").endsWith("431");
+        assertThat(raw("(printf 'CONNECT 203.0.113.20:443 HTTP/1.1\\r\\n'; sleep 4) | ncat -w 6 10.0.0.1 3128"))
+                .as("a request head never finished").startsWith("HTTP/1.1 408");
+        assertThat(raw("printf 'GET /local HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' | ncat -w 5 10.0.0.1 3128"))
+                .as("not a proxy request").startsWith("HTTP/1.1 400");
+        assertThat(raw("printf 'GET https://203.0.113.20/ HTTP/1.1\\r\\n\\r\\n' | ncat -w 5 10.0.0.1 3128"))
+                .as("https:// without CONNECT").startsWith("HTTP/1.1 501");
+        assertThat(raw("printf '\\007\\001garbage' | ncat -w 5 10.0.0.1 1080")).as("not SOCKS").isEmpty();
+        assertThat(raw("printf '\\005\\001\\000\\005\\001\\000\\011\\001\\002' | ncat -w 5 10.0.0.1 1080 | od -An -tx1"))
+                .as("an unknown address type: method chosen, then reply 08").contains("05 00 05 08");
+        Poll.until(Duration.ofSeconds(20), "the steady client done", () -> !net.cmd("hB", "pgrep -f 'proxied_gets.py --socks'")
+                .ok());
+        JsonNode steady = JSON.readTree(net.kill("steady").out().trim());
+        assertThat(steady.get("errors").size()).as("the steady tunnel: " + steady).isZero();
+        assertThat(steady.get("ok").asInt()).as("the steady tunnel's answers: " + steady).isGreaterThan(20);
+        String metrics = rest.getForObject("/actuator/prometheus", String.class);
+        for (String reason : new String[] {"malformed", "too-large", "header-timeout", "unsupported-command",
+            "unsupported-address"}) {
+            assertThat(metrics).containsPattern("natflow_proxy_refused_total\\{reason=\"" + reason + "\",?\\} [1-9]");
+        }
+    }
+
+    private String raw(String command) {
+        return net.cmd("hB", command, Duration.ofSeconds(20)).out().trim();
+    }
+
+    private JsonNode tunnels() {
+        return rest.getForObject("/api/v1/proxy/tunnels", JsonNode.class);
+    }
+
+    private static String tool(String name) {
+        return MininetEnvironment.projectRoot().resolve("mininet/tools/" + name).toString();
     }
 
     /** The status the HTTP proxy answers a CONNECT to {@code target} with. */

@@ -11,7 +11,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.socksx.SocksPortUnificationServerHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
@@ -90,7 +89,7 @@ public final class ProxyServer {
             if (client == null) {
                 return;
             }
-            ch.pipeline().addLast(new SocksPortUnificationServerHandler(), new SocksProxyHandler(this, client));
+            ch.pipeline().addLast(new SocksVersionSwitch(this, client), new SocksProxyHandler(this, client));
         });
     }
 

@@ -35,7 +35,7 @@ import java.util.Queue;
 
 /**
  * The SOCKS proxy for one client connection, behind Netty's SOCKS decoders (which
- * {@link io.netty.handler.codec.socksx.SocksPortUnificationServerHandler} picks by version): SOCKS5 (RFC 1928)
+ * {@link SocksVersionSwitch} picks by version): SOCKS5 (RFC 1928)
  * with no authentication or username/password (RFC 1929) when the policy has users, CONNECT to IPv4 addresses
  * and names; SOCKS4 and 4a CONNECT when the policy has no users (SOCKS4 carries no password). BIND is not
  * served; UDP ASSOCIATE is answered "command not supported" for now. Every refusal gets its reply code.
@@ -70,6 +70,12 @@ final class SocksProxyHandler extends ChannelInboundHandlerAdapter {
         try {
             if (msg instanceof ByteBuf bytes && connecting) {
                 early.add(bytes.retain());
+            } else if (msg instanceof Socks5CommandRequest r && r.decoderResult().isFailure()) {
+                // A request with an address type RFC 1928 does not define is answered 08; other garbage 01.
+                String why = String.valueOf(r.decoderResult().cause().getMessage());
+                headTimeout.done();
+                refuse5(ctx, new RefusedException(why.contains("address type") ? Refusal.UNSUPPORTED_ADDRESS
+                        : Refusal.MALFORMED, why));
             } else if (msg instanceof DecoderResultProvider d && d.decoderResult().isFailure()) {
                 malformed(ctx, String.valueOf(d.decoderResult().cause().getMessage()));
             } else if (msg instanceof Socks5InitialRequest r) {
