@@ -33,6 +33,8 @@ class ProxyIT extends TwoSitesIT {
     void afterStart() {
         net.spawn("pub", "web", "exec /usr/bin/python3 " + MininetEnvironment.projectRoot()
                 .resolve("mininet/tools/whoami_http.py") + " --bind 203.0.113.20 --port 8000");
+        net.spawn("pub", "udp", "exec /usr/bin/python3 " + MininetEnvironment.projectRoot()
+                .resolve("mininet/tools/udp_whoami.py") + " --bind 203.0.113.20 --port 5300");
         net.spawn("pub", "dns", "exec dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces"
                 + " --listen-address=203.0.113.20 --pid-file= --address=/web.example/203.0.113.20"
                 + " --address=/inside.example/10.0.0.2");
@@ -79,6 +81,26 @@ class ProxyIT extends TwoSitesIT {
         assertThat(chained.out()).as("proxychains4 running curl: " + chained.out()).containsPattern(POOL_ENDPOINT);
         assertThat(mappingRecords("proxy-tunnel-created")).as("the mapping log records the tunnels' ports")
                 .anyMatch(l -> l.matches(".*inside=10\\.0\\.0\\.2:\\d+ public=203\\.0\\.113\\.10:\\d+ start=.*"));
+    }
+
+    @Test
+    void socks5UdpAssociateRelaysDatagramsFromThePoolAddress() throws IOException {
+        MininetNetwork.Result r = net.cmd("hB", "/usr/bin/python3 " + tool("socks5_udp.py") + " 10.0.0.1:1080"
+                + " web.example:5300 --count 3", Duration.ofSeconds(30));
+        JsonNode out = JSON.readTree(r.out().lines().reduce((a, b) -> b).orElse("{}"));
+        assertThat(out.get("reply").asInt()).as(r.out()).isZero();
+        assertThat(out.get("relay").asText()).as("datagrams go to the gateway").isEqualTo("10.0.0.1:1080");
+        assertThat(out.get("answers")).as(r.out()).hasSize(3);
+        for (JsonNode answer : out.get("answers")) {
+            assertThat(answer.isNull()).as("every datagram answered: " + r.out()).isFalse();
+            assertThat(answer.get("from").asText()).as("the answer's source, as the relay names it")
+                    .isEqualTo("203.0.113.20:5300");
+            assertThat(answer.get("data").asText()).as("the server saw the pool address")
+                    .matches("203\\.0\\.113\\.10:\\d+ ping\\d");
+        }
+        Poll.until(Duration.ofSeconds(10), "the association ended with its TCP connection, its port given back",
+                () -> !mappingRecords("proxy-udp-deleted").isEmpty() && tunnels().isEmpty());
+        assertThat(mappingRecords("proxy-udp-created")).anyMatch(l -> l.contains(" protocol=udp inside=10.0.0.2:"));
     }
 
     @Test

@@ -90,11 +90,17 @@ final class OutsideConnector {
         return address(host).thenCompose(a -> {
             Endpoint remote = new Endpoint(a, port);
             t.resolved(remote);
-            if (ForbiddenTargets.always(borders.gateway(), inet(a)) || !policy.admitsDestination(a, port)) {
-                throw new RefusedException(Refusal.NOT_ALLOWED, remote + " is not allowed");
-            }
+            check(remote, policy);
             return connect(t, dpid, remote, policy, handler);
         });
+    }
+
+    /** Refuses ({@link Refusal#NOT_ALLOWED}) a destination natflow never reaches, or the policy does not allow. */
+    void check(Endpoint remote, ProxyPolicy policy) {
+        if (ForbiddenTargets.always(borders.gateway(), inet(remote.address()))
+                || !policy.admitsDestination(remote.address(), remote.port())) {
+            throw new RefusedException(Refusal.NOT_ALLOWED, remote + " is not allowed");
+        }
     }
 
     private CompletableFuture<Channel> connect(Tunnel t, Dpid dpid, Endpoint remote, ProxyPolicy policy,

@@ -28,6 +28,7 @@ import org.natflow.apps.service.Conversation;
 import org.natflow.apps.service.ServiceLink;
 import org.natflow.controller.api.LogLimiter;
 import org.natflow.services.splice.Pipe;
+import org.projectfloodlight.openflow.types.IPv4Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,8 @@ public final class ProxyServer {
     private final NameResolver resolver;
     private final OutsideConnector connector;
     private final Tunnels tunnels;
+    private final UdpRelay udp;
+    private final IPv4Address gatewayAddress;
     private final ProxyMetrics metrics = new ProxyMetrics();
     private final ProxyAuthenticator authenticator = new ProxyAuthenticator();
     private final LogLimiter refusalLog = new LogLimiter(50, java.time.Duration.ofSeconds(10));
@@ -70,12 +73,15 @@ public final class ProxyServer {
                 : new LinkDnsResolver(link, ports, config.resolver(), group);
         this.connector = new OutsideConnector(borders, link, ports, resolver, mappingLog, group, clock);
         this.tunnels = new Tunnels(config.maxTunnels());
+        this.udp = new UdpRelay(this, link, borders, ports, mappingLog, group, clock, config.socksPort());
+        this.gatewayAddress = borders.gateway().gatewayAddress();
     }
 
     /** Exposes the proxies' ports on the gateway address and listens on the link address. */
     public void start() {
         link.exposeOnGateway(Protocol.TCP, config.httpPort());
         link.exposeOnGateway(Protocol.TCP, config.socksPort());
+        udp.start();
         listen(config.httpPort(), ch -> {
             ProxyClient client = client(ch);
             if (client == null) {
@@ -151,6 +157,15 @@ public final class ProxyServer {
 
     OutsideConnector connector() {
         return connector;
+    }
+
+    UdpRelay udp() {
+        return udp;
+    }
+
+    /** Where inside hosts reach the proxies (and send SOCKS UDP datagrams). */
+    IPv4Address gatewayAddress() {
+        return gatewayAddress;
     }
 
     /** The clock tunnels are timed by. */
@@ -264,6 +279,7 @@ public final class ProxyServer {
         stopped = true;
         listeners.forEach(Channel::close);
         tunnels.closeAll();
+        udp.stop();
         link.unexposeOnGateway(Protocol.TCP, config.httpPort());
         link.unexposeOnGateway(Protocol.TCP, config.socksPort());
         resolver.close();

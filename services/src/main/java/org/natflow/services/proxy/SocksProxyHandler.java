@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.socksx.SocksMessage;
 import io.netty.handler.codec.socksx.v4.DefaultSocks4CommandResponse;
@@ -32,13 +33,15 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
+import org.natflow.apps.ports.Endpoint;
+import org.projectfloodlight.openflow.types.IPv4Address;
 
 /**
  * The SOCKS proxy for one client connection, behind Netty's SOCKS decoders (which
  * {@link SocksVersionSwitch} picks by version): SOCKS5 (RFC 1928)
  * with no authentication or username/password (RFC 1929) when the policy has users, CONNECT to IPv4 addresses
- * and names; SOCKS4 and 4a CONNECT when the policy has no users (SOCKS4 carries no password). BIND is not
- * served; UDP ASSOCIATE is answered "command not supported" for now. Every refusal gets its reply code.
+ * and names, and UDP ASSOCIATE ({@link UdpRelay}); SOCKS4 and 4a CONNECT when the policy has no users (SOCKS4
+ * carries no password). BIND is not served. Every refusal gets its reply code.
  */
 final class SocksProxyHandler extends ChannelInboundHandlerAdapter {
 
@@ -129,15 +132,70 @@ final class SocksProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void command5(ChannelHandlerContext ctx, Socks5CommandRequest r) {
         headTimeout.done();
-        if (!r.type().equals(Socks5CommandType.CONNECT)) {
-            refuse5(ctx, new RefusedException(Refusal.UNSUPPORTED_COMMAND, r.type() + " is not served"));
-            return;
-        }
         if (r.dstAddrType().equals(Socks5AddressType.IPv6)) {
             refuse5(ctx, new RefusedException(Refusal.UNSUPPORTED_ADDRESS, "IPv6 destinations are not served"));
             return;
         }
+        if (r.type().equals(Socks5CommandType.UDP_ASSOCIATE)) {
+            associate(ctx, r);
+            return;
+        }
+        if (!r.type().equals(Socks5CommandType.CONNECT)) {
+            refuse5(ctx, new RefusedException(Refusal.UNSUPPORTED_COMMAND, r.type() + " is not served"));
+            return;
+        }
         open(ctx, Tunnel.Kind.SOCKS5, r.dstAddr(), r.dstPort(), true);
+    }
+
+    /**
+     * UDP ASSOCIATE: the reply names where to send datagrams (the SOCKS port, over UDP, on the gateway address);
+     * the association lives while this connection does, which carries nothing more.
+     */
+    private void associate(ChannelHandlerContext ctx, Socks5CommandRequest r) {
+        // The client says where it will send from; a name there cannot be its own address: only the port counts.
+        Endpoint declared = new Endpoint(r.dstAddrType().equals(Socks5AddressType.IPv4)
+                ? IPv4Address.of(r.dstAddr()) : IPv4Address.NONE, r.dstPort());
+        Tunnel t;
+        try {
+            t = server.admit(client, Tunnel.Kind.SOCKS5_UDP, user, "udp from " + declared, ctx.channel());
+        } catch (RefusedException e) {
+            refuse5(ctx, e);
+            return;
+        }
+        connecting = true;
+        long start = System.nanoTime();
+        server.udp().associate(t, client, declared, ctx.channel()).whenComplete((a, e) -> ctx.executor().execute(() -> {
+            if (e != null) {
+                Throwable cause = OutsideConnector.rootCause(e);
+                refuse5(ctx, cause instanceof RefusedException x ? x
+                        : new RefusedException(Refusal.UNREACHABLE, String.valueOf(cause)));
+                return;
+            }
+            server.opened(t, System.nanoTime() - start);
+            ctx.writeAndFlush(new DefaultSocks5CommandResponse(Socks5CommandStatus.SUCCESS, Socks5AddressType.IPv4,
+                    server.gatewayAddress().toString(), server.config().socksPort()));
+            removeCodec(ctx);
+            early.forEach(ByteBuf::release);
+            early.clear();
+            ctx.pipeline().replace(this, "socks5-udp-control", new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext c, Object msg) {
+                    ReferenceCountUtil.release(msg); // RFC 1928: nothing more is said on this connection
+                }
+
+                @Override
+                public void userEventTriggered(ChannelHandlerContext c, Object evt) {
+                    if (evt instanceof ChannelInputShutdownEvent) {
+                        c.close(); // the client is done: so is its association
+                    }
+                }
+
+                @Override
+                public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+                    c.close();
+                }
+            });
+        }));
     }
 
     private void refuse5(ChannelHandlerContext ctx, RefusedException e) {

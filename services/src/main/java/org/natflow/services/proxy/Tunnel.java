@@ -12,7 +12,7 @@ public final class Tunnel {
 
     /** How the client asked. */
     public enum Kind {
-        HTTP_CONNECT("http-connect"), HTTP_FORWARD("http"), SOCKS5("socks5"), SOCKS4("socks4");
+        HTTP_CONNECT("http-connect"), HTTP_FORWARD("http"), SOCKS5("socks5"), SOCKS5_UDP("socks5-udp"), SOCKS4("socks4");
 
         private final String label;
 
