@@ -38,6 +38,7 @@ import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.TransportPort;
 import org.projectfloodlight.openflow.types.U64;
 
 /** The service link against in-memory controller services. */
@@ -213,5 +214,65 @@ class ServiceLinkTest {
         in.apply(tcpSyn(GW_OUTSIDE, UPSTREAM, "192.0.2.88", 6000, "203.0.113.10", 41000));
         assertThat(bounded.conversations()).anyMatch(c -> c.remote().address().equals(IPv4Address.of("192.0.2.88")));
         assertThat(bounded.conversations()).contains(client);
+    }
+
+    @Test
+    void insideHostsReachExposedGatewayPortsAndOnlyASynOpensAConversation() {
+        MacAddress gwInside = MacAddress.of("02:6e:66:00:00:01");
+        MacAddress host = MacAddress.of("02:00:00:00:00:11");
+        up();
+        link.exposeOnGateway(Protocol.TCP, 3128);
+        assertThat(packetIn(2, tcpSyn(gwInside, host, "10.0.0.11", 40000, "10.0.0.1", 22)))
+                .as("a gateway port nobody exposed: the NAT's business").isFalse();
+        assertThat(packetIn(2, tcp(gwInside, host, "10.0.0.11", 40001, "10.0.0.1", 3128, 0x11)))
+                .as("a late FIN+ACK without a conversation: taken, and dropped").isTrue();
+        assertThat(link.conversations()).as("a late FIN opens nothing").isEmpty();
+        assertThat(packetIn(1, tcpSyn(GW_OUTSIDE, UPSTREAM, "198.51.100.7", 5555, "10.0.0.1", 3128)))
+                .as("from the uplink: not the link's (the NAT drops it)").isFalse();
+        assertThat(link.conversations()).isEmpty();
+
+        byte[] syn = tcpSyn(gwInside, host, "10.0.0.11", 40002, "10.0.0.1", 3128);
+        assertThat(packetIn(2, syn)).isTrue();
+        assertThat(link.conversations()).hasSize(1);
+        Conversation c = link.conversations().get(0);
+        assertThat(c.inside()).isTrue();
+        assertThat(c.publicSide()).isEqualTo(new Endpoint(IPv4Address.of("10.0.0.1"), 3128));
+        assertThat(c.servicePort()).isEqualTo(3128);
+        OFFlowAdd back = adds(Pipeline.Band.SERVICE_CONVERSATION.priority()).get(1);
+        assertThat(actions(back)).as("answers come from the gateway address")
+                .anyMatch(a -> a instanceof OFActionSetField f && f.getField().getValue().equals(IPv4Address.of("10.0.0.1")));
+        assertThat(packets.sent.get(packets.sent.size() - 1).data()).as("the SYN sent on").isEqualTo(syn);
+        assertThat(packetIn(2, tcp(gwInside, host, "10.0.0.11", 40002, "10.0.0.1", 3128, 0x10)))
+                .as("later segments of a known conversation are sent on").isTrue();
+        assertThat(link.conversations()).hasSize(1);
+
+        link.unexposeOnGateway(Protocol.TCP, 3128);
+        assertThat(link.conversations()).as("unexposing ends its conversations").isEmpty();
+    }
+
+    @Test
+    void aServiceOnAnEphemeralPortIsTranslatedToItsPublicPort() throws Exception {
+        up();
+        Endpoint alias = link.connect(DPID, Protocol.TCP, new Endpoint(POOL, 45000),
+                new Endpoint(IPv4Address.of("198.51.100.7"), 443), 51234).get();
+        Conversation c = link.byAlias(Protocol.TCP, alias.port()).orElseThrow();
+        assertThat(c.servicePort()).isEqualTo(51234);
+        List<OFFlowAdd> conv = adds(Pipeline.Band.SERVICE_CONVERSATION.priority());
+        assertThat(actions(conv.get(0))).as("towards the service: to its own port")
+                .anyMatch(a -> a instanceof OFActionSetField f && f.getField().getValue().equals(TransportPort.of(51234)));
+        assertThat(conv.get(1).getMatch().get(MatchField.TCP_SRC).getPort()).as("from the service's own port")
+                .isEqualTo(51234);
+        assertThat(actions(conv.get(1))).as("leaving from the public port")
+                .anyMatch(a -> a instanceof OFActionSetField f && f.getField().getValue().equals(TransportPort.of(45000)));
+        assertThat(link.connect(new Dpid(99), Protocol.TCP, new Endpoint(POOL, 45001),
+                new Endpoint(IPv4Address.of("198.51.100.7"), 443), 51235)).as("a border without the link")
+                .isCompletedExceptionally();
+    }
+
+    private static byte[] tcp(MacAddress dstMac, MacAddress srcMac, String src, int sport, String dst, int dport,
+                              int flags) {
+        byte[] frame = tcpSyn(dstMac, srcMac, src, sport, dst, dport);
+        frame[14 + 20 + 13] = (byte) flags;
+        return frame;
     }
 }
