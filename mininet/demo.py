@@ -3,8 +3,9 @@
 
 Inside hosts h1, h2 behind border switch s1 (uplink s1-eth1); srv1 on the public segment 203.0.113.0/24;
 srv2 behind the upstream router r1 on 198.51.100.0/24. The demo waits for s1 in natflow's REST API, then
-goes through the NAT with ping, HTTP (the servers log the client address they see), iperf3 and a
-traceroute, and shows the mappings and flows natflow made. Exits non-zero if anything failed. --cli opens
+goes through the NAT with ping, HTTP (the servers log the client address they see), the jump host's HTTP and
+SOCKS5 proxies on the gateway address (over natflow's service link), iperf3 and a traceroute, and shows the
+mappings and flows natflow made. Exits non-zero if anything failed. --cli opens
 the Mininet CLI at the end.
 """
 
@@ -52,6 +53,8 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     spec = json.load(open(os.path.join(here, 'topologies', 'nat-home.json')))
     spec['controller'] = {'ip': '127.0.0.1', 'port': args.of_port}
+    # natflow's own services (here the jump host's proxies) reach the data plane over a service link.
+    spec['serviceLink'] = {'switch': 's1', 'address': '169.254.100.1/24', 'port': 'nfsvc-s1', 'rootIntf': 'nfsvc0'}
     net = natflow_net.build(spec)
     results = []
     try:
@@ -74,6 +77,23 @@ def main():
         client = (re.findall(r'^(\S+) - - ', seen, re.M) or ['?'])[0]
         results.append(('h1 curl srv1: server sees a pool address', code == '200' and bool(POOL.match(client)),
                         'HTTP %s, client address seen by srv1: %s' % (code, client)))
+        # The jump host: h2 asks the gateway for the connection (natflow's proxies bind once the link is up).
+        h2 = net.get('h2')
+        proxied = {}
+        for name, option in (('HTTP proxy', '-x http://10.0.0.1:3128'), ('SOCKS5', '--socks5 10.0.0.1:1080')):
+            code = '000'
+            for _ in range(20):
+                code = h2.cmd("curl -s -m 5 -o /dev/null -w '%%{http_code}' %s http://203.0.113.100:8000/" % option)
+                if code == '200':
+                    break
+                time.sleep(0.5)
+            proxied[name] = code
+        seen = srv1.cmd('cat /tmp/natflow-demo-http.txt')
+        clients = re.findall(r'^(\S+) - - ', seen, re.M)
+        results.append(('h2 via the gateway\'s HTTP proxy and SOCKS5', all(c == '200' for c in proxied.values())
+                        and len(clients) >= 3 and all(POOL.match(c) for c in clients),
+                        ', '.join('%s HTTP %s' % kv for kv in proxied.items()) + '; srv1 saw ' +
+                        ', '.join(sorted(set(clients)))))
         srv2.cmd('iperf3 -s -1 -D')
         time.sleep(0.5)
         out = h1.cmd('iperf3 -c 198.51.100.10 -t 3 -J')
@@ -86,13 +106,21 @@ def main():
         hops = re.findall(r'^\s*\d+\s+(\S+)', out, re.M)
         results.append(('traceroute h1 -> srv2', hops[:3] == ['10.0.0.1', '203.0.113.1', '198.51.100.10'],
                         ' > '.join(hops)))
+        tunnels = None
+        for _ in range(20):
+            tunnels = rest(args.rest_port, '/api/v1/proxy/tunnels')
+            if not tunnels:
+                break
+            time.sleep(0.25)
+        results.append(('proxy tunnels closed after use (GET /api/v1/proxy/tunnels)', tunnels == [],
+                        '%d open' % len(tunnels)))
         sessions = rest(args.rest_port, '/api/v1/nat/sessions')
         results.append(('NAT mappings (GET /api/v1/nat/sessions)', len(sessions) > 0,
                         '%d mappings' % len(sessions)))
         print()
-        print('%-45s %-6s %s' % ('check', 'result', 'detail'))
+        print('%-58s %-6s %s' % ('check', 'result', 'detail'))
         for name, ok, detail in results:
-            print('%-45s %-6s %s' % (name, 'ok' if ok else 'FAIL', detail))
+            print('%-58s %-6s %s' % (name, 'ok' if ok else 'FAIL', detail))
         print()
         print('NAT mappings:')
         for s in sessions[:8]:
