@@ -8,6 +8,14 @@
               controller, which gives it a port block; its connections are translated by OVS conntrack)
   masquerade  a Linux namespace router with iptables MASQUERADE (no OVS)
 
+The jump host's proxies against the peers an operator would run instead (every connection a tunnel through
+the proxy on 10.0.0.1; bulk TCP through proxychains4 running iperf3, connections with conn_bench --via):
+
+  natflow-connect  natflow's HTTP proxy (CONNECT), over its service link, on the natflow border
+  natflow-socks5   natflow's SOCKS5 proxy, the same way
+  tinyproxy        tinyproxy (CONNECT) on a Linux namespace host in the gateway's place
+  dante            dante's danted (SOCKS5) on such a host
+
 inside host in1 (10.0.0.2, gateway 10.0.0.1) and outside host out1 (203.0.113.100); the public address is
 203.0.113.10. For each: iperf3 bulk TCP, connections per second (sequential and parallel, each a new
 5-tuple), time to SYN-ACK of a new connection and round trip over an established one. Prints a table with
@@ -81,6 +89,41 @@ def static_flows(net, nat):
         out1.cmd('ip route add 10.0.0.0/24 via 203.0.113.1')
 
 
+PROXIES = {'natflow-connect': ('connect', 3128), 'natflow-socks5': ('socks5', 1080),
+           'tinyproxy': ('connect', 3128), 'dante': ('socks5', 1080)}
+
+
+def proxy_host_spec(variant):
+    """A namespace host in the gateway's place (10.0.0.1 inside, 203.0.113.10 outside), not forwarding, that
+    runs tinyproxy or danted."""
+    conf = '/var/tmp/natflow-bench-%s-%d.conf' % (variant, os.getpid())
+    if variant == 'tinyproxy':
+        text = ('Port 3128\nListen 10.0.0.1\nTimeout 600\nMaxClients 1024\nAllow 10.0.0.0/24\n'
+                'LogLevel Critical\nDisableViaHeader Yes\n')
+        cmd = 'tinyproxy -d -c %s >/dev/null 2>&1 &' % conf
+    else:
+        text = ('logoutput: /dev/null\ninternal: 10.0.0.1 port = 1080\nexternal: 203.0.113.10\n'
+                'socksmethod: none\nclientmethod: none\nuser.privileged: root\nuser.unprivileged: nobody\n'
+                'client pass { from: 10.0.0.0/24 to: 0.0.0.0/0 }\n'
+                'socks pass { from: 10.0.0.0/24 to: 0.0.0.0/0 command: connect udpassociate }\n')
+        cmd = 'danted -f %s >/dev/null 2>&1 &' % conf
+    with open(conf, 'w') as f:
+        f.write(text)
+    return {'switches': [],
+            'hosts': hosts() + [{'name': 'r1', 'commands': [cmd]}],
+            'links': [{'a': 'r1', 'b': 'in1', 'aIp': '10.0.0.1/24'},
+                      {'a': 'r1', 'b': 'out1', 'aIp': '203.0.113.10/24'}]}
+
+
+def proxychains_conf(variant):
+    kind, port = PROXIES[variant]
+    conf = '/var/tmp/natflow-bench-pc-%s-%d.conf' % (variant, os.getpid())
+    with open(conf, 'w') as f:
+        f.write('strict_chain\nquiet_mode\ntcp_read_time_out 15000\ntcp_connect_time_out 8000\n[ProxyList]\n'
+                '%s 10.0.0.1 %d\n' % ('http' if kind == 'connect' else 'socks5', port))
+    return conf
+
+
 def masquerade_spec():
     return {'switches': [],
             'hosts': hosts() + [{'name': 'r1', 'forwarding': True, 'commands': [
@@ -95,29 +138,46 @@ def run(host, cmd, timeout=120):
     return out.decode(errors='replace')
 
 
-def measure(net, seconds, samples):
+def measure(net, seconds, samples, variant):
+    """The figures for one gateway; through its proxy when the variant is one of PROXIES."""
     in1, out1 = net.get('in1'), net.get('out1')
+    via, pc = '', ''
+    if variant in PROXIES:
+        kind, port = PROXIES[variant]
+        via = ' --via %s:10.0.0.1:%d' % (kind, port)
+        pc = 'proxychains4 -q -f %s ' % proxychains_conf(variant)
     servers = [out1.popen(['iperf3', '-s']), out1.popen(['/usr/bin/python3', TOOL, '--serve', '9000'])]
     try:
         deadline = time.time() + 10
         while time.time() < deadline and '9000' not in run(out1, 'ss -ltn'):
             time.sleep(0.2)
         # Warm-up: ARP, the NAT's first mapping, the controller's first packet-ins.
-        run(in1, 'ping -c 2 -W 1 203.0.113.100')
-        warm = run(in1, 'python3 %s --to 203.0.113.100:9000 --rate 1 --parallel 1' % TOOL)
+        if not via:
+            run(in1, 'ping -c 2 -W 1 203.0.113.100')
+        else:
+            deadline = time.time() + 20   # a proxy binds once its link or namespace is up
+            while time.time() < deadline:
+                probe = run(in1, 'python3 %s --to 203.0.113.100:9000 --rate 0.5 --parallel 1%s' % (TOOL, via))
+                try:
+                    if json.loads(probe.strip().splitlines()[-1])['failed'] == 0:
+                        break
+                except (ValueError, IndexError, KeyError):
+                    pass
+                time.sleep(0.5)
+        warm = run(in1, 'python3 %s --to 203.0.113.100:9000 --rate 1 --parallel 1%s' % (TOOL, via))
         r = {}
-        ip = run(in1, 'iperf3 -c 203.0.113.100 -t %d -J' % seconds, timeout=seconds + 30)
+        ip = run(in1, '%siperf3 -c 203.0.113.100 -t %d -J' % (pc, seconds), timeout=seconds + 30)
         try:
             r['throughput_mbps'] = json.loads(ip)['end']['sum_received']['bits_per_second'] / 1e6
         except (ValueError, KeyError):
             r['throughput_mbps'] = 0.0
             r['iperf_error'] = ip[-300:]
         for par in (1, 8):
-            o = json.loads(run(in1, 'python3 %s --to 203.0.113.100:9000 --rate %d --parallel %d'
-                               % (TOOL, seconds, par), timeout=seconds + 60).strip().splitlines()[-1])
+            o = json.loads(run(in1, 'python3 %s --to 203.0.113.100:9000 --rate %d --parallel %d%s'
+                               % (TOOL, seconds, par, via), timeout=seconds + 60).strip().splitlines()[-1])
             r['conn_per_s_%d' % par] = o['connections_per_s']
             r['conn_failed_%d' % par] = o['failed']
-        lat = json.loads(run(in1, 'python3 %s --to 203.0.113.100:9000 --latency %d' % (TOOL, samples),
+        lat = json.loads(run(in1, 'python3 %s --to 203.0.113.100:9000 --latency %d%s' % (TOOL, samples, via),
                              timeout=300).strip().splitlines()[-1])
         r['connect_ms_p50'] = lat['connect_ms']['p50']
         r['connect_ms_p99'] = lat['connect_ms']['p99']
@@ -149,6 +209,7 @@ def main():
 
     variants = ['plain', 'ovs-ct-nat', 'natflow', 'natflow-ct', 'masquerade']
     if args.only:
+        variants += [v for v in PROXIES if v in args.only.split(',')]
         variants = [v for v in variants if v in args.only.split(',')]
     rounds = {v: [] for v in variants}
     for rnd, v in [(n, v) for n in range(args.rounds) for v in variants]:
@@ -156,7 +217,7 @@ def main():
         ctl = None
         net = None
         try:
-            if v in ('natflow', 'natflow-ct'):
+            if v in ('natflow', 'natflow-ct', 'natflow-connect', 'natflow-socks5'):
                 props = {'natflow.nat.inside-networks': '10.0.0.0/24', 'natflow.nat.gateway-address': '10.0.0.1',
                          'natflow.nat.public-addresses': '203.0.113.10', 'natflow.nat.uplink-port': 's1-eth1',
                          'natflow.nat.public-network': '203.0.113.0/24',
@@ -166,24 +227,40 @@ def main():
                          'natflow.data-dir': replay.fresh_data_dir('natflow-bench-dp-')}
                 if v == 'natflow-ct':
                     props['natflow.nat.datapath'] = 'conntrack'
+                if v in PROXIES:
+                    props.update({'natflow.service-link.port': 'nfsvc-s1', 'natflow.proxy.enabled': 'true',
+                                  'natflow.api.token': 'bench-token'})
                 ctl = replay.Controller(argparse.Namespace(rest=None, jar=args.jar), props,
                                         '/var/tmp/natflow-bench-dp-%d.log' % os.getpid())
                 spec = switch_spec(True)
                 spec['controller'] = {'ip': '127.0.0.1', 'port': ctl.of_port}
+                if v in PROXIES:
+                    spec['serviceLink'] = {'switch': 's1', 'address': '169.254.100.1/24', 'port': 'nfsvc-s1',
+                                           'rootIntf': 'nfsvc0'}
+                    # As tinyproxy and dante are run: any port, no tunnel limit a benchmark client would hit.
+                    status, body = ctl.call('PUT', '/api/v1/proxy/policy', {
+                        'connectPorts': ['1-65535'], 'maxTunnelsPerHost': 100000}, 'bench-token')
+                    if status != 200:
+                        raise RuntimeError('proxy policy: %d %s' % (status, body))
                 net = natflow_net.build(spec)
                 deadline = time.time() + 30
                 while time.time() < deadline and '00:00:00:00:00:00:00:01' not in ctl.get('/api/v1/switches'):
                     time.sleep(0.5)
             elif v == 'masquerade':
                 net = natflow_net.build(masquerade_spec())
+            elif v in ('tinyproxy', 'dante'):
+                net = natflow_net.build(proxy_host_spec(v))
             else:
                 net = natflow_net.build(switch_spec(False))
                 static_flows(net, nat=(v == 'ovs-ct-nat'))
             print('measuring %s (round %d of %d) ...' % (v, rnd + 1, args.rounds), flush=True)
-            rounds[v].append(measure(net, args.seconds, args.samples))
+            rounds[v].append(measure(net, args.seconds, args.samples, v))
         finally:
             if net is not None:
+                if v in ('tinyproxy', 'dante'):
+                    net.get('r1').cmd('pkill -f natflow-bench-%s- ; true' % v)
                 net.stop()
+                natflow_net.remove_service_links()
             if ctl is not None:
                 ctl.stop()
                 shutil.rmtree(props['natflow.data-dir'], ignore_errors=True)

@@ -7,6 +7,9 @@
     conn_bench.py --to 203.0.113.100:9000 --latency 200
         200 new connections, time to SYN-ACK (connect()) each; then 200 round trips over one established
         connection: {"connect_ms": {"p50":..,"p90":..}, "established_rtt_ms": {...}}
+    --via connect:10.0.0.1:3128 or --via socks5:10.0.0.1:1080
+        every connection is a tunnel through that proxy (HTTP CONNECT, or SOCKS5 CONNECT without
+        authentication); a connection counts once the proxy says the tunnel is up
 """
 import argparse
 import json
@@ -34,8 +37,47 @@ def serve(port):
         threading.Thread(target=handle, args=(c,), daemon=True).start()
 
 
+VIA = None
+
+
+def dial(addr, timeout=5):
+    """A connection to addr, directly or as a tunnel through the --via proxy."""
+    if VIA is None:
+        return socket.create_connection(addr, timeout=timeout)
+    kind, phost, pport = VIA
+    s = socket.create_connection((phost, pport), timeout=timeout)
+    try:
+        if kind == 'connect':
+            s.sendall(('CONNECT %s:%d HTTP/1.1\r\nHost: %s:%d\r\n\r\n' % (addr + addr)).encode())
+            head = b''
+            while b'\r\n\r\n' not in head:
+                chunk = s.recv(1024)
+                if not chunk:
+                    raise OSError('proxy closed')
+                head += chunk
+            if b' 200 ' not in head.split(b'\r\n')[0] + b' ':
+                raise OSError('CONNECT: %r' % head.split(b'\r\n')[0])
+        else:
+            s.sendall(b'\x05\x01\x00')
+            if s.recv(2) != b'\x05\x00':
+                raise OSError('SOCKS5 method refused')
+            s.sendall(b'\x05\x01\x00\x01' + socket.inet_aton(addr[0]) + addr[1].to_bytes(2, 'big'))
+            reply = b''
+            while len(reply) < 10:
+                chunk = s.recv(10 - len(reply))
+                if not chunk:
+                    raise OSError('proxy closed')
+                reply += chunk
+            if reply[1] != 0:
+                raise OSError('SOCKS5 reply %d' % reply[1])
+    except OSError:
+        s.close()
+        raise
+    return s
+
+
 def one(addr):
-    s = socket.create_connection(addr, timeout=5)
+    s = dial(addr)
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     s.sendall(b'x\n')
     s.recv(16)
@@ -72,13 +114,11 @@ def pct(values):
 def latency(addr, n):
     connect = []
     for _ in range(n):
-        s = socket.socket()
-        s.settimeout(5)
         t0 = time.perf_counter()
-        s.connect(addr)
+        s = dial(addr)
         connect.append((time.perf_counter() - t0) * 1000)
         s.close()
-    s = socket.create_connection(addr, timeout=5)
+    s = dial(addr)
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     f = s.makefile('rwb')
     rtt = []
@@ -99,7 +139,12 @@ def main():
     ap.add_argument('--rate', type=float)
     ap.add_argument('--parallel', type=int, default=1)
     ap.add_argument('--latency', type=int)
+    ap.add_argument('--via', help='connect:HOST:PORT or socks5:HOST:PORT')
     a = ap.parse_args()
+    global VIA
+    if a.via:
+        kind, phost, pport = a.via.split(':')
+        VIA = (kind, phost, int(pport))
     if a.serve:
         serve(a.serve)
         return

@@ -48,6 +48,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private HeadTimeout headTimeout;
     private State state = State.HEAD;
     private Channel outside;
+    private Tunnel tunnel;
     private boolean responseStarted;
     /** Request body parts read before the origin connection was up (reading is off meanwhile: a few at most). */
     private final Queue<HttpContent> early = new ArrayDeque<>();
@@ -229,7 +230,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     server.opened(t, System.nanoTime() - start);
+                    server.closeWhenIdle(t, ctx.channel());
                     outside = ch;
+                    tunnel = t;
                     state = State.FORWARDING;
                     ch.closeFuture().addListener(f -> clientChannel.close());
                     req.setUri(path);
@@ -254,6 +257,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             content.release();
             return;
         }
+        tunnel.bytesOut.addAndGet(content.content().readableBytes());
         outside.writeAndFlush(content);
         if (!outside.isWritable()) {
             ctx.channel().config().setAutoRead(false);

@@ -216,7 +216,15 @@ public final class ProxyServer {
      * connection carries both directions, so its reads and writes tell whether anything flows.)
      */
     void splice(Tunnel t, Channel client, Channel outside) {
-        client.pipeline().addLast(new IdleStateHandler(0, 0, policy.idleTimeout().toSeconds(), TimeUnit.SECONDS),
+        closeWhenIdle(t, client);
+        client.closeFuture().addListener(f -> outside.close());
+        outside.closeFuture().addListener(f -> client.close());
+        Pipe.join(client, t.bytesOut, outside, t.bytesIn);
+    }
+
+    /** Closes a tunnel once its client connection has carried nothing either way for the policy's idle timeout. */
+    void closeWhenIdle(Tunnel t, Channel client) {
+        client.pipeline().addFirst(new IdleStateHandler(0, 0, policy.idleTimeout().toSeconds(), TimeUnit.SECONDS),
                 new ChannelInboundHandlerAdapter() {
                     @Override
                     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
@@ -228,9 +236,6 @@ public final class ProxyServer {
                         super.userEventTriggered(ctx, evt);
                     }
                 });
-        client.closeFuture().addListener(f -> outside.close());
-        outside.closeFuture().addListener(f -> client.close());
-        Pipe.join(client, t.bytesOut, outside, t.bytesIn);
     }
 
     // ---- operations -------------------------------------------------------------------------------------------
