@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class ServiceLink implements BorderApp, PacketListener, FlowRemovedListener {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceLink.class);
+    /** A conversation no service vouched for within this long is given up (its flows deleted). */
+    static final Duration UNCONFIRMED_MAX_AGE = Duration.ofSeconds(10);
     /** Conversation lines: one per remote endpoint would let any sender grow the log. */
     private final LogLimiter conversationLog = new LogLimiter(50, Duration.ofSeconds(10));
 
@@ -84,10 +86,18 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
     private final List<Consumer<Conversation>> closeListeners = new CopyOnWriteArrayList<>();
     // Guarded by aliasPorts, as the alias ports are.
     private final Unconfirmed unconfirmed;
+    private final java.util.function.LongSupplier nanos;
 
     /** The link {@code link} on the borders of {@code platform} that have its port. */
     public ServiceLink(ServiceLinkConfig link, FlowService flows, PacketService packets, SwitchService switches,
                        Borders platform) {
+        this(link, flows, packets, switches, platform, System::nanoTime);
+    }
+
+    /** The same, on the clock {@code nanos} (tests). */
+    ServiceLink(ServiceLinkConfig link, FlowService flows, PacketService packets, SwitchService switches,
+                Borders platform, java.util.function.LongSupplier nanos) {
+        this.nanos = nanos;
         this.nat = platform.gateway();
         this.link = link;
         this.flows = flows;
@@ -95,7 +105,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         this.switches = switches;
         this.platform = platform;
         this.serviceFlows = new ServiceFlows(nat, link);
-        this.unconfirmed = new Unconfirmed(link.unconfirmedPerSource(), link.unconfirmedTotal());
+        this.unconfirmed = new Unconfirmed(link.unconfirmedPerSource(), link.unconfirmedTotal(), UNCONFIRMED_MAX_AGE);
     }
 
     /** Starts following borders; call once. */
@@ -294,6 +304,12 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         if (existing != null) {
             return existing;
         }
+        long now = nanos.getAsLong();
+        List<Conversation> stale;
+        synchronized (aliasPorts) {
+            stale = unconfirmed.expired(now);
+        }
+        stale.forEach(this::close); // nobody vouched for them in time: their ports and shares are free again
         Conversation evicted = null;
         Conversation c;
         synchronized (aliasPorts) {
@@ -316,7 +332,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
             }
             c = new Conversation(p, remote, publicSide, alias, servicePort, inside, mac, port, lb.border().dpid());
             if (!confirmed) {
-                unconfirmed.add(c);
+                unconfirmed.add(c, now);
             }
             byRemote.put(key, c);
             byAlias.put(new AliasKey(p, alias), c);

@@ -3,6 +3,7 @@ package org.natflow.apps.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -274,5 +275,39 @@ class ServiceLinkTest {
         byte[] frame = tcpSyn(dstMac, srcMac, src, sport, dst, dport);
         frame[14 + 20 + 13] = (byte) flags;
         return frame;
+    }
+
+    @Test
+    void conversationsNobodyVouchesForAreGivenUpAfterTenSeconds() {
+        long[] now = {0};
+        ServiceLink timed = new ServiceLink(new ServiceLinkConfig("nfsvc-s1", IPv4Address.of("169.254.100.1"),
+                IPv4Address.of("169.254.100.2"), ALIAS_MAC, () -> SERVICE_MAC, 900, 7440, 2, 50), flows, packets,
+                switches, bed.borders, () -> now[0]);
+        timed.start();
+        timed.addCloseListener(closed::add);
+        bed.event(SwitchEvent.Type.CONNECTED, SWITCH);
+        timed.exposeOnGateway(Protocol.TCP, 3128);
+        MacAddress gwInside = MacAddress.of("02:6e:66:00:00:01");
+        MacAddress host = MacAddress.of("02:00:00:00:00:11");
+        java.util.function.IntPredicate syn = port -> timed.onPacket(new PacketContext(DPID, OFVersion.OF_13,
+                OFPort.of(2), OFPacketInReason.ACTION, TableId.of(1), U64.ZERO,
+                PacketParser.parse(tcpSyn(gwInside, host, "10.0.0.11", port, "10.0.0.1", 3128))));
+        // Two SYNs nothing accepts (the service was not listening yet): the source's share is used up.
+        syn.test(41000);
+        syn.test(41001);
+        syn.test(41002);
+        assertThat(timed.conversations()).as("two unconfirmed per source").hasSize(2);
+        now[0] += Duration.ofSeconds(9).toNanos();
+        syn.test(41003);
+        assertThat(timed.conversations()).hasSize(2);
+        now[0] += Duration.ofSeconds(2).toNanos();
+        syn.test(41004);
+        assertThat(timed.conversations()).as("the old ones given up, the new SYN served").hasSize(1);
+        assertThat(timed.conversations().get(0).remote().port()).isEqualTo(41004);
+        assertThat(closed).hasSize(2);
+        timed.confirm(Protocol.TCP, timed.conversations().get(0).aliasPort());
+        now[0] += Duration.ofMinutes(5).toNanos();
+        syn.test(41005);
+        assertThat(timed.conversations()).as("a confirmed one stays").hasSize(2);
     }
 }

@@ -191,4 +191,57 @@ class ControllerRestartIT {
             }
         }
     }
+
+    /**
+     * A proxy tunnel cannot outlive natflow (its two connections end in natflow's process): a stop closes it
+     * cleanly and a kill -9 leaves the kernel to, the client sees the end at once rather than a hang, and the
+     * restarted natflow removes the conversation flows the tunnel left before it serves new ones.
+     */
+    @Test
+    void proxyTunnelsEndWithTheControllerAndNewOnesWorkAfterTheRestart() throws Exception {
+        List<String> props = new ArrayList<>();
+        MininetNetwork.properties("p2p-two-sites").forEach((k, v) -> props.add("--" + k + "=" + v));
+        props.add("--natflow.data-dir=" + Files.createTempDirectory("natflow-restart-proxy-it"));
+        props.add("--natflow.proxy.enabled=true");
+        Path log = MininetEnvironment.projectRoot().resolve("rest-api/target/controller-restart-proxy-it.log");
+        String tool = MininetEnvironment.projectRoot().resolve("mininet/tools/proxied_gets.py").toString();
+        try (ControllerProcess controller = new ControllerProcess(log, props)) {
+            controller.start();
+            try (MininetNetwork net = MininetNetwork.start(MininetNetwork.topology("p2p-two-sites",
+                    controller.openflowPort))) {
+                Poll.until(Duration.ofSeconds(30), "s1 connected",
+                        () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
+                net.spawn("pub", "web", "exec /usr/bin/python3 " + MininetEnvironment.projectRoot()
+                        .resolve("mininet/tools/whoami_http.py") + " --bind 203.0.113.20 --port 8000");
+                Poll.until(Duration.ofSeconds(10), "the web server", () -> net.cmd("pub",
+                        "ss -ltn | grep -q ':8000 '").ok());
+                for (String how : new String[] {"stop", "kill -9"}) {
+                    Poll.until(Duration.ofSeconds(20), "the SOCKS proxy serving", () -> net.cmd("hB",
+                            "curl -s -m 5 --socks5 10.0.0.1:1080 http://203.0.113.20:8000/").out().startsWith("203."));
+                    net.spawn("hB", "held", "exec /usr/bin/python3 " + tool + " --socks 10.0.0.1:1080"
+                            + " --target 203.0.113.20:8000 --seconds 120 --interval 0.2");
+                    Poll.until(Duration.ofSeconds(10), "the tunnel open", () -> controller
+                            .get("/api/v1/proxy/tunnels").contains("\"socks5\""));
+                    if (how.equals("stop")) {
+                        controller.stop();
+                    } else {
+                        controller.kill9();
+                    }
+                    Poll.until(Duration.ofSeconds(10), "the client seeing its tunnel end (" + how + ")", () -> !net.cmd(
+                            "hB", "pgrep -f 'proxied_gets.py --socks'").ok());
+                    JsonNode held = JSON.readTree(net.kill("held").out().trim());
+                    assertThat(held.get("ok").asInt()).as("answers before the " + how + ": " + held).isPositive();
+                    assertThat(held.get("errors").size()).as("the end seen: " + held).isPositive();
+                    controller.start();
+                    Poll.until(Duration.ofSeconds(30), "s1 back", () -> controller.get("/api/v1/switches")
+                            .contains(net.dpid("s1")));
+                    Poll.until(Duration.ofSeconds(10), "the old tunnel's conversation flows removed", () -> !net.sh(
+                            "ovs-ofctl -O OpenFlow13 dump-flows s1 table=1 | grep priority=245").out().contains("cookie"));
+                }
+                assertThat(net.cmd("hB", "curl -s -m 10 --socks5 10.0.0.1:1080 http://203.0.113.20:8000/").out())
+                        .as("a new tunnel after the restarts").matches("203\\.0\\.113\\.10:\\d+\\s*");
+                net.kill("web");
+            }
+        }
+    }
 }

@@ -13,6 +13,7 @@ import org.springframework.boot.test.autoconfigure.actuate.observability.AutoCon
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * The jump host with real clients: hB (behind natflow) uses the HTTP and SOCKS proxies on its gateway address
@@ -21,6 +22,8 @@ import org.springframework.http.ResponseEntity;
  */
 // Spring Boot turns metrics export off in tests unless asked; the refusal counters are part of what is tested.
 @AutoConfigureObservability
+// Closed after the class: its proxies listen on the link address, which a later test's natflow needs.
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0", "natflow.proxy.enabled=true",
         "natflow.proxy.resolver=203.0.113.20", "natflow.proxy.header-timeout=2s"})
