@@ -2,6 +2,7 @@ package org.natflow.apps;
 
 import java.util.Locale;
 import java.util.Optional;
+import org.natflow.controller.api.PacketContext;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.match.Match;
@@ -202,6 +203,16 @@ public final class Pipeline {
     }
 
     /** The band a flow-add belongs to (by table, priority and its cookie's app), if it is in one. */
+    /**
+     * Whether a packet-in is a copy: the flow that sent it to the controller also sent the packet on (the TCP FIN
+     * and RST copies of {@link Band#NAT_TCP_CLOSE}). A listener may look at a copy but must never send it on
+     * again: the copy flow would copy it once more, and again, for ever.
+     */
+    public static boolean isCopy(PacketContext ctx) {
+        return ctx.tableId().equals(Band.NAT_TCP_CLOSE.tableId()) && AppCookies.app(ctx.cookie())
+                == Band.NAT_TCP_CLOSE.app();
+    }
+
     public static Optional<Band> bandOf(OFFlowAdd add) {
         int table = add.getVersion().getWireVersion() == 1 ? 0 : add.getTableId().getValue();
         int app = AppCookies.app(add.getCookie());

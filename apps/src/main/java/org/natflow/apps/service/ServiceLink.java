@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.natflow.apps.AppCookies;
+import org.natflow.apps.Pipeline;
 import org.natflow.apps.border.Border;
 import org.natflow.apps.border.BorderApp;
 import org.natflow.apps.border.Borders;
@@ -394,6 +395,9 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         LinkedBorder lb = borders.get(ctx.dpid());
         if (lb == null) {
             return false;
+        }
+        if (Pipeline.isCopy(ctx)) {
+            return false; // a FIN or RST copy: its original goes on through the conversation's flows
         }
         EthernetFrame frame = ctx.frame();
         if (ctx.inPort().equals(lb.linkPort())) {

@@ -246,6 +246,12 @@ class ServiceLinkTest {
         assertThat(packetIn(2, tcp(gwInside, host, "10.0.0.11", 40002, "10.0.0.1", 3128, 0x10)))
                 .as("later segments of a known conversation are sent on").isTrue();
         assertThat(link.conversations()).hasSize(1);
+        int sent = packets.sent.size();
+        PacketContext finCopy = new PacketContext(DPID, OFVersion.OF_13, OFPort.of(2), OFPacketInReason.ACTION,
+                TableId.of(0), org.natflow.apps.AppCookies.cookie(org.natflow.apps.AppCookies.NAT, 1),
+                PacketParser.parse(tcp(gwInside, host, "10.0.0.11", 40002, "10.0.0.1", 3128, 0x11)));
+        assertThat(link.onPacket(finCopy)).as("a FIN copy is not the link's to send on").isFalse();
+        assertThat(packets.sent).as("sending a copy on would have it copied again, for ever").hasSize(sent);
 
         link.unexposeOnGateway(Protocol.TCP, 3128);
         assertThat(link.conversations()).as("unexposing ends its conversations").isEmpty();
