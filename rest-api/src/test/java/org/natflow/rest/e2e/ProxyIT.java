@@ -108,7 +108,8 @@ class ProxyIT extends TwoSitesIT {
 
     @Test
     void destinationsInsideOrNatflowItselfAreRefused() throws IOException {
-        assertThat(policy("{\"connectPorts\":[\"1-65535\"]}").getStatusCode().value()).isEqualTo(200);
+        assertThat(policy("{\"connectPorts\":[\"1-65535\"],\"connectTimeout\":1}").getStatusCode().value())
+                .isEqualTo(200);
         net.spawn("hB", "inside-web", "exec /usr/bin/python3 " + MininetEnvironment.projectRoot()
                 .resolve("mininet/tools/whoami_http.py") + " --bind 10.0.0.2 --port 8080");
         Poll.until(Duration.ofSeconds(10), "hB's own server", () -> net.cmd("hB", "ss -ltn | grep -q ':8080 '").ok());
@@ -124,6 +125,10 @@ class ProxyIT extends TwoSitesIT {
                     .isEqualTo(4);
             assertThat(socks("203.0.113.20:8000", " --command 2").get("reply").asInt()).as("BIND").isEqualTo(7);
             assertThat(socks("203.0.113.20:8001", "").get("reply").asInt()).as("a closed port").isEqualTo(5);
+            // Beyond the upstream gateway, which forwards nothing: the SYN goes unanswered.
+            assertThat(socks("198.51.100.99:80", "").get("reply").asInt()).as("no answer within the connect timeout")
+                    .isEqualTo(6);
+            assertThat(connectStatus("198.51.100.99:80")).as("the same through CONNECT").isEqualTo("504");
         } finally {
             net.kill("inside-web");
         }
