@@ -29,6 +29,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The HTTP proxy for one client connection (after Netty's {@link HttpServerCodec}): {@code CONNECT host:port}
@@ -148,18 +151,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         Tunnel t = server.admit(client, Tunnel.Kind.HTTP_CONNECT, user, host + ":" + port, ctx.channel());
         state = State.CONNECTING;
         ctx.channel().config().setAutoRead(false);
-        long start = System.nanoTime();
-        server.connector().open(t, client.dpid(), host, port, server.policy(), new ChannelInboundHandlerAdapter())
-                .whenComplete((ch, e) -> ctx.executor().execute(() -> {
-                    if (e != null) {
-                        refuse(ctx, refusal(e));
-                        return;
-                    }
-                    if (!ctx.channel().isActive()) {
-                        ch.close();
-                        return;
-                    }
-                    server.opened(t, System.nanoTime() - start);
+        whenOpen(ctx, t, () -> server.connector().open(t, client.dpid(), host, port, server.policy(),
+                new ChannelInboundHandlerAdapter()), ch -> {
                     state = State.DONE;
                     early.forEach(ReferenceCountUtil::release); // a CONNECT has no body
                     early.clear();
@@ -169,7 +162,28 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                     ctx.pipeline().remove(HttpServerCodec.class);
                     ctx.pipeline().remove(this);
                     server.splice(t, ctx.channel(), ch);
-                }));
+                });
+    }
+
+    /**
+     * When the tunnel's outside connection is up, on the client's event loop: the refusal if it failed, nothing
+     * if the client left meanwhile (the connection closes), else the tunnel opens and {@code then} runs.
+     */
+    private void whenOpen(ChannelHandlerContext ctx, Tunnel t, Supplier<CompletableFuture<Channel>> open,
+                          Consumer<Channel> then) {
+        long start = System.nanoTime();
+        open.get().whenComplete((ch, e) -> ctx.executor().execute(() -> {
+            if (e != null) {
+                refuse(ctx, refusal(e));
+                return;
+            }
+            if (!ctx.channel().isActive()) {
+                ch.close();
+                return;
+            }
+            server.opened(t, System.nanoTime() - start);
+            then.accept(ch);
+        }));
     }
 
     private static int port(String text) {
@@ -210,7 +224,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         Tunnel t = server.admit(client, Tunnel.Kind.HTTP_FORWARD, user, host + ":" + port, ctx.channel());
         state = State.CONNECTING;
         ctx.channel().config().setAutoRead(false);
-        long start = System.nanoTime();
         Channel clientChannel = ctx.channel();
         ChannelInitializer<Channel> init = new ChannelInitializer<>() {
             @Override
@@ -219,17 +232,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                         ProxyConfig.MAX_HEAD_BYTES), new ResponseRelay(clientChannel, t));
             }
         };
-        server.connector().open(t, client.dpid(), host, port, server.policy(), init)
-                .whenComplete((ch, e) -> ctx.executor().execute(() -> {
-                    if (e != null) {
-                        refuse(ctx, refusal(e));
-                        return;
-                    }
-                    if (!ctx.channel().isActive()) {
-                        ch.close();
-                        return;
-                    }
-                    server.opened(t, System.nanoTime() - start);
+        whenOpen(ctx, t, () -> server.connector().open(t, client.dpid(), host, port, server.policy(), init), ch -> {
                     server.closeWhenIdle(t, ctx.channel());
                     outside = ch;
                     tunnel = t;
@@ -248,7 +251,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                     ch.read();
                     ctx.channel().config().setAutoRead(true);
                     ctx.read();
-                }));
+                });
     }
 
     /** A part of the request body, on to the origin; reading pauses while the origin cannot take more. */
