@@ -15,6 +15,9 @@ the proxy on 10.0.0.1; bulk TCP through proxychains4 running iperf3, connections
   natflow-socks5   natflow's SOCKS5 proxy, the same way
   tinyproxy        tinyproxy (CONNECT) on a Linux namespace host in the gateway's place
   dante            dante's danted (SOCKS5) on such a host
+  tinyproxy-switched, dante-switched
+                   the same, with that host's two ports behind the same userspace switch (static flows), so that
+                   a proxied byte crosses the switch twice as it does through natflow's proxies
 
 inside host in1 (10.0.0.2, gateway 10.0.0.1) and outside host out1 (203.0.113.100); the public address is
 203.0.113.10. For each: iperf3 bulk TCP, connections per second (sequential and parallel, each a new
@@ -90,14 +93,17 @@ def static_flows(net, nat):
 
 
 PROXIES = {'natflow-connect': ('connect', 3128), 'natflow-socks5': ('socks5', 1080),
-           'tinyproxy': ('connect', 3128), 'dante': ('socks5', 1080)}
+           'tinyproxy': ('connect', 3128), 'dante': ('socks5', 1080),
+           'tinyproxy-switched': ('connect', 3128), 'dante-switched': ('socks5', 1080)}
 
 
 def proxy_host_spec(variant):
     """A namespace host in the gateway's place (10.0.0.1 inside, 203.0.113.10 outside), not forwarding, that
-    runs tinyproxy or danted."""
+    runs tinyproxy or danted; for the -switched variants its two ports hang off the switch s1 (static flows:
+    in1 <-> its inside port, its outside port <-> out1)."""
+    switched = variant.endswith('-switched')
     conf = '/var/tmp/natflow-bench-%s-%d.conf' % (variant, os.getpid())
-    if variant == 'tinyproxy':
+    if variant.startswith('tinyproxy'):
         text = ('Port 3128\nListen 10.0.0.1\nTimeout 600\nMaxClients 1024\nAllow 10.0.0.0/24\n'
                 'LogLevel Critical\nDisableViaHeader Yes\n')
         cmd = 'tinyproxy -d -c %s >/dev/null 2>&1 &' % conf
@@ -109,10 +115,28 @@ def proxy_host_spec(variant):
         cmd = 'danted -f %s >/dev/null 2>&1 &' % conf
     with open(conf, 'w') as f:
         f.write(text)
-    return {'switches': [],
-            'hosts': hosts() + [{'name': 'r1', 'commands': [cmd]}],
-            'links': [{'a': 'r1', 'b': 'in1', 'aIp': '10.0.0.1/24'},
-                      {'a': 'r1', 'b': 'out1', 'aIp': '203.0.113.10/24'}]}
+    if not switched:
+        return {'switches': [],
+                'hosts': hosts() + [{'name': 'r1', 'commands': [cmd]}],
+                'links': [{'a': 'r1', 'b': 'in1', 'aIp': '10.0.0.1/24'},
+                          {'a': 'r1', 'b': 'out1', 'aIp': '203.0.113.10/24'}]}
+    spec = switch_spec(False)
+    spec['hosts'] = hosts() + [{'name': 'r1', 'commands': [cmd]}]
+    # s1-eth1 out1, s1-eth2 in1, s1-eth3 r1's inside port, s1-eth4 r1's outside port
+    spec['links'] = spec['links'] + [{'a': 'r1', 'b': 's1', 'aIp': '10.0.0.1/24'},
+                                     {'a': 'r1', 'b': 's1', 'aIp': '203.0.113.10/24'}]
+    return spec
+
+
+def switched_flows(net):
+    """s1 as two wires: in1 <-> the proxy host's inside port, its outside port <-> out1."""
+    s1 = net.get('s1')
+    s1.cmd('ovs-vsctl set-fail-mode s1 secure')
+    s1.cmd('ovs-ofctl -O OpenFlow13 del-flows s1')
+    for a, b in ((2, 3), (3, 2), (4, 1), (1, 4)):
+        out = s1.cmd("ovs-ofctl -O OpenFlow13 add-flow s1 'priority=10,in_port=%d,actions=output:%d'" % (a, b))
+        if out.strip():
+            raise RuntimeError('add-flow: %s' % out)
 
 
 def proxychains_conf(variant):
@@ -248,8 +272,10 @@ def main():
                     time.sleep(0.5)
             elif v == 'masquerade':
                 net = natflow_net.build(masquerade_spec())
-            elif v in ('tinyproxy', 'dante'):
+            elif v in ('tinyproxy', 'dante', 'tinyproxy-switched', 'dante-switched'):
                 net = natflow_net.build(proxy_host_spec(v))
+                if v.endswith('-switched'):
+                    switched_flows(net)
             else:
                 net = natflow_net.build(switch_spec(False))
                 static_flows(net, nat=(v == 'ovs-ct-nat'))
@@ -257,7 +283,7 @@ def main():
             rounds[v].append(measure(net, args.seconds, args.samples, v))
         finally:
             if net is not None:
-                if v in ('tinyproxy', 'dante'):
+                if v in ('tinyproxy', 'dante', 'tinyproxy-switched', 'dante-switched'):
                     net.get('r1').cmd('pkill -f natflow-bench-%s- ; true' % v)
                 net.stop()
                 natflow_net.remove_service_links()
