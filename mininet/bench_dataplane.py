@@ -162,8 +162,19 @@ def run(host, cmd, timeout=120):
     return out.decode(errors='replace')
 
 
-def measure(net, seconds, samples, variant):
-    """The figures for one gateway; through its proxy when the variant is one of PROXIES."""
+def proxy_connect_ms(ctl):
+    """natflow's own share of a tunnel (request read to outside connection up), p50 and p99 ms, from its meter."""
+    out = {}
+    for line in ctl.get('/actuator/prometheus').splitlines():
+        for q, key in (('0.5', 'natflow_connect_ms_p50'), ('0.99', 'natflow_connect_ms_p99')):
+            if line.startswith('natflow_proxy_connect_latency_seconds{quantile="%s"}' % q):
+                out[key] = float(line.split()[-1]) * 1000
+    return out
+
+
+def measure(net, seconds, samples, variant, ctl=None):
+    """The figures for one gateway; through its proxy when the variant is one of PROXIES (with natflow's own
+    share of a tunnel's set-up when ctl is natflow's)."""
     in1, out1 = net.get('in1'), net.get('out1')
     via, pc = '', ''
     if variant in PROXIES:
@@ -204,7 +215,10 @@ def measure(net, seconds, samples, variant):
         lat = json.loads(run(in1, 'python3 %s --to 203.0.113.100:9000 --latency %d%s' % (TOOL, samples, via),
                              timeout=300).strip().splitlines()[-1])
         r['connect_ms_p50'] = lat['connect_ms']['p50']
+        r['connect_ms_p90'] = lat['connect_ms']['p90']
         r['connect_ms_p99'] = lat['connect_ms']['p99']
+        if ctl is not None and variant in PROXIES:
+            r.update(proxy_connect_ms(ctl))
         r['rtt_ms_p50'] = lat['established_rtt_ms']['p50']
         r['warmup'] = warm.strip()[-120:]
         return r
@@ -280,7 +294,7 @@ def main():
                 net = natflow_net.build(switch_spec(False))
                 static_flows(net, nat=(v == 'ovs-ct-nat'))
             print('measuring %s (round %d of %d) ...' % (v, rnd + 1, args.rounds), flush=True)
-            rounds[v].append(measure(net, args.seconds, args.samples, v))
+            rounds[v].append(measure(net, args.seconds, args.samples, v, ctl))
         finally:
             if net is not None:
                 if v in ('tinyproxy', 'dante', 'tinyproxy-switched', 'dante-switched'):

@@ -40,11 +40,13 @@ def serve(port):
 VIA = None
 
 
-def dial(addr, timeout=5):
-    """A connection to addr, directly or as a tunnel through the --via proxy."""
-    if VIA is None:
+def dial(addr, via=None, timeout=5):
+    """A connection to addr, directly or as a tunnel through the proxy via = (kind, host, port), kind "connect"
+    (HTTP CONNECT) or "socks5" (SOCKS5 CONNECT without authentication); by default the --via proxy."""
+    via = via or VIA
+    if via is None:
         return socket.create_connection(addr, timeout=timeout)
-    kind, phost, pport = VIA
+    kind, phost, pport = via
     s = socket.create_connection((phost, pport), timeout=timeout)
     try:
         if kind == 'connect':

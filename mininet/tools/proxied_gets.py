@@ -4,34 +4,19 @@ HTTP proxy's CONNECT (--connect), then sends HTTP/1.1 GETs on that one connectio
 --seconds, and prints one JSON line: {"ok": answers with status 200, "errors": [what went wrong]}."""
 import argparse
 import json
-import socket
-import struct
+import os
+import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import conn_bench  # noqa: E402  (its dial() does both handshakes)
 
 
 def open_tunnel(args):
-    phost, pport = (args.socks or args.connect).rsplit(":", 1)
+    kind, proxy = ('socks5', args.socks) if args.socks else ('connect', args.connect)
+    phost, pport = proxy.rsplit(":", 1)
     thost, tport = args.target.rsplit(":", 1)
-    s = socket.create_connection((phost, int(pport)), timeout=10)
-    if args.socks:
-        s.sendall(b"\x05\x01\x00")
-        if s.recv(2) != b"\x05\x00":
-            raise OSError("SOCKS5 method refused")
-        s.sendall(b"\x05\x01\x00\x01" + socket.inet_aton(thost) + struct.pack("!H", int(tport)))
-        reply = s.recv(10)
-        if len(reply) < 2 or reply[1] != 0:
-            raise OSError("SOCKS5 reply %r" % reply)
-    else:
-        s.sendall(("CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (args.target, args.target)).encode())
-        head = b""
-        while b"\r\n\r\n" not in head:
-            chunk = s.recv(1024)
-            if not chunk:
-                raise OSError("proxy closed")
-            head += chunk
-        if b" 200 " not in head.split(b"\r\n")[0]:
-            raise OSError("CONNECT answered %r" % head.split(b"\r\n")[0])
-    return s
+    return conn_bench.dial((thost, int(tport)), via=(kind, phost, int(pport)), timeout=10)
 
 
 def get(s, f, host):

@@ -19,12 +19,15 @@ public final class ForbiddenTargets {
 
     /** Whether {@code target} is one of the destinations no service of this gateway may reach. */
     public static boolean always(GatewayConfig gateway, InetAddress target) {
-        if (!(target instanceof Inet4Address) || target.isLoopbackAddress() || target.isAnyLocalAddress()
-                || target.isLinkLocalAddress() || target.isMulticastAddress()) {
-            return true;
-        }
-        IPv4Address ip = IPv4Address.of(target.getAddress());
-        return gateway.isInside(ip) || gateway.isPublic(ip) || ip.equals(gateway.gatewayAddress())
-                || ip.equals(BROADCAST) || (target.getAddress()[0] & 0xff) == 0;
+        return !(target instanceof Inet4Address) || always(gateway, IPv4Address.of(target.getAddress()));
+    }
+
+    /** The same for an IPv4 address. */
+    public static boolean always(GatewayConfig gateway, IPv4Address ip) {
+        int first = ip.getInt() >>> 24;
+        int second = (ip.getInt() >>> 16) & 0xff;
+        return first == 0 || first == 127 || (first == 169 && second == 254) || (first >= 224 && first < 240)
+                || ip.equals(BROADCAST) || gateway.isInside(ip) || gateway.isPublic(ip)
+                || ip.equals(gateway.gatewayAddress());
     }
 }

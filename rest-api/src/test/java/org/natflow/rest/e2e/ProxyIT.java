@@ -67,6 +67,21 @@ class ProxyIT extends TwoSitesIT {
         assertThat(policy("{\"connectPorts\":[\"443\",\"8000\"]}").getStatusCode().value()).isEqualTo(200);
         MininetNetwork.Result forward = curl("-x http://10.0.0.1:3128 http://203.0.113.20:8000/");
         assertThat(forward.out()).as("absolute-form GET: " + forward.out()).matches("(?s)" + POOL_ENDPOINT + "200");
+        // A body much larger than the sockets' buffers, both ways through an absolute-form request.
+        net.cmd("pub", "mkdir -p /tmp/natflow-proxy-it && head -c 20971520 /dev/urandom > /tmp/natflow-proxy-it/big"
+                + " && sha256sum /tmp/natflow-proxy-it/big | cut -c1-64 > /tmp/natflow-proxy-it/big.sha");
+        net.spawn("pub", "files", "cd /tmp/natflow-proxy-it && exec python3 -m http.server 8001");
+        Poll.until(Duration.ofSeconds(10), "the file server", () -> net.cmd("pub", "ss -ltn | grep -q ':8001 '").ok());
+        try {
+            MininetNetwork.Result big = net.cmd("hB", "curl -s -m 60 -x http://10.0.0.1:3128 http://203.0.113.20:8001/big"
+                    + " | sha256sum | cut -c1-64", Duration.ofSeconds(70));
+            String sent = net.cmd("pub", "cat /tmp/natflow-proxy-it/big.sha").out().trim();
+            assertThat(sent).as("the file's digest").matches("[0-9a-f]{64}");
+            assertThat(big.out().trim()).as("20 MiB through the HTTP proxy, intact").isEqualTo(sent);
+        } finally {
+            net.kill("files");
+            net.cmd("pub", "rm -rf /tmp/natflow-proxy-it");
+        }
         MininetNetwork.Result connect = curl("-p -x http://10.0.0.1:3128 http://203.0.113.20:8000/");
         assertThat(connect.out()).as("CONNECT: " + connect.out()).matches("(?s)" + POOL_ENDPOINT + "200");
         MininetNetwork.Result socksName = curl("--socks5-hostname 10.0.0.1:1080 http://web.example:8000/");

@@ -49,7 +49,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private final ProxyServer server;
     private final ProxyClient client;
     private HeadTimeout headTimeout;
-    private State state = State.HEAD;
+    private volatile State state = State.HEAD;
     private Channel outside;
     private Tunnel tunnel;
     private boolean responseStarted;
@@ -262,15 +262,25 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         tunnel.bytesOut.addAndGet(content.content().readableBytes());
         outside.writeAndFlush(content);
-        if (!outside.isWritable()) {
-            ctx.channel().config().setAutoRead(false);
-            outside.pipeline().get(ResponseRelay.class).resumeWhenWritable(ctx.channel());
+        pauseWhileFull(ctx.channel(), outside);
+    }
+
+    /**
+     * Stops reading {@code from} while {@code to} cannot take more; {@code to}'s writability turns it on again
+     * (the two may be on different event loops: look again after pausing, so no wake-up is lost).
+     */
+    private static void pauseWhileFull(Channel from, Channel to) {
+        if (!to.isWritable()) {
+            from.config().setAutoRead(false);
+            if (to.isWritable()) {
+                from.config().setAutoRead(true);
+            }
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && outside != null) {
+        if (ctx.channel().isWritable() && outside != null && state == State.FORWARDING) {
             outside.config().setAutoRead(true); // the response had paused for the client
         }
         ctx.fireChannelWritabilityChanged();
@@ -300,32 +310,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private final class ResponseRelay extends ChannelInboundHandlerAdapter {
         private final Channel to;
         private final Tunnel tunnel;
-        private volatile Channel pausedClient;
 
         ResponseRelay(Channel to, Tunnel tunnel) {
             this.to = to;
             this.tunnel = tunnel;
-        }
-
-        void resumeWhenWritable(Channel c) {
-            pausedClient = c;
-            if (tunnel != null && outsideWritable()) {
-                resume();
-            }
-        }
-
-        private boolean outsideWritable() {
-            Channel o = outside;
-            return o != null && o.isWritable();
-        }
-
-        private void resume() {
-            Channel c = pausedClient;
-            pausedClient = null;
-            if (c != null) {
-                c.config().setAutoRead(true);
-                c.read();
-            }
         }
 
         @Override
@@ -343,15 +331,15 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             to.writeAndFlush(msg).addListener(last ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
             if (last) {
                 ctx.close();
-            } else if (!to.isWritable()) {
-                ctx.channel().config().setAutoRead(false); // the client's writability turns it on again
+            } else {
+                pauseWhileFull(ctx.channel(), to);
             }
         }
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable()) {
-                resume();
+            if (ctx.channel().isWritable() && state == State.FORWARDING) {
+                to.config().setAutoRead(true); // the request body had paused for the origin
             }
             ctx.fireChannelWritabilityChanged();
         }

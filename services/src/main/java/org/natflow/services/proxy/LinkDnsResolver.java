@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LinkDnsResolver implements NameResolver {
 
+    // Under the server's name: operators follow (and tune the level of) one logger for the proxies.
     private static final Logger log = LoggerFactory.getLogger("org.natflow.services.proxy.ProxyServer");
     private static final long QUERY_TIMEOUT_MILLIS = 5000;
 

@@ -10,9 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.NetUtil;
 import java.net.ConnectException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -97,7 +95,7 @@ final class OutsideConnector {
 
     /** Refuses ({@link Refusal#NOT_ALLOWED}) a destination natflow never reaches, or the policy does not allow. */
     void check(Endpoint remote, ProxyPolicy policy) {
-        if (ForbiddenTargets.always(borders.gateway(), inet(remote.address()))
+        if (ForbiddenTargets.always(borders.gateway(), remote.address())
                 || !policy.admitsDestination(remote.address(), remote.port())) {
             throw new RefusedException(Refusal.NOT_ALLOWED, remote + " is not allowed");
         }
@@ -184,14 +182,6 @@ final class OutsideConnector {
             t = t.getCause();
         }
         return t;
-    }
-
-    private static InetAddress inet(IPv4Address a) {
-        try {
-            return InetAddress.getByAddress(a.getBytes());
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("four bytes are an IPv4 address", e);
-        }
     }
 
     /** At most 64 characters of client text, control characters replaced, for messages and logs. */
