@@ -32,6 +32,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.natflow.services.splice.Pipe;
 
 /**
  * The HTTP proxy for one client connection (after Netty's {@link HttpServerCodec}): {@code CONNECT host:port}
@@ -237,7 +238,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                     outside = ch;
                     tunnel = t;
                     state = State.FORWARDING;
-                    ch.closeFuture().addListener(f -> clientChannel.close());
+                    // The origin gone: the client gets what it sent so far (a complete response closes by itself).
+                    ch.closeFuture().addListener(f -> Pipe.closeAfterWrites(clientChannel));
                     req.setUri(path);
                     dropHopByHop(req.headers());
                     req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -212,13 +212,13 @@ public final class ProxyServer {
 
     /**
      * Joins a client connection (its protocol handlers gone) and the tunnel's outside connection byte for byte;
-     * either closing, or nothing flowing either way for the policy's idle timeout, closes both. (The client
+     * either closing (what it sent still reaching the other), or nothing flowing either way for the policy's idle timeout, closes both. (The client
      * connection carries both directions, so its reads and writes tell whether anything flows.)
      */
     void splice(Tunnel t, Channel client, Channel outside) {
         closeWhenIdle(t, client);
-        client.closeFuture().addListener(f -> outside.close());
-        outside.closeFuture().addListener(f -> client.close());
+        client.closeFuture().addListener(f -> Pipe.closeAfterWrites(outside));
+        outside.closeFuture().addListener(f -> Pipe.closeAfterWrites(client));
         Pipe.join(client, t.bytesOut, outside, t.bytesIn);
     }
 

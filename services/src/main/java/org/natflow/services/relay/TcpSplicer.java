@@ -161,7 +161,7 @@ public final class TcpSplicer implements TcpRelay {
             other = s.connections[1 - leg];
         }
         if (other != null) {
-            other.close();
+            Pipe.closeAfterWrites(other);
         }
         // The last segments (FIN, ACK) are still on their way: the switch keeps translating them a little longer.
         link.byAlias(Protocol.TCP, ((InetSocketAddress) ch.remoteAddress()).getPort()).ifPresent(c ->

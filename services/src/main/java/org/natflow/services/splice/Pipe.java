@@ -7,6 +7,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -39,6 +41,24 @@ public final class Pipe extends ChannelInboundHandlerAdapter {
         b.config().setAutoRead(true);
         a.read();
         b.read();
+    }
+
+    /** How long {@link #closeAfterWrites} waits for a peer to take what is queued before closing regardless. */
+    public static final long CLOSE_GRACE_SECONDS = 10;
+
+    /**
+     * Closes a connection once what is already queued on it has been written (its partner went away: what the
+     * partner sent before still reaches this peer), or after {@link #CLOSE_GRACE_SECONDS} if the peer does not
+     * read it. {@link Channel#close()} alone would drop the queued bytes.
+     */
+    public static void closeAfterWrites(Channel ch) {
+        if (!ch.isActive()) {
+            ch.close();
+            return;
+        }
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ch.close());
+        ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> ch.close(), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+        ch.closeFuture().addListener(f -> deadline.cancel(false));
     }
 
     @Override
