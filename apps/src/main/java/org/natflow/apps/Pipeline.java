@@ -163,6 +163,7 @@ public final class Pipeline {
     public enum Listener {
         FABRIC_LEARN(10, "fabric: LLDP probes end here; hosts are learned from any packet on an edge port"),
         SERVICE_LINK(80, "the service link: first packets of conversations with natflow's services, and the link"),
+        INTERCEPT(85, "interception rules: first SYNs of intercepted inside connections, to the splicer"),
         RELAY(90, "relay rules: first packets to UDP relay legs"),
         GATEWAY_ARP(95, "the gateway's ARP on borders: for the gateway inside, for the pool on the uplink"),
         ROUTES(96, "border route-table misses: resolve the next hop, install its route, send the packet on"),

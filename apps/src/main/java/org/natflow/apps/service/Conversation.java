@@ -12,7 +12,8 @@ import org.projectfloodlight.openflow.types.OFPort;
  *
  * @param protocol   udp or tcp
  * @param remote     the remote endpoint (an inside host's own endpoint when it is behind this NAT)
- * @param publicSide the endpoint it talks to: a pool address's, or the gateway address's for an inside host
+ * @param publicSide the endpoint it talks to: a pool address's, the gateway address's for an inside host, or
+ *                   the server's an intercepted inside connection was addressed to
  * @param aliasPort  its port on the link's alias address
  * @param servicePort the port of natflow's service socket on the link address: the public port for a service
  *                   listening on it, the socket's own port for one a service opened from an ephemeral port

@@ -230,6 +230,42 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         }
     }
 
+    /**
+     * Intercepts an inside host's first packet (a TCP SYN towards a server beyond the uplink, to the gateway's
+     * MAC): opens the conversation that carries the connection to natflow's service on {@code servicePort} of the
+     * link address instead, the server's endpoint kept as the conversation's public side (so the service knows the
+     * original destination, and the host sees the server answer), and sends the packet on through it. False
+     * when the link cannot take it: not on this border, no alias port free, or too many unconfirmed
+     * conversations from the host.
+     */
+    public boolean intercept(PacketContext ctx, int servicePort) {
+        LinkedBorder lb = borders.get(ctx.dpid());
+        EthernetFrame frame = ctx.frame();
+        Ipv4Packet ip = frame.ipv4();
+        TransportPorts ports = ip == null ? null : TransportPorts.of(ip);
+        if (lb == null || ports == null || ports.protocol() != Protocol.TCP) {
+            return false;
+        }
+        Endpoint remote = new Endpoint(ip.src(), ports.srcPort());
+        Endpoint server = new Endpoint(ip.dst(), ports.dstPort());
+        Conversation c = byRemote.get(new Key(Protocol.TCP, remote, server));
+        if (c == null) {
+            try {
+                c = open(lb, Protocol.TCP, remote, server, servicePort, true, frame.src(),
+                        platform.hosts().hostPort(lb.border(), ctx.inPort()), false);
+            } catch (IllegalStateException e) {
+                long left = conversationLog.permit();
+                if (left >= 0) {
+                    log.warn("event=service-refused remote={} reason=\"{}\" suppressed={}", remote, e.getMessage(),
+                            left);
+                }
+                return false;
+            }
+        }
+        resend(lb, c, ctx.inPort(), frame.bytes());
+        return true;
+    }
+
     /** The conversation a service sees as coming from {@code aliasAddress:aliasPort}. */
     public Optional<Conversation> byAlias(Protocol p, int aliasPort) {
         return Optional.ofNullable(byAlias.get(new AliasKey(p, aliasPort)));

@@ -39,4 +39,35 @@ public final class Frames {
         System.arraycopy(src.getBytes(), 0, out, 6, 6);
         return out;
     }
+
+    /**
+     * The reset (RST+ACK, RFC 9293 3.10.7.1) answering a TCP SYN as if from the server it was sent to: addresses
+     * and ports swapped, from {@code mac} (the gateway's) to the sender, acknowledging the SYN (60 bytes).
+     */
+    public static byte[] tcpReset(EthernetFrame syn, MacAddress mac) {
+        Ipv4Packet ip = syn.ipv4();
+        TcpSegment tcp = (TcpSegment) ip.transport();
+        ByteBuffer b = ByteBuffer.allocate(14 + 20 + 20 + 6);
+        b.put(syn.src().getBytes()).put(mac.getBytes()).putShort((short) EthernetFrame.TYPE_IPV4);
+        int ipStart = b.position();
+        b.put((byte) 0x45).put((byte) 0).putShort((short) 40).putShort((short) 0).putShort((short) 0x4000)
+                .put((byte) 64).put((byte) 6).putShort((short) 0).putInt(ip.dst().getInt()).putInt(ip.src().getInt());
+        int tcpStart = b.position();
+        b.putShort((short) tcp.dstPort()).putShort((short) tcp.srcPort()).putInt(0)
+                .putInt((int) (tcp.seq() + 1)).put((byte) 0x50).put((byte) (TcpSegment.RST | TcpSegment.ACK))
+                .putShort((short) 0).putShort((short) 0).putShort((short) 0);
+        byte[] out = b.array();
+        int ipSum = Checksums.ones(out, ipStart, 20);
+        out[ipStart + 10] = (byte) (ipSum >> 8);
+        out[ipStart + 11] = (byte) ipSum;
+        byte[] pseudo = new byte[12 + 20];
+        System.arraycopy(out, ipStart + 12, pseudo, 0, 8);
+        pseudo[9] = 6;
+        pseudo[11] = 20;
+        System.arraycopy(out, tcpStart, pseudo, 12, 20);
+        int tcpSum = Checksums.ones(pseudo, 0, pseudo.length);
+        out[tcpStart + 16] = (byte) (tcpSum >> 8);
+        out[tcpStart + 17] = (byte) tcpSum;
+        return out;
+    }
 }

@@ -1,5 +1,6 @@
 package org.natflow.rest.config;
 
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -12,6 +13,8 @@ import org.natflow.apps.fabric.FabricService;
 import org.natflow.apps.fabric.NatGateway;
 import org.natflow.apps.forward.PortForwardService;
 import org.natflow.apps.forward.PortForwardStore;
+import org.natflow.apps.intercept.InterceptService;
+import org.natflow.apps.intercept.InterceptStore;
 import org.natflow.apps.l2.FloodPolicy;
 import org.natflow.apps.l2.LearningSwitch;
 import org.natflow.apps.nat.MappingLog;
@@ -28,10 +31,14 @@ import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.StatisticsService;
 import org.natflow.controller.api.SwitchService;
+import org.natflow.rest.intercept.JdbcInterceptPolicyStore;
 import org.natflow.rest.proxy.JdbcProxyPolicyStore;
+import org.natflow.services.intercept.InterceptPolicy;
+import org.natflow.services.intercept.InterceptServer;
 import org.natflow.services.proxy.ProxyPolicy;
 import org.natflow.services.proxy.ProxyServer;
 import org.natflow.services.relay.TcpSplicer;
+import org.natflow.services.splice.OutsideConnector;
 import org.natflow.services.turn.TurnServer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -200,6 +207,40 @@ public class AppsConfiguration {
                 new NioEventLoopGroup(2, new DefaultThreadFactory("natflow-proxy", true)), Clock.systemUTC());
         proxy.start();
         return proxy;
+    }
+
+    @Bean
+    @Conditional(NatEnabledCondition.class)
+    @DependsOn("naptService")
+    InterceptService interceptService(InterceptStore store, Borders borders, ObjectProvider<ServiceLink> link,
+                                      PacketService packets) {
+        InterceptService rules = new InterceptService(store, borders, link.getIfAvailable(), packets);
+        packets.addListener(Pipeline.Listener.INTERCEPT.priority(), rules);
+        rules.start();
+        return rules;
+    }
+
+    @Bean(destroyMethod = "stop")
+    @Conditional(NatEnabledCondition.class)
+    @ConditionalOnProperty(name = "natflow.intercept.enabled", havingValue = "true")
+    InterceptServer interceptServer(InterceptProperties properties, Borders borders, ObjectProvider<ServiceLink> link,
+                                    PublicPorts ports, MappingLog mappingLog, JdbcInterceptPolicyStore store,
+                                    InterceptService rules) {
+        ServiceLink serviceLink = link.getIfAvailable();
+        if (serviceLink == null) {
+            throw new InvalidSettingException("natflow.intercept.enabled", "intercepted connections are spliced over"
+                    + " the service link, and natflow.service-link.port is not set", "set natflow.service-link.port to"
+                    + " the border port facing natflow's link (docs/relays.md#the-service-link), or"
+                    + " natflow.intercept.enabled=false");
+        }
+        EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("natflow-intercept", true));
+        InterceptServer server = new InterceptServer(InvalidSettingException.check(properties::toConfig),
+                store.load().orElse(InterceptPolicy.defaults()), serviceLink,
+                new OutsideConnector(borders, serviceLink, ports, mappingLog, group, Clock.systemUTC()), group,
+                Clock.systemUTC());
+        server.start();
+        rules.setTarget(server);
+        return server;
     }
 
     @Bean(destroyMethod = "shutdown")

@@ -9,7 +9,7 @@ import java.util.function.Function;
 import org.natflow.apps.RuleException;
 import org.natflow.apps.border.Addresses;
 import org.natflow.services.proxy.DestinationRule;
-import org.natflow.services.proxy.PortRange;
+import org.natflow.apps.ports.PortRange;
 import org.natflow.services.proxy.ProxyPasswords;
 import org.natflow.services.proxy.ProxyPolicy;
 import org.natflow.services.proxy.ProxyUser;

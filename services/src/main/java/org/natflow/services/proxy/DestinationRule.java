@@ -1,6 +1,7 @@
 package org.natflow.services.proxy;
 
 import org.natflow.apps.border.Addresses;
+import org.natflow.apps.ports.PortRange;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
 

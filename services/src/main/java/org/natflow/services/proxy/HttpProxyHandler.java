@@ -364,7 +364,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     // ---- refusals ---------------------------------------------------------------------------------------------
 
     private static RefusedException refusal(Throwable e) {
-        Throwable t = OutsideConnector.rootCause(e);
+        Throwable t = TunnelConnector.rootCause(e);
         return t instanceof RefusedException r ? r : new RefusedException(Refusal.UNREACHABLE, String.valueOf(t));
     }
 

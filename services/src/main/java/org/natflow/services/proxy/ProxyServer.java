@@ -27,6 +27,7 @@ import org.natflow.apps.ports.PublicPorts;
 import org.natflow.apps.service.Conversation;
 import org.natflow.apps.service.ServiceLink;
 import org.natflow.controller.api.LogLimiter;
+import org.natflow.services.splice.OutsideConnector;
 import org.natflow.services.splice.Pipe;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.slf4j.Logger;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * The jump host: an HTTP proxy (CONNECT and absolute-form requests) and a SOCKS proxy (SOCKS5, SOCKS4 and 4a)
  * that inside hosts reach on the gateway address, served by natflow on its service-link address. Every
  * tunnel's outside connection leaves from the client's pool address with a port from the public-port registry
- * ({@link OutsideConnector}); the {@link ProxyPolicy} says who may go where.
+ * ({@link TunnelConnector}); the {@link ProxyPolicy} says who may go where.
  */
 public final class ProxyServer {
 
@@ -48,7 +49,7 @@ public final class ProxyServer {
     private final EventLoopGroup group;
     private final Clock clock;
     private final NameResolver resolver;
-    private final OutsideConnector connector;
+    private final TunnelConnector connector;
     private final Tunnels tunnels;
     private final UdpRelay udp;
     private final IPv4Address gatewayAddress;
@@ -71,7 +72,8 @@ public final class ProxyServer {
         this.clock = clock;
         this.resolver = config.resolver() == null ? NameResolver.none()
                 : new LinkDnsResolver(link, ports, config.resolver(), group);
-        this.connector = new OutsideConnector(borders, link, ports, resolver, mappingLog, group, clock);
+        this.connector = new TunnelConnector(borders, resolver, new OutsideConnector(borders, link, ports,
+                mappingLog, group, clock));
         this.tunnels = new Tunnels(config.maxTunnels());
         this.udp = new UdpRelay(this, link, borders, ports, mappingLog, group, clock, config.socksPort());
         this.gatewayAddress = borders.gateway().gatewayAddress();
@@ -141,7 +143,7 @@ public final class ProxyServer {
         link.confirm(Protocol.TCP, c.aliasPort()); // a completed handshake from an inside host
         // The last segments (FIN, ACK) are still on their way when the connection closes: translate them a while.
         ch.closeFuture().addListener(f -> group.schedule(() -> link.byAlias(Protocol.TCP, c.aliasPort())
-                .filter(c::equals).ifPresent(link::close), OutsideConnector.LINGER_SECONDS, TimeUnit.SECONDS));
+                .filter(c::equals).ifPresent(link::close), TunnelConnector.LINGER_SECONDS, TimeUnit.SECONDS));
         return new ProxyClient(c.remote(), c.dpid(), c.aliasPort());
     }
 
@@ -155,7 +157,7 @@ public final class ProxyServer {
         return authenticator;
     }
 
-    OutsideConnector connector() {
+    TunnelConnector connector() {
         return connector;
     }
 
@@ -191,7 +193,7 @@ public final class ProxyServer {
         long left = refusalLog.permit();
         if (left >= 0) {
             log.info("event=proxy-refused client={} reason={} detail=\"{}\" suppressed={}",
-                    client == null ? "-" : client.inside(), reason.label(), OutsideConnector.printable(message), left);
+                    client == null ? "-" : client.inside(), reason.label(), TunnelConnector.printable(message), left);
         }
     }
 
@@ -200,7 +202,7 @@ public final class ProxyServer {
         metrics.connected(nanos);
         log.info("event=proxy-tunnel-open id={} kind={} client={} user={} requested={} resolved={} public={}",
                 t.id(), t.kind().label(), t.inside(), t.user() == null ? "-" : t.user(),
-                OutsideConnector.printable(t.requested()), t.resolved(), t.publicSide());
+                TunnelConnector.printable(t.requested()), t.resolved(), t.publicSide());
         t.client().closeFuture().addListener(f -> {
             metrics.bytesOut.add(t.bytesOut());
             metrics.bytesIn.add(t.bytesIn());

@@ -166,7 +166,7 @@ final class SocksProxyHandler extends ChannelInboundHandlerAdapter {
         long start = System.nanoTime();
         server.udp().associate(t, client, declared, ctx.channel()).whenComplete((a, e) -> ctx.executor().execute(() -> {
             if (e != null) {
-                Throwable cause = OutsideConnector.rootCause(e);
+                Throwable cause = TunnelConnector.rootCause(e);
                 refuse5(ctx, cause instanceof RefusedException x ? x
                         : new RefusedException(Refusal.UNREACHABLE, String.valueOf(cause)));
                 return;
@@ -244,7 +244,7 @@ final class SocksProxyHandler extends ChannelInboundHandlerAdapter {
         server.connector().open(t, client.dpid(), host, port, server.policy(), new ChannelInboundHandlerAdapter())
                 .whenComplete((ch, e) -> ctx.executor().execute(() -> {
                     if (e != null) {
-                        Throwable cause = OutsideConnector.rootCause(e);
+                        Throwable cause = TunnelConnector.rootCause(e);
                         refuse(ctx, cause instanceof RefusedException r ? r
                                 : new RefusedException(Refusal.UNREACHABLE, String.valueOf(cause)), v5);
                         return;

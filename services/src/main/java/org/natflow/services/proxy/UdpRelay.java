@@ -164,7 +164,7 @@ final class UdpRelay {
             if (data.refCnt() > 0) {
                 data.release();
             }
-            Throwable cause = OutsideConnector.rootCause(e);
+            Throwable cause = TunnelConnector.rootCause(e);
             if (cause instanceof RefusedException r) {
                 server.refused(association.client(), r.refusal(), r.getMessage());
             }

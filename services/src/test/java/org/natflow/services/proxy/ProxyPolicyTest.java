@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.natflow.apps.RuleException;
 import org.natflow.apps.border.Addresses;
 import org.natflow.apps.ports.Endpoint;
+import org.natflow.apps.ports.PortRange;
 import org.projectfloodlight.openflow.types.IPv4Address;
 
 /** Policy rules, passwords, the tunnel count and the SOCKS UDP header. */

@@ -1,4 +1,4 @@
-package org.natflow.services.proxy;
+package org.natflow.apps.ports;
 
 /**
  * Ports as policies write them: {@code 443} or {@code 8000-8099}.
@@ -36,6 +36,11 @@ public record PortRange(int min, int max) {
     /** Whether the range has {@code port}. */
     public boolean contains(int port) {
         return port >= min && port <= max;
+    }
+
+    /** Whether the two ranges share a port. */
+    public boolean overlaps(PortRange other) {
+        return min <= other.max && other.min <= max;
     }
 
     /** The range as it is written. */

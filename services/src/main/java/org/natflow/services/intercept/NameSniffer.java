@@ -1,0 +1,47 @@
+package org.natflow.services.intercept;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.AbstractSniHandler;
+import io.netty.util.concurrent.Future;
+
+/**
+ * The first of a connection's sniffers: Netty's ClientHello reader (a ClientHello split over records or
+ * segments is gathered first) gives the TLS SNI; bytes that start like an HTTP request go on to
+ * {@link HttpHostSniffer}; anything else names nothing. It then steps aside, and what it read goes on down the
+ * pipeline untouched.
+ */
+final class NameSniffer extends AbstractSniHandler<String> {
+
+    private static final int TLS_HANDSHAKE = 0x16;
+
+    NameSniffer() {
+        super(InterceptConfig.MAX_SNIFF_BYTES, 0L);
+    }
+
+    /** Whether the client has sent any bytes yet. */
+    boolean started() {
+        return actualReadableBytes() > 0;
+    }
+
+    @Override
+    protected Future<String> lookup(ChannelHandlerContext ctx, String hostname) {
+        return ctx.executor().newSucceededFuture(hostname);
+    }
+
+    @Override
+    protected void onLookupComplete(ChannelHandlerContext ctx, String hostname, Future<String> future) {
+        ByteBuf read = internalBuffer();
+        int first = read.isReadable() ? read.getUnsignedByte(read.readerIndex()) : -1;
+        if (first == TLS_HANDSHAKE) {
+            ctx.fireUserEventTriggered(new Sniffed(Sniffed.Kind.TLS, hostname == null ? null
+                    : InterceptPolicy.normal(hostname), false));
+            ctx.pipeline().remove(this);
+        } else if (HttpHostSniffer.startsLikeHttp(read)) {
+            ctx.pipeline().replace(this, null, new HttpHostSniffer());
+        } else {
+            ctx.fireUserEventTriggered(new Sniffed(Sniffed.Kind.OTHER, null, false));
+            ctx.pipeline().remove(this);
+        }
+    }
+}
