@@ -22,7 +22,7 @@ import org.projectfloodlight.openflow.types.IPv4Address;
 final class TunnelConnector {
 
     /** The conversation and port outlive the connection by this long, for its last FIN and ACK. */
-    static final long LINGER_SECONDS = TunnelConnector.LINGER_SECONDS;
+    static final long LINGER_SECONDS = OutsideConnector.LINGER_SECONDS;
     private static final Pattern HOST_NAME = Pattern.compile(
             "(?=.{1,253}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\\.)*[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\\.?");
 
@@ -104,7 +104,7 @@ final class TunnelConnector {
 
     /** The exception under a future's wrapping. */
     static Throwable rootCause(Throwable e) {
-        return TunnelConnector.rootCause(e);
+        return OutsideConnector.rootCause(e);
     }
 
     /** At most 64 characters of client text, control characters replaced, for messages and logs. */
