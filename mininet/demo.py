@@ -4,8 +4,9 @@
 Inside hosts h1, h2 behind border switch s1 (uplink s1-eth1); srv1 on the public segment 203.0.113.0/24;
 srv2 behind the upstream router r1 on 198.51.100.0/24. The demo waits for s1 in natflow's REST API, then
 goes through the NAT with ping, HTTP (the servers log the client address they see), the jump host's HTTP and
-SOCKS5 proxies on the gateway address (over natflow's service link), iperf3 and a traceroute, and shows the
-mappings and flows natflow made. Exits non-zero if anything failed. --cli opens
+SOCKS5 proxies on the gateway address (over natflow's service link), the transparent proxy (an interception rule
+for h2's direct connections to srv1, a deny list by Host), iperf3 and a traceroute, and shows the mappings and
+flows natflow made. Exits non-zero if anything failed. --cli opens
 the Mininet CLI at the end.
 """
 
@@ -31,12 +32,16 @@ POOL = re.compile(r'203\.0\.113\.1[0-3]')
 TOKEN = None
 
 
-def rest(port, path):
-    req = urllib.request.Request('http://127.0.0.1:%d%s' % (port, path))
+def rest(port, path, method='GET', body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request('http://127.0.0.1:%d%s' % (port, path), data=data, method=method)
     if TOKEN:
         req.add_header('Authorization', 'Bearer ' + TOKEN)
+    if data is not None:
+        req.add_header('Content-Type', 'application/json')
     with urllib.request.urlopen(req, timeout=10) as r:
-        return json.load(r)
+        text = r.read()
+        return json.loads(text) if text else None
 
 
 def main():
@@ -94,6 +99,22 @@ def main():
                         and len(clients) >= 3 and all(POOL.match(c) for c in clients),
                         ', '.join('%s HTTP %s' % kv for kv in proxied.items()) + '; srv1 saw ' +
                         ', '.join(sorted(set(clients)))))
+        # The transparent proxy: h2 connects to srv1 directly; natflow's splicer takes the connection, reads the
+        # Host it asks for, and reaches srv1 from the pool address; a denied Host gets natflow's 403.
+        rule = rest(args.rest_port, '/api/v1/intercepts', 'POST', {
+            'sources': [h2.IP() + '/32'], 'destinations': ['203.0.113.100/32'], 'ports': ['8000'],
+            'description': 'demo: h2 to srv1'})
+        rest(args.rest_port, '/api/v1/intercepts/policy', 'PUT', {'deny': ['blocked.example']})
+        direct = h2.cmd("curl -s -m 5 -o /dev/null -w '%{http_code}' -H 'Host: demo.example' "
+                        "http://203.0.113.100:8000/")
+        denied = h2.cmd("curl -s -m 5 -w ' %{http_code}' -H 'Host: blocked.example' http://203.0.113.100:8000/")
+        seen = srv1.cmd('cat /tmp/natflow-demo-http.txt')
+        last = (re.findall(r'^(\S+) - - ', seen, re.M) or ['?'])[-1]
+        results.append(('h2 direct to srv1, intercepted and spliced by natflow',
+                        direct == '200' and bool(POOL.match(last)) and denied.strip().endswith('403'),
+                        'HTTP %s, srv1 saw %s; Host blocked.example: %s' % (direct, last,
+                                                                        denied.strip().splitlines()[-1])))
+        rest(args.rest_port, '/api/v1/intercepts/%d' % rule['id'], 'DELETE')
         srv2.cmd('iperf3 -s -1 -D')
         time.sleep(0.5)
         out = h1.cmd('iperf3 -c 198.51.100.10 -t 3 -J')
