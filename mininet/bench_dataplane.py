@@ -19,6 +19,13 @@ the proxy on 10.0.0.1; bulk TCP through proxychains4 running iperf3, connections
                    the same, with that host's two ports behind the same userspace switch (static flows), so that
                    a proxied byte crosses the switch twice as it does through natflow's proxies
 
+The transparent proxy against a netfilter one (the client connects straight to out1; no proxy setting):
+
+  natflow-intercept  an interception rule for everything in1 opens to out1: natflow's splicer, over the service
+                     link, on the natflow border
+  redsocks           a Linux namespace router whose iptables REDIRECT hands every TCP connection to redsocks, which
+                     opens it through danted (SOCKS5) on the same host (redsocks needs a proxy to open connections)
+
 inside host in1 (10.0.0.2, gateway 10.0.0.1) and outside host out1 (203.0.113.100); the public address is
 203.0.113.10. For each: iperf3 bulk TCP, connections per second (sequential and parallel, each a new
 5-tuple), time to SYN-ACK of a new connection and round trip over an established one. Prints a table with
@@ -97,6 +104,9 @@ PROXIES = {'natflow-connect': ('connect', 3128), 'natflow-socks5': ('socks5', 10
            'tinyproxy-switched': ('connect', 3128), 'dante-switched': ('socks5', 1080)}
 
 
+TRANSPARENT = ('natflow-intercept', 'redsocks')
+
+
 def proxy_host_spec(variant):
     """A namespace host in the gateway's place (10.0.0.1 inside, 203.0.113.10 outside), not forwarding, that
     runs tinyproxy or danted; for the -switched variants its two ports hang off the switch s1 (static flows:
@@ -148,6 +158,29 @@ def proxychains_conf(variant):
     return conf
 
 
+def redsocks_spec():
+    """A namespace router in the gateway's place whose iptables REDIRECT sends in1's TCP to redsocks, which
+    opens each connection through danted on its loopback, from 203.0.113.10."""
+    base = '/var/tmp/natflow-bench-redsocks-%d' % os.getpid()
+    with open(base + '.conf', 'w') as f:
+        f.write('base { log_debug = off; log_info = off; log = "file:/dev/null"; daemon = off;'
+                ' redirector = iptables; }\n'
+                'redsocks { local_ip = 0.0.0.0; local_port = 12345; ip = 127.0.0.1; port = 1080; type = socks5; }\n')
+    with open(base + '-dante.conf', 'w') as f:
+        f.write('logoutput: /dev/null\ninternal: 127.0.0.1 port = 1080\nexternal: 203.0.113.10\n'
+                'socksmethod: none\nclientmethod: none\nuser.privileged: root\nuser.unprivileged: nobody\n'
+                'client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }\n'
+                'socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 command: connect }\n')
+    return {'switches': [],
+            'hosts': hosts() + [{'name': 'r1', 'forwarding': True, 'commands': [
+                'ip link set lo up',
+                'iptables -t nat -A PREROUTING -i r1-eth0 -p tcp -j REDIRECT --to-ports 12345',
+                'danted -f %s-dante.conf >/dev/null 2>&1 &' % base,
+                'redsocks -c %s.conf >/dev/null 2>&1 &' % base]}],
+            'links': [{'a': 'r1', 'b': 'in1', 'aIp': '10.0.0.1/24'},
+                      {'a': 'r1', 'b': 'out1', 'aIp': '203.0.113.10/24'}]}
+
+
 def masquerade_spec():
     return {'switches': [],
             'hosts': hosts() + [{'name': 'r1', 'forwarding': True, 'commands': [
@@ -187,7 +220,17 @@ def measure(net, seconds, samples, variant, ctl=None):
         while time.time() < deadline and '9000' not in run(out1, 'ss -ltn'):
             time.sleep(0.2)
         # Warm-up: ARP, the NAT's first mapping, the controller's first packet-ins.
-        if not via:
+        if variant in TRANSPARENT:
+            deadline = time.time() + 20   # the splicer binds once the link is up; redsocks once it has started
+            while time.time() < deadline:
+                probe = run(in1, 'python3 %s --to 203.0.113.100:9000 --rate 0.5 --parallel 1' % TOOL)
+                try:
+                    if json.loads(probe.strip().splitlines()[-1])['failed'] == 0:
+                        break
+                except (ValueError, IndexError, KeyError):
+                    pass
+                time.sleep(0.5)
+        elif not via:
             run(in1, 'ping -c 2 -W 1 203.0.113.100')
         else:
             deadline = time.time() + 20   # a proxy binds once its link or namespace is up
@@ -247,7 +290,7 @@ def main():
 
     variants = ['plain', 'ovs-ct-nat', 'natflow', 'natflow-ct', 'masquerade']
     if args.only:
-        variants += [v for v in PROXIES if v in args.only.split(',')]
+        variants += [v for v in list(PROXIES) + list(TRANSPARENT) if v in args.only.split(',')]
         variants = [v for v in variants if v in args.only.split(',')]
     rounds = {v: [] for v in variants}
     for rnd, v in [(n, v) for n in range(args.rounds) for v in variants]:
@@ -255,7 +298,7 @@ def main():
         ctl = None
         net = None
         try:
-            if v in ('natflow', 'natflow-ct', 'natflow-connect', 'natflow-socks5'):
+            if v in ('natflow', 'natflow-ct', 'natflow-connect', 'natflow-socks5', 'natflow-intercept'):
                 props = {'natflow.nat.inside-networks': '10.0.0.0/24', 'natflow.nat.gateway-address': '10.0.0.1',
                          'natflow.nat.public-addresses': '203.0.113.10', 'natflow.nat.uplink-port': 's1-eth1',
                          'natflow.nat.public-network': '203.0.113.0/24',
@@ -268,24 +311,36 @@ def main():
                 if v in PROXIES:
                     props.update({'natflow.service-link.port': 'nfsvc-s1', 'natflow.proxy.enabled': 'true',
                                   'natflow.api.token': 'bench-token'})
+                if v == 'natflow-intercept':
+                    props.update({'natflow.service-link.port': 'nfsvc-s1', 'natflow.intercept.enabled': 'true',
+                                  'natflow.intercept.max-per-host': '100000', 'natflow.api.token': 'bench-token'})
                 ctl = replay.Controller(argparse.Namespace(rest=None, jar=args.jar), props,
                                         '/var/tmp/natflow-bench-dp-%d.log' % os.getpid())
                 spec = switch_spec(True)
                 spec['controller'] = {'ip': '127.0.0.1', 'port': ctl.of_port}
-                if v in PROXIES:
+                if v in PROXIES or v == 'natflow-intercept':
                     spec['serviceLink'] = {'switch': 's1', 'address': '169.254.100.1/24', 'port': 'nfsvc-s1',
                                            'rootIntf': 'nfsvc0'}
+                if v in PROXIES:
                     # As tinyproxy and dante are run: any port, no tunnel limit a benchmark client would hit.
                     status, body = ctl.call('PUT', '/api/v1/proxy/policy', {
                         'connectPorts': ['1-65535'], 'maxTunnelsPerHost': 100000}, 'bench-token')
                     if status != 200:
                         raise RuntimeError('proxy policy: %d %s' % (status, body))
+                if v == 'natflow-intercept':
+                    status, body = ctl.call('POST', '/api/v1/intercepts', {
+                        'sources': ['10.0.0.0/24'], 'destinations': ['203.0.113.100/32'], 'ports': ['1-65535'],
+                        'fallback': 'refuse'}, 'bench-token')
+                    if status != 201:
+                        raise RuntimeError('interception rule: %d %s' % (status, body))
                 net = natflow_net.build(spec)
                 deadline = time.time() + 30
                 while time.time() < deadline and '00:00:00:00:00:00:00:01' not in ctl.get('/api/v1/switches'):
                     time.sleep(0.5)
             elif v == 'masquerade':
                 net = natflow_net.build(masquerade_spec())
+            elif v == 'redsocks':
+                net = natflow_net.build(redsocks_spec())
             elif v in ('tinyproxy', 'dante', 'tinyproxy-switched', 'dante-switched'):
                 net = natflow_net.build(proxy_host_spec(v))
                 if v.endswith('-switched'):
@@ -297,7 +352,7 @@ def main():
             rounds[v].append(measure(net, args.seconds, args.samples, v, ctl))
         finally:
             if net is not None:
-                if v in ('tinyproxy', 'dante', 'tinyproxy-switched', 'dante-switched'):
+                if v in ('tinyproxy', 'dante', 'tinyproxy-switched', 'dante-switched', 'redsocks'):
                     net.get('r1').cmd('pkill -f natflow-bench-%s- ; true' % v)
                 net.stop()
                 natflow_net.remove_service_links()

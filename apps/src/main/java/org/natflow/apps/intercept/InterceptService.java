@@ -47,6 +47,7 @@ public final class InterceptService implements PacketListener {
     private final LogLimiter fallbackLog = new LogLimiter(20, java.time.Duration.ofSeconds(10));
     private volatile List<InterceptRule> rules = List.of();
     private volatile InterceptTarget target;
+    private volatile String unsupported;
     /** Connections handed to the splicer, let through to NAPT, and refused, since start. */
     public final AtomicLong intercepted = new AtomicLong();
     public final AtomicLong fellBack = new AtomicLong();
@@ -69,6 +70,14 @@ public final class InterceptService implements PacketListener {
     /** The splicer connections go to; without one (or while it is not ready) every rule falls back. */
     public void setTarget(InterceptTarget target) {
         this.target = target;
+    }
+
+    /**
+     * Marks interception as impossible here (the conntrack datapath translates first packets in the switch):
+     * enabled rules are refused with {@code reason}.
+     */
+    public void setUnsupported(String reason) {
+        this.unsupported = reason;
     }
 
     /** All rules by id. */
@@ -139,6 +148,9 @@ public final class InterceptService implements PacketListener {
         }
         if (!rule.enabled()) {
             return;
+        }
+        if (unsupported != null) {
+            throw RuleException.conflict(unsupported);
         }
         for (InterceptRule r : rules) {
             if (r.id() != self && r.enabled() && r.overlaps(rule)) {

@@ -117,6 +117,9 @@ class InterceptServiceTest {
         service.delete(web.id());
         assertThatThrownBy(() -> service.delete(web.id())).isInstanceOf(NotFoundException.class);
         assertThat(store.rules).hasSize(1);
+        service.setUnsupported("the conntrack datapath");
+        assertThatThrownBy(() -> service.create(rule("10.0.0.0/24", null, "81", Fallback.NAPT)))
+                .isInstanceOf(RuleException.class).hasMessageContaining("conntrack");
     }
 
     @Test

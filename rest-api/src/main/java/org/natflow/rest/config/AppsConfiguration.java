@@ -21,6 +21,7 @@ import org.natflow.apps.nat.MappingLog;
 import org.natflow.apps.nat.MappingTable;
 import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatConfig;
+import org.natflow.apps.nat.NatDatapath;
 import org.natflow.apps.nat.PortBlocks;
 import org.natflow.apps.ports.PublicPorts;
 import org.natflow.apps.relay.RelayService;
@@ -213,8 +214,12 @@ public class AppsConfiguration {
     @Conditional(NatEnabledCondition.class)
     @DependsOn("naptService")
     InterceptService interceptService(InterceptStore store, Borders borders, ObjectProvider<ServiceLink> link,
-                                      PacketService packets) {
+                                      PacketService packets, NatConfig nat) {
         InterceptService rules = new InterceptService(store, borders, link.getIfAvailable(), packets);
+        if (nat.datapath() == NatDatapath.CONNTRACK) {
+            rules.setUnsupported("natflow.nat.datapath=conntrack translates new connections in the switch, without"
+                    + " the controller: interception needs natflow.nat.datapath=controller");
+        }
         packets.addListener(Pipeline.Listener.INTERCEPT.priority(), rules);
         rules.start();
         return rules;

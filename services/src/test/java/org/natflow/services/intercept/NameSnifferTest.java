@@ -86,6 +86,11 @@ class NameSnifferTest {
         assertThat(r.events).containsExactly(new Sniffed(Sniffed.Kind.OTHER, null, false));
         assertThat(r.bytes.toByteArray()).isEqualTo(ssh);
 
+        Recorder shortLine = feed("x\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(shortLine.events).as("two bytes that are neither TLS nor HTTP: decided at once")
+                .containsExactly(new Sniffed(Sniffed.Kind.OTHER, null, false));
+        assertThat(shortLine.bytes.toByteArray()).isEqualTo("x\n".getBytes(StandardCharsets.US_ASCII));
+
         byte[] endless = ("GET / HTTP/1.1\r\nX: " + "a".repeat(InterceptConfig.MAX_SNIFF_BYTES)).getBytes(
                 StandardCharsets.US_ASCII);
         Recorder e = feed(endless);
