@@ -2,7 +2,6 @@ package org.natflow.rest.intercept;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.natflow.apps.RuleException;
 import org.natflow.services.intercept.InterceptPolicy;
 
@@ -13,9 +12,6 @@ import org.natflow.services.intercept.InterceptPolicy;
  * @param deny  names refused
  */
 public record InterceptPolicyDocument(List<String> allow, List<String> deny) {
-
-    private static final Pattern NAME = Pattern.compile(
-            "(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
 
     static InterceptPolicyDocument of(InterceptPolicy p) {
         return new InterceptPolicyDocument(p.allow(), p.deny());
@@ -35,7 +31,7 @@ public record InterceptPolicyDocument(List<String> allow, List<String> deny) {
         List<String> out = new ArrayList<>();
         for (String s : items) {
             String n = s == null ? "" : InterceptPolicy.normal(s);
-            if (!NAME.matcher(n).matches()) {
+            if (!InterceptPolicy.isHostName(n)) {
                 throw RuleException.invalid(field, "'" + (s == null ? "null" : s.length() > 64 ? s.substring(0, 64)
                         + "..." : s) + "' is not a domain name");
             }

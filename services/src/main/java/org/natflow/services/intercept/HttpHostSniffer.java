@@ -45,11 +45,11 @@ final class HttpHostSniffer extends ByteToMessageDecoder {
             return; // the head is not complete yet
         }
         String host = end < 0 ? null : host(in.retainedSlice(in.readerIndex(), end + HEAD_END.length));
-        ctx.fireUserEventTriggered(new Sniffed(Sniffed.Kind.HTTP, host, false));
+        ctx.fireUserEventTriggered(Sniffed.named(Sniffed.Kind.HTTP, host));
         ctx.pipeline().remove(this);
     }
 
-    /** The host of a request head's Host header (no port, lower case), or null. */
+    /** The host of a request head's Host header (without its port), or null. */
     static String host(ByteBuf head) {
         EmbeddedChannel decoder = new EmbeddedChannel(new HttpRequestDecoder(InterceptConfig.MAX_SNIFF_BYTES,
                 InterceptConfig.MAX_SNIFF_BYTES, InterceptConfig.MAX_SNIFF_BYTES));
@@ -65,7 +65,7 @@ final class HttpHostSniffer extends ByteToMessageDecoder {
                     return null;
                 }
                 int colon = h.indexOf(':');
-                return InterceptPolicy.normal(colon < 0 ? h : h.substring(0, colon));
+                return colon < 0 ? h : h.substring(0, colon);
             } finally {
                 ReferenceCountUtil.release(msg);
             }

@@ -157,7 +157,7 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
         done = true;
         sniffTimer.cancel(false);
         InterceptPolicy policy = server.policy();
-        InterceptPolicy.Verdict v = sniffed.partial() && !policy.equals(InterceptPolicy.defaults())
+        InterceptPolicy.Verdict v = sniffed.unreadable() && !policy.equals(InterceptPolicy.defaults())
                 ? InterceptPolicy.Verdict.DENIED : policy.verdict(sniffed.name());
         conn.decided(v);
         server.decided(conn, v);

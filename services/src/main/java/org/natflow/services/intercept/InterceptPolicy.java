@@ -26,6 +26,14 @@ public record InterceptPolicy(List<String> allow, List<String> deny) {
         deny = deny.stream().map(InterceptPolicy::normal).toList();
     }
 
+    private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile(
+            "(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
+
+    /** Whether a name (in {@link #normal} form) is a host name: labels of letters, digits, '-' and '_'. */
+    public static boolean isHostName(String normal) {
+        return HOST_NAME.matcher(normal).matches();
+    }
+
     /** A name in the form lists keep: lower case, no trailing dot. */
     public static String normal(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);

@@ -49,8 +49,7 @@ final class NameSniffer extends AbstractSniHandler<String> {
         ByteBuf read = internalBuffer();
         int first = read.isReadable() ? read.getUnsignedByte(read.readerIndex()) : -1;
         if (first == TLS_HANDSHAKE) {
-            ctx.fireUserEventTriggered(new Sniffed(Sniffed.Kind.TLS, hostname == null ? null
-                    : InterceptPolicy.normal(hostname), false));
+            ctx.fireUserEventTriggered(Sniffed.named(Sniffed.Kind.TLS, hostname));
             ctx.pipeline().remove(this);
         } else if (HttpHostSniffer.startsLikeHttp(read)) {
             ctx.pipeline().replace(this, null, new HttpHostSniffer());

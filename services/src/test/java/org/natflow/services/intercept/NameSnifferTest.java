@@ -71,6 +71,21 @@ class NameSnifferTest {
     }
 
     @Test
+    void aNameThatIsNoHostNameIsUnreadableNotPassedOn() throws Exception {
+        // A ClientHello whose SNI is "allowed" and a run of dots (found by the fuzz target, kept in its corpus).
+        byte[] hello;
+        try (java.io.InputStream in = getClass().getResourceAsStream(
+                "InterceptFuzzTestInputs/firstBytesAreNamedAndPassedOnOrClosed/sni-trailing-dots")) {
+            hello = in.readAllBytes();
+        }
+        Recorder r = feed(hello);
+        assertThat(r.events).as("trailing dots would slip past a deny list")
+                .containsExactly(new Sniffed(Sniffed.Kind.TLS, null, true));
+        Recorder h = feed("GET / HTTP/1.1\r\nHost: blocked example\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(h.events).containsExactly(new Sniffed(Sniffed.Kind.HTTP, null, true));
+    }
+
+    @Test
     void theHostOfAnHttpRequestIsRead() {
         byte[] req = "GET /x HTTP/1.1\r\nUser-Agent: t\r\nHost: Web.Example:8080\r\n\r\nbody".getBytes(
                 StandardCharsets.US_ASCII);
