@@ -203,7 +203,10 @@ class ControllerRestartIT {
         MininetNetwork.properties("p2p-two-sites").forEach((k, v) -> props.add("--" + k + "=" + v));
         props.add("--natflow.data-dir=" + Files.createTempDirectory("natflow-restart-proxy-it"));
         props.add("--natflow.proxy.enabled=true");
+        props.add("--natflow.intercept.enabled=true");
+        props.add("--natflow.api.token=process-write-token");
         Path log = MininetEnvironment.projectRoot().resolve("rest-api/target/controller-restart-proxy-it.log");
+        Files.deleteIfExists(log); // the intercept check below reads it
         String tool = MininetEnvironment.projectRoot().resolve("mininet/tools/proxied_gets.py").toString();
         try (ControllerProcess controller = new ControllerProcess(log, props)) {
             controller.start();
@@ -215,6 +218,10 @@ class ControllerRestartIT {
                         .resolve("mininet/tools/whoami_http.py") + " --bind 203.0.113.20 --port 8000");
                 Poll.until(Duration.ofSeconds(10), "the web server", () -> net.cmd("pub",
                         "ss -ltn | grep -q ':8000 '").ok());
+                // An interception rule for hB's own connections to pub (the proxies' outside legs are not hB's).
+                assertThat(controller.send("POST", "/api/v1/intercepts", "{\"sources\":[\"10.0.0.2/32\"],"
+                        + "\"destinations\":[\"203.0.113.20/32\"],\"ports\":[\"8000\"]}", "process-write-token"))
+                        .startsWith("201 ");
                 for (String how : new String[] {"stop", "kill -9"}) {
                     Poll.until(Duration.ofSeconds(20), "the SOCKS proxy serving", () -> net.cmd("hB",
                             "curl -s -m 5 --socks5 10.0.0.1:1080 http://203.0.113.20:8000/").out().startsWith("203."));
@@ -240,6 +247,17 @@ class ControllerRestartIT {
                 }
                 assertThat(net.cmd("hB", "curl -s -m 10 --socks5 10.0.0.1:1080 http://203.0.113.20:8000/").out())
                         .as("a new tunnel after the restarts").matches("203\\.0\\.113\\.10:\\d+\\s*");
+                assertThat(controller.get("/api/v1/intercepts")).as("the rule kept across both restarts")
+                        .contains("203.0.113.20/32");
+                Poll.until(Duration.ofSeconds(20), "the splicer serving", () -> net.cmd("hB",
+                        "curl -s -m 5 http://203.0.113.20:8000/").out().startsWith("203.0.113.10:"));
+                Poll.until(Duration.ofSeconds(10), "the direct connection intercepted after the restarts", () -> {
+                    try {
+                        return Files.readString(log).contains("event=intercept-connection");
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                });
                 net.kill("web");
             }
         }
