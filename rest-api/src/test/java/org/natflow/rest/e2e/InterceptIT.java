@@ -100,9 +100,9 @@ class InterceptIT extends TwoSitesIT {
             return found[0] != null;
         });
         JsonNode listed = found[0];
-        assertThat(listed.get("server").asText()).isEqualTo("203.0.113.20:8000");
+        assertThat(listed.get("originalDestination").asText()).isEqualTo("203.0.113.20:8000");
         assertThat(listed.get("inside").asText()).startsWith("10.0.0.2:");
-        assertThat(listed.get("publicSide").asText()).matches(POOL_ENDPOINT);
+        assertThat(listed.get("publicEndpoint").asText()).matches(POOL_ENDPOINT);
         assertThat(listed.get("kind").asText()).isEqualTo("http");
         assertThat(listed.get("verdict").asText()).isEqualTo("allowed");
         assertThat(RestClient.write(rest, HttpMethod.DELETE, "/api/v1/intercepts/connections/"
