@@ -135,6 +135,11 @@ public final class Borders implements SwitchListener, FloodPolicy {
         this.pinned = Map.copyOf(pins);
     }
 
+    /** Whether a static rule (a port forward) gives this inside host a public address. */
+    public boolean isPinned(IPv4Address host) {
+        return pinned.containsKey(host);
+    }
+
     /**
      * The border that should translate an inside host: the one owning the address a port forward gives it,
      * else the one owning the address it is paired with; empty if neither is up (or it has neither).

@@ -70,4 +70,33 @@ public final class Frames {
         out[tcpStart + 17] = (byte) tcpSum;
         return out;
     }
+
+    /** An Ethernet/IPv4/UDP frame carrying {@code payload}, both checksums computed (TTL 64). */
+    public static byte[] udp(MacAddress src, MacAddress dst, IPv4Address srcIp, IPv4Address dstIp, int srcPort,
+                             int dstPort, byte[] payload) {
+        int udpLength = 8 + payload.length;
+        ByteBuffer b = ByteBuffer.allocate(14 + 20 + udpLength);
+        b.put(dst.getBytes()).put(src.getBytes()).putShort((short) EthernetFrame.TYPE_IPV4);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + udpLength)).putShort((short) 0).putShort((short) 0)
+                .put((byte) 64).put((byte) 17).putShort((short) 0).putInt(srcIp.getInt()).putInt(dstIp.getInt());
+        b.putShort((short) srcPort).putShort((short) dstPort).putShort((short) udpLength).putShort((short) 0)
+                .put(payload);
+        byte[] out = b.array();
+        int ipSum = Checksums.ones(out, 14, 20);
+        out[24] = (byte) (ipSum >> 8);
+        out[25] = (byte) ipSum;
+        byte[] pseudo = new byte[12 + udpLength];
+        System.arraycopy(out, 26, pseudo, 0, 8);
+        pseudo[9] = 17;
+        pseudo[10] = (byte) (udpLength >> 8);
+        pseudo[11] = (byte) udpLength;
+        System.arraycopy(out, 34, pseudo, 12, udpLength);
+        int udpSum = Checksums.ones(pseudo, 0, pseudo.length);
+        if (udpSum == 0) {
+            udpSum = 0xffff; // RFC 768: a computed zero is sent as all ones
+        }
+        out[40] = (byte) (udpSum >> 8);
+        out[41] = (byte) udpSum;
+        return out;
+    }
 }
