@@ -9,6 +9,8 @@ import java.time.Clock;
 import org.natflow.apps.Pipeline;
 import org.natflow.apps.border.Borders;
 import org.natflow.apps.border.GatewayConfig;
+import org.natflow.apps.dhcp.DhcpServer;
+import org.natflow.apps.dhcp.LeaseStore;
 import org.natflow.apps.fabric.FabricService;
 import org.natflow.apps.fabric.NatGateway;
 import org.natflow.apps.forward.PortForwardService;
@@ -246,6 +248,18 @@ public class AppsConfiguration {
         server.start();
         rules.setTarget(server);
         return server;
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    @Conditional(NatEnabledCondition.class)
+    @ConditionalOnProperty(name = "natflow.dhcp.enabled", havingValue = "true")
+    @DependsOn("portForwardService")
+    DhcpServer dhcpServer(DhcpProperties properties, Borders borders, PacketService packets, LeaseStore store) {
+        DhcpServer dhcp = InvalidSettingException.check(() -> new DhcpServer(properties.toConfig(), borders, packets,
+                store, Clock.systemUTC()));
+        packets.addListener(Pipeline.Listener.DHCP.priority(), dhcp);
+        dhcp.start();
+        return dhcp;
     }
 
     @Bean(destroyMethod = "shutdown")

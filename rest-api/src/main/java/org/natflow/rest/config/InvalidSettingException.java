@@ -13,7 +13,8 @@ public class InvalidSettingException extends IllegalArgumentException {
     private static final Map<String, String> DOCS = Map.of("natflow.nat", "docs/nat.md",
             "natflow.service-link", "docs/relays.md", "natflow.turn", "docs/relays.md#turn-server",
             "natflow.fabric", "docs/campus.md", "natflow.api", "docs/rest-api.md#authentication",
-            "natflow.openflow", "README.md#running-the-controller", "natflow.proxy", "docs/proxy.md");
+            "natflow.openflow", "README.md#running-the-controller", "natflow.proxy", "docs/proxy.md",
+            "natflow.intercept", "docs/intercept.md", "natflow.dhcp", "docs/home.md");
 
     private final String property;
     private final String fix;

@@ -31,7 +31,7 @@ public class SecurityConfiguration {
     /** Reads that need the read role. */
     static final String[] SENSITIVE = {"/api/v1/nat/sessions/**", "/api/v1/nat/sessions", "/api/v1/nat/blocks/**",
         "/api/v1/nat/blocks", "/api/v1/turn/**", "/api/v1/relays/**", "/api/v1/relays", "/api/v1/proxy/**",
-        "/api/v1/intercepts", "/api/v1/intercepts/**"};
+        "/api/v1/intercepts", "/api/v1/intercepts/**", "/api/v1/dhcp/**"};
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, ApiProperties api) throws Exception {
@@ -41,7 +41,7 @@ public class SecurityConfiguration {
             response.setCharacterEncoding("UTF-8");
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
-                    + "\"detail\":\"writes, and reads of mappings, allocations, relays, the proxy and intercepts, need a bearer token or HTTP"
+                    + "\"detail\":\"writes, and reads of mappings, allocations, relays, the proxy, intercepts and DHCP leases, need a bearer token or HTTP"
                     + " Basic credentials\",\"instance\":\""
                     + request.getRequestURI().replace("\"", "") + "\"}");
         };

@@ -33,7 +33,8 @@ class PersistenceRestartTest {
                 "--natflow.api.token=restart-token",
                 "--natflow.nat.inside-networks=10.0.0.0/24", "--natflow.nat.gateway-address=10.0.0.1",
                 "--natflow.nat.public-addresses=203.0.113.10", "--natflow.nat.uplink-port=s1-eth1",
-                "--natflow.nat.public-network=203.0.113.0/24", "--natflow.nat.upstream-gateway=203.0.113.1"));
+                "--natflow.nat.public-network=203.0.113.0/24", "--natflow.nat.upstream-gateway=203.0.113.1",
+                "--natflow.dhcp.enabled=true", "--natflow.dhcp.ranges=10.0.0.100-10.0.0.199"));
         args.addAll(List.of(database));
         return new SpringApplicationBuilder(NatflowApplication.class).run(args.toArray(String[]::new));
     }
@@ -98,6 +99,17 @@ class PersistenceRestartTest {
                             + "{}],\"description\":\"game\"}", h), JsonNode.class);
             relayId = relay.get("id").asLong();
             relayPort = relay.get("legs").get(1).get("publicPort").asInt();
+            assertThat(rest(first).postForEntity("/api/v1/intercepts", new HttpEntity<>("{\"sources\":[\"10.0.0.0/24\"],"
+                    + "\"ports\":[\"443\"],\"fallback\":\"refuse\"}", h), JsonNode.class).getStatusCode().value())
+                    .isEqualTo(201);
+            assertThat(rest(first).postForEntity("/api/v1/dhcp/reservations", new HttpEntity<>(
+                    "{\"mac\":\"02:00:00:00:00:0c\",\"address\":\"10.0.0.50\",\"hostname\":\"printer\"}", h),
+                    JsonNode.class).getStatusCode().value()).isEqualTo(201);
+            // A lease as the DHCP server writes it before its ACK.
+            first.getBean(org.natflow.apps.dhcp.LeaseStore.class).save(new org.natflow.apps.dhcp.Lease(
+                    org.projectfloodlight.openflow.types.IPv4Address.of("10.0.0.120"),
+                    org.projectfloodlight.openflow.types.MacAddress.of("02:00:00:00:00:0d"), "0102000000000d", "laptop",
+                    System.currentTimeMillis() + 3_600_000, true));
         }
         try (ConfigurableApplicationContext second = start(database)) {
             JsonNode rule = rest(second).getForObject("/api/v1/port-forwards/" + id, JsonNode.class);
@@ -117,6 +129,16 @@ class PersistenceRestartTest {
                     "{\"protocol\":\"udp\",\"publicPort\":" + relayPort + ",\"insideAddress\":\"10.0.0.6\","
                             + "\"insidePort\":53}", h), JsonNode.class).getStatusCode().value())
                     .as("the restored relay still holds its ports").isEqualTo(409);
+            String intercepts = rest(second).exchange("/api/v1/intercepts", HttpMethod.GET, new HttpEntity<>(h),
+                    String.class).getBody();
+            assertThat(intercepts).as("the interception rule").contains("\"443\"").contains("\"refuse\"");
+            String reservations = rest(second).exchange("/api/v1/dhcp/reservations", HttpMethod.GET,
+                    new HttpEntity<>(h), String.class).getBody();
+            assertThat(reservations).contains("02:00:00:00:00:0c").contains("10.0.0.50");
+            String leases = rest(second).exchange("/api/v1/dhcp/leases", HttpMethod.GET, new HttpEntity<>(h),
+                    String.class).getBody();
+            assertThat(leases).as("the lease, loaded by the restarted server").contains("10.0.0.120")
+                    .contains("laptop").contains("\"bound\"");
         }
     }
 }
