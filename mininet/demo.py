@@ -5,8 +5,8 @@ Inside hosts h1, h2 behind border switch s1 (uplink s1-eth1); srv1 on the public
 srv2 behind the upstream router r1 on 198.51.100.0/24. The demo waits for s1 in natflow's REST API, then
 goes through the NAT with ping, HTTP (the servers log the client address they see), the jump host's HTTP and
 SOCKS5 proxies on the gateway address (over natflow's service link), the transparent proxy (an interception rule
-for h2's direct connections to srv1, a deny list by Host), iperf3 and a traceroute, and shows the mappings and
-flows natflow made. Exits non-zero if anything failed. --cli opens
+for h2's direct connections to srv1, a deny list by Host), iperf3 and a traceroute, h2 leasing an address from
+natflow's DHCP server, and shows the mappings and flows natflow made. Exits non-zero if anything failed. --cli opens
 the Mininet CLI at the end.
 """
 
@@ -127,6 +127,18 @@ def main():
         hops = re.findall(r'^\s*\d+\s+(\S+)', out, re.M)
         results.append(('traceroute h1 -> srv2', hops[:3] == ['10.0.0.1', '203.0.113.1', '198.51.100.10'],
                         ' > '.join(hops)))
+        # The home router's DHCP server: h2 gives up its static address and asks natflow for one.
+        script = os.path.join(here, 'tools', 'dhcp_client_script.sh')
+        h2.cmd('ip addr flush dev h2-eth0; rm -f /tmp/natflow-dhcp-h2-eth0.env')
+        h2.cmd('timeout 20 udhcpc -i h2-eth0 -n -q -f -t 5 -s %s -x hostname:h2 >/dev/null 2>&1' % script)
+        env = dict(line.split('=', 1) for line in h2.cmd('cat /tmp/natflow-dhcp-h2-eth0.env').split()
+                   if '=' in line)
+        code = h2.cmd("curl -s -m 5 -o /dev/null -w '%{http_code}' http://203.0.113.100:8000/")
+        leases = rest(args.rest_port, '/api/v1/dhcp/leases')
+        results.append(('h2 leases an address from natflow\'s DHCP server (udhcpc)',
+                        env.get('address', '').startswith('10.0.0.') and code == '200' and len(leases) > 0,
+                        'address %s, router %s, then HTTP %s; %d lease(s) listed' % (
+                            env.get('address', '-'), env.get('router', '-'), code, len(leases))))
         tunnels = None
         for _ in range(20):
             tunnels = rest(args.rest_port, '/api/v1/proxy/tunnels')
