@@ -198,15 +198,20 @@ public final class DhcpServer implements PacketListener {
         int at = ip.offset() + ip.headerLength() + 8;
         int length = Math.min(udp.length() - 8, frame.bytes().length - at);
         byte[] data = frame.bytes();
+        MacAddress from = frame.src();
         try {
-            worker.execute(() -> handle(b, ctx.inPort(), data, at, length));
+            worker.execute(() -> handle(b, new Requester(ctx.inPort(), from), data, at, length));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             dropped.incrementAndGet();
         }
         return true;
     }
 
-    private void handle(Border b, OFPort port, byte[] data, int at, int length) {
+    /** Where a message came from: its switch port and source MAC (a relay agent's, when giaddr is set). */
+    private record Requester(OFPort port, MacAddress mac) {
+    }
+
+    private void handle(Border b, Requester port, byte[] data, int at, int length) {
         DhcpMessage m;
         try {
             m = DhcpMessage.parse(data, at, Math.max(0, length));
@@ -233,7 +238,7 @@ public final class DhcpServer implements PacketListener {
         }
     }
 
-    private void discover(Border b, OFPort port, DhcpMessage m) {
+    private void discover(Border b, Requester port, DhcpMessage m) {
         long now = clock.millis();
         String cid = m.clientId();
         Optional<IPv4Address> chosen = table.choose(cid, m.chaddr(), m.address(DhcpOptions.REQUESTED_ADDRESS), now);
@@ -266,7 +271,7 @@ public final class DhcpServer implements PacketListener {
         }));
     }
 
-    private void offer(Border b, OFPort port, DhcpMessage m, IPv4Address a) {
+    private void offer(Border b, Requester port, DhcpMessage m, IPv4Address a) {
         long now = clock.millis();
         table.put(new Lease(a, m.chaddr(), m.clientId(), m.text(DhcpOptions.HOSTNAME),
                 now + config.offerHold().toMillis(), false));
@@ -275,7 +280,7 @@ public final class DhcpServer implements PacketListener {
         note("event=dhcp-offer mac={} address={}", m.chaddr(), a);
     }
 
-    private void request(Border b, OFPort port, DhcpMessage m) {
+    private void request(Border b, Requester port, DhcpMessage m) {
         long now = clock.millis();
         IPv4Address server = m.address(DhcpOptions.SERVER_ID);
         IPv4Address requested = m.address(DhcpOptions.REQUESTED_ADDRESS);
@@ -313,7 +318,7 @@ public final class DhcpServer implements PacketListener {
                 hostname.isEmpty() ? "-" : hostname, config.leaseTime().toSeconds());
     }
 
-    private void nak(Border b, OFPort port, DhcpMessage m, String why) {
+    private void nak(Border b, Requester port, DhcpMessage m, String why) {
         naks.incrementAndGet();
         send(b, port, m, replies.nak(m, why));
         note("event=dhcp-nak mac={} reason=\"{}\"", m.chaddr(), why);
@@ -344,7 +349,7 @@ public final class DhcpServer implements PacketListener {
         }
     }
 
-    private void inform(Border b, OFPort port, DhcpMessage m) {
+    private void inform(Border b, Requester port, DhcpMessage m) {
         if (m.ciaddr().equals(IPv4Address.NONE) || replies.network(m.ciaddr()) == null) {
             return;
         }
@@ -352,13 +357,18 @@ public final class DhcpServer implements PacketListener {
         send(b, port, m, replies.give(m, DhcpOptions.ACK, IPv4Address.NONE, m.ciaddr(), false));
     }
 
-    /** Sends a reply out of the port the request came in on (RFC 2131 4.1: broadcast unless the client has an address). */
-    private void send(Border b, OFPort port, DhcpMessage request, DhcpMessage reply) {
-        boolean unicast = !request.ciaddr().equals(IPv4Address.NONE) && reply.type() != DhcpOptions.NAK;
-        MacAddress dstMac = unicast ? request.chaddr() : BROADCAST;
-        IPv4Address dstIp = unicast ? request.ciaddr() : ALL_ONES;
-        byte[] frame = Frames.udp(gateway.insideMac(), dstMac, gateway.gatewayAddress(), dstIp, 67, 68, reply.bytes());
-        packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(port, 0)), frame);
+    /**
+     * Sends a reply out of the port the request came in on (RFC 2131 4.1): to a relay agent's address and port 67
+     * when it came through one; else broadcast unless the client has an address.
+     */
+    private void send(Border b, Requester from, DhcpMessage request, DhcpMessage reply) {
+        boolean relayed = !request.giaddr().equals(IPv4Address.NONE);
+        boolean unicast = relayed || !request.ciaddr().equals(IPv4Address.NONE) && reply.type() != DhcpOptions.NAK;
+        MacAddress dstMac = relayed ? from.mac() : unicast ? request.chaddr() : BROADCAST;
+        IPv4Address dstIp = relayed ? request.giaddr() : unicast ? request.ciaddr() : ALL_ONES;
+        byte[] frame = Frames.udp(gateway.insideMac(), dstMac, gateway.gatewayAddress(), dstIp, 67, relayed ? 67 : 68,
+                reply.bytes());
+        packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(from.port(), 0)), frame);
     }
 
     private void note(String format, Object... args) {

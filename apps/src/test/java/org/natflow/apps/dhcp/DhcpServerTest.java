@@ -143,6 +143,24 @@ class DhcpServerTest {
     }
 
     @Test
+    void aRelayAgentGetsTheReplyOnItsAddressAndPort67() {
+        server("10.0.0.100-10.0.0.110", Duration.ZERO);
+        DhcpMessage d = client(A, DhcpOptions.DISCOVER, Map.of());
+        DhcpMessage relayed = new DhcpMessage(d.op(), d.xid(), 0, 0, IPv4Address.NONE, IPv4Address.NONE,
+                IPv4Address.NONE, IPv4Address.of("10.0.0.2"), A, d.options());
+        MacAddress relay = MacAddress.of("02:00:00:00:00:02");
+        int before = packets.sent.size();
+        assertThat(packetIn(2, Frames.udp(relay, nat.insideMac(), IPv4Address.of("10.0.0.2"), GW, 67, 67,
+                relayed.bytes()))).isTrue();
+        waitFor(() -> packets.sent.size() > before, "the offer");
+        EthernetFrame f = PacketParser.parse(packets.sent.get(before).data());
+        assertThat(f.dst()).isEqualTo(relay);
+        assertThat(f.ipv4().dst()).isEqualTo(IPv4Address.of("10.0.0.2"));
+        assertThat(((UdpDatagram) f.ipv4().transport()).dstPort()).isEqualTo(67);
+        assertThat(lastReply().type()).isEqualTo(DhcpOptions.OFFER);
+    }
+
+    @Test
     void malformedMessagesAndTheUplinkAreNotAnswered() {
         server("10.0.0.100-10.0.0.110", Duration.ZERO);
         byte[] junk = Frames.udp(A, MacAddress.BROADCAST, IPv4Address.NONE, IPv4Address.of("255.255.255.255"), 68, 67,
