@@ -55,6 +55,8 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
     static final Duration UNCONFIRMED_MAX_AGE = Duration.ofSeconds(10);
     /** Conversation lines: one per remote endpoint would let any sender grow the log. */
     private final LogLimiter conversationLog = new LogLimiter(50, Duration.ofSeconds(10));
+    /** Refusals, apart: a busy link's conversation lines must not hide why a first packet was refused. */
+    private final LogLimiter refusalLog = new LogLimiter(50, Duration.ofSeconds(10));
 
     private record Key(Protocol protocol, Endpoint remote, Endpoint publicSide) {
     }
@@ -254,7 +256,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
                 c = open(lb, Protocol.TCP, remote, server, servicePort, true, frame.src(),
                         platform.hosts().hostPort(lb.border(), ctx.inPort()), false);
             } catch (IllegalStateException e) {
-                long left = conversationLog.permit();
+                long left = refusalLog.permit();
                 if (left >= 0) {
                     log.warn("event=service-refused remote={} reason=\"{}\" suppressed={}", remote, e.getMessage(),
                             left);
@@ -516,7 +518,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
             return open(lb, p, remote, service, service.port(), fromInside, fromInside ? frame.src() : null,
                     fromInside ? platform.hosts().hostPort(lb.border(), inPort) : null, false);
         } catch (IllegalStateException e) {
-            long left = conversationLog.permit();
+            long left = refusalLog.permit();
             if (left >= 0) {
                 log.warn("event=service-refused remote={} reason=\"{}\" suppressed={}", remote, e.getMessage(),
                         left);
