@@ -196,13 +196,9 @@ public final class InterceptService implements PacketListener {
             return false;
         }
         InterceptTarget t = target;
-        if (t != null && t.ready() && link != null) {
-            java.util.Optional<org.natflow.apps.service.Conversation> c = link.intercept(ctx, t.port());
-            if (c.isPresent()) {
-                intercepted.incrementAndGet();
-                t.steered(c.get());
-                return true;
-            }
+        if (t != null && t.ready() && link != null && link.intercept(ctx, t.port())) {
+            intercepted.incrementAndGet();
+            return true;
         }
         long left = fallbackLog.permit();
         if (left >= 0) {

@@ -236,17 +236,17 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
      * Intercepts an inside host's first packet (a TCP SYN towards a server beyond the uplink, to the gateway's
      * MAC): opens the conversation that carries the connection to natflow's service on {@code servicePort} of the
      * link address instead, the server's endpoint kept as the conversation's public side (so the service knows the
-     * original destination, and the host sees the server answer), and sends the packet on through it. Returns
-     * the conversation (a new one, or the one a retransmitted SYN already has), or empty when the link cannot
-     * take it: not on this border, no alias port free, or too many unconfirmed conversations from the host.
+     * original destination, and the host sees the server answer), and sends the packet on through it. False
+     * when the link cannot take it: not on this border, no alias port free, or too many unconfirmed
+     * conversations from the host.
      */
-    public Optional<Conversation> intercept(PacketContext ctx, int servicePort) {
+    public boolean intercept(PacketContext ctx, int servicePort) {
         LinkedBorder lb = borders.get(ctx.dpid());
         EthernetFrame frame = ctx.frame();
         Ipv4Packet ip = frame.ipv4();
         TransportPorts ports = ip == null ? null : TransportPorts.of(ip);
         if (lb == null || ports == null || ports.protocol() != Protocol.TCP) {
-            return Optional.empty();
+            return false;
         }
         Endpoint remote = new Endpoint(ip.src(), ports.srcPort());
         Endpoint server = new Endpoint(ip.dst(), ports.dstPort());
@@ -261,11 +261,11 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
                     log.warn("event=service-refused remote={} reason=\"{}\" suppressed={}", remote, e.getMessage(),
                             left);
                 }
-                return Optional.empty();
+                return false;
             }
         }
         resend(lb, c, ctx.inPort(), frame.bytes());
-        return Optional.of(c);
+        return true;
     }
 
     /** The conversation a service sees as coming from {@code aliasAddress:aliasPort}. */

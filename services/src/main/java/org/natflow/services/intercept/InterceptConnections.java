@@ -27,13 +27,8 @@ final class InterceptConnections {
         this.maxPerHost = maxPerHost;
     }
 
-    /** A fresh id for a connection. */
-    long nextId() {
-        return ids.incrementAndGet();
-    }
-
-    /** A new connection with id {@code id}, or null when its host or the splicer has the most open. */
-    InterceptedConnection admit(long id, Endpoint inside, Endpoint server, Dpid dpid, long nowMillis, Channel client) {
+    /** A new connection, or null when its host or the splicer has the most open. */
+    InterceptedConnection admit(Endpoint inside, Endpoint server, Dpid dpid, long nowMillis, Channel client) {
         synchronized (this) {
             int mine = perHost.getOrDefault(inside.address(), 0);
             if (mine >= maxPerHost || open.size() >= maxTotal) {
@@ -41,7 +36,8 @@ final class InterceptConnections {
             }
             perHost.put(inside.address(), mine + 1);
         }
-        InterceptedConnection c = new InterceptedConnection(id, inside, server, dpid, nowMillis, client);
+        InterceptedConnection c = new InterceptedConnection(ids.incrementAndGet(), inside, server, dpid, nowMillis,
+                client);
         open.put(c.id(), c);
         client.closeFuture().addListener(f -> release(c));
         return c;

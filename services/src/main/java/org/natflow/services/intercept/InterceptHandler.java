@@ -14,7 +14,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.natflow.services.splice.OutsideConnector;
 import org.natflow.services.splice.OutsideFailure;
@@ -45,13 +44,9 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     private boolean done;
     private ScheduledFuture<?> sniffTimer;
 
-    private final CompletableFuture<OutsideLeg> ahead;
-
-    /** @param ahead the outside leg started when the connection was steered, or null to open it now */
-    InterceptHandler(InterceptServer server, InterceptedConnection conn, CompletableFuture<OutsideLeg> ahead) {
+    InterceptHandler(InterceptServer server, InterceptedConnection conn) {
         this.server = server;
         this.conn = conn;
-        this.ahead = ahead;
     }
 
     @Override
@@ -66,7 +61,7 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
                 Pipe.closeAfterWrites(o);
             }
         });
-        server.outside(conn, ahead).whenComplete((leg, e) -> ctx.executor().execute(() -> {
+        server.outside(conn).whenComplete((leg, e) -> ctx.executor().execute(() -> {
             outsideSettled = true;
             if (e != null) {
                 OutsideFailure f = OutsideConnector.rootCause(e) instanceof OutsideFailure o ? o : null;

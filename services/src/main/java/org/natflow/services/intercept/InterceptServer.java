@@ -52,8 +52,6 @@ public final class InterceptServer implements InterceptTarget {
     private final InterceptConnections connections;
     private final InterceptMetrics metrics = new InterceptMetrics();
     private final LogLimiter rejectLog = new LogLimiter(50, java.time.Duration.ofSeconds(10));
-    /** Outside legs started when a connection was steered here, by the client conversation's alias port. */
-    private final java.util.Map<Integer, Prepared> prepared = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile InterceptPolicy policy;
     private volatile Channel listener;
     private volatile boolean stopped;
@@ -72,26 +70,8 @@ public final class InterceptServer implements InterceptTarget {
         this.connections = new InterceptConnections(config.maxConnections(), config.maxPerHost());
     }
 
-    /** An outside leg opened ahead of its client's handshake, with the id its connection will have. */
-    private record Prepared(long id, Conversation conversation, CompletableFuture<OutsideLeg> leg) {
-    }
-
-    /** Marks an alias port whose connection was accepted: a late (or retransmitted) SYN starts no leg for it. */
-    private static final Prepared TAKEN = new Prepared(0, null, null);
-
-    /** Listens on the link address (retrying until the address is there); call once. */
+    /** Listens on the link address (retrying until the address is there). */
     public void start() {
-        // A conversation that ends before its client connected (a SYN never followed up): its leg goes too.
-        link.addCloseListener(c -> {
-            Prepared p = prepared.remove(c.aliasPort());
-            if (p != null && p != TAKEN && p.conversation().equals(c)) {
-                p.leg().thenAccept(l -> l.channel().close());
-            }
-        });
-        listen();
-    }
-
-    private void listen() {
         if (stopped) {
             return;
         }
@@ -114,7 +94,7 @@ public final class InterceptServer implements InterceptTarget {
                         log.info("event=intercept-listening at={}", at);
                     } else {
                         log.debug("intercept: bind {} failed ({}), retrying", at, f.cause().toString());
-                        group.schedule(this::listen, REBIND_SECONDS, TimeUnit.SECONDS);
+                        group.schedule(this::start, REBIND_SECONDS, TimeUnit.SECONDS);
                     }
                 });
     }
@@ -128,22 +108,6 @@ public final class InterceptServer implements InterceptTarget {
     public boolean ready() {
         Channel l = listener;
         return !stopped && l != null && l.isActive();
-    }
-
-    /**
-     * Starts the outside leg of a connection just steered here, so that it is (nearly) up when the client's
-     * handshake completes; on the splicer's event loop (the packet-in path only queues it).
-     */
-    @Override
-    public void steered(Conversation c) {
-        if (stopped || c.protocol() != Protocol.TCP || c.servicePort() != config.port()) {
-            return;
-        }
-        group.execute(() -> prepared.computeIfAbsent(c.aliasPort(), k -> {
-            long id = connections.nextId();
-            return new Prepared(id, c, connector.connect(new OutsideRequest(c.dpid(), c.remote(), c.publicSide(),
-                    config.connectTimeout(), "intercept", id), new ChannelInboundHandlerAdapter()));
-        }));
     }
 
     InterceptConfig config() {
@@ -188,21 +152,8 @@ public final class InterceptServer implements InterceptTarget {
             reject(ch, c == null ? "unknown" : c.remote().toString(), "no intercepted conversation");
             return;
         }
-        // Atomic with steered(): from here on no leg is started ahead for this alias port.
-        Prepared ahead = prepared.put(aliasPort, TAKEN);
-        if (ahead == TAKEN) {
-            ahead = null;
-        }
-        if (ahead != null && !ahead.conversation().equals(c)) {
-            ahead.leg().thenAccept(l -> l.channel().close());
-            ahead = null;
-        }
-        InterceptedConnection conn = connections.admit(ahead == null ? connections.nextId() : ahead.id(), c.remote(),
-                c.publicSide(), c.dpid(), clock.millis(), ch);
+        InterceptedConnection conn = connections.admit(c.remote(), c.publicSide(), c.dpid(), clock.millis(), ch);
         if (conn == null) {
-            if (ahead != null) {
-                ahead.leg().thenAccept(l -> l.channel().close());
-            }
             reject(ch, c.remote().toString(), "too many intercepted connections (natflow.intercept.max-connections,"
                     + " max-per-host)");
             return;
@@ -211,7 +162,6 @@ public final class InterceptServer implements InterceptTarget {
         metrics.accepted.increment();
         // The last segments (FIN, ACK) are still on their way when the connection closes: translate them a while.
         ch.closeFuture().addListener(f -> {
-            prepared.remove(aliasPort, TAKEN);
             ended(conn);
             group.schedule(() -> link.byAlias(Protocol.TCP, aliasPort).filter(c::equals).ifPresent(link::close),
                     OutsideConnector.LINGER_SECONDS, TimeUnit.SECONDS);
@@ -228,7 +178,7 @@ public final class InterceptServer implements InterceptTarget {
                         super.userEventTriggered(ctx, evt);
                     }
                 },
-                new NameSniffer(), new InterceptHandler(this, conn, ahead == null ? null : ahead.leg()));
+                new NameSniffer(), new InterceptHandler(this, conn));
     }
 
     private void reject(SocketChannel ch, String client, String why) {
@@ -240,11 +190,8 @@ public final class InterceptServer implements InterceptTarget {
         InterceptHandler.reset(ch);
     }
 
-    /** Opens a connection's outside leg (unless it was started ahead), to its original destination. */
-    CompletableFuture<OutsideLeg> outside(InterceptedConnection conn, CompletableFuture<OutsideLeg> ahead) {
-        if (ahead != null) {
-            return ahead;
-        }
+    /** Opens a connection's outside leg, to its original destination from its client's pool address. */
+    CompletableFuture<OutsideLeg> outside(InterceptedConnection conn) {
         return connector.connect(new OutsideRequest(conn.dpid(), conn.inside(), conn.server(), config.connectTimeout(),
                 "intercept", conn.id()), new ChannelInboundHandlerAdapter());
     }
