@@ -6,10 +6,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.natflow.apps.Pipeline;
 import org.natflow.apps.border.Borders;
 import org.natflow.apps.border.GatewayConfig;
+import org.natflow.apps.dhcp.DhcpConfig;
 import org.natflow.apps.dhcp.DhcpServer;
+import org.natflow.apps.dhcp.Lease;
 import org.natflow.apps.dhcp.LeaseStore;
 import org.natflow.apps.fabric.FabricService;
 import org.natflow.apps.fabric.NatGateway;
@@ -36,6 +39,8 @@ import org.natflow.controller.api.StatisticsService;
 import org.natflow.controller.api.SwitchService;
 import org.natflow.rest.intercept.JdbcInterceptPolicyStore;
 import org.natflow.rest.proxy.JdbcProxyPolicyStore;
+import org.natflow.services.dns.DnsForwarder;
+import org.natflow.services.dns.LocalNames;
 import org.natflow.services.intercept.InterceptPolicy;
 import org.natflow.services.intercept.InterceptServer;
 import org.natflow.services.proxy.ProxyPolicy;
@@ -254,12 +259,53 @@ public class AppsConfiguration {
     @Conditional(NatEnabledCondition.class)
     @ConditionalOnProperty(name = "natflow.dhcp.enabled", havingValue = "true")
     @DependsOn("portForwardService")
-    DhcpServer dhcpServer(DhcpProperties properties, Borders borders, PacketService packets, LeaseStore store) {
-        DhcpServer dhcp = InvalidSettingException.check(() -> new DhcpServer(properties.toConfig(), borders, packets,
-                store, Clock.systemUTC()));
+    DhcpServer dhcpServer(DhcpProperties properties, Borders borders, PacketService packets, LeaseStore store,
+                          @Value("${natflow.dns.enabled:false}") boolean dns) {
+        DhcpServer dhcp = InvalidSettingException.check(() -> {
+            DhcpConfig c = properties.toConfig();
+            if (dns && c.dnsServers().isEmpty()) {
+                // The forwarder answers on the gateway address: that is the clients' DNS server.
+                c = new DhcpConfig(c.ranges(), c.leaseTime(), List.of(borders.gateway().gatewayAddress()),
+                        c.domain(), c.search(), c.mtu(), c.ntpServers(), c.routes(), c.extraOptions(), c.offerHold(),
+                        c.declineHold(), c.probeTimeout());
+            }
+            return new DhcpServer(c, borders, packets, store, Clock.systemUTC());
+        });
         packets.addListener(Pipeline.Listener.DHCP.priority(), dhcp);
         dhcp.start();
         return dhcp;
+    }
+
+    @Bean(destroyMethod = "stop")
+    @Conditional(NatEnabledCondition.class)
+    @ConditionalOnProperty(name = "natflow.dns.enabled", havingValue = "true")
+    DnsForwarder dnsForwarder(DnsProperties properties, ObjectProvider<ServiceLink> link, PublicPorts ports,
+                              ObjectProvider<DhcpServer> dhcp, @Value("${natflow.dhcp.domain:}") String dhcpDomain) {
+        ServiceLink serviceLink = link.getIfAvailable();
+        if (serviceLink == null) {
+            throw new InvalidSettingException("natflow.dns.enabled", "the DNS forwarder is reached over the service"
+                    + " link, and natflow.service-link.port is not set", "set natflow.service-link.port to the border"
+                    + " port facing natflow's link (docs/relays.md#the-service-link), or natflow.dns.enabled=false");
+        }
+        DhcpServer leases = dhcp.getIfAvailable();
+        LocalNames names = leases == null ? LocalNames.none() : new LocalNames() {
+            @Override
+            public java.util.Optional<org.projectfloodlight.openflow.types.IPv4Address> address(String hostname) {
+                return leases.leases().stream().filter(l -> l.bound() && l.hostname().equalsIgnoreCase(hostname))
+                        .map(Lease::address).findFirst();
+            }
+
+            @Override
+            public java.util.Optional<String> hostname(org.projectfloodlight.openflow.types.IPv4Address address) {
+                return leases.leases().stream().filter(l -> l.bound() && l.address().equals(address)
+                        && !l.hostname().isEmpty()).map(l -> l.hostname().toLowerCase(java.util.Locale.ROOT))
+                        .findFirst();
+            }
+        };
+        DnsForwarder dns = new DnsForwarder(InvalidSettingException.check(() -> properties.toConfig(dhcpDomain)),
+                serviceLink, ports, names, new NioEventLoopGroup(1, new DefaultThreadFactory("natflow-dns", true)));
+        dns.start();
+        return dns;
     }
 
     @Bean(destroyMethod = "shutdown")

@@ -14,7 +14,8 @@ public class InvalidSettingException extends IllegalArgumentException {
             "natflow.service-link", "docs/relays.md", "natflow.turn", "docs/relays.md#turn-server",
             "natflow.fabric", "docs/campus.md", "natflow.api", "docs/rest-api.md#authentication",
             "natflow.openflow", "README.md#running-the-controller", "natflow.proxy", "docs/proxy.md",
-            "natflow.intercept", "docs/intercept.md", "natflow.dhcp", "docs/home.md");
+            "natflow.intercept", "docs/intercept.md", "natflow.dhcp", "docs/home.md",
+            "natflow.dns", "docs/home.md#dns-forwarder");
 
     private final String property;
     private final String fix;

@@ -1,0 +1,2 @@
+/** The DNS forwarder's meters. */
+package org.natflow.rest.dns;
