@@ -137,7 +137,9 @@ class DhcpServerTest {
                 nat.insideMac(), GW);
         bed.packetIn(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(2), OFPacketInReason.NO_MATCH, TableId.of(1),
                 U64.ZERO, PacketParser.parse(reply)));
-        waitFor(() -> server.offers.get() >= 2, "the offer");
+        // The counter moves before the packet-out: wait for the reply itself.
+        waitFor(() -> lastReply().chaddr().equals(A), "the offer to A");
+        assertThat(lastReply().type()).isEqualTo(DhcpOptions.OFFER);
         assertThat(lastReply().yiaddr()).isEqualTo(IPv4Address.of("10.0.0.101"));
         assertThat(server.probedInUse.get()).isEqualTo(1);
     }
