@@ -139,6 +139,18 @@ def main():
                         env.get('address', '').startswith('10.0.0.') and code == '200' and len(leases) > 0,
                         'address %s, router %s, then HTTP %s; %d lease(s) listed' % (
                             env.get('address', '-'), env.get('router', '-'), code, len(leases))))
+        # The DNS forwarder on the gateway: a name from the ISP's resolver (dnsmasq on srv1), and h2's own name.
+        resolver = srv1.popen(['dnsmasq', '--no-daemon', '--no-resolv', '--no-hosts', '--bind-interfaces',
+                               '--listen-address=203.0.113.100', '--pid-file=', '--address=/www.example/203.0.113.100'])
+        time.sleep(0.5)
+        upstream = h2.cmd('dig +short +time=2 +tries=3 @10.0.0.1 www.example').strip()
+        own = h2.cmd('dig +short +time=2 +tries=1 @10.0.0.1 h2.home.example').strip()
+        results.append(('h2 resolves through the gateway (DNS forwarder)',
+                        upstream == '203.0.113.100' and own == env.get('address'),
+                        'www.example -> %s (from srv1), h2.home.example -> %s, DNS server given: %s' % (
+                            upstream or '-', own or '-', env.get('dns', '-'))))
+        resolver.terminate()
+        resolver.wait()
         tunnels = None
         for _ in range(20):
             tunnels = rest(args.rest_port, '/api/v1/proxy/tunnels')
