@@ -86,6 +86,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
             Protocol.UDP, new AliasPorts());
     private final java.util.Set<Exposed> exposed = ConcurrentHashMap.newKeySet();
     private final java.util.Set<Exposed> onGateway = ConcurrentHashMap.newKeySet();
+    private final Map<Exposed, Integer> gatewayIdle = new ConcurrentHashMap<>();
     private final List<Consumer<Conversation>> closeListeners = new CopyOnWriteArrayList<>();
     // Guarded by aliasPorts, as the alias ports are.
     private final Unconfirmed unconfirmed;
@@ -218,7 +219,19 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
      * (metered) punt flows.
      */
     public void exposeOnGateway(Protocol p, int port) {
-        onGateway.add(new Exposed(p, nat.gatewayAddress(), port));
+        exposeOnGateway(p, port, 0);
+    }
+
+    /**
+     * The same, its conversations idling out after {@code idleSeconds} in the switch (0: the link's own idle
+     * timeouts). A service whose clients use a fresh port per request (DNS resolvers) keeps few alias ports so.
+     */
+    public void exposeOnGateway(Protocol p, int port, int idleSeconds) {
+        Exposed e = new Exposed(p, nat.gatewayAddress(), port);
+        if (idleSeconds > 0) {
+            gatewayIdle.put(e, idleSeconds);
+        }
+        onGateway.add(e);
     }
 
     /** Stops opening conversations for a gateway port and ends the ones it has. */
@@ -417,7 +430,9 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         }
         CompletableFuture<MacAddress> remoteMac = c.inside() ? CompletableFuture.completedFuture(c.mac())
                 : platform.routes().nextHopMac(b, c.remote().address());
-        int idle = c.protocol() == Protocol.TCP ? link.tcpIdle() : link.udpIdle();
+        int linkIdle = c.protocol() == Protocol.TCP ? link.tcpIdle() : link.udpIdle();
+        int idle = !c.inside() ? linkIdle : gatewayIdle.getOrDefault(new Exposed(c.protocol(),
+                c.publicSide().address(), c.publicSide().port()), linkIdle);
         return remoteMac.thenCompose(mac -> flows.apply(b.dpid(), serviceFlows.conversation(b.factory(), b.uplink(),
                 lb.linkPort(), c, mac, serviceMac, idle))).thenAccept(r -> {
                     if (!r.ok()) {

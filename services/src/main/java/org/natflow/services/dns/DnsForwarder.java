@@ -71,6 +71,8 @@ public final class DnsForwarder {
     private static final long UPSTREAM_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final int MAX_PENDING = 10_000;
     private static final long LOCAL_TTL = 60;
+    /** A UDP client's conversation (one per source port) idles out in the switch after this long. */
+    static final int CLIENT_IDLE_SECONDS = 10;
 
     private final DnsConfig config;
     private final ServiceLink link;
@@ -129,7 +131,8 @@ public final class DnsForwarder {
 
     /** Exposes port 53 on the gateway address and listens on the link address (retrying until it is there). */
     public void start() {
-        link.exposeOnGateway(Protocol.UDP, PORT);
+        // Resolvers ask from a fresh port per query: each such conversation goes after 10 s idle, not 15 min.
+        link.exposeOnGateway(Protocol.UDP, PORT, CLIENT_IDLE_SECONDS);
         link.exposeOnGateway(Protocol.TCP, PORT);
         loop.scheduleAtFixedRate(this::expirePending, 1, 1, TimeUnit.SECONDS);
         bind();
