@@ -291,8 +291,9 @@ public class AppsConfiguration {
         LocalNames names = leases == null ? LocalNames.none() : new LocalNames() {
             @Override
             public java.util.Optional<org.projectfloodlight.openflow.types.IPv4Address> address(String hostname) {
+                // The newest lease with the name has it (a client back with another address takes its name along).
                 return leases.leases().stream().filter(l -> l.bound() && l.hostname().equalsIgnoreCase(hostname))
-                        .map(Lease::address).findFirst();
+                        .max(java.util.Comparator.comparingLong(Lease::expiresMillis)).map(Lease::address);
             }
 
             @Override
