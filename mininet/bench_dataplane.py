@@ -46,6 +46,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+
+from bench_stats import median  # noqa: E402
 TOOL = os.path.join(HERE, 'tools', 'conn_bench.py')
 
 GW_IN = '02:6e:66:00:00:01'
@@ -390,13 +392,6 @@ def main():
         with open(args.report, 'w') as f:
             json.dump({'median': results, 'rounds': rounds}, f, indent=2)
 
-
-def median(xs):
-    xs = sorted(xs)
-    if not xs:
-        return 0
-    mid = len(xs) // 2
-    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
 
 
 if __name__ == '__main__':

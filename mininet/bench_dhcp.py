@@ -24,6 +24,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+from bench_stats import median  # noqa: E402
+
 
 def spec_natflow():
     return {'switches': [{'name': 's1', 'dpid': '0000000000000001', 'protocols': 'OpenFlow13', 'controlled': True}],
@@ -121,13 +123,6 @@ def main():
         with open(args.report, 'w') as f:
             json.dump({'median': med, 'rounds': rounds, 'ratios': ratios}, f, indent=2)
 
-
-def median(xs):
-    xs = sorted(xs)
-    if not xs:
-        return 0
-    mid = len(xs) // 2
-    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
 
 
 if __name__ == '__main__':

@@ -23,6 +23,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+from bench_stats import median  # noqa: E402
+
 UPSTREAM = ('dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces --listen-address=203.0.113.100'
             ' --pid-file= --address=/bench.example/203.0.113.100 --log-facility=/dev/null >/dev/null 2>&1 &')
 
@@ -135,13 +137,6 @@ def main():
         with open(args.report, 'w') as f:
             json.dump({'median': med, 'rounds': rounds, 'ratios': ratios}, f, indent=2)
 
-
-def median(xs):
-    xs = sorted(xs)
-    if not xs:
-        return 0
-    mid = len(xs) // 2
-    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
 
 
 if __name__ == '__main__':

@@ -67,6 +67,17 @@ public class AppsConfiguration {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AppsConfiguration.class);
 
+    /** The service link a service on it needs, or the start-up error naming {@code property} and the fix. */
+    private static ServiceLink serviceLinkFor(ObjectProvider<ServiceLink> link, String property, String what) {
+        ServiceLink s = link.getIfAvailable();
+        if (s == null) {
+            throw new InvalidSettingException(property, what + " over the service link, and natflow.service-link.port"
+                    + " is not set", "set natflow.service-link.port to the border port facing natflow's link"
+                    + " (docs/relays.md#the-service-link), or " + property + "=false");
+        }
+        return s;
+    }
+
     @Bean
     @Conditional(NatEnabledCondition.class)
     NatConfig natConfig(NatProperties properties) {
@@ -187,12 +198,7 @@ public class AppsConfiguration {
     @ConditionalOnProperty(name = "natflow.turn.enabled", havingValue = "true")
     TurnServer turnServer(TurnProperties properties, GatewayConfig gateway, ObjectProvider<ServiceLink> link,
                           PublicPorts ports) {
-        ServiceLink serviceLink = link.getIfAvailable();
-        if (serviceLink == null) {
-            throw new InvalidSettingException("natflow.turn.enabled", "the TURN server is reached over the service"
-                    + " link, and natflow.service-link.port is not set", "set natflow.service-link.port to the border"
-                    + " port facing natflow's link (docs/relays.md#the-service-link), or natflow.turn.enabled=false");
-        }
+        ServiceLink serviceLink = serviceLinkFor(link, "natflow.turn.enabled", "the TURN server is reached");
         TurnServer turn = new TurnServer(InvalidSettingException.check(properties::toConfig), gateway, serviceLink,
                 ports, new NioEventLoopGroup(2, new DefaultThreadFactory("natflow-turn", true)), Clock.systemUTC());
         turn.start();
@@ -204,12 +210,7 @@ public class AppsConfiguration {
     @ConditionalOnProperty(name = "natflow.proxy.enabled", havingValue = "true")
     ProxyServer proxyServer(ProxyProperties properties, Borders borders, ObjectProvider<ServiceLink> link,
                             PublicPorts ports, MappingLog mappingLog, JdbcProxyPolicyStore store) {
-        ServiceLink serviceLink = link.getIfAvailable();
-        if (serviceLink == null) {
-            throw new InvalidSettingException("natflow.proxy.enabled", "the proxies are reached over the service"
-                    + " link, and natflow.service-link.port is not set", "set natflow.service-link.port to the border"
-                    + " port facing natflow's link (docs/relays.md#the-service-link), or natflow.proxy.enabled=false");
-        }
+        ServiceLink serviceLink = serviceLinkFor(link, "natflow.proxy.enabled", "the proxies are reached");
         ProxyServer proxy = new ProxyServer(InvalidSettingException.check(properties::toConfig),
                 store.load().orElse(ProxyPolicy.defaults()), borders, serviceLink, ports, mappingLog,
                 new NioEventLoopGroup(2, new DefaultThreadFactory("natflow-proxy", true)), Clock.systemUTC());
@@ -238,13 +239,8 @@ public class AppsConfiguration {
     InterceptServer interceptServer(InterceptProperties properties, Borders borders, ObjectProvider<ServiceLink> link,
                                     PublicPorts ports, MappingLog mappingLog, JdbcInterceptPolicyStore store,
                                     InterceptService rules) {
-        ServiceLink serviceLink = link.getIfAvailable();
-        if (serviceLink == null) {
-            throw new InvalidSettingException("natflow.intercept.enabled", "intercepted connections are spliced over"
-                    + " the service link, and natflow.service-link.port is not set", "set natflow.service-link.port to"
-                    + " the border port facing natflow's link (docs/relays.md#the-service-link), or"
-                    + " natflow.intercept.enabled=false");
-        }
+        ServiceLink serviceLink = serviceLinkFor(link, "natflow.intercept.enabled",
+                "intercepted connections are spliced");
         EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("natflow-intercept", true));
         InterceptServer server = new InterceptServer(InvalidSettingException.check(properties::toConfig),
                 store.load().orElse(InterceptPolicy.defaults()), serviceLink,
@@ -281,12 +277,7 @@ public class AppsConfiguration {
     @ConditionalOnProperty(name = "natflow.dns.enabled", havingValue = "true")
     DnsForwarder dnsForwarder(DnsProperties properties, ObjectProvider<ServiceLink> link, PublicPorts ports,
                               ObjectProvider<DhcpServer> dhcp, @Value("${natflow.dhcp.domain:}") String dhcpDomain) {
-        ServiceLink serviceLink = link.getIfAvailable();
-        if (serviceLink == null) {
-            throw new InvalidSettingException("natflow.dns.enabled", "the DNS forwarder is reached over the service"
-                    + " link, and natflow.service-link.port is not set", "set natflow.service-link.port to the border"
-                    + " port facing natflow's link (docs/relays.md#the-service-link), or natflow.dns.enabled=false");
-        }
+        ServiceLink serviceLink = serviceLinkFor(link, "natflow.dns.enabled", "the DNS forwarder is reached");
         DhcpServer leases = dhcp.getIfAvailable();
         LocalNames names = leases == null ? LocalNames.none() : new LocalNames() {
             @Override
