@@ -37,6 +37,7 @@ import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.StatisticsService;
 import org.natflow.controller.api.SwitchService;
+import org.natflow.rest.dns.JdbcDnsRecordStore;
 import org.natflow.rest.intercept.JdbcInterceptPolicyStore;
 import org.natflow.rest.proxy.JdbcProxyPolicyStore;
 import org.natflow.services.dns.DnsForwarder;
@@ -276,7 +277,8 @@ public class AppsConfiguration {
     @Conditional(NatEnabledCondition.class)
     @ConditionalOnProperty(name = "natflow.dns.enabled", havingValue = "true")
     DnsForwarder dnsForwarder(DnsProperties properties, ObjectProvider<ServiceLink> link, PublicPorts ports,
-                              ObjectProvider<DhcpServer> dhcp, @Value("${natflow.dhcp.domain:}") String dhcpDomain) {
+                              ObjectProvider<DhcpServer> dhcp, @Value("${natflow.dhcp.domain:}") String dhcpDomain,
+                              JdbcDnsRecordStore records) {
         ServiceLink serviceLink = serviceLinkFor(link, "natflow.dns.enabled", "the DNS forwarder is reached");
         DhcpServer leases = dhcp.getIfAvailable();
         LocalNames names = leases == null ? LocalNames.none() : new LocalNames() {
@@ -296,6 +298,7 @@ public class AppsConfiguration {
         };
         DnsForwarder dns = new DnsForwarder(InvalidSettingException.check(() -> properties.toConfig(dhcpDomain)),
                 serviceLink, ports, names, new NioEventLoopGroup(1, new DefaultThreadFactory("natflow-dns", true)));
+        dns.setRecords(records.all());
         dns.start();
         return dns;
     }

@@ -69,4 +69,25 @@ class DnsIT extends TwoSitesIT {
                 .containsAnyOf("timed out", "no servers could be reached");
         net.cmd("hB", "kill $(cat /tmp/natflow-dhclient-hB.pid 2>/dev/null) 2>/dev/null; true");
     }
+
+    @Test
+    void staticRecordsAreAnsweredFirstAndCheckedByField() {
+        org.springframework.http.ResponseEntity<com.fasterxml.jackson.databind.JsonNode> created = RestClient.write(rest,
+                org.springframework.http.HttpMethod.POST, "/api/v1/dns/records",
+                "{\"name\":\"Printer.Lan\",\"type\":\"A\",\"value\":\"10.0.0.77\",\"ttl\":120}");
+        assertThat(created.getStatusCode().value()).as(String.valueOf(created.getBody())).isEqualTo(201);
+        net.cmd("hB", "ip addr add 10.0.0.2/24 dev hB-eth0 2>/dev/null; true");
+        assertThat(dig("hB", "+short @10.0.0.1 printer.lan")).isEqualTo("10.0.0.77");
+        assertThat(RestClient.write(rest, org.springframework.http.HttpMethod.POST, "/api/v1/dns/records",
+                "{\"name\":\"printer.lan\",\"type\":\"CNAME\",\"value\":\"web.example\"}").getStatusCode()
+                .value()).as("a CNAME beside an A").isEqualTo(409);
+        assertThat(RestClient.write(rest, org.springframework.http.HttpMethod.POST, "/api/v1/dns/records",
+                "{\"name\":\"bad name\",\"value\":\"10.0.0.1\"}").getBody().toString()).contains("name");
+        assertThat(RestClient.write(rest, org.springframework.http.HttpMethod.POST, "/api/v1/dns/records",
+                "{\"name\":\"x.lan\",\"value\":\"999.0.0.1\"}").getBody().toString()).contains("value");
+        long id = created.getBody().get("id").asLong();
+        assertThat(RestClient.write(rest, org.springframework.http.HttpMethod.DELETE, "/api/v1/dns/records/" + id, null)
+                .getStatusCode().value()).isEqualTo(204);
+        assertThat(dig("hB", "+short @10.0.0.1 printer.lan")).as("gone with its record").doesNotContain("10.0.0.77");
+    }
 }

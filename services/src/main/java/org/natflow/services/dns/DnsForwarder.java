@@ -85,6 +85,7 @@ public final class DnsForwarder {
     private final KeyedTokenBuckets<IPv4Address> rates;
     private final LogLimiter refusedLog = new LogLimiter(20, java.time.Duration.ofSeconds(10));
     private final Map<Integer, Pending> pending = new HashMap<>(); // on loop
+    private volatile Map<String, java.util.List<StaticRecord>> records = Map.of();
     private Channel udp;
     private Channel tcp;
     private Channel upstream;
@@ -283,13 +284,56 @@ public final class DnsForwarder {
         return m;
     }
 
-    /** The answer natflow gives itself: a DHCP client's name under the local domain, or its address's PTR. */
+    /** Replaces the static records (the operator's names, answered before anything else). */
+    public void setRecords(java.util.List<StaticRecord> all) {
+        Map<String, java.util.List<StaticRecord>> byName = new HashMap<>();
+        for (StaticRecord r : all) {
+            byName.computeIfAbsent(r.name(), k -> new java.util.ArrayList<>()).add(r);
+        }
+        records = Map.copyOf(byName);
+    }
+
+    /** An answer from the static records: those of the question's type, or the name's CNAME; null when none. */
+    private Message staticAnswer(Message q, Record question, String name) throws IOException {
+        java.util.List<StaticRecord> mine = records.get(name);
+        if (mine == null) {
+            return null;
+        }
+        Message m = error(q, Rcode.NOERROR);
+        m.getHeader().setFlag(Flags.AA);
+        Name owner = question.getName();
+        for (StaticRecord r : mine) {
+            int type = Type.value(r.type());
+            if (type == Type.CNAME || type == question.getType() || question.getType() == Type.ANY) {
+                m.addRecord(switch (r.type()) {
+                    case "A" -> new ARecord(owner, DClass.IN, r.ttl(), java.net.InetAddress.getByName(r.value()));
+                    case "CNAME" -> new org.xbill.DNS.CNAMERecord(owner, DClass.IN, r.ttl(),
+                            Name.fromString(r.value() + "."));
+                    default -> new org.xbill.DNS.TXTRecord(owner, DClass.IN, r.ttl(), r.value());
+                }, Section.ANSWER);
+            }
+        }
+        return m; // the name is ours: no records of that type is an empty answer, not a question for upstream
+    }
+
+    /** The answer natflow gives itself: a static record, a DHCP client's name under the local domain, or its PTR. */
     private Message localAnswer(Message q, Record question) {
-        if (config.domain().isEmpty() || question.getDClass() != DClass.IN) {
+        if (question.getDClass() != DClass.IN) {
             return null;
         }
         Name name = question.getName();
         String text = name.toString(true).toLowerCase(java.util.Locale.ROOT);
+        try {
+            Message s = staticAnswer(q, question, text);
+            if (s != null) {
+                return s;
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+        if (config.domain().isEmpty()) {
+            return null;
+        }
         String suffix = "." + config.domain().toLowerCase(java.util.Locale.ROOT);
         try {
             if (text.endsWith(suffix) && text.indexOf('.') == text.length() - suffix.length()) {
