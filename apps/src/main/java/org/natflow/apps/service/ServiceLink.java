@@ -265,17 +265,10 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         Endpoint server = new Endpoint(ip.dst(), ports.dstPort());
         Conversation c = byRemote.get(new Key(Protocol.TCP, remote, server));
         if (c == null) {
-            try {
-                c = open(lb, Protocol.TCP, remote, server, servicePort, true, frame.src(),
-                        platform.hosts().hostPort(lb.border(), ctx.inPort()), false);
-            } catch (IllegalStateException e) {
-                long left = refusalLog.permit();
-                if (left >= 0) {
-                    log.warn("event=service-refused remote={} reason=\"{}\" suppressed={}", remote, e.getMessage(),
-                            left);
-                }
-                return false;
-            }
+            c = openFor(lb, Protocol.TCP, remote, server, servicePort, true, frame, ctx.inPort());
+        }
+        if (c == null) {
+            return false;
         }
         resend(lb, c, ctx.inPort(), frame.bytes());
         return true;
@@ -481,7 +474,8 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         if (known == null && !starts(p, ip)) {
             return true;
         }
-        Conversation c = known != null ? known : openFor(lb, p, remote, service, fromInside, frame, ctx.inPort());
+        Conversation c = known != null ? known
+                : openFor(lb, p, remote, service, service.port(), fromInside, frame, ctx.inPort());
         if (c == null) {
             return true;
         }
@@ -519,7 +513,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
             return true;
         }
         Conversation c = known != null ? known
-                : openFor(lb, ports.protocol(), remote, service, true, frame, ctx.inPort());
+                : openFor(lb, ports.protocol(), remote, service, service.port(), true, frame, ctx.inPort());
         if (c != null) {
             resend(lb, c, ctx.inPort(), frame.bytes());
         }
@@ -527,10 +521,10 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
     }
 
     /** An unconfirmed conversation for a remote's first packet; null (logged, within limits) if refused. */
-    private Conversation openFor(LinkedBorder lb, Protocol p, Endpoint remote, Endpoint service, boolean fromInside,
-                                 EthernetFrame frame, OFPort inPort) {
+    private Conversation openFor(LinkedBorder lb, Protocol p, Endpoint remote, Endpoint service, int servicePort,
+                                 boolean fromInside, EthernetFrame frame, OFPort inPort) {
         try {
-            return open(lb, p, remote, service, service.port(), fromInside, fromInside ? frame.src() : null,
+            return open(lb, p, remote, service, servicePort, fromInside, fromInside ? frame.src() : null,
                     fromInside ? platform.hosts().hostPort(lb.border(), inPort) : null, false);
         } catch (IllegalStateException e) {
             long left = refusalLog.permit();

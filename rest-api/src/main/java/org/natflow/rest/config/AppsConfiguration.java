@@ -12,7 +12,6 @@ import org.natflow.apps.border.Borders;
 import org.natflow.apps.border.GatewayConfig;
 import org.natflow.apps.dhcp.DhcpConfig;
 import org.natflow.apps.dhcp.DhcpServer;
-import org.natflow.apps.dhcp.Lease;
 import org.natflow.apps.dhcp.LeaseStore;
 import org.natflow.apps.fabric.FabricService;
 import org.natflow.apps.fabric.NatGateway;
@@ -41,6 +40,7 @@ import org.natflow.rest.dns.JdbcDnsRecordStore;
 import org.natflow.rest.intercept.JdbcInterceptPolicyStore;
 import org.natflow.rest.proxy.JdbcProxyPolicyStore;
 import org.natflow.services.dns.DnsForwarder;
+import org.natflow.services.dns.LeaseNames;
 import org.natflow.services.dns.LocalNames;
 import org.natflow.services.intercept.InterceptPolicy;
 import org.natflow.services.intercept.InterceptServer;
@@ -281,21 +281,7 @@ public class AppsConfiguration {
                               JdbcDnsRecordStore records) {
         ServiceLink serviceLink = serviceLinkFor(link, "natflow.dns.enabled", "the DNS forwarder is reached");
         DhcpServer leases = dhcp.getIfAvailable();
-        LocalNames names = leases == null ? LocalNames.none() : new LocalNames() {
-            @Override
-            public java.util.Optional<org.projectfloodlight.openflow.types.IPv4Address> address(String hostname) {
-                // The newest lease with the name has it (a client back with another address takes its name along).
-                return leases.leases().stream().filter(l -> l.bound() && l.hostname().equalsIgnoreCase(hostname))
-                        .max(java.util.Comparator.comparingLong(Lease::expiresMillis)).map(Lease::address);
-            }
-
-            @Override
-            public java.util.Optional<String> hostname(org.projectfloodlight.openflow.types.IPv4Address address) {
-                return leases.leases().stream().filter(l -> l.bound() && l.address().equals(address)
-                        && !l.hostname().isEmpty()).map(l -> l.hostname().toLowerCase(java.util.Locale.ROOT))
-                        .findFirst();
-            }
-        };
+        LocalNames names = leases == null ? LocalNames.none() : new LeaseNames(leases::leases);
         DnsForwarder dns = new DnsForwarder(InvalidSettingException.check(() -> properties.toConfig(dhcpDomain)),
                 serviceLink, ports, names, new NioEventLoopGroup(1, new DefaultThreadFactory("natflow-dns", true)));
         dns.setRecords(records.all());

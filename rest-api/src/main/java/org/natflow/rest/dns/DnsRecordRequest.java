@@ -3,7 +3,7 @@ package org.natflow.rest.dns;
 import java.util.Locale;
 import org.natflow.apps.RuleException;
 import org.natflow.services.dns.StaticRecord;
-import org.natflow.services.intercept.InterceptPolicy;
+import org.natflow.services.names.HostNames;
 
 /**
  * The body of POST {@code /api/v1/dns/records}; each bad field is named.
@@ -16,8 +16,8 @@ import org.natflow.services.intercept.InterceptPolicy;
 public record DnsRecordRequest(String name, String type, String value, Integer ttl) {
 
     StaticRecord toRecord() {
-        String n = name == null ? "" : InterceptPolicy.normal(name);
-        if (!InterceptPolicy.isHostName(n)) {
+        String n = name == null ? "" : HostNames.normal(name);
+        if (!HostNames.isHostName(n)) {
             throw RuleException.invalid("name", "'" + name + "' is not a host name");
         }
         String t = type == null ? "A" : type.trim().toUpperCase(Locale.ROOT);
@@ -32,8 +32,8 @@ public record DnsRecordRequest(String name, String type, String value, Integer t
                 }
             }
             case "CNAME" -> {
-                v = InterceptPolicy.normal(v);
-                if (!InterceptPolicy.isHostName(v)) {
+                v = HostNames.normal(v);
+                if (!HostNames.isHostName(v)) {
                     throw RuleException.invalid("value", "'" + value + "' is not a host name");
                 }
             }

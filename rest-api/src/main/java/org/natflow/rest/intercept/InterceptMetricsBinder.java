@@ -47,7 +47,7 @@ public class InterceptMetricsBinder implements MeterBinder {
             return;
         }
         InterceptMetrics m = s.metrics();
-        Gauge.builder("natflow.intercept.connections", s, x -> x.connections().size()).register(r);
+        Gauge.builder("natflow.intercept.connections", s, InterceptServer::connectionCount).register(r);
         for (InterceptPolicy.Verdict v : InterceptPolicy.Verdict.values()) {
             if (v != InterceptPolicy.Verdict.PENDING) {
                 FunctionCounter.builder("natflow.intercept.verdicts", m.verdict(v), LongAdder::sum)

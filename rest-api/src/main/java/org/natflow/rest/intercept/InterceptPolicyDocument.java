@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.natflow.apps.RuleException;
 import org.natflow.services.intercept.InterceptPolicy;
+import org.natflow.services.names.HostNames;
 
 /**
  * The domain policy as the API reads and writes it ({@code GET/PUT /api/v1/intercepts/policy}).
@@ -30,8 +31,8 @@ public record InterceptPolicyDocument(List<String> allow, List<String> deny) {
         }
         List<String> out = new ArrayList<>();
         for (String s : items) {
-            String n = s == null ? "" : InterceptPolicy.normal(s);
-            if (!InterceptPolicy.isHostName(n)) {
+            String n = s == null ? "" : HostNames.normal(s);
+            if (!HostNames.isHostName(n)) {
                 throw RuleException.invalid(field, "'" + (s == null ? "null" : s.length() > 64 ? s.substring(0, 64)
                         + "..." : s) + "' is not a domain name");
             }

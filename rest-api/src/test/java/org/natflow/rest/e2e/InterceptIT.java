@@ -165,8 +165,8 @@ class InterceptIT extends TwoSitesIT {
     void aRemovedRuleReturnsItsTrafficToNaptAndUnmatchedTrafficIsUntouched() {
         long id = interceptPub("[\"8000\"]").getBody().get("id").asLong();
         double spliced = steered("spliced");
-        MininetNetwork.Result unmatched = curl("http://203.0.113.20:8000/ --local-port 40100");
-        assertThat(unmatched.out()).matches("(?s)" + POOL_ENDPOINT + "\\s*200 .*");
+        MininetNetwork.Result intercepted = curl("http://203.0.113.20:8000/ --local-port 40100");
+        assertThat(intercepted.out()).matches("(?s)" + POOL_ENDPOINT + "\\s*200 .*");
         assertThat(steered("spliced")).isGreaterThan(spliced);
 
         assertThat(RestClient.write(rest, HttpMethod.PUT, "/api/v1/intercepts/" + id,

@@ -400,7 +400,7 @@ public final class DnsForwarder {
         byte[] wire = out.toWire();
         upstreamAlias().whenComplete((alias, e) -> loop.execute(() -> {
             if (e != null) {
-                Pending p = pendingRemove(out.getHeader().getID());
+                Pending p = pending.remove(out.getHeader().getID());
                 if (p != null) {
                     failed.incrementAndGet();
                     p.to().answer(error(p.query(), Rcode.SERVFAIL), p.query());
@@ -410,10 +410,6 @@ public final class DnsForwarder {
             upstream.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(wire),
                     new InetSocketAddress(alias.address().toString(), alias.port())));
         }));
-    }
-
-    private Pending pendingRemove(int id) {
-        return pending.remove(id);
     }
 
     private void fromUpstream(DatagramPacket p) {

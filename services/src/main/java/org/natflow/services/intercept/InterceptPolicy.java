@@ -1,7 +1,7 @@
 package org.natflow.services.intercept;
 
 import java.util.List;
-import java.util.Locale;
+import org.natflow.services.names.HostNames;
 
 /**
  * Which names intercepted connections may reach, by suffix on label boundaries ({@code example.com} covers
@@ -22,27 +22,13 @@ public record InterceptPolicy(List<String> allow, List<String> deny) {
     }
 
     public InterceptPolicy {
-        allow = allow.stream().map(InterceptPolicy::normal).toList();
-        deny = deny.stream().map(InterceptPolicy::normal).toList();
-    }
-
-    private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile(
-            "(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
-
-    /** Whether a name (in {@link #normal} form) is a host name: labels of letters, digits, '-' and '_'. */
-    public static boolean isHostName(String normal) {
-        return HOST_NAME.matcher(normal).matches();
-    }
-
-    /** A name in the form lists keep: lower case, no trailing dot. */
-    public static String normal(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
-        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+        allow = allow.stream().map(HostNames::normal).toList();
+        deny = deny.stream().map(HostNames::normal).toList();
     }
 
     /** The verdict for a connection naming {@code name} (null: it named nothing). */
     public Verdict verdict(String name) {
-        String n = name == null ? null : normal(name);
+        String n = name == null ? null : HostNames.normal(name);
         if (n != null && deny.stream().anyMatch(s -> covers(s, n))) {
             return Verdict.DENIED;
         }

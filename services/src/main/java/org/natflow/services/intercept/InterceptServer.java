@@ -134,6 +134,11 @@ public final class InterceptServer implements InterceptTarget {
         return connections.list();
     }
 
+    /** How many are open (without listing them). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
     public Optional<InterceptedConnection> connection(long id) {
         return connections.get(id);
     }

@@ -1,5 +1,6 @@
 package org.natflow.services.intercept;
 
+import org.natflow.services.names.HostNames;
 /**
  * What a client's first bytes said about its server: an event the sniffers fire down the pipeline.
  *
@@ -15,8 +16,8 @@ record Sniffed(Kind kind, String name, boolean unreadable) {
         if (raw == null) {
             return new Sniffed(kind, null, false);
         }
-        String n = InterceptPolicy.normal(raw);
-        return InterceptPolicy.isHostName(n) ? new Sniffed(kind, n, false) : new Sniffed(kind, null, true);
+        String n = HostNames.normal(raw);
+        return HostNames.isHostName(n) ? new Sniffed(kind, n, false) : new Sniffed(kind, null, true);
     }
 
     /** The protocols a name is read from. */

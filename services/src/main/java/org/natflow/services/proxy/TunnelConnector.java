@@ -5,11 +5,11 @@ import io.netty.channel.ChannelHandler;
 import io.netty.util.NetUtil;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.regex.Pattern;
 import org.natflow.apps.border.Borders;
 import org.natflow.apps.border.ForbiddenTargets;
 import org.natflow.apps.ports.Endpoint;
 import org.natflow.controller.api.Dpid;
+import org.natflow.services.names.HostNames;
 import org.natflow.services.splice.OutsideConnector;
 import org.natflow.services.splice.OutsideFailure;
 import org.natflow.services.splice.OutsideRequest;
@@ -23,8 +23,6 @@ final class TunnelConnector {
 
     /** The conversation and port outlive the connection by this long, for its last FIN and ACK. */
     static final long LINGER_SECONDS = OutsideConnector.LINGER_SECONDS;
-    private static final Pattern HOST_NAME = Pattern.compile(
-            "(?=.{1,253}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\\.)*[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\\.?");
 
     private final Borders borders;
     private final NameResolver resolver;
@@ -45,7 +43,7 @@ final class TunnelConnector {
             return CompletableFuture.failedFuture(new RefusedException(Refusal.UNSUPPORTED_ADDRESS,
                     "IPv6 destinations are not served: " + host));
         }
-        if (!HOST_NAME.matcher(host).matches()) {
+        if (!HostNames.isHostName(HostNames.normal(host))) {
             return CompletableFuture.failedFuture(new RefusedException(Refusal.UNRESOLVED, "not a host name: '"
                     + printable(host) + "'"));
         }
