@@ -33,7 +33,12 @@ public final class Pipeline {
         /** Table 2: translated packets leave by the uplink towards their next hop. */
         ROUTE(2, "route: translated packets out of the uplink to their next hop"),
         /** Table 3: the campus fabric delivers by destination MAC. */
-        FABRIC(3, "fabric: destination MAC to the next hop on the shortest path");
+        FABRIC(3, "fabric: destination MAC to the next hop on the shortest path"),
+        /** Table 4: the conntrack datapath's translated packets, before they are routed. */
+        TRACKED(4, "conntrack datapath: packets the tracker just translated; new connections copied to the"
+                + " controller (hairpinning), then routed by 2"),
+        /** Table 5: the conntrack datapath's copies of new connections, metered, to the controller. */
+        TRACKED_COPY(5, "conntrack datapath: copies of new connections → meter, controller");
 
         private final TableId id;
         private final String purpose;
@@ -61,6 +66,8 @@ public final class Pipeline {
                 "on borders: from a host another border translates, to the gateway MAC → goto 3, past the NAT"),
         GATEWAY_ARP_RESPONDER(Table.CLASSIFY, AppCookies.BORDER, 400,
                 "ARP request from a requester already answered → reply from the switch"),
+        NAT_TCP_REOPEN(Table.CLASSIFY, AppCookies.NAT, 310,
+                "per closing TCP mapping: a SYN from its inside endpoint → copy to controller, goto 1"),
         NAT_TCP_CLOSE(Table.CLASSIFY, AppCookies.NAT, 300,
                 "TCP FIN or RST to the gateway MAC or from the uplink → copy to controller, goto 1"),
         BORDER_TO_NAT(Table.CLASSIFY, AppCookies.BORDER, 20, "to the gateway MAC, or from the uplink → goto 1"),
@@ -116,7 +123,12 @@ public final class Pipeline {
                 "on borders: a translated packet whose way on is where it came from → in_port"),
         FABRIC_HOST(Table.FABRIC, AppCookies.FABRIC, 100,
                 "to a host, or from a host to the gateway MAC → its port, or the next hop towards it"),
-        FABRIC_MISS(Table.FABRIC, AppCookies.FABRIC, 0, "anything else → controller (delivered to edge ports)");
+        FABRIC_MISS(Table.FABRIC, AppCookies.FABRIC, 0, "anything else → controller (delivered to edge ports)"),
+
+        NAT_TRACKED_NEW(Table.TRACKED, AppCookies.NAT, 10, "a new TCP or UDP connection → its original source"
+                + " into reg0 and reg1, resubmit to 2 (routed), resubmit to 5 (copied)"),
+        NAT_TRACKED(Table.TRACKED, AppCookies.NAT, 0, "anything → resubmit to 2"),
+        NAT_TRACKED_COPY(Table.TRACKED_COPY, AppCookies.NAT, 0, "anything → the border's copy meter, controller");
 
         private final Table table;
         private final int app;
@@ -161,6 +173,7 @@ public final class Pipeline {
      * a packet ends its visit.
      */
     public enum Listener {
+        NAT_TRACKED(5, "conntrack datapath: copies of new connections the tracker translated (hairpinning)"),
         FABRIC_LEARN(10, "fabric: LLDP probes end here; hosts are learned from any packet on an edge port"),
         SERVICE_LINK(80, "the service link: first packets of conversations with natflow's services, and the link"),
         INTERCEPT(85, "interception rules: first SYNs of intercepted inside connections, to the splicer"),
@@ -206,13 +219,14 @@ public final class Pipeline {
 
     /** The band a flow-add belongs to (by table, priority and its cookie's app), if it is in one. */
     /**
-     * Whether a packet-in is a copy: the flow that sent it to the controller also sent the packet on (the TCP FIN
-     * and RST copies of {@link Band#NAT_TCP_CLOSE}). A listener may look at a copy but must never send it on
+     * Whether a packet-in is a copy: the flow that sent it to the controller also sent the packet on (the TCP FIN,
+     * RST and SYN copies of {@link Band#NAT_TCP_CLOSE} and {@link Band#NAT_TCP_REOPEN}, the conntrack datapath's
+     * copies of new connections from {@link Table#TRACKED_COPY}). A listener may look at a copy but must never send it on
      * again: the copy flow would copy it once more, and again, for ever.
      */
     public static boolean isCopy(PacketContext ctx) {
-        return ctx.tableId().equals(Band.NAT_TCP_CLOSE.tableId()) && AppCookies.app(ctx.cookie())
-                == Band.NAT_TCP_CLOSE.app();
+        return ctx.tableId().equals(Table.TRACKED_COPY.id()) || ctx.tableId().equals(Band.NAT_TCP_CLOSE.tableId())
+                && AppCookies.app(ctx.cookie()) == Band.NAT_TCP_CLOSE.app();
     }
 
     public static Optional<Band> bandOf(OFFlowAdd add) {

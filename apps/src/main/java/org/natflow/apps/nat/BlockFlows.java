@@ -106,10 +106,71 @@ final class BlockFlows {
                 .setIpv6Range(List.of()).setPortRange(List.of()).setPad(List.of()).build();
     }
 
+    /** Nicira header of ct_nw_src, the original-direction source address (NXM class 1, field 120, 4 bytes). */
+    private static final long NXM_CT_NW_SRC = 0x0001_f004L;
+    /** Nicira header of ct_tp_src, the original-direction source port (field 124, 2 bytes). */
+    private static final long NXM_CT_TP_SRC = 0x0001_f802L;
+    private static final long NXM_REG0 = 0x0001_0004L;
+    private static final long NXM_REG1 = 0x0001_0204L;
+    /** OFPP_IN_PORT as Nicira resubmit takes it: keep the packet's in_port. */
+    private static final int RESUBMIT_KEEP_IN_PORT = 0xfff8;
+    /** Copies of new connections per second and border that reach the controller; beyond, the meter drops them. */
+    static final int COPY_RATE = 2000;
+
+    /** The meter of a border's copies: above every host meter's id (those stay within max-hosts). */
+    long copyMeter() {
+        return config.maxHosts() + 1L;
+    }
+
+    /**
+     * The border's copy meter, replaced (deleted first: a controller restart finds it in the switch), for
+     * {@link #staticFlows}' copies of new connections.
+     */
+    List<OFMessage> copyMeterMods(OFFactory f, NatFlows natFlows) {
+        return List.of(natFlows.deleteMeter(f, copyMeter()), natFlows.meter(f, copyMeter(), COPY_RATE));
+    }
+
+    private static OFAction move(OFFactory f, long src, long dst, int bits) {
+        return f.actions().buildNiciraMove().setSrc(src).setDst(dst).setNBits(bits).setSrcOfs(0).setDstOfs(0).build();
+    }
+
+    private static OFAction resubmit(OFFactory f, Pipeline.Table table) {
+        return f.actions().buildNiciraResubmitTable().setInPort(RESUBMIT_KEEP_IN_PORT)
+                .setTable((short) table.id().getValue()).build();
+    }
+
+    /**
+     * Table {@link Pipeline.Table#TRACKED}: every translated packet is routed (table 2); the packets of a new
+     * connection also go, with the connection's original source in reg0 (address) and reg1 (port), to table
+     * {@link Pipeline.Table#TRACKED_COPY}, which meters them and sends them to the controller: that is how the
+     * controller learns which inside endpoint the tracker gave each public port, so it can hairpin to it.
+     * The copy comes after the routing, so the meter only ever drops the copy.
+     */
+    List<OFMessage> trackedFlows(OFFactory f) {
+        List<OFMessage> out = new ArrayList<>();
+        for (IpProtocol proto : new IpProtocol[] {IpProtocol.TCP, IpProtocol.UDP}) {
+            Match m = f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, proto)
+                    .setMasked(MatchField.CONNTRACK_STATE, U32.of(CS_TRACKED | CS_NEW), U32.of(CS_TRACKED | CS_NEW))
+                    .build();
+            out.add(add(f, Band.NAT_TRACKED_NEW, m, NatCookies.STATIC).setInstructions(FlowMods.apply(f, List.of(
+                    move(f, NXM_CT_NW_SRC, NXM_REG0, 32), move(f, NXM_CT_TP_SRC, NXM_REG1, 16),
+                    resubmit(f, Pipeline.Table.ROUTE), resubmit(f, Pipeline.Table.TRACKED_COPY)))).build());
+        }
+        out.add(add(f, Band.NAT_TRACKED, f.matchWildcardAll(), NatCookies.STATIC)
+                .setInstructions(FlowMods.apply(f, List.of(resubmit(f, Pipeline.Table.ROUTE)))).build());
+        List<OFInstruction> copy = f.getVersion().compareTo(org.projectfloodlight.openflow.protocol.OFVersion.OF_15) >= 0
+                ? List.of(f.instructions().applyActions(List.of(f.actions().meter(copyMeter()),
+                        f.actions().buildOutput().setPort(OFPort.CONTROLLER).setMaxLen(128).build())))
+                : List.of(f.instructions().meter(copyMeter()), f.instructions().applyActions(List.of(
+                        f.actions().buildOutput().setPort(OFPort.CONTROLLER).setMaxLen(128).build())));
+        out.add(add(f, Band.NAT_TRACKED_COPY, f.matchWildcardAll(), NatCookies.STATIC).setInstructions(copy).build());
+        return out;
+    }
+
     /** The conntrack flows every border carries, added to {@link NatFlows#staticFlows}. */
     List<OFMessage> staticFlows(Border b) {
         OFFactory f = b.factory();
-        List<OFMessage> out = new ArrayList<>();
+        List<OFMessage> out = new ArrayList<>(trackedFlows(f));
         for (IPv4Address a : b.addresses()) {
             Match m = f.buildMatch().setExact(MatchField.IN_PORT, b.uplink())
                     .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IPV4_DST, a)
@@ -140,7 +201,8 @@ final class BlockFlows {
                 .setExact(MatchField.ETH_DST, config.insideMac()).setExact(MatchField.IPV4_SRC, block.inside()).build();
         List<OFAction> outActions = List.of(f.actions().setField(f.oxms().ethSrc(config.outsideMac())),
                 f.actions().decNwTtl(),
-                ct(f, true, NatFlows.ROUTE_TABLE, List.of(snat(f, block.address(), block.first(), block.last()))));
+                ct(f, true, Pipeline.Table.TRACKED.id(), List.of(snat(f, block.address(), block.first(),
+                        block.last()))));
         List<OFMessage> msgs = new ArrayList<>();
         msgs.add(add(f, Band.NAT_BLOCK, out, NatCookies.blockOutbound(block.id())).setIdleTimeout(idleSeconds)
                 .setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM))

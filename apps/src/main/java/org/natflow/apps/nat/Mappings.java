@@ -150,6 +150,11 @@ final class Mappings {
         return transitory.add(id);
     }
 
+    /** A closing TCP mapping got a new connection; false if it was not closing. */
+    boolean reopened(long id) {
+        return transitory.remove(id);
+    }
+
     /** A mapping without flows (ICMP) was used now. */
     void touch(long id) {
         lastUsed.put(id, System.nanoTime());

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.natflow.apps.AppCookies;
+import org.natflow.apps.Pipeline;
 import org.natflow.apps.border.Border;
 import org.natflow.apps.border.BorderApp;
 import org.natflow.apps.border.Borders;
@@ -83,6 +84,12 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
     private final Set<Dpid> reconciling = ConcurrentHashMap.newKeySet();
     // The conntrack datapath's port blocks; null on the controller datapath.
     private final BlockNat blockNat;
+    /** Most public endpoints of the tracker remembered for hairpinning (conntrack datapath). */
+    static final int TRACKED_ENDPOINTS = 131_072;
+    private final PortBlocks blocks;
+    private final TrackedEndpoints trackedEndpoints;
+    private final TrackedCopies trackedCopies;
+    private volatile java.util.function.Consumer<Border> conntrackBorderUp;
 
     /**
      * The NAT on the borders of {@code borders}, its mappings in {@code table} (ports from {@code ports}), port
@@ -108,10 +115,22 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
                 config.newFlowRate(), 2.0 * config.newFlowRate(), System.nanoTime());
         this.blockNat = config.conntrack() ? new BlockNat(config, blocks, flows, packets, metrics, mappingLog,
                 routes::ensure, borders::border) : null;
+        this.blocks = blocks;
+        long longest = Math.max(config.timeouts().udp().toNanos(), config.timeouts().tcpEstablished().toNanos());
+        this.trackedEndpoints = config.conntrack() ? new TrackedEndpoints(TRACKED_ENDPOINTS, longest) : null;
+        this.trackedCopies = config.conntrack() ? new TrackedCopies(borders, blocks, trackedEndpoints, metrics) : null;
         long icmpIdle = config.timeouts().icmp().toNanos();
         timer.scheduleWithFixedDelay(() -> mappings.expireUnused(icmpIdle), 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> metrics.fragmentsDropped.add(fragments.expire()), 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> forgetIdleHosts(System.nanoTime()), 30, 30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The listener of the conntrack datapath's copies of new connections ({@link Pipeline.Listener#NAT_TRACKED}),
+     * which hairpinning there needs; empty on the controller datapath.
+     */
+    public Optional<PacketListener> trackedCopies() {
+        return Optional.ofNullable(trackedCopies);
     }
 
     /** The NAT's counters. */
@@ -140,12 +159,27 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
         return Optional.empty();
     }
 
+    /**
+     * Runs {@code setup} each time a border comes up on the conntrack datapath, before its flows go in: the
+     * tracker's settings outside OpenFlow (its zone's timeouts, {@link ConntrackZonePolicy}), which Open vSwitch
+     * takes only while a bridge of that datapath exists. {@code setup} must not block (it runs on the border's
+     * event).
+     */
+    public void onConntrackBorderUp(java.util.function.Consumer<Border> setup) {
+        this.conntrackBorderUp = setup;
+    }
+
     @Override
     public void borderUp(Border b) {
+        java.util.function.Consumer<Border> setup = conntrackBorderUp;
+        if (blockNat != null && setup != null) {
+            setup.accept(b);
+        }
         reconciling.add(b.dpid());
         hostMeters.put(b.dpid(), new HostMeters());
         List<OFMessage> staticFlows = new ArrayList<>(natFlows.staticFlows(b));
         if (blockNat != null) {
+            staticFlows.addAll(blockNat.flows().copyMeterMods(b.factory(), natFlows));
             staticFlows.addAll(blockNat.flows().staticFlows(b));
         }
         flows.apply(b.dpid(), staticFlows).whenComplete((r, e) -> {
@@ -217,7 +251,7 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
         }
         EthernetFrame frame = ctx.frame();
         if (ctx.cookie().equals(NatCookies.TCP_CLOSE)) {
-            tcpClosing(b, ctx);
+            tcpStateChange(b, ctx);
             return true; // a copy: the segment itself goes on through the NAT table
         }
         Ipv4Packet ip = frame.ipv4();
@@ -363,12 +397,40 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
 
     // ---- TCP close (RFC 5382 REQ-5) -----------------------------------------------------------------------------
 
-    /** A FIN or RST passed: the mapping moves to the transitory timeout by re-adding its outbound flow. */
-    private void tcpClosing(Border b, PacketContext ctx) {
+    /**
+     * A copy of a TCP segment that may change a mapping's timeout: a FIN or RST moves it to the transitory
+     * timeout, a SYN of a new connection on a closing mapping back to the established one.
+     */
+    private void tcpStateChange(Border b, PacketContext ctx) {
         Ipv4Packet ip = ctx.frame().ipv4();
         if (ip == null || !(ip.transport() instanceof TcpSegment tcp)) {
             return;
         }
+        if ((tcp.flags() & (TcpSegment.FIN | TcpSegment.RST)) == 0) {
+            if ((tcp.flags() & (TcpSegment.SYN | TcpSegment.ACK)) == TcpSegment.SYN && !ctx.inPort().equals(b.uplink())) {
+                tcpReopening(b, ip, tcp);
+            }
+            return;
+        }
+        tcpClosing(b, ctx, ip, tcp);
+    }
+
+    /**
+     * A new connection on a closing mapping (endpoint-independent mapping lets one inside endpoint open another
+     * connection while an earlier one closes): the mapping is established again, so an idle connection on it is
+     * not cut after the transitory timeout (RFC 5382 REQ-5 applies that timeout once every connection closed).
+     */
+    private void tcpReopening(Border b, Ipv4Packet ip, TcpSegment tcp) {
+        table.byInside(Protocol.TCP, ip.src(), tcp.srcPort()).filter(x -> mappings.reopened(x.id())).ifPresent(x -> {
+            int idle = (int) Math.min(65535, config.timeouts().tcpEstablished().toSeconds());
+            flows.apply(b.dpid(), List.of(natFlows.mapping(b.factory(), b.uplink(), x, idle, null).get(1),
+                    natFlows.deleteReopenWatch(b.factory(), x)));
+            log.debug("event=nat-tcp-reopened id={}", x.id());
+        });
+    }
+
+    /** A FIN or RST passed: the mapping moves to the transitory timeout by re-adding its outbound flow. */
+    private void tcpClosing(Border b, PacketContext ctx, Ipv4Packet ip, TcpSegment tcp) {
         boolean fromUplink = ctx.inPort().equals(b.uplink());
         Optional<NatSession> s = fromUplink ? table.byPublic(Protocol.TCP, ip.dst(), tcp.dstPort())
                 : table.byInside(Protocol.TCP, ip.src(), tcp.srcPort());
@@ -376,7 +438,12 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
                 : Remote.of(config.filtering(), ip.dst(), tcp.dstPort());
         s.filter(x -> remote != null || mappings.closing(x.id())).ifPresent(x -> {
             int idle = (int) Math.min(65535, config.timeouts().tcpTransitory().toSeconds());
-            flows.apply(b.dpid(), List.of(natFlows.mapping(b.factory(), b.uplink(), x, idle, remote).get(1)));
+            List<OFMessage> mods = new ArrayList<>();
+            mods.add(natFlows.mapping(b.factory(), b.uplink(), x, idle, remote).get(1));
+            if (remote == null) {
+                mods.add(natFlows.reopenWatch(b.factory(), x, idle));
+            }
+            flows.apply(b.dpid(), mods);
             log.debug("event=nat-tcp-closing id={} flags={}", x.id(), tcp.flags());
         });
     }
@@ -397,7 +464,8 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
         }
         Protocol p = tp.protocol();
         NatSession target = table.byPublic(p, ip.dst(), tp.dstPort())
-                .or(() -> ruleTarget(b, p, ip.dst(), tp.dstPort())).orElse(null);
+                .or(() -> ruleTarget(b, p, ip.dst(), tp.dstPort()))
+                .or(() -> trackedTarget(b, p, ip.dst(), tp.dstPort())).orElse(null);
         if (target == null || !target.dpid().equals(b.dpid())) {
             return;
         }
@@ -442,6 +510,22 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
         HostLocation host = hosts.locate(b, inside.get().address()).getNow(null);
         return host == null ? Optional.empty() : Optional.of(new NatSession(0, p, inside.get().address(),
                 inside.get().port(), address, port, 0L, b.dpid(), host.mac(), host.port()));
+    }
+
+    /**
+     * On the conntrack datapath, the inside endpoint the tracker translated to a public one, as a mapping-shaped
+     * value (id 0), if a copy of one of its new connections showed it and its host still holds that port's block
+     * on this border. From memory only (packet-in path).
+     */
+    private Optional<NatSession> trackedTarget(Border b, Protocol p, IPv4Address address, int port) {
+        if (trackedEndpoints == null) {
+            return Optional.empty();
+        }
+        return trackedEndpoints.lookup(p, address, port, System.nanoTime()).flatMap(i -> blocks.of(i.address())
+                .filter(k -> k.dpid().equals(b.dpid()) && k.address().equals(address) && port >= k.first()
+                        && port <= k.last())
+                .map(k -> new NatSession(0, p, i.address(), i.port(), address, port, 0L, b.dpid(), k.hostMac(),
+                        k.hostPort())));
     }
 
     // ---- lifetimes ------------------------------------------------------------------------------------------

@@ -59,13 +59,40 @@ final class NatFlows {
     }
 
     private Match.Builder tcpFlags(OFFactory f, Match.Builder m, int flag) {
+        return tcpFlags(f, m, flag, flag);
+    }
+
+    private Match.Builder tcpFlags(OFFactory f, Match.Builder m, int flags, int mask) {
         m.setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, IpProtocol.TCP);
         // OpenFlow 1.5 has tcp_flags; before it Open vSwitch takes the ONF experimenter field.
         MatchField<org.projectfloodlight.openflow.types.U16> field =
                 f.getVersion().compareTo(org.projectfloodlight.openflow.protocol.OFVersion.OF_15) >= 0
                         ? MatchField.TCP_FLAGS : MatchField.OVS_TCP_FLAGS;
-        return m.setMasked(field, org.projectfloodlight.openflow.types.U16.of(flag),
-                org.projectfloodlight.openflow.types.U16.of(flag));
+        return m.setMasked(field, org.projectfloodlight.openflow.types.U16.of(flags),
+                org.projectfloodlight.openflow.types.U16.of(mask));
+    }
+
+    /**
+     * While a TCP mapping is closing (a FIN or RST of one of its connections passed): a SYN from its inside
+     * endpoint (a new connection on the same mapping) is copied to the controller, which moves the mapping back
+     * to the established timeout. Idles out with the transitory timeout, as the mapping would.
+     */
+    OFFlowAdd reopenWatch(OFFactory f, NatSession s, int idleSeconds) {
+        Match m = tcpFlags(f, f.buildMatch(), SYN, SYN | ACK).setExact(MatchField.ETH_DST, config.insideMac())
+                .setExact(MatchField.IPV4_SRC, s.insideAddress())
+                .setExact(MatchField.TCP_SRC, TransportPort.of(s.insidePort())).build();
+        return add(f, Band.NAT_TCP_REOPEN, m, NatCookies.TCP_CLOSE).setIdleTimeout(idleSeconds)
+                .setInstructions(List.of(f.instructions().applyActions(List.of(f.actions().buildOutput()
+                        .setPort(OFPort.CONTROLLER).setMaxLen(128).build())), f.instructions().gotoTable(NAT_TABLE)))
+                .build();
+    }
+
+    /** Deletes a mapping's {@link #reopenWatch}. */
+    OFMessage deleteReopenWatch(OFFactory f, NatSession s) {
+        OFFlowAdd watch = reopenWatch(f, s, 0);
+        return f.buildFlowDeleteStrict().setTableId(watch.getTableId()).setPriority(watch.getPriority())
+                .setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY).setCookie(watch.getCookie())
+                .setCookieMask(U64.of(-1L)).setMatch(watch.getMatch()).build();
     }
 
     /** The static flows of a border switch. */
@@ -264,8 +291,12 @@ final class NatFlows {
         a.add(f.actions().setField(f.oxms().ethSrc(config.insideMac())));
         a.add(f.actions().setField(f.oxms().ethDst(dst.insideMac())));
         a.add(f.actions().decNwTtl());
+        // OpenFlow never outputs a packet to the port it came in on unless told IN_PORT: a host reaching its
+        // own mapping (a STUN hairpin check), or hosts behind one port, get their packets back through it.
+        OFPort out = dst.switchPort().equals(src.switchPort()) && !HostDelivery.acrossFabric(dst.switchPort())
+                ? OFPort.IN_PORT : dst.switchPort();
         return add(f, Band.NAT_HAIRPIN, m.build(), NatCookies.inbound(cookieSession)).setIdleTimeout(idle)
-                .setInstructions(HostDelivery.then(f, a, dst.switchPort())).build();
+                .setInstructions(HostDelivery.then(f, a, out)).build();
     }
 
     /** Deletes the inbound flow that admits one remote of a mapping (its outbound flow has idled out). */

@@ -31,6 +31,10 @@ public final class NatMetrics {
     public final LongAdder untranslatable = new LongAdder();
     /** New-flow packets from inside hosts past {@code natflow.nat.max-hosts}: no meter nor bucket of their own. */
     public final LongAdder hostsUntracked = new LongAdder();
+    /** Copies of new connections (conntrack datapath) learned: which inside endpoint has which public one. */
+    public final LongAdder trackedCopiesLearned = new LongAdder();
+    /** Copies of new connections that said nothing usable (no registers, outside the inside host's block). */
+    public final LongAdder trackedCopiesUnusable = new LongAdder();
     /** Inside hosts whose meters and buckets were forgotten after ten minutes without a new flow. */
     public final LongAdder hostsForgotten = new LongAdder();
 }

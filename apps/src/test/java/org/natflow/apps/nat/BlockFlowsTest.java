@@ -117,7 +117,7 @@ class BlockFlowsTest {
         List<OFAction> actions = ((OFInstructionApplyActions) out.getInstructions().get(0)).getActions();
         OFActionNiciraCt ct = (OFActionNiciraCt) actions.get(actions.size() - 1);
         assertThat(ct.getFlags()).isEqualTo(1);
-        assertThat(ct.getRecircTable()).isEqualTo((short) 2);
+        assertThat(ct.getRecircTable()).as("to the tracked table, then routed").isEqualTo((short) 4);
         OFActionNiciraNat nat = (OFActionNiciraNat) ct.getActions().get(0);
         assertThat(nat.getPortRange()).extracting(p -> p.getValue()).containsExactly(3072, 5119);
 

@@ -302,6 +302,56 @@ class NaptServiceTest {
         }
     }
 
+    private static byte[] tcp(int sport, int dport) {
+        return ByteBuffer.allocate(20).putShort((short) sport).putShort((short) dport).putInt(1).putInt(0)
+                .put((byte) 0x50).put((byte) 0x02).putShort((short) 1000).putInt(0).array();
+    }
+
+    /** A copy of a new connection from table 5, as the tracker translated it: from {@code pub:pubPort}. */
+    private static PacketContext trackedCopy(IPv4Address pub, int pubPort, String inside, int insidePort) {
+        byte[] frame = toGateway("198.51.100.10", 6, tcp(pubPort, 80), 63, 0);
+        ByteBuffer.wrap(frame).putInt(26, pub.getInt());
+        var f = OFFactories.getFactory(OFVersion.OF_13);
+        var match = f.buildMatch().setExact(org.projectfloodlight.openflow.protocol.match.MatchField.REG0,
+                        org.projectfloodlight.openflow.types.U32.of(IPv4Address.of(inside).getInt() & 0xffffffffL))
+                .setExact(org.projectfloodlight.openflow.protocol.match.MatchField.REG1,
+                        org.projectfloodlight.openflow.types.U32.of(insidePort)).build();
+        return new PacketContext(DPID, OFVersion.OF_13, OFPort.of(2), OFPacketInReason.ACTION,
+                Pipeline.Table.TRACKED_COPY.id(), NatCookies.STATIC, PacketParser.parse(frame), match);
+    }
+
+    @Test
+    void conntrackDatapathHairpinsToWhatTheTrackerTranslatedEvenToTheSendersOwnMapping() {
+        NatConfig ct = config.withDatapath(NatDatapath.CONNTRACK);
+        BorderBed ctBed = new BorderBed(ct, flows, packets, SWITCH);
+        try {
+            borderUp(ctBed);
+            packetIn(ctBed, toGateway("198.51.100.10", 6, syn(40000), 64, 0));
+            PortBlock block = ctBed.blocks.all().get(0);
+            var copies = ctBed.napt.trackedCopies().orElseThrow();
+            assertThat(copies.onPacket(trackedCopy(block.address(), block.last() + 1, "10.0.0.11", 40000)))
+                    .as("consumed, never seen by other listeners").isTrue();
+            assertThat(ctBed.napt.metrics().trackedCopiesUnusable.sum()).as("outside the host's block").isEqualTo(1);
+            copies.onPacket(trackedCopy(block.address(), block.first() + 3, "10.0.0.11", 40000));
+            assertThat(ctBed.napt.metrics().trackedCopiesLearned.sum()).isEqualTo(1);
+            assertThat(copies.onPacket(new PacketContext(DPID, OFVersion.OF_13, OFPort.of(2),
+                    OFPacketInReason.NO_MATCH, TableId.of(1), U64.ZERO, PacketParser.parse(syn(1)))))
+                    .as("other tables are not its").isFalse();
+
+            int before = flows.batches.size();
+            // The host's second socket reaches its first socket's public endpoint.
+            packetIn(ctBed, toGateway(block.address().toString(), 6, tcp(41000, block.first() + 3), 64, 0));
+            List<OFFlowAdd> hairpin = flows.batches.subList(before, flows.batches.size()).stream()
+                    .flatMap(b -> adds(b).stream())
+                    .filter(a -> a.getPriority() == Pipeline.Band.NAT_HAIRPIN.priority()).toList();
+            assertThat(hairpin).hasSize(2);
+            String toFirst = hairpin.get(0).getInstructions().toString();
+            assertThat(toFirst).contains("10.0.0.11").contains("value=40000").contains("port=in_port");
+        } finally {
+            ctBed.close();
+        }
+    }
+
     @Test
     void conntrackDatapathRefusesAHostWhenNoBlockIsFree() {
         // 100 ports per host in a range of 150: one block.

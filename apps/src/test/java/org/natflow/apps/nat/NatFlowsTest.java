@@ -62,6 +62,46 @@ class NatFlowsTest {
         assertThat(flows.deleteRemote(f, OFPort.of(1), s, remote).getMatch()).isEqualTo(in.getMatch());
     }
 
+    private static OFPort output(OFFlowAdd flow) {
+        return flow.getInstructions().stream()
+                .filter(i -> i instanceof org.projectfloodlight.openflow.protocol.instruction.OFInstructionApplyActions)
+                .flatMap(i -> ((org.projectfloodlight.openflow.protocol.instruction.OFInstructionApplyActions) i)
+                        .getActions().stream())
+                .filter(a -> a instanceof org.projectfloodlight.openflow.protocol.action.OFActionOutput)
+                .map(a -> ((org.projectfloodlight.openflow.protocol.action.OFActionOutput) a).getPort())
+                .findFirst().orElse(null);
+    }
+
+    @Test
+    void aHostReachingItsOwnMappingGetsItsPacketsBackThroughTheIngressPort() {
+        NatSession second = new NatSession(22, Protocol.UDP, IPv4Address.of("10.0.0.11"), 5001,
+                IPv4Address.of("203.0.113.10"), 40001, Instant.EPOCH, new Dpid(1), MacAddress.of(9), OFPort.of(2));
+        List<OFMessage> self = flows.hairpin(f, second, s, 30);
+        assertThat(self).extracting(m -> output((OFFlowAdd) m)).containsOnly(OFPort.IN_PORT);
+        NatSession other = new NatSession(23, Protocol.UDP, IPv4Address.of("10.0.0.12"), 5000,
+                IPv4Address.of("203.0.113.10"), 40002, Instant.EPOCH, new Dpid(1), MacAddress.of(10), OFPort.of(3));
+        List<OFMessage> pair = flows.hairpin(f, other, s, 30);
+        assertThat(output((OFFlowAdd) pair.get(0))).as("towards s, behind port 2").isEqualTo(OFPort.of(2));
+        assertThat(output((OFFlowAdd) pair.get(1))).as("back towards other, behind port 3").isEqualTo(OFPort.of(3));
+    }
+
+    @Test
+    void aClosingMappingWatchesForTheSynOfANewConnection() {
+        NatSession tcp = new NatSession(24, Protocol.TCP, IPv4Address.of("10.0.0.11"), 41000,
+                IPv4Address.of("203.0.113.10"), 40003, Instant.EPOCH, new Dpid(1), MacAddress.of(9), OFPort.of(2));
+        OFFlowAdd watch = flows.reopenWatch(f, tcp, 240);
+        assertThat(watch.getPriority()).isEqualTo(Pipeline.Band.NAT_TCP_REOPEN.priority());
+        assertThat(watch.getMatch().get(MatchField.IPV4_SRC)).isEqualTo(IPv4Address.of("10.0.0.11"));
+        assertThat(watch.getMatch().get(MatchField.TCP_SRC)).isEqualTo(TransportPort.of(41000));
+        assertThat(watch.getMatch().getMasked(MatchField.OVS_TCP_FLAGS).getMask().getRaw() & 0xffff).isEqualTo(0x12);
+        assertThat(watch.getMatch().getMasked(MatchField.OVS_TCP_FLAGS).getValue().getRaw() & 0xffff).isEqualTo(0x02);
+        assertThat(watch.getIdleTimeout()).isEqualTo(240);
+        assertThat(output(watch)).isEqualTo(OFPort.CONTROLLER);
+        assertThat(NatCookies.isMapping(watch.getCookie())).as("never read back as a mapping").isFalse();
+        assertThat(((org.projectfloodlight.openflow.protocol.OFFlowDeleteStrict) flows.deleteReopenWatch(f, tcp))
+                .getMatch()).isEqualTo(watch.getMatch());
+    }
+
     private List<OFFlowAdd> staticFlows(NatConfig config) {
         Border b = new Border(new Dpid(1), f, OFPort.of(1), List.of(IPv4Address.of("203.0.113.10")));
         return new NatFlows(config).staticFlows(b).stream().map(m -> (OFFlowAdd) m).toList();

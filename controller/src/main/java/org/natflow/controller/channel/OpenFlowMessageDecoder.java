@@ -63,6 +63,7 @@ public final class OpenFlowMessageDecoder extends LengthFieldBasedFrameDecoder {
         }
         try {
             Of15OxsFixup.apply(frame);
+            TrackedPacketInFixup.apply(frame);
             OFMessage message = reader.readFrom(frame);
             if (message == null) {
                 skip(ctx, frame, "no message");

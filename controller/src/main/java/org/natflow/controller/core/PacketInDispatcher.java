@@ -88,6 +88,14 @@ public final class PacketInDispatcher implements PacketService {
         }
     }
 
+    private static org.projectfloodlight.openflow.protocol.match.Match match(OFPacketIn packetIn) {
+        try {
+            return packetIn.getMatch();
+        } catch (UnsupportedOperationException e) {
+            return null; // OpenFlow 1.0 packet-ins carry no match
+        }
+    }
+
     private void handle(SwitchSession session, OFPacketIn packetIn) {
         EthernetFrame frame = PacketParser.parse(packetIn.getData());
         if (frame == null) {
@@ -96,7 +104,7 @@ public final class PacketInDispatcher implements PacketService {
             return;
         }
         PacketContext context = new PacketContext(session.dpid(), session.version(), inPort(packetIn),
-                packetIn.getReason(), tableId(packetIn), cookie(packetIn), frame);
+                packetIn.getReason(), tableId(packetIn), cookie(packetIn), frame, match(packetIn));
         for (Registration r : listeners) {
             try {
                 if (r.listener().onPacket(context)) {

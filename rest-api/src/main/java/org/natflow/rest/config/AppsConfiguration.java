@@ -21,6 +21,7 @@ import org.natflow.apps.intercept.InterceptService;
 import org.natflow.apps.intercept.InterceptStore;
 import org.natflow.apps.l2.FloodPolicy;
 import org.natflow.apps.l2.LearningSwitch;
+import org.natflow.apps.nat.ConntrackZonePolicy;
 import org.natflow.apps.nat.MappingLog;
 import org.natflow.apps.nat.MappingTable;
 import org.natflow.apps.nat.NaptService;
@@ -139,9 +140,16 @@ public class AppsConfiguration {
     @Bean(destroyMethod = "shutdown")
     @Conditional(NatEnabledCondition.class)
     NaptService naptService(NatConfig nat, MappingTable table, PortBlocks blocks, PublicPorts ports, Borders borders,
-                            FlowService flows, PacketService packets, MappingLog mappingLog) {
+                            FlowService flows, PacketService packets, MappingLog mappingLog,
+                            ConntrackProperties conntrack) {
         NaptService napt = new NaptService(nat, table, blocks, ports, borders, flows, packets, mappingLog);
+        if (nat.conntrack()) {
+            ConntrackTimeouts timeouts = InvalidSettingException.check(() -> new ConntrackTimeouts(
+                    new ConntrackZonePolicy(nat.timeouts(), conntrack.datapathType()), conntrack));
+            napt.onConntrackBorderUp(b -> timeouts.applySoon());
+        }
         packets.addListener(Pipeline.Listener.NAT.priority(), napt);
+        napt.trackedCopies().ifPresent(l -> packets.addListener(Pipeline.Listener.NAT_TRACKED.priority(), l));
         flows.addFlowRemovedListener(napt);
         borders.register(napt);
         return napt;

@@ -52,6 +52,8 @@ public class NatMetricsBinder implements MeterBinder {
         counter(r, "natflow.nat.refusals", m.refusedRate, "reason", "rate");
         counter(r, "natflow.nat.spoofed", m.spoofed);
         counter(r, "natflow.nat.untranslated", m.untranslatable);
+        counter(r, "natflow.nat.tracked.copies.learned", m.trackedCopiesLearned);
+        counter(r, "natflow.nat.tracked.copies.unusable", m.trackedCopiesUnusable);
         counter(r, "natflow.nat.fragments.dropped", m.fragmentsDropped);
         counter(r, "natflow.nat.newflow.packetin", m.newFlowPacketIns);
         Gauge.builder("natflow.nat.hosts.tracked", napt, NaptService::trackedHosts)
