@@ -169,6 +169,29 @@ class CampusIT extends MininetIT {
     }
 
     @Test
+    @Order(3)
+    void aHostReachesItsOwnMappingsByHairpinAcrossTheFabric() {
+        // Both ends of the hairpin are h1, behind edge e1: the border's fabric table turns the pair back.
+        net.cmd("srv", "ip addr add 203.0.113.21/24 dev srv-eth0");
+        net.spawn("srv", "self-echo", "exec /usr/bin/python3 " + NatBehaviourIT.tool() + " --serve 9000");
+        net.spawn("srv", "stun", "exec turnserver -n --no-cli --no-tls --no-dtls --log-file stdout --simple-log"
+                + " -L 203.0.113.20 -L 203.0.113.21 --alt-listening-port 3479");
+        try {
+            Poll.until(Duration.ofSeconds(15), "the echo and STUN servers", () -> net.cmd("srv",
+                    "ss -Hltn | grep -q ':9000 ' && ss -Hlun | grep -q 203.0.113.21:3479").ok());
+            String tcp = net.cmd("h1", "timeout 30 /usr/bin/python3 " + NatBehaviourIT.tool()
+                    + " --echo 203.0.113.20:9000").out();
+            assertThat(tcp).as(tcp + diagnostics()).contains("got hello").containsPattern("peer 203\\.0\\.113\\.5[01]:");
+            String udp = net.cmd("h1", "turnutils_natdiscovery -H 203.0.113.20", Duration.ofSeconds(30)).out();
+            assertThat(udp).as(udp).contains("Received a request");
+        } finally {
+            net.kill("self-echo");
+            net.kill("stun");
+            net.cmd("srv", "ip addr del 203.0.113.21/24 dev srv-eth0");
+        }
+    }
+
+    @Test
     @Order(4)
     void broadcastsReachEveryEdgeOnceAndNeverLoop() throws Exception {
         Path sent = Files.createTempFile(Path.of("/tmp"), "natflow-campus-arp-h1", ".txt");

@@ -2,9 +2,6 @@ package org.natflow.rest.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,43 +20,14 @@ abstract class NatBehaviourIT extends NatHomeIT {
     static final String STUN = "203.0.113.100";
     private static final Pattern SEEN = Pattern.compile("(203\\.0\\.113\\.1[0-3]):(\\d+)");
 
-    /** h1's own TCP mapping, reached from h1: listens where its first socket's mapping leads, then connects. */
-    private static final String TCP_SELF = "import socket, sys, time\n"
-            + "def sock():\n"
-            + "    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
-            + "    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1); s.settimeout(10); return s\n"
-            + "lst = sock(); lst.bind(('', 45000)); lst.listen(4)\n"
-            + "a = sock(); a.bind(('', 45000)); a.connect(('" + STUN + "', 9000))\n"
-            + "mine = a.recv(64).decode().strip(); print('mapped', mine, flush=True)\n"
-            + "addr, port = mine.split(':')\n"
-            + "b = sock(); b.bind(('', 45001)); b.connect((addr, int(port)))\n"
-            + "c, peer = lst.accept(); c.sendall(b'hello'); print('peer %s:%d' % peer, flush=True)\n"
-            + "print('got', b.recv(5).decode(), flush=True)\n"
-            + "e = sock(); e.bind(('', 45001)); e.connect(('" + STUN + "', 9000))\n"
-            + "print('second', e.recv(64).decode().strip(), flush=True)\n";
-
-    /** Answers each TCP connection on 9000 with the "address:port" it comes from. */
-    private static final String ECHO = "import socket\n"
-            + "t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
-            + "t.bind(('', 9000)); t.listen(64)\n"
-            + "while True:\n"
-            + "    c, a = t.accept(); c.sendall(('%s:%d\\n' % a).encode()); c.close()\n";
-
     /** What turnutils_natdiscovery must say about the mapping. */
     abstract String expectedMapping();
 
     /** What turnutils_natdiscovery must say about the filtering. */
     abstract String expectedFiltering();
 
-    private static Path script(String name, String body) {
-        try {
-            Path p = Files.createTempFile(name, ".py");
-            Files.writeString(p, body);
-            p.toFile().deleteOnExit();
-            return p;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    static String tool() {
+        return MininetEnvironment.projectRoot().resolve("mininet/tools/tcp_self_hairpin.py").toString();
     }
 
     @Override
@@ -67,7 +35,7 @@ abstract class NatBehaviourIT extends NatHomeIT {
         net.cmd("srv1", "ip addr add 203.0.113.101/24 dev srv1-eth0");
         net.spawn("srv1", "stun", "exec turnserver -n --no-cli --no-tls --no-dtls --log-file stdout --simple-log"
                 + " -L 203.0.113.100 -L 203.0.113.101 --alt-listening-port 3479");
-        net.spawn("srv1", "echo", "exec python3 " + script("natflow-echo", ECHO));
+        net.spawn("srv1", "echo", "exec /usr/bin/python3 " + tool() + " --serve 9000");
         Poll.until(Duration.ofSeconds(15), "STUN server on both addresses and ports, echo server", () -> {
             String udp = net.cmd("srv1", "ss -Hlun").out();
             return udp.contains("203.0.113.100:3478") && udp.contains("203.0.113.101:3479")
@@ -104,7 +72,7 @@ abstract class NatBehaviourIT extends NatHomeIT {
 
     @Test
     void aHostReachesItsOwnTcpMappingAndSeesItsPublicEndpoint() {
-        MininetNetwork.Result r = net.cmd("h1", "timeout 30 python3 " + script("natflow-tcp-self", TCP_SELF));
+        MininetNetwork.Result r = net.cmd("h1", "timeout 30 /usr/bin/python3 " + tool() + " --echo " + STUN + ":9000");
         String out = r.out();
         Matcher mapped = Pattern.compile("mapped " + SEEN.pattern()).matcher(out);
         Matcher peer = Pattern.compile("peer " + SEEN.pattern()).matcher(out);
