@@ -6,6 +6,8 @@
   natflow     the same switch as a natflow border (first packet of each flow to the controller)
   natflow-ct  the same switch as a natflow border on the conntrack datapath (the host's first packet to the
               controller, which gives it a port block; its connections are translated by OVS conntrack)
+  natflow-ct-nohairpin  the same without the metered copy of each new connection to the controller that
+              hairpinning there needs (natflow.nat.conntrack.hairpin=false); only with --only
   masquerade  a Linux namespace router with iptables MASQUERADE (no OVS)
 
 The jump host's proxies against the peers an operator would run instead (every connection a tunnel through
@@ -292,7 +294,8 @@ def main():
 
     variants = ['plain', 'ovs-ct-nat', 'natflow', 'natflow-ct', 'masquerade']
     if args.only:
-        variants += [v for v in list(PROXIES) + list(TRANSPARENT) if v in args.only.split(',')]
+        variants += [v for v in list(PROXIES) + list(TRANSPARENT) + ['natflow-ct-nohairpin']
+                     if v in args.only.split(',')]
         variants = [v for v in variants if v in args.only.split(',')]
     rounds = {v: [] for v in variants}
     for rnd, v in [(n, v) for n in range(args.rounds) for v in variants]:
@@ -300,7 +303,8 @@ def main():
         ctl = None
         net = None
         try:
-            if v in ('natflow', 'natflow-ct', 'natflow-connect', 'natflow-socks5', 'natflow-intercept'):
+            if v in ('natflow', 'natflow-ct', 'natflow-ct-nohairpin', 'natflow-connect', 'natflow-socks5',
+                     'natflow-intercept'):
                 props = {'natflow.nat.inside-networks': '10.0.0.0/24', 'natflow.nat.gateway-address': '10.0.0.1',
                          'natflow.nat.public-addresses': '203.0.113.10', 'natflow.nat.uplink-port': 's1-eth1',
                          'natflow.nat.public-network': '203.0.113.0/24',
@@ -308,8 +312,10 @@ def main():
                          # One client opens thousands of connections: no per-host quota, as for the others.
                          'natflow.nat.ports-per-host': '64512',
                          'natflow.data-dir': replay.fresh_data_dir('natflow-bench-dp-')}
-                if v == 'natflow-ct':
+                if v in ('natflow-ct', 'natflow-ct-nohairpin'):
                     props['natflow.nat.datapath'] = 'conntrack'
+                if v == 'natflow-ct-nohairpin':
+                    props['natflow.nat.conntrack.hairpin'] = 'false'
                 if v in PROXIES:
                     props.update({'natflow.service-link.port': 'nfsvc-s1', 'natflow.proxy.enabled': 'true',
                                   'natflow.api.token': 'bench-token'})

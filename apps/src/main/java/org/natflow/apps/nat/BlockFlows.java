@@ -170,7 +170,7 @@ final class BlockFlows {
     /** The conntrack flows every border carries, added to {@link NatFlows#staticFlows}. */
     List<OFMessage> staticFlows(Border b) {
         OFFactory f = b.factory();
-        List<OFMessage> out = new ArrayList<>(trackedFlows(f));
+        List<OFMessage> out = new ArrayList<>(config.tracksForHairpin() ? trackedFlows(f) : List.of());
         for (IPv4Address a : b.addresses()) {
             Match m = f.buildMatch().setExact(MatchField.IN_PORT, b.uplink())
                     .setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IPV4_DST, a)
@@ -201,8 +201,8 @@ final class BlockFlows {
                 .setExact(MatchField.ETH_DST, config.insideMac()).setExact(MatchField.IPV4_SRC, block.inside()).build();
         List<OFAction> outActions = List.of(f.actions().setField(f.oxms().ethSrc(config.outsideMac())),
                 f.actions().decNwTtl(),
-                ct(f, true, Pipeline.Table.TRACKED.id(), List.of(snat(f, block.address(), block.first(),
-                        block.last()))));
+                ct(f, true, config.tracksForHairpin() ? Pipeline.Table.TRACKED.id() : NatFlows.ROUTE_TABLE,
+                        List.of(snat(f, block.address(), block.first(), block.last()))));
         List<OFMessage> msgs = new ArrayList<>();
         msgs.add(add(f, Band.NAT_BLOCK, out, NatCookies.blockOutbound(block.id())).setIdleTimeout(idleSeconds)
                 .setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM))

@@ -117,8 +117,9 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
                 routes::ensure, borders::border) : null;
         this.blocks = blocks;
         long longest = Math.max(config.timeouts().udp().toNanos(), config.timeouts().tcpEstablished().toNanos());
-        this.trackedEndpoints = config.conntrack() ? new TrackedEndpoints(TRACKED_ENDPOINTS, longest) : null;
-        this.trackedCopies = config.conntrack() ? new TrackedCopies(borders, blocks, trackedEndpoints, metrics) : null;
+        this.trackedEndpoints = config.tracksForHairpin() ? new TrackedEndpoints(TRACKED_ENDPOINTS, longest) : null;
+        this.trackedCopies = config.tracksForHairpin() ? new TrackedCopies(borders, blocks, trackedEndpoints, metrics)
+                : null;
         long icmpIdle = config.timeouts().icmp().toNanos();
         timer.scheduleWithFixedDelay(() -> mappings.expireUnused(icmpIdle), 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> metrics.fragmentsDropped.add(fragments.expire()), 1, 1, TimeUnit.SECONDS);
@@ -179,7 +180,9 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
         hostMeters.put(b.dpid(), new HostMeters());
         List<OFMessage> staticFlows = new ArrayList<>(natFlows.staticFlows(b));
         if (blockNat != null) {
-            staticFlows.addAll(blockNat.flows().copyMeterMods(b.factory(), natFlows));
+            if (config.tracksForHairpin()) {
+                staticFlows.addAll(blockNat.flows().copyMeterMods(b.factory(), natFlows));
+            }
             staticFlows.addAll(blockNat.flows().staticFlows(b));
         }
         flows.apply(b.dpid(), staticFlows).whenComplete((r, e) -> {

@@ -29,10 +29,19 @@ import org.projectfloodlight.openflow.types.MacAddress;
  * @param datapath      where new connections are translated: by the controller's per-flow rewrite flows,
  *                      or by the switch's connection tracker in per-host port blocks of
  *                      {@code portsPerHost} ports
+ * @param trackedHairpin on the conntrack datapath, whether new connections are copied to the controller (metered)
+ *                      so it can hairpin to the public ports the tracker chose (docs/nat.md); no effect otherwise
  */
 public record NatConfig(GatewayConfig gateway, int portMin, int portMax, int portsPerHost, Filtering filtering,
                         Timeouts timeouts, Duration quarantine, int newFlowRate, int maxHosts,
-                        NatDatapath datapath) {
+                        NatDatapath datapath, boolean trackedHairpin) {
+
+    /** A configuration with hairpinning on the conntrack datapath (the default). */
+    public NatConfig(GatewayConfig gateway, int portMin, int portMax, int portsPerHost, Filtering filtering,
+                     Timeouts timeouts, Duration quarantine, int newFlowRate, int maxHosts, NatDatapath datapath) {
+        this(gateway, portMin, portMax, portsPerHost, filtering, timeouts, quarantine, newFlowRate, maxHosts, datapath,
+                true);
+    }
 
     /**
      * Idle timeouts per protocol (RFC 4787 REQ-5, RFC 5382 REQ-5, RFC 5508 REQ-1).
@@ -80,7 +89,18 @@ public record NatConfig(GatewayConfig gateway, int portMin, int portMax, int por
     /** The same configuration on another datapath. */
     public NatConfig withDatapath(NatDatapath d) {
         return new NatConfig(gateway, portMin, portMax, portsPerHost, filtering, timeouts, quarantine, newFlowRate, maxHosts,
-                d);
+                d, trackedHairpin);
+    }
+
+    /** The same configuration with the conntrack datapath's hairpinning on or off. */
+    public NatConfig withTrackedHairpin(boolean on) {
+        return new NatConfig(gateway, portMin, portMax, portsPerHost, filtering, timeouts, quarantine, newFlowRate, maxHosts,
+                datapath, on);
+    }
+
+    /** Whether the conntrack datapath copies new connections to the controller for hairpinning. */
+    public boolean tracksForHairpin() {
+        return conntrack() && trackedHairpin;
     }
 
     /** The public-port registry this configuration describes: the pool, the range, the quota, the quarantine. */

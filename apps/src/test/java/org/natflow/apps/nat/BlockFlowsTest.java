@@ -100,6 +100,29 @@ class BlockFlowsTest {
     }
 
 
+    private static short recirc(OFFlowAdd out) {
+        List<OFAction> actions = ((OFInstructionApplyActions) out.getInstructions().get(0)).getActions();
+        return ((OFActionNiciraCt) actions.get(actions.size() - 1)).getRecircTable();
+    }
+
+    @Test
+    void newConnectionsAreCopiedForHairpinningUnlessThatIsOff() {
+        Border b = new Border(new org.natflow.controller.api.Dpid(1), F, OFPort.of(1),
+                List.of(IPv4Address.of("203.0.113.10")));
+        List<OFFlowAdd> on = flows.staticFlows(b).stream().map(m -> (OFFlowAdd) m).toList();
+        assertThat(on).filteredOn(a -> a.getTableId().equals(Pipeline.Table.TRACKED.id())).hasSize(3);
+        OFFlowAdd copy = on.stream().filter(a -> a.getTableId().equals(Pipeline.Table.TRACKED_COPY.id()))
+                .findFirst().orElseThrow();
+        assertThat(copy.getInstructions().toString()).as("metered, to the controller")
+                .contains("meterId=" + flows.copyMeter()).contains("port=controller");
+        assertThat(flows.copyMeter()).as("above every host meter").isGreaterThan(config.maxHosts());
+
+        BlockFlows off = new BlockFlows(config.withTrackedHairpin(false));
+        assertThat(off.staticFlows(b)).noneMatch(m -> ((OFFlowAdd) m).getTableId().getValue() >= 4);
+        assertThat(recirc((OFFlowAdd) off.block(F, OFPort.of(1), block, 7440).get(0))).as("straight to routing")
+                .isEqualTo((short) 2);
+    }
+
     @Test
     void blockFlowsTranslateOutboundThroughTheTrackerAndDeliverTrackedReplies() {
         List<OFMessage> msgs = flows.block(F, OFPort.of(1), block, 7440);

@@ -82,8 +82,8 @@ public class AppsConfiguration {
 
     @Bean
     @Conditional(NatEnabledCondition.class)
-    NatConfig natConfig(NatProperties properties) {
-        return InvalidSettingException.check(properties::toConfig);
+    NatConfig natConfig(NatProperties properties, ConntrackProperties conntrack) {
+        return InvalidSettingException.check(properties::toConfig).withTrackedHairpin(conntrack.hairpin());
     }
 
     @Bean

@@ -11,11 +11,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                     an operator does it, with the commands docs/nat.md shows (natflow logs them)
  * @param datapathType the border bridges' datapath type: {@code netdev} (userspace) or {@code system} (kernel)
  * @param ovsVsctl     the {@code ovs-vsctl} to run
+ * @param hairpin      whether new connections are copied (metered) to the controller so it can hairpin to the
+ *                     public ports the tracker chose; off saves that copy per new connection
  */
 @ConfigurationProperties("natflow.nat.conntrack")
 public record ConntrackProperties(@DefaultValue("ovs-vsctl") String timeouts,
                                   @DefaultValue("netdev") String datapathType,
-                                  @DefaultValue("ovs-vsctl") String ovsVsctl) {
+                                  @DefaultValue("ovs-vsctl") String ovsVsctl,
+                                  @DefaultValue("true") boolean hairpin) {
 
     /** Whether natflow sets the zone's timeouts itself. */
     public boolean applyTimeouts() {
