@@ -171,7 +171,14 @@ class CampusIT extends MininetIT {
     @Test
     @Order(3)
     void aHostReachesItsOwnMappingsByHairpinAcrossTheFabric() {
-        // Both ends of the hairpin are h1, behind edge e1: the border's fabric table turns the pair back.
+        reachesItsOwnMappingsByHairpin(net, this::diagnostics);
+    }
+
+    /**
+     * Both ends of a hairpin are h1, behind edge e1: the border's fabric table turns the pair back. TCP (the
+     * listener sees a border address) and UDP (a STUN hairpin check).
+     */
+    static void reachesItsOwnMappingsByHairpin(MininetNetwork net, java.util.function.Supplier<String> diagnostics) {
         net.cmd("srv", "ip addr add 203.0.113.21/24 dev srv-eth0");
         net.spawn("srv", "self-echo", "exec /usr/bin/python3 " + NatBehaviourIT.tool() + " --serve 9000");
         net.spawn("srv", "stun", "exec turnserver -n --no-cli --no-tls --no-dtls --log-file stdout --simple-log"
@@ -181,7 +188,8 @@ class CampusIT extends MininetIT {
                     "ss -Hltn | grep -q ':9000 ' && ss -Hlun | grep -q 203.0.113.21:3479").ok());
             String tcp = net.cmd("h1", "timeout 30 /usr/bin/python3 " + NatBehaviourIT.tool()
                     + " --echo 203.0.113.20:9000").out();
-            assertThat(tcp).as(tcp + diagnostics()).contains("got hello").containsPattern("peer 203\\.0\\.113\\.5[01]:");
+            assertThat(tcp).as(() -> tcp + diagnostics.get()).contains("got hello")
+                    .containsPattern("peer 203\\.0\\.113\\.5[01]:");
             String udp = net.cmd("h1", "turnutils_natdiscovery -H 203.0.113.20", Duration.ofSeconds(30)).out();
             assertThat(udp).as(udp).contains("Received a request");
         } finally {
