@@ -36,7 +36,6 @@ import org.natflow.controller.api.SwitchInfo;
 import org.natflow.controller.packet.EthernetFrame;
 import org.natflow.controller.packet.IcmpMessage;
 import org.natflow.controller.packet.Ipv4Packet;
-import org.natflow.controller.packet.TcpSegment;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
@@ -87,6 +86,7 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
     /** Most public endpoints of the tracker remembered for hairpinning (conntrack datapath). */
     static final int TRACKED_ENDPOINTS = 131_072;
     private final PortBlocks blocks;
+    private final TcpMappingState tcpState;
     private final TrackedEndpoints trackedEndpoints;
     private final TrackedCopies trackedCopies;
     private volatile java.util.function.Consumer<Border> conntrackBorderUp;
@@ -116,6 +116,7 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
         this.blockNat = config.conntrack() ? new BlockNat(config, blocks, flows, packets, metrics, mappingLog,
                 routes::ensure, borders::border) : null;
         this.blocks = blocks;
+        this.tcpState = new TcpMappingState(config, table, mappings, flows, natFlows);
         long longest = Math.max(config.timeouts().udp().toNanos(), config.timeouts().tcpEstablished().toNanos());
         this.trackedEndpoints = config.tracksForHairpin() ? new TrackedEndpoints(TRACKED_ENDPOINTS, longest) : null;
         this.trackedCopies = config.tracksForHairpin() ? new TrackedCopies(borders, blocks, trackedEndpoints, metrics)
@@ -254,7 +255,7 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
         }
         EthernetFrame frame = ctx.frame();
         if (ctx.cookie().equals(NatCookies.TCP_CLOSE)) {
-            tcpStateChange(b, ctx);
+            tcpState.onCopy(b, ctx);
             return true; // a copy: the segment itself goes on through the NAT table
         }
         Ipv4Packet ip = frame.ipv4();
@@ -395,59 +396,6 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
                 routes.ensure(b, ip.dst()).thenRun(() -> packets.packetOut(b.dpid(), inPort,
                         List.of(b.factory().actions().output(OFPort.TABLE, 0)), data));
             }
-        });
-    }
-
-    // ---- TCP close (RFC 5382 REQ-5) -----------------------------------------------------------------------------
-
-    /**
-     * A copy of a TCP segment that may change a mapping's timeout: a FIN or RST moves it to the transitory
-     * timeout, a SYN of a new connection on a closing mapping back to the established one.
-     */
-    private void tcpStateChange(Border b, PacketContext ctx) {
-        Ipv4Packet ip = ctx.frame().ipv4();
-        if (ip == null || !(ip.transport() instanceof TcpSegment tcp)) {
-            return;
-        }
-        if ((tcp.flags() & (TcpSegment.FIN | TcpSegment.RST)) == 0) {
-            if ((tcp.flags() & (TcpSegment.SYN | TcpSegment.ACK)) == TcpSegment.SYN && !ctx.inPort().equals(b.uplink())) {
-                tcpReopening(b, ip, tcp);
-            }
-            return;
-        }
-        tcpClosing(b, ctx, ip, tcp);
-    }
-
-    /**
-     * A new connection on a closing mapping (endpoint-independent mapping lets one inside endpoint open another
-     * connection while an earlier one closes): the mapping is established again, so an idle connection on it is
-     * not cut after the transitory timeout (RFC 5382 REQ-5 applies that timeout once every connection closed).
-     */
-    private void tcpReopening(Border b, Ipv4Packet ip, TcpSegment tcp) {
-        table.byInside(Protocol.TCP, ip.src(), tcp.srcPort()).filter(x -> mappings.reopened(x.id())).ifPresent(x -> {
-            int idle = (int) Math.min(65535, config.timeouts().tcpEstablished().toSeconds());
-            flows.apply(b.dpid(), List.of(natFlows.mapping(b.factory(), b.uplink(), x, idle, null).get(1),
-                    natFlows.deleteReopenWatch(b.factory(), x)));
-            log.debug("event=nat-tcp-reopened id={}", x.id());
-        });
-    }
-
-    /** A FIN or RST passed: the mapping moves to the transitory timeout by re-adding its outbound flow. */
-    private void tcpClosing(Border b, PacketContext ctx, Ipv4Packet ip, TcpSegment tcp) {
-        boolean fromUplink = ctx.inPort().equals(b.uplink());
-        Optional<NatSession> s = fromUplink ? table.byPublic(Protocol.TCP, ip.dst(), tcp.dstPort())
-                : table.byInside(Protocol.TCP, ip.src(), tcp.srcPort());
-        Remote remote = fromUplink ? Remote.of(config.filtering(), ip.src(), tcp.srcPort())
-                : Remote.of(config.filtering(), ip.dst(), tcp.dstPort());
-        s.filter(x -> remote != null || mappings.closing(x.id())).ifPresent(x -> {
-            int idle = (int) Math.min(65535, config.timeouts().tcpTransitory().toSeconds());
-            List<OFMessage> mods = new ArrayList<>();
-            mods.add(natFlows.mapping(b.factory(), b.uplink(), x, idle, remote).get(1));
-            if (remote == null) {
-                mods.add(natFlows.reopenWatch(b.factory(), x, idle));
-            }
-            flows.apply(b.dpid(), mods);
-            log.debug("event=nat-tcp-closing id={} flags={}", x.id(), tcp.flags());
         });
     }
 
