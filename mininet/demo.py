@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 import urllib.request
@@ -127,6 +128,26 @@ def main():
         hops = re.findall(r'^\s*\d+\s+(\S+)', out, re.M)
         results.append(('traceroute h1 -> srv2', hops[:3] == ['10.0.0.1', '203.0.113.1', '198.51.100.10'],
                         ' > '.join(hops)))
+        # As a peer-to-peer stack probes a NAT (RFC 5780, coturn's client against coturn's STUN server on srv1's
+        # two addresses): mapping, filtering, and hairpinning to the host's own mapping.
+        srv1.cmd('ip addr add 203.0.113.101/24 dev srv1-eth0')
+        stun = srv1.popen(['turnserver', '-n', '--no-cli', '--no-tls', '--no-dtls', '--log-file', 'stdout',
+                           '-L', '203.0.113.100', '-L', '203.0.113.101', '--alt-listening-port', '3479'],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(20):
+            if '203.0.113.101:3479' in srv1.cmd('ss -Hlun'):
+                break
+            time.sleep(0.25)
+        report = h1.cmd('timeout 40 turnutils_natdiscovery -m -f -H 203.0.113.100')
+        found = [m.replace('NAT with ', '').rstrip('!') for m in re.findall(r'NAT with [^\n]*!', report)]
+        hairpin = 'Received a request' in report
+        results.append(('h1 probes the NAT like a P2P app (turnutils_natdiscovery)',
+                        found == ['Endpoint Independent Mapping', 'Endpoint Independent Filtering'] and hairpin,
+                        '%s; hairpinning to its own mapping: %s' % (', '.join(found) or '-',
+                                                                    'yes' if hairpin else 'no')))
+        stun.terminate()
+        stun.wait()
+        srv1.cmd('ip addr del 203.0.113.101/24 dev srv1-eth0')
         # The home router's DHCP server: h2 gives up its static address and asks natflow for one.
         script = os.path.join(here, 'tools', 'dhcp_client_script.sh')
         h2.cmd('ip addr flush dev h2-eth0; rm -f /tmp/natflow-dhcp-h2-eth0.env')
