@@ -29,6 +29,18 @@ final class TrackedPacketInFixup {
         return oxmClass == NXM_1 && (field == 108 || (field >= 119 && field <= 125));
     }
 
+    /** Whether a well-formed match holds a field to drop (a first pass that allocates nothing). */
+    private static boolean holdsUnknown(ByteBuf frame, int match, int matchLength) {
+        for (int oxm = match + 4; oxm + 4 <= match + matchLength; ) {
+            long header = frame.getUnsignedInt(oxm);
+            if (unknownToLoxi(header)) {
+                return true;
+            }
+            oxm += 4 + (int) (header & 0xff);
+        }
+        return false;
+    }
+
     /**
      * Rewrites the frame in place (it only shrinks) when its match holds such fields; leaves every other
      * frame, and malformed ones, for Loxi to read or reject.
@@ -45,6 +57,9 @@ final class TrackedPacketInFixup {
         int padded = match + ((matchLength + 7) & ~7);
         if (frame.getUnsignedShort(match) != OFPMT_OXM || matchLength < 4 || padded > end) {
             return;
+        }
+        if (!holdsUnknown(frame, match, matchLength)) {
+            return; // the usual packet-in: read, nothing copied
         }
         byte[] kept = new byte[matchLength - 4];
         int keptLength = 0;
