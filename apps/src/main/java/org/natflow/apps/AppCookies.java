@@ -29,6 +29,8 @@ public final class AppCookies {
     public static final int FABRIC = 7;
     /** The border platform: the pipeline's skeleton on a border, the gateway's ARP duties, routes. */
     public static final int BORDER = 8;
+    /** The DHCP server's source guard: one flow per binding. */
+    public static final int DHCP = 9;
 
     /** Mask selecting the app id. */
     public static final U64 APP_MASK = U64.of(0xffff_0000_0000_0000L);
@@ -63,6 +65,7 @@ public final class AppCookies {
             case SERVICE -> "service";
             case FABRIC -> "fabric";
             case BORDER -> "border";
+            case DHCP -> "dhcp";
             default -> "app " + app;
         };
     }

@@ -61,6 +61,11 @@ public final class Pipeline {
 
     /** One app's flows at one priority of one table: the unit apps build flows against. */
     public enum Band {
+        DHCP_GUARD_PASS(Table.CLASSIFY, AppCookies.DHCP, 3010, "source guard (natflow.dhcp.source-guard): IPv4 to"
+                + " the gateway MAC from a leased or reserved MAC and address, from the service link's link-local"
+                + " addresses or from the controller → mark reg7, resubmit to 0"),
+        DHCP_GUARD_DROP(Table.CLASSIFY, AppCookies.DHCP, 3000,
+                "source guard: any other IPv4 to the gateway MAC, not marked → drop"),
         FABRIC_LLDP(Table.CLASSIFY, AppCookies.FABRIC, 2000, "LLDP → controller (link discovery)"),
         FABRIC_TRANSIT(Table.CLASSIFY, AppCookies.FABRIC, 500,
                 "on borders: from a host another border translates, to the gateway MAC → goto 3, past the NAT"),

@@ -55,6 +55,7 @@ public final class DhcpServer implements PacketListener {
     private final DhcpReplies replies;
     private final ThreadPoolExecutor worker;
     private final ScheduledExecutorService timer;
+    private volatile Runnable bindingsListener = () -> { };
     private final LogLimiter messageLog = new LogLimiter(100, java.time.Duration.ofSeconds(10));
     /** Counters, read by the metrics binder. */
     public final AtomicLong received = new AtomicLong();
@@ -103,6 +104,7 @@ public final class DhcpServer implements PacketListener {
     /** Loads the stored leases and reservations, and starts expiring leases; call once. */
     public void start() {
         table.load(store.leases(), store.reservations());
+        bindingsChanged();
         timer.scheduleWithFixedDelay(() -> worker.execute(this::expire), 30, 30, TimeUnit.SECONDS);
         log.info("event=dhcp-started ranges={} lease-seconds={} leases={}", config.ranges(),
                 config.leaseTime().toSeconds(), table.valid(clock.millis()).size());
@@ -114,12 +116,48 @@ public final class DhcpServer implements PacketListener {
     }
 
     private void expire() {
+        boolean any = false;
         for (Lease l : table.expire(clock.millis())) {
             if (l.bound()) {
                 store.delete(l.address());
+                any = true;
                 log.info("event=dhcp-lease-expired address={} mac={}", l.address(), l.mac());
             }
         }
+        if (any) {
+            bindingsChanged();
+        }
+    }
+
+    /**
+     * Calls {@code listener} (never on the packet-in path) whenever the set of {@link #bindings()} may have
+     * changed; set once, before {@link #start()}.
+     */
+    public void onBindingsChanged(Runnable listener) {
+        this.bindingsListener = listener;
+    }
+
+    private void bindingsChanged() {
+        try {
+            bindingsListener.run();
+        } catch (RuntimeException e) {
+            log.warn("event=dhcp-bindings-listener-failed error=\"{}\"", e.toString());
+        }
+    }
+
+    /** The MAC and address pairs that may send now: bound, valid leases and every reservation. */
+    public java.util.Set<Binding> bindings() {
+        java.util.Set<Binding> out = new java.util.HashSet<>();
+        long now = clock.millis();
+        for (Lease l : table.valid(now)) {
+            if (l.bound()) {
+                out.add(new Binding(l.mac(), l.address()));
+            }
+        }
+        for (Reservation r : store.reservations()) {
+            out.add(new Binding(r.mac(), r.address()));
+        }
+        return out;
     }
 
     // ---- the API's view ---------------------------------------------------------------------------------------
@@ -135,6 +173,7 @@ public final class DhcpServer implements PacketListener {
                 .orElseThrow(() -> new NotFoundException("no lease of " + address));
         table.remove(l.address());
         store.delete(l.address());
+        bindingsChanged();
         log.info("event=dhcp-lease-released address={} mac={} by=api", l.address(), l.mac());
     }
 
@@ -148,6 +187,7 @@ public final class DhcpServer implements PacketListener {
         Reservation stored = r.id() == 0 ? store.create(r) : store.update(r).orElseThrow(() ->
                 new NotFoundException("no reservation " + r.id()));
         table.reserve(stored);
+        bindingsChanged();
         return stored;
     }
 
@@ -156,6 +196,7 @@ public final class DhcpServer implements PacketListener {
             throw new NotFoundException("no reservation " + id);
         }
         table.unreserve(id);
+        bindingsChanged();
     }
 
     private void check(Reservation r) {
@@ -313,6 +354,7 @@ public final class DhcpServer implements PacketListener {
             store.delete(old.address());
         }
         acks.incrementAndGet();
+        bindingsChanged(); // the source guard lets the address through before the client hears it may use it
         send(b, port, m, replies.give(m, DhcpOptions.ACK, a, a, true));
         note("event=dhcp-ack mac={} address={} hostname={} seconds={}", m.chaddr(), a,
                 hostname.isEmpty() ? "-" : hostname, config.leaseTime().toSeconds());
@@ -334,6 +376,7 @@ public final class DhcpServer implements PacketListener {
             declines.incrementAndGet();
             table.decline(a, clock.millis() + config.declineHold().toMillis());
             store.delete(a);
+            bindingsChanged();
             log.info("event=dhcp-decline address={} mac={} held-seconds={}", a, m.chaddr(),
                     config.declineHold().toSeconds());
         }
@@ -345,6 +388,7 @@ public final class DhcpServer implements PacketListener {
             releases.incrementAndGet();
             table.remove(m.ciaddr());
             store.delete(m.ciaddr());
+            bindingsChanged();
             log.info("event=dhcp-release address={} mac={}", m.ciaddr(), m.chaddr());
         }
     }

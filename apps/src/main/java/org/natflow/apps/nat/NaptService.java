@@ -429,18 +429,29 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
                 return;
             }
         }
-        MappingTable.Lookup l = mappings.lookup(p, ip.src(), tp.srcPort(), b, ctx.frame().src(), hostPort);
-        if (l == null) {
-            return;
+        // On the conntrack datapath the sender may be an endpoint the tracker translated, answering a hairpin
+        // that reached it (its reply met the punt before the switch had the pair): it keeps that public
+        // endpoint, and the pair goes with the other side's mapping.
+        Optional<NatSession> tracked = target.id() != 0 ? trackedSender(b, p, ip.src(), tp.srcPort())
+                : Optional.empty();
+        NatSession from;
+        if (tracked.isPresent()) {
+            from = tracked.get();
+        } else {
+            MappingTable.Lookup l = mappings.lookup(p, ip.src(), tp.srcPort(), b, ctx.frame().src(), hostPort);
+            if (l == null) {
+                return;
+            }
+            from = l.session();
+            if (l.created()) {
+                mappings.install(b, from, Remote.of(config.filtering(), target.publicAddress(), target.publicPort()),
+                        CompletableFuture.completedFuture(null), new CompletableFuture<>());
+            }
         }
-        NatSession from = l.session();
-        if (l.created()) {
-            mappings.install(b, from, Remote.of(config.filtering(), target.publicAddress(), target.publicPort()),
-                    CompletableFuture.completedFuture(null), new CompletableFuture<>());
-        }
+        long owner = from.id() != 0 ? from.id() : target.id();
         byte[] data = ctx.frame().bytes();
         OFPort inPort = ctx.inPort();
-        flows.apply(b.dpid(), natFlows.hairpin(b.factory(), from, target, mappings.initialIdle(p))).thenAccept(r -> {
+        flows.apply(b.dpid(), natFlows.hairpin(b.factory(), from, target, owner, mappings.initialIdle(p))).thenAccept(r -> {
             if (r.ok()) {
                 log.info("event=nat-hairpin from={}:{} to={}:{} via={}:{}", from.insideAddress(), from.insidePort(),
                         target.insideAddress(), target.insidePort(), target.publicAddress(), target.publicPort());
@@ -476,6 +487,17 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
                 .filter(k -> k.dpid().equals(b.dpid()) && k.address().equals(address) && port >= k.first()
                         && port <= k.last())
                 .map(k -> new NatSession(0, p, i.address(), i.port(), address, port, 0L, b.dpid(), k.hostMac(),
+                        k.hostPort())));
+    }
+
+    /** The public endpoint the tracker gave an inside endpoint, as a mapping-shaped value (id 0), if known. */
+    private Optional<NatSession> trackedSender(Border b, Protocol p, IPv4Address inside, int insidePort) {
+        if (trackedEndpoints == null) {
+            return Optional.empty();
+        }
+        return trackedEndpoints.publicPort(p, inside, insidePort, System.nanoTime()).flatMap(port -> blocks.of(inside)
+                .filter(k -> k.dpid().equals(b.dpid()) && port >= k.first() && port <= k.last())
+                .map(k -> new NatSession(0, p, inside, insidePort, k.address(), port, 0L, b.dpid(), k.hostMac(),
                         k.hostPort())));
     }
 

@@ -263,8 +263,12 @@ final class NatFlows {
      * carry {@code from}'s inbound cookie, so they go when {@code from}'s mapping ends; they also idle out.
      */
     List<OFMessage> hairpin(OFFactory f, NatSession from, NatSession to, int idleTimeout) {
-        return List.of(hairpinFlow(f, from, to, from.id(), idleTimeout), hairpinFlow(f, to, from, from.id(),
-                idleTimeout));
+        return hairpin(f, from, to, from.id(), idleTimeout);
+    }
+
+    /** The same pair, carrying the inbound cookie of mapping {@code owner} (they go when it ends). */
+    List<OFMessage> hairpin(OFFactory f, NatSession from, NatSession to, long owner, int idleTimeout) {
+        return List.of(hairpinFlow(f, from, to, owner, idleTimeout), hairpinFlow(f, to, from, owner, idleTimeout));
     }
 
     private OFMessage hairpinFlow(OFFactory f, NatSession src, NatSession dst, long cookieSession, int idle) {

@@ -33,6 +33,8 @@ final class TrackedEndpoints {
     private final int capacity;
     private final long maxAgeNanos;
     private final Map<Key, Inside> endpoints;
+    /** Inside endpoint to the public port it was last seen with (same protocol and pool address per host). */
+    private final Map<Key, Key> byInside = new java.util.HashMap<>();
 
     TrackedEndpoints(int capacity, long maxAgeNanos) {
         if (capacity < 1 || maxAgeNanos < 1) {
@@ -43,7 +45,13 @@ final class TrackedEndpoints {
         this.endpoints = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Key, Inside> eldest) {
-                return size() > TrackedEndpoints.this.capacity;
+                if (size() <= TrackedEndpoints.this.capacity) {
+                    return false;
+                }
+                Inside i = eldest.getValue();
+                byInside.remove(new Key(eldest.getKey().protocol(), i.address().getInt(), i.port()),
+                        eldest.getKey());
+                return true;
             }
         };
     }
@@ -52,8 +60,22 @@ final class TrackedEndpoints {
     synchronized void learn(Protocol p, IPv4Address address, int port, IPv4Address inside, int insidePort,
                             long nowNanos) {
         Key k = new Key(p, address.getInt(), port);
-        endpoints.remove(k); // re-learned: the newest again
+        Inside old = endpoints.remove(k); // re-learned: the newest again
+        if (old != null) {
+            byInside.remove(new Key(p, old.address().getInt(), old.port()), k);
+        }
         endpoints.put(k, new Inside(inside, insidePort, nowNanos));
+        byInside.put(new Key(p, inside.getInt(), insidePort), k);
+    }
+
+    /** The public port an inside endpoint's newest connection left from, if recent enough. */
+    synchronized Optional<Integer> publicPort(Protocol p, IPv4Address inside, int insidePort, long nowNanos) {
+        Key pub = byInside.get(new Key(p, inside.getInt(), insidePort));
+        Inside i = pub == null ? null : endpoints.get(pub);
+        if (i == null || !i.address().equals(inside) || i.port() != insidePort || nowNanos - i.seenNanos() > maxAgeNanos) {
+            return Optional.empty();
+        }
+        return Optional.of(pub.port());
     }
 
     /** The inside endpoint behind a public one, if a new connection showed it recently enough. */

@@ -347,6 +347,21 @@ class NaptServiceTest {
             assertThat(hairpin).hasSize(2);
             String toFirst = hairpin.get(0).getInstructions().toString();
             assertThat(toFirst).contains("10.0.0.11").contains("value=40000").contains("port=in_port");
+
+            // The answer races the pair into the switch and meets the punt: the tracked endpoint answers from
+            // the public port the tracker gave it, not from a mapping of its own.
+            NatSession second = ctBed.table.byInside(Protocol.TCP, IPv4Address.of("10.0.0.11"), 41000).orElseThrow();
+            int again = flows.batches.size();
+            packetIn(ctBed, toGateway(block.address().toString(), 6, tcp(40000, second.publicPort()), 64, 0));
+            assertThat(ctBed.table.byInside(Protocol.TCP, IPv4Address.of("10.0.0.11"), 40000)).isEmpty();
+            List<OFFlowAdd> pair = flows.batches.subList(again, flows.batches.size()).stream()
+                    .flatMap(b -> adds(b).stream())
+                    .filter(a -> a.getPriority() == Pipeline.Band.NAT_HAIRPIN.priority()).toList();
+            assertThat(pair).hasSize(2);
+            assertThat(pair.get(0).getInstructions().toString()).as("from the tracker's port")
+                    .contains("value=" + (block.first() + 3));
+            assertThat(NatCookies.sessionId(pair.get(0).getCookie())).as("owned by the real mapping")
+                    .isEqualTo(second.id());
         } finally {
             ctBed.close();
         }

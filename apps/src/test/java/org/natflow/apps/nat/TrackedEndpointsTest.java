@@ -19,8 +19,11 @@ class TrackedEndpointsTest {
         assertThat(t.lookup(Protocol.TCP, POOL, 3072, 0)).as("another protocol").isEmpty();
         assertThat(t.lookup(Protocol.UDP, POOL, 3073, 0)).isEmpty();
         assertThat(t.lookup(Protocol.UDP, POOL, 3072, 1_001)).as("older than the longest timeout").isEmpty();
+        assertThat(t.publicPort(Protocol.UDP, HOST, 5000, 1_000)).as("and back").contains(3072);
         t.learn(Protocol.UDP, POOL, 3072, HOST, 5001, 2_000);
         assertThat(t.lookup(Protocol.UDP, POOL, 3072, 2_500)).map(TrackedEndpoints.Inside::port).contains(5001);
+        assertThat(t.publicPort(Protocol.UDP, HOST, 5000, 2_500)).as("its port went to another").isEmpty();
+        assertThat(t.publicPort(Protocol.UDP, HOST, 5001, 2_500)).contains(3072);
     }
 
     @Test
@@ -35,5 +38,6 @@ class TrackedEndpointsTest {
         t.learn(Protocol.UDP, POOL, 3080, HOST, 2, 0);
         assertThat(t.lookup(Protocol.UDP, POOL, 3073, 0)).isPresent();
         assertThat(t.lookup(Protocol.UDP, POOL, 3074, 0)).isEmpty();
+        assertThat(t.publicPort(Protocol.UDP, HOST, 4074, 0)).as("evicted both ways").isEmpty();
     }
 }

@@ -13,6 +13,7 @@ import org.natflow.apps.border.GatewayConfig;
 import org.natflow.apps.dhcp.DhcpConfig;
 import org.natflow.apps.dhcp.DhcpServer;
 import org.natflow.apps.dhcp.LeaseStore;
+import org.natflow.apps.dhcp.SourceGuard;
 import org.natflow.apps.fabric.FabricService;
 import org.natflow.apps.fabric.NatGateway;
 import org.natflow.apps.forward.PortForwardService;
@@ -264,7 +265,8 @@ public class AppsConfiguration {
     @Conditional(NatEnabledCondition.class)
     @ConditionalOnProperty(name = "natflow.dhcp.enabled", havingValue = "true")
     @DependsOn("portForwardService")
-    DhcpServer dhcpServer(DhcpProperties properties, Borders borders, PacketService packets, LeaseStore store,
+    DhcpServer dhcpServer(DhcpProperties properties, Borders borders, PacketService packets, FlowService flows,
+                          LeaseStore store,
                           @Value("${natflow.dns.enabled:false}") boolean dns) {
         DhcpServer dhcp = InvalidSettingException.check(() -> {
             DhcpConfig c = properties.toConfig();
@@ -277,6 +279,11 @@ public class AppsConfiguration {
             return new DhcpServer(c, borders, packets, store, Clock.systemUTC());
         });
         packets.addListener(Pipeline.Listener.DHCP.priority(), dhcp);
+        if (properties.sourceGuard()) {
+            SourceGuard guard = new SourceGuard(borders, flows, borders.gateway().insideMac(), dhcp::bindings);
+            dhcp.onBindingsChanged(guard::sync);
+            borders.register(guard);
+        }
         dhcp.start();
         return dhcp;
     }

@@ -29,6 +29,8 @@ import org.springframework.validation.annotation.Validated;
  * @param offerHold    how long an offer holds its address
  * @param declineHold  how long a declined (or probed in use) address is held back
  * @param probeTimeout how long an ARP probe waits before a new address is offered (0: no probe)
+ * @param sourceGuard  whether only leased or reserved MAC and address pairs may send through the gateway,
+ *                     enforced in switch flows on every border (Open vSwitch)
  */
 @Validated
 @ConfigurationProperties("natflow.dhcp")
@@ -44,7 +46,8 @@ public record DhcpProperties(@DefaultValue("false") boolean enabled,
                              @DefaultValue("") List<String> options,
                              @DefaultValue("30s") Duration offerHold,
                              @DefaultValue("10m") Duration declineHold,
-                             @DefaultValue("200ms") Duration probeTimeout) {
+                             @DefaultValue("200ms") Duration probeTimeout,
+                             @DefaultValue("false") boolean sourceGuard) {
 
     /** The server's settings; a bad one is named. */
     public DhcpConfig toConfig() {
