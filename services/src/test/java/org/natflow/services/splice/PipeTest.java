@@ -65,8 +65,12 @@ class PipeTest {
                 })
                 .connect(listener.localAddress()).sync().channel();
         Channel writer = accepted.get(5, TimeUnit.SECONDS);
-        writer.writeAndFlush(Unpooled.wrappedBuffer(new byte[BYTES]));
-        assertThat(writer.isWritable()).as("the reader does not read yet: bytes wait in the writer's queue").isFalse();
+        // On the writer's event loop, so the write has been queued (and flushed as far as it goes) when asked.
+        boolean writable = writer.eventLoop().submit(() -> {
+            writer.writeAndFlush(Unpooled.wrappedBuffer(new byte[BYTES]));
+            return writer.isWritable();
+        }).get(5, TimeUnit.SECONDS);
+        assertThat(writable).as("the reader does not read yet: bytes wait in the writer's queue").isFalse();
 
         Pipe.closeAfterWrites(writer);
         reader.config().setAutoRead(true);
