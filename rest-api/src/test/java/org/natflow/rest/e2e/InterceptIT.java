@@ -91,9 +91,10 @@ class InterceptIT extends TwoSitesIT {
         net.spawn("hB", "held", "exec sh -c \"(printf 'GET / HTTP/1.1\\r\\nHost: listed.example\\r\\n\\r\\n'; sleep 20)"
                 + " | ncat 203.0.113.20 8000\"");
         JsonNode[] found = new JsonNode[1];
-        Poll.until(Duration.ofSeconds(10), "the held connection listed", () -> {
+        // Listed once named; its public endpoint shows once the outside leg is open (a moment later).
+        Poll.until(Duration.ofSeconds(10), "the held connection listed with its outside leg", () -> {
             for (JsonNode c : rest.getForObject("/api/v1/intercepts/connections", JsonNode.class)) {
-                if ("listed.example".equals(c.path("name").asText())) {
+                if ("listed.example".equals(c.path("name").asText()) && c.hasNonNull("publicEndpoint")) {
                     found[0] = c;
                 }
             }
