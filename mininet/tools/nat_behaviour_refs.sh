@@ -57,7 +57,8 @@ table=1,priority=10,ip,ct_state=+trk+est,actions=mod_dl_src:02:00:00:00:00:01,mo
 table=1,priority=10,ip,ct_state=+trk+rel,actions=mod_dl_src:02:00:00:00:00:01,mod_dl_dst:$in_mac,dec_ttl,output:1
 FLOWS
 fi
-ns nbr-srv turnserver -n --no-cli --no-tls --no-dtls --log-file stdout --simple-log \
+# Not through the ns function: in the background that would be a subshell, and $! its pid, not turnserver's.
+ip netns exec nbr-srv turnserver -n --no-cli --no-tls --no-dtls --log-file stdout --simple-log \
     -L 203.0.113.100 -L 203.0.113.101 --alt-listening-port 3479 > /dev/null 2>&1 &
 turn=$!
 for _ in $(seq 50); do ns nbr-srv ss -Hlun | grep -q 203.0.113.101:3479 && break; sleep 0.2; done
