@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.natflow.controller.api.PacketContext;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.TableId;
@@ -221,6 +222,18 @@ public final class Pipeline {
         return f.buildFlowAdd().setTableId(band.tableId()).setPriority(band.priority()).setMatch(match)
                 .setCookie(cookie).setBufferId(OFBufferId.NO_BUFFER);
     }
+
+    /**
+     * Open vSwitch's {@code resubmit(,table)} (Nicira): the packet, as the actions so far left it, looked up in
+     * {@code table} (also an earlier one, unlike goto), its in_port kept.
+     */
+    public static OFAction resubmit(OFFactory f, Table table) {
+        return f.actions().buildNiciraResubmitTable().setInPort(OFP_IN_PORT_16)
+                .setTable((short) table.id().getValue()).build();
+    }
+
+    /** OFPP_IN_PORT in Nicira's 16-bit port numbers: resubmit keeps the packet's in_port. */
+    private static final int OFP_IN_PORT_16 = 0xfff8;
 
     /** The band a flow-add belongs to (by table, priority and its cookie's app), if it is in one. */
     /**

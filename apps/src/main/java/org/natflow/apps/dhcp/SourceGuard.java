@@ -44,7 +44,6 @@ public final class SourceGuard implements BorderApp {
     private static final U64 STATIC = AppCookies.cookie(AppCookies.DHCP, 1);
     private static final U64 BINDING = AppCookies.cookie(AppCookies.DHCP, 2);
     private static final IPv4AddressWithMask LINK_LOCAL = IPv4AddressWithMask.of("169.254.0.0/16");
-    private static final int RESUBMIT_KEEP_IN_PORT = 0xfff8;
 
     private final Borders borders;
     private final FlowService flows;
@@ -72,8 +71,7 @@ public final class SourceGuard implements BorderApp {
     private static OFFlowAdd.Builder pass(OFFactory f, Match m, U64 cookie) {
         return Pipeline.flow(f, Pipeline.Band.DHCP_GUARD_PASS, m, cookie).setInstructions(List.of(
                 f.instructions().applyActions(List.of(f.actions().setField(f.oxms().reg7(U32.of(1))),
-                        f.actions().buildNiciraResubmitTable().setInPort(RESUBMIT_KEEP_IN_PORT)
-                                .setTable((short) Pipeline.Table.CLASSIFY.id().getValue()).build()))));
+                        Pipeline.resubmit(f, Pipeline.Table.CLASSIFY)))));
     }
 
     /** The guard's fixed flows: the drop, the service link's and the controller's passes. */

@@ -112,8 +112,6 @@ final class BlockFlows {
     private static final long NXM_CT_TP_SRC = 0x0001_f802L;
     private static final long NXM_REG0 = 0x0001_0004L;
     private static final long NXM_REG1 = 0x0001_0204L;
-    /** OFPP_IN_PORT as Nicira resubmit takes it: keep the packet's in_port. */
-    private static final int RESUBMIT_KEEP_IN_PORT = 0xfff8;
     /** Copies of new connections per second and border that reach the controller; beyond, the meter drops them. */
     static final int COPY_RATE = 2000;
 
@@ -134,11 +132,6 @@ final class BlockFlows {
         return f.actions().buildNiciraMove().setSrc(src).setDst(dst).setNBits(bits).setSrcOfs(0).setDstOfs(0).build();
     }
 
-    private static OFAction resubmit(OFFactory f, Pipeline.Table table) {
-        return f.actions().buildNiciraResubmitTable().setInPort(RESUBMIT_KEEP_IN_PORT)
-                .setTable((short) table.id().getValue()).build();
-    }
-
     /**
      * Table {@link Pipeline.Table#TRACKED}: every translated packet is routed (table 2); the packets of a new
      * connection also go, with the connection's original source in reg0 (address) and reg1 (port), to table
@@ -154,15 +147,12 @@ final class BlockFlows {
                     .build();
             out.add(add(f, Band.NAT_TRACKED_NEW, m, NatCookies.STATIC).setInstructions(FlowMods.apply(f, List.of(
                     move(f, NXM_CT_NW_SRC, NXM_REG0, 32), move(f, NXM_CT_TP_SRC, NXM_REG1, 16),
-                    resubmit(f, Pipeline.Table.ROUTE), resubmit(f, Pipeline.Table.TRACKED_COPY)))).build());
+                    Pipeline.resubmit(f, Pipeline.Table.ROUTE), Pipeline.resubmit(f, Pipeline.Table.TRACKED_COPY)))).build());
         }
         out.add(add(f, Band.NAT_TRACKED, f.matchWildcardAll(), NatCookies.STATIC)
-                .setInstructions(FlowMods.apply(f, List.of(resubmit(f, Pipeline.Table.ROUTE)))).build());
-        List<OFInstruction> copy = f.getVersion().compareTo(org.projectfloodlight.openflow.protocol.OFVersion.OF_15) >= 0
-                ? List.of(f.instructions().applyActions(List.of(f.actions().meter(copyMeter()),
-                        f.actions().buildOutput().setPort(OFPort.CONTROLLER).setMaxLen(128).build())))
-                : List.of(f.instructions().meter(copyMeter()), f.instructions().applyActions(List.of(
-                        f.actions().buildOutput().setPort(OFPort.CONTROLLER).setMaxLen(128).build())));
+                .setInstructions(FlowMods.apply(f, List.of(Pipeline.resubmit(f, Pipeline.Table.ROUTE)))).build());
+        List<OFInstruction> copy = NatFlows.metered(f, copyMeter(),
+                f.actions().buildOutput().setPort(OFPort.CONTROLLER).setMaxLen(128).build());
         out.add(add(f, Band.NAT_TRACKED_COPY, f.matchWildcardAll(), NatCookies.STATIC).setInstructions(copy).build());
         return out;
     }

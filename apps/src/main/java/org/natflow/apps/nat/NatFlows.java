@@ -189,10 +189,18 @@ final class NatFlows {
     OFMessage hostPunt(OFFactory f, IPv4Address host, long meterId) {
         Match m = f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
                 .setExact(MatchField.ETH_DST, config.insideMac()).setExact(MatchField.IPV4_SRC, host).build();
-        List<OFInstruction> instructions = f.getVersion().compareTo(org.projectfloodlight.openflow.protocol.OFVersion.OF_15) >= 0
-                ? List.of(f.instructions().applyActions(List.of(f.actions().meter(meterId), toController(f))))
-                : List.of(f.instructions().meter(meterId), f.instructions().applyActions(List.of(toController(f))));
-        return add(f, Band.NAT_HOST_PUNT, m, NatCookies.STATIC).setInstructions(instructions).build();
+        return add(f, Band.NAT_HOST_PUNT, m, NatCookies.STATIC).setInstructions(metered(f, meterId, toController(f)))
+                .build();
+    }
+
+    /**
+     * Instructions that pass packets through meter {@code meterId}, then apply {@code action}: a meter action on
+     * OpenFlow 1.5, the meter instruction before it.
+     */
+    static List<OFInstruction> metered(OFFactory f, long meterId, OFAction action) {
+        return f.getVersion().compareTo(org.projectfloodlight.openflow.protocol.OFVersion.OF_15) >= 0
+                ? List.of(f.instructions().applyActions(List.of(f.actions().meter(meterId), action)))
+                : List.of(f.instructions().meter(meterId), f.instructions().applyActions(List.of(action)));
     }
 
     /** Deletes one host's punt flow (before its meter: a flow may not point at a meter that is gone). */

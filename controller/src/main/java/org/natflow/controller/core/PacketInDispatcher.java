@@ -89,11 +89,9 @@ public final class PacketInDispatcher implements PacketService {
     }
 
     private static org.projectfloodlight.openflow.protocol.match.Match match(OFPacketIn packetIn) {
-        try {
-            return packetIn.getMatch();
-        } catch (UnsupportedOperationException e) {
-            return null; // OpenFlow 1.0 packet-ins carry no match
-        }
+        // OpenFlow 1.0 packet-ins carry no match (Loxi throws for it: asked of every such packet-in otherwise).
+        return packetIn.getVersion() == org.projectfloodlight.openflow.protocol.OFVersion.OF_10 ? null
+                : packetIn.getMatch();
     }
 
     private void handle(SwitchSession session, OFPacketIn packetIn) {

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.natflow.rest.testing.Poll;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The shipped {@code campus} network: 2 core, 2 distribution and 4 edge switches with redundant links at every
@@ -33,26 +31,12 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class CampusIT extends MininetIT {
+class CampusIT extends CampusNetworkIT {
 
     private static final List<String> HOSTS = List.of("h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8");
-    /** 17 links between switches, each seen in both directions. */
-    private static final int LINK_DIRECTIONS = 34;
 
-    @DynamicPropertySource
-    static void campusProperties(DynamicPropertyRegistry registry) throws IOException {
-        MininetNetwork.properties("campus").forEach((k, v) -> registry.add(k, () -> v));
-    }
 
-    @Override
-    Map<String, Object> topology(int controllerPort) throws Exception {
-        return MininetNetwork.topology("campus", controllerPort);
-    }
 
-    @Override
-    String[] awaitSwitches() {
-        return new String[] {"c1", "c2", "d1", "d2", "e1", "e2", "e3", "e4", "b1", "b2"};
-    }
 
     @Override
     void afterStart() {
