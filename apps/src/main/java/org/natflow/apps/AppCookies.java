@@ -31,6 +31,8 @@ public final class AppCookies {
     public static final int BORDER = 8;
     /** The DHCP server's source guard: one flow per binding. */
     public static final int DHCP = 9;
+    /** 1:1 static NAT; the value is the rule id and the flow's kind. */
+    public static final int STATIC_NAT = 10;
 
     /** Mask selecting the app id. */
     public static final U64 APP_MASK = U64.of(0xffff_0000_0000_0000L);
@@ -66,6 +68,7 @@ public final class AppCookies {
             case FABRIC -> "fabric";
             case BORDER -> "border";
             case DHCP -> "dhcp";
+            case STATIC_NAT -> "static-nat";
             default -> "app " + app;
         };
     }

@@ -82,6 +82,15 @@ final class BorderFlows {
                 .setInstructions(apply(f, reply)).build();
     }
 
+    /** Deletes, in table 0, every responder flow that answers for {@code target}. */
+    static OFMessage deleteArpResponders(OFFactory f, IPv4Address target) {
+        return f.buildFlowDelete().setTableId(Band.GATEWAY_ARP_RESPONDER.tableId())
+                .setOutPort(OFPort.ANY).setOutGroup(org.projectfloodlight.openflow.types.OFGroup.ANY)
+                .setCookie(ARP_RESPONDER).setCookieMask(U64.of(-1L))
+                .setMatch(f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.ARP)
+                        .setExact(MatchField.ARP_TPA, target).build()).build();
+    }
+
     /** The route table's static flows: the uplink subnet is resolved by the controller, as is anything unrouted. */
     static List<OFMessage> routeTable(OFFactory f, IPv4AddressWithMask publicNetwork) {
         return List.of(

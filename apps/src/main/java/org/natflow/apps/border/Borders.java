@@ -56,7 +56,9 @@ public final class Borders implements SwitchListener, FloodPolicy {
     private final Map<Dpid, Border> borders = new ConcurrentHashMap<>();
     private final Set<String> noFlood = ConcurrentHashMap.newKeySet();
     private volatile List<Uplink> uplinks;
+    private final Map<Integer, Map<IPv4Address, IPv4Address>> pinsByApp = new ConcurrentHashMap<>();
     private volatile Map<IPv4Address, IPv4Address> pinned = Map.of();
+    private final HostAddresses hostAddresses = new HostAddresses();
     // An uplink named by port name belongs to the first switch that became a border with it: another switch
     // with a port of that name (a stranger, or a switch claiming to be one) is not made a border for its pool.
     private final Map<String, Dpid> namedUplinkOwners = new ConcurrentHashMap<>();
@@ -72,7 +74,7 @@ public final class Borders implements SwitchListener, FloodPolicy {
         this.uplinks = gateway.uplinks();
         this.hosts = new InsideHosts(gateway, packets, switches, timer);
         this.routes = new Routes(gateway, flows, packets, timer, borders::get);
-        this.arp = new GatewayArp(gateway, flows, packets, hosts, routes, borders::get);
+        this.arp = new GatewayArp(gateway, flows, packets, hosts, routes, borders::get, hostAddresses);
         apps.add(arp);
         apps.add(routes);
     }
@@ -130,12 +132,24 @@ public final class Borders implements SwitchListener, FloodPolicy {
         noFlood.add(portName);
     }
 
-    /** Inside hosts that static rules (port forwards) give a public address, with that address. */
-    public void pin(Map<IPv4Address, IPv4Address> pins) {
-        this.pinned = Map.copyOf(pins);
+    /**
+     * Inside hosts that an app's static rules (port forwards, static NAT) give a public address, each with the
+     * pool address whose border translates it; replaces what that app pinned before. Where two apps pin one
+     * host, the app with the higher cookie id wins (static NAT over port forwards).
+     */
+    public synchronized void pin(int app, Map<IPv4Address, IPv4Address> pins) {
+        pinsByApp.put(app, Map.copyOf(pins));
+        Map<IPv4Address, IPv4Address> all = new java.util.HashMap<>();
+        new java.util.TreeMap<>(pinsByApp).values().forEach(all::putAll);
+        this.pinned = Map.copyOf(all);
     }
 
-    /** Whether a static rule (a port forward) gives this inside host a public address. */
+    /** The public addresses inside hosts hold whole (static NAT), beside the pool. */
+    public HostAddresses hostAddresses() {
+        return hostAddresses;
+    }
+
+    /** Whether a static rule (a port forward, a static NAT) gives this inside host a public address. */
     public boolean isPinned(IPv4Address host) {
         return pinned.containsKey(host);
     }

@@ -18,7 +18,7 @@ import org.projectfloodlight.openflow.types.OFPort;
 
 /**
  * The gateway's ARP duties on borders: it answers for the gateway address inside and for the border's pool
- * addresses on the uplink, learns inside hosts and uplink neighbours from their ARP, and leaves in the switch,
+ * addresses (and the {@link HostAddresses} it serves) on the uplink, learns inside hosts and uplink neighbours from their ARP, and leaves in the switch,
  * per requester, a flow that answers that requester's next requests (so neighbours keep their entries while
  * the controller is away). ARP between inside hosts is left to the L2 app or the fabric.
  */
@@ -31,9 +31,11 @@ public final class GatewayArp implements BorderApp, PacketListener {
     private final Routes routes;
     private final Function<Dpid, Border> borders;
     private final Set<List<Object>> responders = ConcurrentHashMap.newKeySet();
+    private final HostAddresses hostAddresses;
 
     GatewayArp(GatewayConfig gateway, FlowService flows, PacketService packets, InsideHosts hosts, Routes routes,
-               Function<Dpid, Border> borders) {
+               Function<Dpid, Border> borders, HostAddresses hostAddresses) {
+        this.hostAddresses = hostAddresses;
         this.gateway = gateway;
         this.flows = flows;
         this.packets = packets;
@@ -85,11 +87,21 @@ public final class GatewayArp implements BorderApp, PacketListener {
             // Our own requests come from the first pool address: the neighbour now holds an entry for it.
             respond(b, b.uplink(), arp.senderIp(), arp.senderMac(), b.uplinkAddress(), gateway.outsideMac());
         }
-        if (arp.opcode() == ArpPacket.REQUEST && b.owns(arp.targetIp())) {
+        if (arp.opcode() == ArpPacket.REQUEST && (b.owns(arp.targetIp())
+                || hostAddresses.servedBy(b, arp.targetIp()))) {
             packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(b.uplink(), 0)),
                     Frames.arpReply(arp, gateway.outsideMac()));
             respond(b, b.uplink(), arp.senderIp(), arp.senderMac(), arp.targetIp(), gateway.outsideMac());
         }
+    }
+
+    /**
+     * Stops answering for an address a border no longer serves (a static NAT that was deleted or moved): the
+     * switch's responder flows for it go.
+     */
+    public void stopAnswering(Border b, IPv4Address target) {
+        responders.removeIf(k -> k.get(0).equals(b.dpid()) && k.get(3).equals(target));
+        flows.apply(b.dpid(), List.of(BorderFlows.deleteArpResponders(b.factory(), target)));
     }
 
     /** Installs, once per requester and address, a flow that answers the requester's ARP requests in the switch. */

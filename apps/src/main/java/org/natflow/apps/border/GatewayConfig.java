@@ -60,6 +60,27 @@ public record GatewayConfig(List<IPv4AddressWithMask> insideNetworks, IPv4Addres
         return false;
     }
 
+    /**
+     * Why an address cannot be an inside host that a rule leads to (outside the inside networks, the gateway,
+     * a network or broadcast address), or empty when it can.
+     */
+    public java.util.Optional<String> insideHostProblem(IPv4Address a) {
+        if (a == null || !isInside(a)) {
+            return java.util.Optional.of(a + " is not in the inside networks " + insideNetworks);
+        }
+        if (a.equals(gatewayAddress)) {
+            return java.util.Optional.of(a + " is the gateway itself");
+        }
+        for (IPv4AddressWithMask n : insideNetworks) {
+            boolean hasHosts = n.getMask().asCidrMaskLength() < 31;
+            if (hasHosts && n.contains(a) && (a.equals(n.getValue().and(n.getMask()))
+                    || a.equals(n.getValue().or(n.getMask().not())))) {
+                return java.util.Optional.of(a + " is the network or broadcast address of " + n + ", not a host");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Whether an address is one of the pool's. */
     public boolean isPublic(IPv4Address a) {
         return publicAddresses.contains(a);

@@ -25,7 +25,6 @@ import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.NamedThreads;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.types.IPv4Address;
-import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +87,7 @@ public final class PortForwardService implements BorderApp {
                 pins.putIfAbsent(r.insideAddress(), r.publicAddress());
             }
         }
-        borders.pin(pins);
+        borders.pin(AppCookies.FORWARD, pins);
     }
 
     /** A border (re)connected: enabled rules are installed again (an add replaces an identical flow). */
@@ -213,21 +212,9 @@ public final class PortForwardService implements BorderApp {
         if (!gateway.isPublic(pub)) {
             throw RuleException.invalid("publicAddress", pub + " is not in the pool " + gateway.publicAddresses());
         }
-        if (r.insideAddress() == null || !gateway.isInside(r.insideAddress())) {
-            throw RuleException.invalid("insideAddress", r.insideAddress() + " is not in the inside networks "
-                    + gateway.insideNetworks());
-        }
-        if (r.insideAddress().equals(gateway.gatewayAddress())) {
-            throw RuleException.invalid("insideAddress", r.insideAddress() + " is the gateway itself");
-        }
-        for (IPv4AddressWithMask n : gateway.insideNetworks()) {
-            boolean hasHosts = n.getMask().asCidrMaskLength() < 31;
-            if (hasHosts && n.contains(r.insideAddress()) && (r.insideAddress().equals(n.getValue().and(n.getMask()))
-                    || r.insideAddress().equals(n.getValue().or(n.getMask().not())))) {
-                throw RuleException.invalid("insideAddress", r.insideAddress() + " is the network or broadcast"
-                        + " address of " + n + ", not a host");
-            }
-        }
+        gateway.insideHostProblem(r.insideAddress()).ifPresent(problem -> {
+            throw RuleException.invalid("insideAddress", problem);
+        });
         return new PortForwardRule(r.id(), r.protocol(), pub, r.publicPort(), r.publicPortEnd(), r.insideAddress(),
                 r.insidePort(), r.allowedSources(), r.description(), r.enabled());
     }

@@ -18,7 +18,7 @@ public final class IcmpRewriter {
 
 
     /** Sets the outer source or destination address and decrements the TTL; fixes the header checksum. */
-    static void rewriteOuter(byte[] f, int ip, IPv4Address src, IPv4Address dst) {
+    public static void rewriteOuter(byte[] f, int ip, IPv4Address src, IPv4Address dst) {
         if (src != null) {
             putInt(f, ip + 12, src.getInt());
         }
@@ -81,6 +81,25 @@ public final class IcmpRewriter {
         }
         icmpChecksum(f, icmp, end);
         return true;
+    }
+
+    /**
+     * Rewrites only the address of the embedded datagram's source or destination (1:1 NAT keeps ports), with
+     * the checksums as {@link #rewriteEmbedded}.
+     *
+     * @return false if the embedded headers are too short to rewrite
+     */
+    public static boolean rewriteEmbeddedAddress(byte[] f, int icmp, int end, boolean rewriteSrc, IPv4Address addr) {
+        int ip = icmp + 8;
+        if (end < ip + 20) {
+            return false;
+        }
+        int l4 = ip + (f[ip] & 0x0f) * 4;
+        if (end < l4 + 8) {
+            return false;
+        }
+        int portOffset = (f[ip + 9] & 0xff) == 1 ? l4 + 4 : l4 + (rewriteSrc ? 0 : 2);
+        return rewriteEmbedded(f, icmp, end, rewriteSrc, addr, u16(f, portOffset));
     }
 
     /**

@@ -143,6 +143,33 @@ public final class MappingLog implements AutoCloseable {
         l.time(startMillis);
     }
 
+    /**
+     * A whole public address was given to an inside host (a static NAT; later a VPN lease): a record like a
+     * block's with {@code ports=all}, under event {@code <kind>-created}.
+     */
+    public void addressHeld(String kind, long id, IPv4Address inside, IPv4Address pub, long startMillis) {
+        Line l = start(kind + "-created", id);
+        wholeAddress(l, inside, pub, startMillis);
+        sink.write(l.sb);
+    }
+
+    /** The holding {@link #addressHeld} recorded ended; {@code reason} says why. */
+    public void addressReleased(String kind, long id, IPv4Address inside, IPv4Address pub, long startMillis,
+                                String reason) {
+        Line l = start(kind + "-deleted", id);
+        wholeAddress(l, inside, pub, startMillis);
+        endNow(l, reason);
+    }
+
+    private static void wholeAddress(Line l, IPv4Address inside, IPv4Address pub, long startMillis) {
+        l.sb.append(" inside=");
+        address(l.sb, inside);
+        l.sb.append(" public=");
+        address(l.sb, pub);
+        l.sb.append(" ports=all start=");
+        l.time(startMillis);
+    }
+
     /** A port block was assigned to an inside host (conntrack datapath). */
     public void blockAssigned(PortBlock b) {
         Line l = start("nat-block-assigned", b.id());

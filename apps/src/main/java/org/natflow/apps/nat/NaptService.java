@@ -17,6 +17,7 @@ import org.natflow.apps.Pipeline;
 import org.natflow.apps.border.Border;
 import org.natflow.apps.border.BorderApp;
 import org.natflow.apps.border.Borders;
+import org.natflow.apps.border.HostAddress;
 import org.natflow.apps.border.HostLocation;
 import org.natflow.apps.border.InsideHosts;
 import org.natflow.apps.border.Routes;
@@ -300,15 +301,16 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
                             config.insideMac(), frame.src()));
             return true;
         }
-        if (ip.isFragment() && !config.isInside(ip.dst()) && !config.isPublic(ip.dst())) {
+        boolean ours = config.isPublic(ip.dst()) || borders.hostAddresses().byPublic(ip.dst()).isPresent();
+        if (ip.isFragment() && !config.isInside(ip.dst()) && !ours) {
             fragments.outbound(b, ctx, ip, hostPort);
             return true;
         }
-        if (config.isPublic(ip.dst()) && ip.fragmentOffset() == 0) {
+        if (ours && ip.fragmentOffset() == 0) {
             hairpin(b, ctx, ip, hostPort);
             return true;
         }
-        if (config.isInside(ip.dst()) || config.isPublic(ip.dst()) || ip.fragmentOffset() != 0) {
+        if (config.isInside(ip.dst()) || ours || ip.fragmentOffset() != 0) {
             metrics.untranslatable.increment();
             return true;
         }
@@ -416,7 +418,8 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
         Protocol p = tp.protocol();
         NatSession target = table.byPublic(p, ip.dst(), tp.dstPort())
                 .or(() -> ruleTarget(b, p, ip.dst(), tp.dstPort()))
-                .or(() -> trackedTarget(b, p, ip.dst(), tp.dstPort())).orElse(null);
+                .or(() -> trackedTarget(b, p, ip.dst(), tp.dstPort()))
+                .or(() -> staticTarget(b, p, ip.dst(), tp.dstPort())).orElse(null);
         if (target == null || !target.dpid().equals(b.dpid())) {
             return;
         }
@@ -472,6 +475,16 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
         HostLocation host = hosts.locate(b, inside.get().address()).getNow(null);
         return host == null ? Optional.empty() : Optional.of(new NatSession(0, p, inside.get().address(),
                 inside.get().port(), address, port, 0L, b.dpid(), host.mac(), host.port()));
+    }
+
+    /**
+     * The inside host behind a static address (1:1 NAT: the same port), as a mapping-shaped value (id 0), if the
+     * address is in effect and its host located. From memory only (packet-in path).
+     */
+    private Optional<NatSession> staticTarget(Border b, Protocol p, IPv4Address address, int port) {
+        return borders.hostAddresses().byPublic(address).filter(HostAddress::active)
+                .flatMap(a -> hosts.known(a.inside()).map(host -> new NatSession(0, p, a.inside(), port, address,
+                        port, 0L, b.dpid(), host.mac(), host.port())));
     }
 
     /**

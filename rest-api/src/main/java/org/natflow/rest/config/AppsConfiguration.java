@@ -34,6 +34,8 @@ import org.natflow.apps.relay.RelayService;
 import org.natflow.apps.relay.RelayStore;
 import org.natflow.apps.relay.TcpRelay;
 import org.natflow.apps.service.ServiceLink;
+import org.natflow.apps.staticnat.StaticNatService;
+import org.natflow.apps.staticnat.StaticNatStore;
 import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.StatisticsService;
@@ -63,7 +65,7 @@ import org.springframework.context.annotation.DependsOn;
 /**
  * The composition root: each part made once, each app given the parts it uses and subscribed to the core's
  * services. With NAT on, the order in which apps join the border lifecycle is fixed: the platform's own parts
- * (in {@link Borders}), the NAT, then forwards, relays and the service link.
+ * (in {@link Borders}), the NAT, then forwards, static NAT, relays and the service link.
  */
 @Configuration(proxyBeanMethods = false)
 public class AppsConfiguration {
@@ -166,9 +168,22 @@ public class AppsConfiguration {
         return forwards;
     }
 
-    @Bean
+    @Bean(destroyMethod = "shutdown")
     @Conditional(NatEnabledCondition.class)
     @DependsOn("portForwardService")
+    StaticNatService staticNatService(StaticNatStore store, FlowService flows, PacketService packets, Borders borders,
+                                      MappingLog mappingLog, NatConfig nat) {
+        StaticNatService statics = new StaticNatService(store, flows, packets, borders, mappingLog,
+                nat.timeouts().tcpEstablished(), Clock.systemUTC());
+        packets.addListener(Pipeline.Listener.STATIC_NAT.priority(), statics);
+        flows.addFlowRemovedListener(statics);
+        statics.start();
+        return statics;
+    }
+
+    @Bean
+    @Conditional(NatEnabledCondition.class)
+    @DependsOn("staticNatService")
     RelayService relayService(PublicPorts ports, RelayStore store, FlowService flows, PacketService packets,
                               Borders borders, StatisticsService statistics, ObjectProvider<TcpRelay> tcp) {
         RelayService relays = new RelayService(ports, store, flows, packets, borders, statistics);
