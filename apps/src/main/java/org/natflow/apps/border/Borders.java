@@ -59,6 +59,7 @@ public final class Borders implements SwitchListener, FloodPolicy {
     private final Map<Integer, Map<IPv4Address, IPv4Address>> pinsByApp = new ConcurrentHashMap<>();
     private volatile Map<IPv4Address, IPv4Address> pinned = Map.of();
     private final HostAddresses hostAddresses = new HostAddresses();
+    private final List<Runnable> pinListeners = new CopyOnWriteArrayList<>();
     // An uplink named by port name belongs to the first switch that became a border with it: another switch
     // with a port of that name (a stranger, or a switch claiming to be one) is not made a border for its pool.
     private final Map<String, Dpid> namedUplinkOwners = new ConcurrentHashMap<>();
@@ -142,6 +143,29 @@ public final class Borders implements SwitchListener, FloodPolicy {
         Map<IPv4Address, IPv4Address> all = new java.util.HashMap<>();
         new java.util.TreeMap<>(pinsByApp).values().forEach(all::putAll);
         this.pinned = Map.copyOf(all);
+        pinListeners.forEach(Runnable::run);
+    }
+
+    /** Calls {@code change} after every change of the pins (the fabric then moves hosts to their borders). */
+    public void onPinsChanged(Runnable change) {
+        pinListeners.add(change);
+    }
+
+    /**
+     * The border that serves an inside host's own public address (a static NAT), if it has one in effect and
+     * that border is up: the only border that may translate the host.
+     */
+    public Optional<Dpid> servingBorder(IPv4Address host) {
+        Optional<HostAddress> a = hostAddresses.byInside(host).filter(HostAddress::active);
+        if (a.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Border b : borders.values()) {
+            if (b.owns(a.get().via())) {
+                return Optional.of(b.dpid());
+            }
+        }
+        return Optional.empty();
     }
 
     /** The public addresses inside hosts hold whole (static NAT), beside the pool. */

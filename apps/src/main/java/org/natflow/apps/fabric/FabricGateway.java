@@ -45,6 +45,18 @@ public interface FabricGateway {
         return Optional.empty();
     }
 
+    /**
+     * The border a host must use whatever it has now (a static address of its own is translated only there),
+     * or empty.
+     */
+    default Optional<Dpid> requiredBorder(IPv4Address host) {
+        return Optional.empty();
+    }
+
+    /** Calls {@code change} whenever the borders hosts prefer or require may have changed. */
+    default void onPreferencesChanged(Runnable change) {
+    }
+
     /** Whether a port leads to inside hosts or switches (not an uplink, not the service link). */
     default boolean isInsidePort(Dpid dpid, SwitchPort port) {
         return true;

@@ -82,12 +82,19 @@ final class FabricPlan {
     }
 
     /**
-     * A host's border: the one it has while that stays reachable; else the one its public address is on
+     * A host's border: the one its static address is served by, if any and reachable; else the one it has
+     * while that stays reachable; else the one its public address is on
      * (a forward, or the address it is paired with); else the nearest, ties split by the host's MAC so
      * hosts spread over equally near borders.
      */
     private static Dpid chooseBorder(FabricHost h, Set<Dpid> borders, ShortestPaths.Tree toHost,
                                      FabricGateway gateway, Map<MacAddress, Dpid> assigned) {
+        if (h.ip() != null) {
+            Optional<Dpid> required = gateway.requiredBorder(h.ip());
+            if (required.isPresent() && borders.contains(required.get()) && reaches(required.get(), h, toHost)) {
+                return required.get();
+            }
+        }
         Dpid current = assigned.get(h.mac());
         if (current != null && borders.contains(current) && reaches(current, h, toHost)) {
             return current;

@@ -113,6 +113,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
     /** Tells the fabric about the gateway (the NAT); until then it only switches between hosts. */
     public void setGateway(FabricGateway gateway) {
         this.gateway = gateway;
+        gateway.onPreferencesChanged(this::requestRecompute);
         requestRecompute();
     }
 

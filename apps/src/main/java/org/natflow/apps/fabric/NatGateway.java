@@ -38,6 +38,16 @@ public final class NatGateway implements FabricGateway {
     }
 
     @Override
+    public Optional<Dpid> requiredBorder(IPv4Address host) {
+        return borders.servingBorder(host);
+    }
+
+    @Override
+    public void onPreferencesChanged(Runnable change) {
+        borders.onPinsChanged(change);
+    }
+
+    @Override
     public boolean isInsidePort(Dpid dpid, SwitchPort port) {
         return borders.mayFlood(dpid, port);
     }

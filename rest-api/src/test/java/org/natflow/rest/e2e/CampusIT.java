@@ -302,6 +302,54 @@ class CampusIT extends CampusNetworkIT {
     }
 
     @Test
+    @Order(5)
+    void aStaticAddressServedByTheOtherBorderReachesItsHostAcrossTheFabric() {
+        // h1 gets a static address served by the border the fabric does not assign it to: it is pinned there.
+        String name = "h1";
+        Poll.until(Duration.ofSeconds(15), "h1 fetches from srv", () -> net.cmd(name,
+                "curl -s -m 5 -o /dev/null -w '%{http_code}' http://203.0.113.20:8000/").out().equals("200"));
+        String assigned = null;
+        for (JsonNode h : topology().get("hosts")) {
+            if (h.get("ip").asText().equals(ip(name))) {
+                assigned = h.get("border").asText();
+            }
+        }
+        boolean onB1 = net.dpid("b1").equals(assigned);
+        String serving = onB1 ? "b2" : "b1";
+        String other = onB1 ? "b1" : "b2";
+        String via = onB1 ? "203.0.113.51" : "203.0.113.50";
+        net.spawn(name, "static-web", "cd / && exec python3 -m http.server 8000");
+        try {
+            ResponseEntity<JsonNode> r = org.natflow.rest.testing.ApiCalls.send(rest,
+                    org.springframework.http.HttpMethod.POST, "/api/v1/static-nat", "{\"publicAddress\":"
+                            + "\"203.0.113.70\",\"insideAddress\":\"" + ip(name) + "\",\"via\":\"" + via + "\"}",
+                    "test-token");
+            assertThat(r.getStatusCode().value()).as(String.valueOf(r.getBody())).isEqualTo(201);
+            long id = r.getBody().get("id").asLong();
+            try {
+                Poll.until(Duration.ofSeconds(15), "srv reaches " + name + " at its static address", () -> net.cmd("srv",
+                        "curl -s -m 3 -o /dev/null -w '%{http_code}' http://203.0.113.70:8000/").out().equals("200"));
+                assertThat(net.sh("ovs-ofctl -O OpenFlow13 dump-flows " + serving + " table=1 | grep priority=195")
+                        .out()).contains("203.0.113.70");
+                assertThat(net.sh("ovs-ofctl -O OpenFlow13 dump-flows " + other + " table=1 | grep priority=195")
+                        .out()).doesNotContain("203.0.113.70");
+                Poll.until(Duration.ofSeconds(15), name + " fetches from srv", () -> net.cmd(name,
+                        "curl -s -m 5 -o /dev/null -w '%{http_code}' http://203.0.113.20:8000/").out().equals("200"));
+                String seen = net.kill("web").out();
+                net.spawn("srv", "web", "cd / && exec python3 -m http.server 8000");
+                assertThat(seen).as("leaves from its static address, by " + serving + "\n" + seen).contains("203.0.113.70 - - ");
+                Poll.until(Duration.ofSeconds(10), "web server back",
+                        () -> net.cmd("srv", "ss -ltn | grep -q ':8000 '").ok());
+            } finally {
+                org.natflow.rest.testing.ApiCalls.send(rest, org.springframework.http.HttpMethod.DELETE,
+                        "/api/v1/static-nat/" + id, null, "test-token");
+            }
+        } finally {
+            net.kill("static-web");
+        }
+    }
+
+    @Test
     @Order(6)
     void uplinksChangedAtRunTimeMoveEveryHostToTheRemainingBorder() {
         try {
