@@ -116,6 +116,28 @@ def main():
                         'HTTP %s, srv1 saw %s; Host blocked.example: %s' % (direct, last,
                                                                         denied.strip().splitlines()[-1])))
         rest(args.rest_port, '/api/v1/intercepts/%d' % rule['id'], 'DELETE')
+        # 1:1 static NAT: h2 gets 203.0.113.60 of its own; srv2 reaches h2's web server there, and h2's own
+        # connections leave from it.
+        h2.cmd('cd / && python3 -m http.server 8001 > /tmp/natflow-demo-h2-http.txt 2>&1 & '
+               'echo $! > /tmp/natflow-demo-h2-web.pid')
+        rule = rest(args.rest_port, '/api/v1/static-nat', 'POST', {
+            'publicAddress': '203.0.113.60', 'insideAddress': h2.IP(), 'description': 'demo: h2\'s own address'})
+        code = '000'
+        for _ in range(20):
+            code = srv2.cmd("curl -s -m 3 -o /dev/null -w '%{http_code}' http://203.0.113.60:8001/")
+            if code == '200':
+                break
+            time.sleep(0.5)
+        inbound = h2.cmd('cat /tmp/natflow-demo-h2-http.txt')
+        h2.cmd("curl -s -m 5 -o /dev/null http://203.0.113.100:8000/")
+        seen = srv1.cmd('cat /tmp/natflow-demo-http.txt')
+        last = (re.findall(r'^(\S+) - - ', seen, re.M) or ['?'])[-1]
+        results.append(('h2 has a public address of its own (1:1 static NAT)',
+                        code == '200' and '198.51.100.10 - - ' in inbound and last == '203.0.113.60',
+                        'srv2 -> 203.0.113.60:8001 HTTP %s, h2 saw %s; srv1 saw h2 as %s' % (
+                            code, (re.findall(r'^(\S+) - - ', inbound, re.M) or ['-'])[-1], last)))
+        rest(args.rest_port, '/api/v1/static-nat/%d' % rule['id'], 'DELETE')
+        h2.cmd('kill $(cat /tmp/natflow-demo-h2-web.pid); rm -f /tmp/natflow-demo-h2-web.pid')
         srv2.cmd('iperf3 -s -1 -D')
         time.sleep(0.5)
         out = h1.cmd('iperf3 -c 198.51.100.10 -t 3 -J')
