@@ -9,6 +9,8 @@
   natflow-ct-nohairpin  the same without the metered copy of each new connection to the controller that
               hairpinning there needs (natflow.nat.conntrack.hairpin=false); only with --only
   masquerade  a Linux namespace router with iptables MASQUERADE (no OVS)
+  natflow-static  the natflow border with a 1:1 static NAT for in1 (203.0.113.60, open to all): stateless rewrite
+              flows, no packet-in per connection; only with --only
 
 The jump host's proxies against the peers an operator would run instead (every connection a tunnel through
 the proxy on 10.0.0.1; bulk TCP through proxychains4 running iperf3, connections with conn_bench --via):
@@ -294,7 +296,7 @@ def main():
 
     variants = ['plain', 'ovs-ct-nat', 'natflow', 'natflow-ct', 'masquerade']
     if args.only:
-        variants += [v for v in list(PROXIES) + list(TRANSPARENT) + ['natflow-ct-nohairpin']
+        variants += [v for v in list(PROXIES) + list(TRANSPARENT) + ['natflow-ct-nohairpin', 'natflow-static']
                      if v in args.only.split(',')]
         variants = [v for v in variants if v in args.only.split(',')]
     rounds = {v: [] for v in variants}
@@ -304,7 +306,7 @@ def main():
         net = None
         try:
             if v in ('natflow', 'natflow-ct', 'natflow-ct-nohairpin', 'natflow-connect', 'natflow-socks5',
-                     'natflow-intercept'):
+                     'natflow-intercept', 'natflow-static'):
                 props = {'natflow.nat.inside-networks': '10.0.0.0/24', 'natflow.nat.gateway-address': '10.0.0.1',
                          'natflow.nat.public-addresses': '203.0.113.10', 'natflow.nat.uplink-port': 's1-eth1',
                          'natflow.nat.public-network': '203.0.113.0/24',
@@ -319,6 +321,8 @@ def main():
                 if v in PROXIES:
                     props.update({'natflow.service-link.port': 'nfsvc-s1', 'natflow.proxy.enabled': 'true',
                                   'natflow.api.token': 'bench-token'})
+                if v == 'natflow-static':
+                    props['natflow.api.token'] = 'bench-token'
                 if v == 'natflow-intercept':
                     props.update({'natflow.service-link.port': 'nfsvc-s1', 'natflow.intercept.enabled': 'true',
                                   'natflow.intercept.max-per-host': '100000', 'natflow.api.token': 'bench-token'})
@@ -341,6 +345,11 @@ def main():
                         'fallback': 'refuse'}, 'bench-token')
                     if status != 201:
                         raise RuntimeError('interception rule: %d %s' % (status, body))
+                if v == 'natflow-static':
+                    status, body = ctl.call('POST', '/api/v1/static-nat', {
+                        'publicAddress': '203.0.113.60', 'insideAddress': '10.0.0.2'}, 'bench-token')
+                    if status != 201:
+                        raise RuntimeError('static NAT: %d %s' % (status, body))
                 net = natflow_net.build(spec)
                 deadline = time.time() + 30
                 while time.time() < deadline and '00:00:00:00:00:00:00:01' not in ctl.get('/api/v1/switches'):

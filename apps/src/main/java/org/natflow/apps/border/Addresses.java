@@ -73,6 +73,17 @@ public final class Addresses {
         return IPv4AddressWithMask.of(t);
     }
 
+    /** Prefixes as one comma-separated text (how rule stores keep a list of them); empty for none. */
+    public static String joinPrefixes(List<IPv4AddressWithMask> prefixes) {
+        return String.join(",", prefixes.stream().map(Object::toString).toList());
+    }
+
+    /** Parses what {@link #joinPrefixes} wrote. */
+    public static List<IPv4AddressWithMask> splitPrefixes(String text) {
+        return text == null || text.isEmpty() ? List.of()
+                : java.util.Arrays.stream(text.split(",")).map(Addresses::prefix).toList();
+    }
+
     /** Parses {@code 1024-65535} into {min, max}. */
     public static int[] portRange(String s) {
         String[] parts = s.trim().split("-");

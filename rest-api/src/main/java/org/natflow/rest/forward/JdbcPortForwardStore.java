@@ -1,6 +1,5 @@
 package org.natflow.rest.forward;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.natflow.apps.border.Addresses;
@@ -65,13 +64,11 @@ public class JdbcPortForwardStore implements PortForwardStore {
     }
 
     private static String sources(PortForwardRule r) {
-        return String.join(",", r.allowedSources().stream().map(Object::toString).toList());
+        return Addresses.joinPrefixes(r.allowedSources());
     }
 
     private PortForwardRule row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-        String sources = rs.getString("allowed_sources");
-        List<IPv4AddressWithMask> allowed = sources.isEmpty() ? List.of()
-                : Arrays.stream(sources.split(",")).map(Addresses::prefix).toList();
+        List<IPv4AddressWithMask> allowed = Addresses.splitPrefixes(rs.getString("allowed_sources"));
         return new PortForwardRule(rs.getLong("id"), Protocol.parse(rs.getString("protocol")),
                 Addresses.address(rs.getString("public_address")), rs.getInt("public_port"),
                 rs.getInt("public_port_end"), Addresses.address(rs.getString("inside_address")),

@@ -1,9 +1,8 @@
 package org.natflow.rest.forward;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.natflow.apps.RuleException;
-import org.natflow.apps.border.Addresses;
+import org.natflow.rest.errors.RequestFields;
 import org.natflow.apps.forward.PortForwardRule;
 import org.natflow.apps.ports.Protocol;
 import org.projectfloodlight.openflow.types.IPv4Address;
@@ -50,20 +49,7 @@ public record PortForwardRequest(String protocol, String publicAddress, Integer 
         }
         IPv4Address pub = publicAddress == null || publicAddress.isBlank() ? null : address("publicAddress", publicAddress);
         IPv4Address inside = address("insideAddress", insideAddress);
-        List<IPv4AddressWithMask> sources = new ArrayList<>();
-        if (allowedSources != null && allowedSources.size() > MAX_SOURCES) {
-            throw invalid("allowedSources", "at most " + MAX_SOURCES + " prefixes, got " + allowedSources.size());
-        }
-        for (String s : allowedSources == null ? List.<String>of() : allowedSources) {
-            if (s == null) {
-                throw invalid("allowedSources", "null is not a CIDR prefix");
-            }
-            try {
-                sources.add(Addresses.prefix(s));
-            } catch (IllegalArgumentException e) {
-                throw invalid("allowedSources", "'" + s + "' is not a CIDR prefix");
-            }
-        }
+        List<IPv4AddressWithMask> sources = RequestFields.prefixes("allowedSources", allowedSources, MAX_SOURCES);
         if (description != null && description.length() > 1000) {
             throw invalid("description", "at most 1000 characters");
         }
@@ -72,11 +58,7 @@ public record PortForwardRequest(String protocol, String publicAddress, Integer 
     }
 
     private static IPv4Address address(String field, String value) {
-        try {
-            return Addresses.address(value);
-        } catch (IllegalArgumentException e) {
-            throw invalid(field, "'" + value + "' is not an IPv4 address");
-        }
+        return RequestFields.address(field, value);
     }
 
     private static RuleException invalid(String field, String message) {

@@ -1,6 +1,5 @@
 package org.natflow.rest.staticnat;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.natflow.apps.border.Addresses;
@@ -57,13 +56,11 @@ public class JdbcStaticNatStore implements StaticNatStore {
     }
 
     private static String sources(StaticNatRule r) {
-        return String.join(",", r.allowedSources().stream().map(Object::toString).toList());
+        return Addresses.joinPrefixes(r.allowedSources());
     }
 
     private StaticNatRule row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-        String sources = rs.getString("allowed_sources");
-        List<IPv4AddressWithMask> allowed = sources.isEmpty() ? List.of()
-                : Arrays.stream(sources.split(",")).map(Addresses::prefix).toList();
+        List<IPv4AddressWithMask> allowed = Addresses.splitPrefixes(rs.getString("allowed_sources"));
         return new StaticNatRule(rs.getLong("id"), Addresses.address(rs.getString("public_address")),
                 Addresses.address(rs.getString("inside_address")), Addresses.address(rs.getString("via_address")),
                 allowed, rs.getString("description"), rs.getBoolean("enabled"));

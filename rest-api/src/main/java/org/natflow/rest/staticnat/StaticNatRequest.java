@@ -1,9 +1,8 @@
 package org.natflow.rest.staticnat;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.natflow.apps.RuleException;
-import org.natflow.apps.border.Addresses;
+import org.natflow.rest.errors.RequestFields;
 import org.natflow.apps.staticnat.StaticNatRule;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
@@ -35,21 +34,7 @@ public record StaticNatRequest(String publicAddress, String insideAddress, Strin
         IPv4Address pub = address("publicAddress", publicAddress);
         IPv4Address inside = address("insideAddress", insideAddress);
         IPv4Address viaAddress = via == null || via.isBlank() ? null : address("via", via);
-        if (allowedSources != null && allowedSources.size() > MAX_SOURCES) {
-            throw RuleException.invalid("allowedSources", "at most " + MAX_SOURCES + " prefixes, got "
-                    + allowedSources.size());
-        }
-        List<IPv4AddressWithMask> sources = new ArrayList<>();
-        for (String s : allowedSources == null ? List.<String>of() : allowedSources) {
-            if (s == null) {
-                throw RuleException.invalid("allowedSources", "null is not a CIDR prefix");
-            }
-            try {
-                sources.add(Addresses.prefix(s));
-            } catch (IllegalArgumentException e) {
-                throw RuleException.invalid("allowedSources", "'" + s + "' is not a CIDR prefix");
-            }
-        }
+        List<IPv4AddressWithMask> sources = RequestFields.prefixes("allowedSources", allowedSources, MAX_SOURCES);
         if (description != null && description.length() > 1000) {
             throw RuleException.invalid("description", "at most 1000 characters");
         }
@@ -57,10 +42,6 @@ public record StaticNatRequest(String publicAddress, String insideAddress, Strin
     }
 
     private static IPv4Address address(String field, String value) {
-        try {
-            return Addresses.address(value);
-        } catch (IllegalArgumentException e) {
-            throw RuleException.invalid(field, "'" + value + "' is not an IPv4 address");
-        }
+        return RequestFields.address(field, value);
     }
 }

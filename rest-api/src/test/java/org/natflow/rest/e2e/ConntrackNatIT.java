@@ -24,7 +24,7 @@ class ConntrackNatIT extends NatHomeIT {
 
     private static final Pattern SEEN = Pattern.compile("(203\\.0\\.113\\.1[0-3]):(\\d+)");
     /** Answers each TCP connection and UDP datagram on 9000 with "address:port" of its sender. */
-    private static final String ECHO = "import socket, threading\n"
+    static final String ECHO = "import socket, threading\n"
             + "t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
             + "t.bind(('', 9000)); t.listen(64)\n"
             + "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('', 9000))\n"

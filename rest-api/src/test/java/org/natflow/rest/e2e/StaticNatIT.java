@@ -23,18 +23,6 @@ import org.natflow.rest.testing.Poll;
 class StaticNatIT {
 
     private static final String TOKEN = "static-nat-token";
-    /** Answers each TCP connection and UDP datagram on 9000 with "address:port" of its sender. */
-    private static final String ECHO = "import socket, threading\n"
-            + "t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
-            + "t.bind(('', 9000)); t.listen(64)\n"
-            + "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('', 9000))\n"
-            + "def udp():\n"
-            + "    while True:\n"
-            + "        d, a = u.recvfrom(2048); u.sendto(('%s:%d' % a).encode(), a)\n"
-            + "threading.Thread(target=udp, daemon=True).start()\n"
-            + "while True:\n"
-            + "    c, a = t.accept(); c.sendall(('%s:%d\\n' % a).encode()); c.close()\n";
-
     private static List<String> props(String name, String... extra) throws java.io.IOException {
         List<String> props = new ArrayList<>();
         MininetNetwork.properties("nat-home").forEach((k, v) -> props.add("--" + k + "=" + v));
@@ -55,7 +43,7 @@ class StaticNatIT {
     private static void run(String name, String... extra) throws Exception {
         Path log = MininetEnvironment.projectRoot().resolve("rest-api/target/" + name + ".log");
         Path echo = Files.createTempFile("natflow-static-echo", ".py");
-        Files.writeString(echo, ECHO);
+        Files.writeString(echo, ConntrackNatIT.ECHO); // answers with the sender's address:port
         String access = "/tmp/natflow-" + name + "-http.txt";
         try (ControllerProcess controller = new ControllerProcess(log, props(name, extra))) {
             controller.start();
