@@ -33,6 +33,8 @@ public final class AppCookies {
     public static final int DHCP = 9;
     /** 1:1 static NAT; the value is the rule id and the flow's kind. */
     public static final int STATIC_NAT = 10;
+    /** The VPN that lends addresses: its link, its endpoint, one flow pair per peer. */
+    public static final int VPN = 11;
 
     /** Mask selecting the app id. */
     public static final U64 APP_MASK = U64.of(0xffff_0000_0000_0000L);
@@ -69,6 +71,7 @@ public final class AppCookies {
             case BORDER -> "border";
             case DHCP -> "dhcp";
             case STATIC_NAT -> "static-nat";
+            case VPN -> "vpn";
             default -> "app " + app;
         };
     }

@@ -78,6 +78,7 @@ public final class Pipeline {
                 "TCP FIN or RST to the gateway MAC or from the uplink → copy to controller, goto 1"),
         BORDER_TO_NAT(Table.CLASSIFY, AppCookies.BORDER, 20, "to the gateway MAC, or from the uplink → goto 1"),
         SERVICE_TO_NAT(Table.CLASSIFY, AppCookies.SERVICE, 20, "from the service link → goto 1"),
+        VPN_TO_NAT(Table.CLASSIFY, AppCookies.VPN, 20, "from the VPN link → goto 1"),
         FABRIC_ARP(Table.CLASSIFY, AppCookies.FABRIC, 15, "ARP → controller (hosts learned, answers, delivery)"),
         L2_LEARNED(Table.CLASSIFY, AppCookies.L2, 10, "in_port, eth_src, eth_dst → output (learned)"),
         FABRIC_TO_FABRIC(Table.CLASSIFY, AppCookies.FABRIC, 1, "anything else → goto 3"),
@@ -89,6 +90,8 @@ public final class Pipeline {
         NAT_HAIRPIN(Table.NAT, AppCookies.NAT, 250, "per hairpin pair, both ways → rewrite both ends, to the host"),
         SERVICE_CONVERSATION(Table.NAT, AppCookies.SERVICE, 245,
                 "per conversation with a natflow service, both ways → rewrite to and from the link"),
+        VPN_ENDPOINT(Table.NAT, AppCookies.VPN, 238, "the tunnel's outer packets: to the VPN port of the first pool"
+                + " address from the uplink → the VPN link; from the link with that address → goto 2"),
         RELAY_DIRECTION(Table.NAT, AppCookies.RELAY, 240, "per UDP relay direction, once both legs are bound"),
         SERVICE_EXPOSED(Table.NAT, AppCookies.SERVICE, 236,
                 "per public port a natflow service answers on → controller (first packet)"),
@@ -109,6 +112,8 @@ public final class Pipeline {
                 + " (anyone when none is given) → the host; outbound (to allowed sources only, with a list) → goto 2"),
         STATIC_NAT_LEARN(Table.NAT, AppCookies.STATIC_NAT, 190,
                 "allow list given: anything else from the host → controller (its remote learned, then 196)"),
+        VPN_PEER(Table.NAT, AppCookies.VPN, 180, "per VPN peer: from the VPN link with its address → goto 2,"
+                + " untranslated; from the uplink to it (per allowed source) → the VPN link"),
         NAT_BLOCK_TRACKED(Table.NAT, AppCookies.NAT, 170,
                 "conntrack datapath, per block: tracked replies → to the host"),
         NAT_BLOCK_UNTRACKED(Table.NAT, AppCookies.NAT, 160,
@@ -120,6 +125,7 @@ public final class Pipeline {
         SERVICE_LINK_PUNT(Table.NAT, AppCookies.SERVICE, 70,
                 "IP from the service link → controller (sent before its flows were in)"),
         SERVICE_LINK_DROP(Table.NAT, AppCookies.SERVICE, 69, "anything else from the service link → drop"),
+        VPN_LINK_DROP(Table.NAT, AppCookies.VPN, 68, "anything else from the VPN link → drop"),
         NAT_BLOCK_CONTROLLER_PATH(Table.NAT, AppCookies.NAT, 66,
                 "conntrack datapath: ICMP, and inside-to-inside, to the gateway MAC → controller"),
         NAT_BLOCK(Table.NAT, AppCookies.NAT, 65,

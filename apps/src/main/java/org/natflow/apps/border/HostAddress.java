@@ -12,7 +12,14 @@ import org.projectfloodlight.openflow.types.IPv4Address;
  * @param via           the pool address whose border serves it
  * @param holder        who holds it, for conflict messages ("static NAT 3"); one holder has one address
  * @param active        whether it is in effect (answered for, translated); an inactive one stays held
+ * @param range         the reserved range it is lent from ({@link HostAddresses#reserveRange}), or null
  */
 public record HostAddress(IPv4Address publicAddress, IPv4Address inside, IPv4Address via, String holder,
-                          boolean active) {
+                          boolean active, String range) {
+
+    /** An address held outside any reserved range. */
+    public HostAddress(IPv4Address publicAddress, IPv4Address inside, IPv4Address via, String holder,
+                       boolean active) {
+        this(publicAddress, inside, via, holder, active, null);
+    }
 }

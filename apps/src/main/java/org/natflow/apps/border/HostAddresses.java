@@ -14,6 +14,21 @@ public final class HostAddresses {
 
     private final Map<IPv4Address, HostAddress> byPublic = new ConcurrentHashMap<>();
     private final Map<IPv4Address, HostAddress> byInside = new ConcurrentHashMap<>();
+    private final Map<IPv4Address, String> ranges = new ConcurrentHashMap<>();
+
+    /**
+     * Keeps addresses for one lender (the VPN's range): only holders lending from that range may claim them.
+     *
+     * @param range how conflict messages name it ("the VPN's addresses (natflow.vpn.addresses)")
+     */
+    public synchronized void reserveRange(String range, java.util.Collection<IPv4Address> addresses) {
+        addresses.forEach(a -> ranges.put(a, range));
+    }
+
+    /** The reserved range an address is in, if any. */
+    public Optional<String> rangeOf(IPv4Address address) {
+        return Optional.ofNullable(ranges.get(address));
+    }
 
     /**
      * Takes an address for a host, unless another holder has the address or the host has one already.
@@ -21,18 +36,24 @@ public final class HostAddresses {
      * @return who holds the address or the host's address already; then nothing changed
      */
     public synchronized Optional<String> claim(HostAddress a) {
+        String range = ranges.get(a.publicAddress());
+        if (range != null && !range.equals(a.range())) {
+            return Optional.of(range);
+        }
         HostAddress held = byPublic.get(a.publicAddress());
         if (held != null && !held.holder().equals(a.holder())) {
             return Optional.of(held.holder());
         }
-        HostAddress host = byInside.get(a.inside());
+        HostAddress host = a.range() != null ? null : byInside.get(a.inside());
         if (host != null && !host.holder().equals(a.holder())) {
             return Optional.of(host.holder() + ", which gives " + a.inside() + " the address "
                     + host.publicAddress());
         }
         release(a.holder());
         byPublic.put(a.publicAddress(), a);
-        byInside.put(a.inside(), a);
+        if (a.range() == null) {
+            byInside.put(a.inside(), a); // a lent address leads to no inside host
+        }
         return Optional.empty();
     }
 

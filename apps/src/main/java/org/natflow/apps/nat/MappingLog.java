@@ -170,6 +170,30 @@ public final class MappingLog implements AutoCloseable {
         l.time(startMillis);
     }
 
+    /**
+     * An address was lent to a named party beside the inside networks (a VPN peer): {@code peer=} and
+     * {@code public=}, under event {@code <kind>-created}.
+     */
+    public void addressLent(String kind, long id, String peer, IPv4Address pub, long startMillis) {
+        Line l = start(kind + "-created", id);
+        lent(l, peer, pub, startMillis);
+        sink.write(l.sb);
+    }
+
+    /** The lending {@link #addressLent} recorded ended; {@code reason} says why. */
+    public void addressReturned(String kind, long id, String peer, IPv4Address pub, long startMillis, String reason) {
+        Line l = start(kind + "-deleted", id);
+        lent(l, peer, pub, startMillis);
+        endNow(l, reason);
+    }
+
+    private static void lent(Line l, String peer, IPv4Address pub, long startMillis) {
+        l.sb.append(" peer=\"").append(peer.replace('"', '\'')).append("\" public=");
+        address(l.sb, pub);
+        l.sb.append(" start=");
+        l.time(startMillis);
+    }
+
     /** A port block was assigned to an inside host (conntrack datapath). */
     public void blockAssigned(PortBlock b) {
         Line l = start("nat-block-assigned", b.id());

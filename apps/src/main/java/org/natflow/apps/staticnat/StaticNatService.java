@@ -295,6 +295,9 @@ public final class StaticNatService implements BorderApp, PacketListener, FlowRe
                         + other.describe());
             }
         }
+        borders.hostAddresses().rangeOf(rule.publicAddress()).ifPresent(range -> {
+            throw RuleException.conflict(rule.publicAddress() + " is in " + range);
+        });
         String mine = exceptId < 0 ? null : holder(exceptId);
         borders.hostAddresses().byPublic(rule.publicAddress()).filter(a -> !a.holder().equals(mine))
                 .ifPresent(a -> {

@@ -35,6 +35,10 @@ import org.natflow.apps.relay.RelayStore;
 import org.natflow.apps.relay.TcpRelay;
 import org.natflow.apps.service.ServiceLink;
 import org.natflow.apps.staticnat.StaticNatService;
+import org.natflow.apps.vpn.VpnConfig;
+import org.natflow.apps.vpn.VpnPeerStore;
+import org.natflow.apps.vpn.VpnService;
+import org.natflow.services.vpn.WireGuardGo;
 import org.natflow.apps.staticnat.StaticNatStore;
 import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketService;
@@ -179,6 +183,27 @@ public class AppsConfiguration {
         flows.addFlowRemovedListener(statics);
         statics.start();
         return statics;
+    }
+
+    @Bean
+    @Conditional(NatEnabledCondition.class)
+    @ConditionalOnProperty(name = "natflow.vpn.enabled", havingValue = "true")
+    @DependsOn("staticNatService")
+    VpnService vpnService(VpnProperties properties, VpnPeerStore store, FlowService flows, SwitchService switches,
+                          Borders borders, PublicPorts ports, MappingLog mappingLog,
+                          @Value("${natflow.data-dir}") String dataDir) {
+        VpnConfig config = InvalidSettingException.check(properties::toConfig);
+        VpnService vpn = InvalidSettingException.check(() -> new VpnService(config, store, new WireGuardGo(
+                properties.device(borders.gateway(), Path.of(dataDir))), flows, switches, borders, ports, mappingLog,
+                Clock.systemUTC()));
+        try {
+            vpn.start();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new InvalidSettingException("natflow.vpn.enabled", "the VPN could not start: " + e.getMessage(),
+                    "check natflow.vpn.namespace (it must exist, with natflow.vpn.link-interface in it) and that"
+                            + " wireguard-go is installed, or set natflow.vpn.enabled=false");
+        }
+        return vpn;
     }
 
     @Bean

@@ -10,12 +10,12 @@ import java.util.function.Supplier;
 public class InvalidSettingException extends IllegalArgumentException {
 
     /** Where each group of settings is documented. */
-    private static final Map<String, String> DOCS = Map.of("natflow.nat", "docs/nat.md",
-            "natflow.service-link", "docs/relays.md", "natflow.turn", "docs/relays.md#turn-server",
-            "natflow.fabric", "docs/campus.md", "natflow.api", "docs/rest-api.md#authentication",
-            "natflow.openflow", "README.md#running-the-controller", "natflow.proxy", "docs/proxy.md",
-            "natflow.intercept", "docs/intercept.md", "natflow.dhcp", "docs/home.md",
-            "natflow.dns", "docs/home.md#dns-forwarder");
+    private static final Map<String, String> DOCS = Map.ofEntries(Map.entry("natflow.nat", "docs/nat.md"),
+            Map.entry("natflow.service-link", "docs/relays.md"), Map.entry("natflow.turn", "docs/relays.md#turn-server"),
+            Map.entry("natflow.fabric", "docs/campus.md"), Map.entry("natflow.api", "docs/rest-api.md#authentication"),
+            Map.entry("natflow.openflow", "README.md#running-the-controller"), Map.entry("natflow.proxy", "docs/proxy.md"),
+            Map.entry("natflow.intercept", "docs/intercept.md"), Map.entry("natflow.dhcp", "docs/home.md"),
+            Map.entry("natflow.dns", "docs/home.md#dns-forwarder"), Map.entry("natflow.vpn", "docs/vpn.md"));
 
     private final String property;
     private final String fix;
