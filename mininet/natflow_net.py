@@ -18,6 +18,9 @@ interface; a host with "forwarding": true routes between them; "routes" adds rou
 (["198.51.100.0/24 via 203.0.113.1"]); "commands" runs commands on the host once the network is up
 (e.g. iptables rules that make it a Linux NAT).
 
+A "vpnLink" ({"switch": "s1", "namespace": "natflow-vpn", "port": "nfvpn-s1", "intf": "nfvpn0"}) makes the
+namespace natflow's VPN runs wireguard-go in, linked to the switch by a veth pair (see docs/vpn.md).
+
 A "serviceLink" ({"switch": "s1", "address": "169.254.100.1/24", "port": "nfsvc-s1", "rootIntf": "nfsvc0"})
 links natflow's own (root) namespace to a border switch with a veth pair: natflow's end gets the
 link-local address, the other end becomes the switch's last port. natflow's TCP relay legs and TURN server
@@ -86,6 +89,8 @@ def build(spec):
                 h.cmd('ethtool -K %s tx off >/dev/null 2>&1' % intf.name)
     if spec.get('serviceLink'):
         attach_service_link(spec['serviceLink'])
+    if spec.get('vpnLink'):
+        attach_vpn_link(spec['vpnLink'])
     return net
 
 
@@ -109,10 +114,39 @@ def attach_service_link(link):
     subprocess.run(['ovs-vsctl', 'add-port', link['switch'], port], check=True)
 
 
+def attach_vpn_link(link):
+    """Creates the VPN's namespace and its link to a switch: a veth pair, one end in the namespace (natflow sets
+    it up and runs wireguard-go there), the other the switch's last port."""
+    ns = link.get('namespace', 'natflow-vpn')
+    port = link.get('port', 'nfvpn-' + link['switch'])
+    intf = link.get('intf', 'nfvpn0')
+    remove_vpn_link(ns, port)
+    subprocess.run(['ip', 'netns', 'add', ns], check=True)
+    subprocess.run(['ip', 'link', 'add', port, 'type', 'veth', 'peer', 'name', intf, 'netns', ns], check=True)
+    _run('sysctl', '-qw', 'net.ipv6.conf.%s.disable_ipv6=1' % port)
+    _run('ip', 'netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1')
+    _run('ethtool', '-K', port, 'tx', 'off')
+    _run('ip', 'netns', 'exec', ns, 'ethtool', '-K', intf, 'tx', 'off')
+    subprocess.run(['ip', 'link', 'set', port, 'up'], check=True)
+    subprocess.run(['ovs-vsctl', 'add-port', link['switch'], port], check=True)
+
+
+def remove_vpn_link(ns='natflow-vpn', port='nfvpn-s1'):
+    """Stops what runs in the VPN's namespace (wireguard-go, by pid), deletes the namespace and the link."""
+    pids = subprocess.run(['ip', 'netns', 'pids', ns], capture_output=True, text=True).stdout.split()
+    for pid in pids:
+        _run('kill', '-9', pid)
+    _run('ip', 'netns', 'del', ns)
+    _run('ip', 'link', 'del', port)
+
+
 def remove_service_links(spec=None):
-    """Deletes service links (those of a spec, or the default nfsvc0); deleting one end removes both."""
+    """Deletes service links (those of a spec, or the default nfsvc0; deleting one end removes both) and the
+    VPN's namespace and link."""
     names = {'nfsvc0'}
     if spec and spec.get('serviceLink'):
         names.add(spec['serviceLink'].get('rootIntf', 'nfsvc0'))
     for name in names:
         _run('ip', 'link', 'del', name)
+    vpn = (spec or {}).get('vpnLink') or {}
+    remove_vpn_link(vpn.get('namespace', 'natflow-vpn'), vpn.get('port', 'nfvpn-' + vpn.get('switch', 's1')))

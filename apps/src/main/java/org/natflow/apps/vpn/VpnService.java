@@ -57,6 +57,9 @@ public final class VpnService implements BorderApp {
     private final VpnFlows vpnFlows;
     private final Map<Long, VpnPeer> peers = new ConcurrentSkipListMap<>();
     private volatile Linked linked;
+    private volatile boolean up;
+    private final java.util.concurrent.ExecutorService starter =
+            java.util.concurrent.Executors.newSingleThreadExecutor(new org.natflow.controller.api.NamedThreads("natflow-vpn-start"));
 
     private record Linked(Border border, OFPort port) {
     }
@@ -98,16 +101,46 @@ public final class VpnService implements BorderApp {
                             + " is held by " + holder);
                 });
         borders.hostAddresses().reserveRange(RANGE, config.addresses());
-        device.start();
         for (VpnPeer p : store.all()) {
             peers.put(p.id(), p);
             claim(p);
-            device.addPeer(p.publicKey(), p.address());
         }
         borders.keepFromFlooding(config.linkPort());
-        borders.register(this);
-        log.info("event=vpn-up endpoint={}:{} peers={} key={}", endpoint(), config.port(), peers.size(),
-                device.publicKey());
+        starter.execute(this::bringUp);
+    }
+
+    /** Starts the tunnel, retrying while it cannot (its namespace not there yet); then the border is linked. */
+    private void bringUp() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                device.start();
+                synchronized (this) {
+                    peers.values().forEach(p -> device.addPeer(p.publicKey(), p.address()));
+                    up = true;
+                }
+                log.info("event=vpn-up endpoint={}:{} peers={} key={}", endpoint(), config.port(), peers.size(),
+                        device.publicKey());
+                borders.register(this);
+                return;
+            } catch (RuntimeException e) {
+                log.warn("event=vpn-start-failed retry=2s error=\"{}\"", e.getMessage());
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Whether the tunnel is up and the border linked. */
+    public boolean linked() {
+        return up && linked != null;
+    }
+
+    /** Stops trying to start the tunnel (the tunnel itself stays up for the next run). */
+    public void shutdown() {
+        starter.shutdownNow();
     }
 
     private IPv4Address endpoint() {
@@ -235,7 +268,9 @@ public final class VpnService implements BorderApp {
         VpnPeer stored = store.create(new VpnPeer(0, name, key, address, allowedSources, clock.millis()));
         peers.put(stored.id(), stored);
         claim(stored);
-        device.addPeer(stored.publicKey(), stored.address());
+        if (up) {
+            device.addPeer(stored.publicKey(), stored.address());
+        }
         Linked l = linked;
         if (l != null) {
             flows.apply(l.border().dpid(), vpnFlows.peer(l.border(), l.port(), device.linkMac(), stored));
@@ -254,7 +289,9 @@ public final class VpnService implements BorderApp {
         }
         store.delete(id, clock.millis());
         peers.remove(id);
-        device.removePeer(p.publicKey());
+        if (up) {
+            device.removePeer(p.publicKey());
+        }
         borders.hostAddresses().release(holder(id));
         Linked l = linked;
         if (l != null) {

@@ -185,7 +185,7 @@ public class AppsConfiguration {
         return statics;
     }
 
-    @Bean
+    @Bean(destroyMethod = "shutdown")
     @Conditional(NatEnabledCondition.class)
     @ConditionalOnProperty(name = "natflow.vpn.enabled", havingValue = "true")
     @DependsOn("staticNatService")
@@ -196,13 +196,7 @@ public class AppsConfiguration {
         VpnService vpn = InvalidSettingException.check(() -> new VpnService(config, store, new WireGuardGo(
                 properties.device(borders.gateway(), Path.of(dataDir))), flows, switches, borders, ports, mappingLog,
                 Clock.systemUTC()));
-        try {
-            vpn.start();
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            throw new InvalidSettingException("natflow.vpn.enabled", "the VPN could not start: " + e.getMessage(),
-                    "check natflow.vpn.namespace (it must exist, with natflow.vpn.link-interface in it) and that"
-                            + " wireguard-go is installed, or set natflow.vpn.enabled=false");
-        }
+        vpn.start();
         return vpn;
     }
 

@@ -35,9 +35,9 @@ public class VpnResource {
     }
 
     @GetMapping
-    @Operation(summary = "The endpoint: its public key, address, port")
+    @Operation(summary = "The endpoint: its public key, its peers, whether the tunnel is up and linked to the border")
     public Map<String, Object> endpoint() {
-        return Map.of("publicKey", vpn.publicKey(), "peers", vpn.all().size());
+        return Map.of("publicKey", vpn.publicKey(), "peers", vpn.all().size(), "up", vpn.linked());
     }
 
     @GetMapping("/peers")

@@ -62,7 +62,7 @@ public final class WireGuardGo implements TunnelDevice {
 
     @Override
     public void start() {
-        key = loadOrCreateKey(settings.keyFile());
+        publicKey();
         try {
             Files.createDirectories(settings.runDir());
         } catch (IOException e) {
@@ -95,8 +95,12 @@ public final class WireGuardGo implements TunnelDevice {
         linkMac = MacAddress.of(run("ip", "netns", "exec", ns, "cat", "/sys/class/net/" + link + "/address").strip());
     }
 
+    /** The endpoint's key, read from (or first written to) its file. */
     @Override
-    public String publicKey() {
+    public synchronized String publicKey() {
+        if (key == null) {
+            key = loadOrCreateKey(settings.keyFile());
+        }
         return key.publicKey();
     }
 
