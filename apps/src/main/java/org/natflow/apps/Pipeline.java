@@ -99,6 +99,8 @@ public final class Pipeline {
         FORWARD(Table.NAT, AppCookies.FORWARD, 230, "per forwarded port: inbound per allowed source, and replies"),
         STATIC_NAT_ICMP_ERROR(Table.NAT, AppCookies.STATIC_NAT, 220, "per static address: ICMP errors (types 3,"
                 + " 11, 12) from the uplink to it, or from its host → controller (the embedded datagram translated)"),
+        VPN_HAIRPIN_FIRST(Table.NAT, AppCookies.VPN, 212,
+                "to the gateway MAC for a VPN peer's address → controller (first packet of a hairpin flow)"),
         STATIC_NAT_HAIRPIN_FIRST(Table.NAT, AppCookies.STATIC_NAT, 211,
                 "to the gateway MAC for a static address → controller (first packet of a hairpin flow)"),
         NAT_HAIRPIN_FIRST(Table.NAT, AppCookies.NAT, 210,

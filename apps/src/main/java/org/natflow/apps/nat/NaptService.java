@@ -478,13 +478,15 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
     }
 
     /**
-     * The inside host behind a static address (1:1 NAT: the same port), as a mapping-shaped value (id 0), if the
-     * address is in effect and its host located. From memory only (packet-in path).
+     * The inside host behind a static address (1:1 NAT: the same port), or the VPN peer that borrows it (at the
+     * VPN link), as a mapping-shaped value (id 0), if the address is in effect and its host located. From memory
+     * only (packet-in path).
      */
     private Optional<NatSession> staticTarget(Border b, Protocol p, IPv4Address address, int port) {
         return borders.hostAddresses().byPublic(address).filter(HostAddress::active)
-                .flatMap(a -> hosts.known(a.inside()).map(host -> new NatSession(0, p, a.inside(), port, address,
-                        port, 0L, b.dpid(), host.mac(), host.port())));
+                .flatMap(a -> (a.location() != null ? Optional.of(a.location()) : hosts.known(a.inside()))
+                        .map(host -> new NatSession(0, p, a.inside(), port, address, port, 0L, b.dpid(), host.mac(),
+                                host.port())));
     }
 
     /**

@@ -19,6 +19,9 @@ public interface TunnelDevice {
     /** The MAC of the namespace's end of the VPN link, where the border sends the tunnel's traffic. */
     MacAddress linkMac();
 
+    /** The namespace's address on the VPN link: the endpoint's outer packets are translated to and from it. */
+    IPv4Address linkAddress();
+
     /** Lets a peer in, with the one address it may use. */
     void addPeer(String publicKey, IPv4Address address);
 

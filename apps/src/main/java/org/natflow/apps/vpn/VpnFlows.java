@@ -45,21 +45,31 @@ final class VpnFlows {
         return AppCookies.cookie(AppCookies.VPN, peerId);
     }
 
-    /** The link's flows: into the NAT table, the outer UDP both ways, and a drop of anything else from it. */
-    List<OFMessage> link(Border b, OFPort link, MacAddress linkMac) {
+    /**
+     * The link's flows: into the NAT table; the endpoint's outer packets, the first pool address's port to and
+     * from the namespace's link address (stateless, like a forward of one port; the namespace's own ICMP errors
+     * leave from the pool address too); and a drop of anything else from the link.
+     */
+    List<OFMessage> link(Border b, OFPort link, MacAddress linkMac, IPv4Address linkAddress) {
         OFFactory f = b.factory();
         IPv4Address endpoint = gateway.publicAddresses().get(0);
         Match in = f.buildMatch().setExact(MatchField.IN_PORT, b.uplink()).setExact(MatchField.ETH_TYPE, EthType.IPv4)
                 .setExact(MatchField.IP_PROTO, IpProtocol.UDP).setExact(MatchField.IPV4_DST, endpoint)
                 .setExact(MatchField.UDP_DST, TransportPort.of(config.port())).build();
         Match out = f.buildMatch().setExact(MatchField.IN_PORT, link).setExact(MatchField.ETH_TYPE, EthType.IPv4)
-                .setExact(MatchField.IPV4_SRC, endpoint).build();
+                .setExact(MatchField.IPV4_SRC, linkAddress).build();
+        List<OFAction> toLink = new ArrayList<>(List.of(f.actions().setField(f.oxms().ipv4Dst(linkAddress))));
+        toLink.addAll(toLink(f, link, linkMac, false));
+        List<OFAction> fromLink = List.of(f.actions().setField(f.oxms().ipv4Src(endpoint)),
+                f.actions().setField(f.oxms().ethSrc(gateway.outsideMac())));
         return List.of(
                 Pipeline.flow(f, Band.VPN_TO_NAT, f.buildMatch().setExact(MatchField.IN_PORT, link).build(), LINK)
                         .setInstructions(List.of(f.instructions().gotoTable(Pipeline.Table.NAT.id()))).build(),
-                Pipeline.flow(f, Band.VPN_ENDPOINT, in, LINK).setInstructions(List.of(f.instructions().applyActions(
-                        toLink(f, link, linkMac, false)))).build(),
-                Pipeline.flow(f, Band.VPN_ENDPOINT, out, LINK).setInstructions(toUplink(f, false)).build(),
+                Pipeline.flow(f, Band.VPN_ENDPOINT, in, LINK)
+                        .setInstructions(List.of(f.instructions().applyActions(toLink))).build(),
+                Pipeline.flow(f, Band.VPN_ENDPOINT, out, LINK).setInstructions(List.of(
+                        f.instructions().applyActions(fromLink),
+                        f.instructions().gotoTable(Pipeline.Table.ROUTE.id()))).build(),
                 Pipeline.flow(f, Band.VPN_LINK_DROP, f.buildMatch().setExact(MatchField.IN_PORT, link).build(), LINK)
                         .setInstructions(List.of()).build());
     }
@@ -71,6 +81,11 @@ final class VpnFlows {
         Match fromPeer = f.buildMatch().setExact(MatchField.IN_PORT, link).setExact(MatchField.ETH_TYPE, EthType.IPv4)
                 .setExact(MatchField.IPV4_SRC, p.address()).build();
         out.add(Pipeline.flow(f, Band.VPN_PEER, fromPeer, cookie(p.id())).setInstructions(toUplink(f, true)).build());
+        Match hairpin = f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.ETH_DST, gateway.insideMac()).setExact(MatchField.IPV4_DST, p.address()).build();
+        out.add(Pipeline.flow(f, Band.VPN_HAIRPIN_FIRST, hairpin, cookie(p.id()))
+                .setInstructions(org.natflow.controller.api.FlowMods.apply(f,
+                        List.of(org.natflow.controller.api.FlowMods.toController(f)))).build());
         List<IPv4AddressWithMask> sources = p.allowedSources().isEmpty() ? Collections.singletonList(null)
                 : p.allowedSources();
         for (IPv4AddressWithMask src : sources) {

@@ -205,7 +205,8 @@ public final class VpnService implements BorderApp {
                 return;
             }
             linked = new Linked(b, p.ofPort());
-            List<OFMessage> m = new java.util.ArrayList<>(vpnFlows.link(b, p.ofPort(), device.linkMac()));
+            peers.values().forEach(this::claim); // inside hosts now reach them at the link (hairpinning)
+            List<OFMessage> m = new java.util.ArrayList<>(vpnFlows.link(b, p.ofPort(), device.linkMac(), device.linkAddress()));
             peers.values().forEach(peer -> m.addAll(vpnFlows.peer(b, p.ofPort(), device.linkMac(), peer)));
             flows.apply(b.dpid(), m).whenComplete((r, e) -> {
                 if (e != null || !r.ok()) {
@@ -331,7 +332,10 @@ public final class VpnService implements BorderApp {
     }
 
     private void claim(VpnPeer p) {
+        Linked l = linked;
+        org.natflow.apps.border.HostLocation at = l == null || !up ? null
+                : new org.natflow.apps.border.HostLocation(device.linkMac(), l.port());
         borders.hostAddresses().claim(new HostAddress(p.address(), p.address(), endpoint(), holder(p.id()), true,
-                RANGE)).ifPresent(held -> log.warn("event=vpn-address-conflict id={} holder=\"{}\"", p.id(), held));
+                RANGE, at)).ifPresent(held -> log.warn("event=vpn-address-conflict id={} holder=\"{}\"", p.id(), held));
     }
 }

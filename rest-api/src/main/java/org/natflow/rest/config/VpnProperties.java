@@ -52,7 +52,7 @@ public record VpnProperties(@DefaultValue("false") boolean enabled, @DefaultValu
 
     /** Where wireguard-go runs, its key in {@code dataDir}/vpn. */
     public WireGuardGo.Settings device(GatewayConfig gateway, Path dataDir) {
-        return new WireGuardGo.Settings(namespace, device, linkInterface, gateway.publicAddresses().get(0), port,
-                gateway.outsideMac(), dataDir.resolve("vpn").resolve("wireguard.key"), Path.of("/var/run/wireguard"));
+        return new WireGuardGo.Settings(namespace, device, linkInterface, port,
+                gateway.outsideMac(), gateway.insideMac(), gateway.publicAddresses(), dataDir.resolve("vpn").resolve("wireguard.key"), Path.of("/var/run/wireguard"));
     }
 }

@@ -88,6 +88,9 @@ class VpnIT {
                 net.spawn("srv1", "echo", "exec python3 " + echo);
                 net.sh("rm -f " + access);
                 net.spawn("vc", "web", "cd / && exec python3 -m http.server 8000 >> " + access + " 2>&1");
+                net.cmd("srv1", "mkdir -p /tmp/natflow-vpn-it-www && head -c 4000000 /dev/urandom >"
+                        + " /tmp/natflow-vpn-it-www/blob");
+                net.spawn("srv1", "blob", "cd /tmp/natflow-vpn-it-www && exec python3 -m http.server 8080");
 
                 String created = controller.send("POST", "/api/v1/vpn/peers", "{\"name\":\"vc\"}", TOKEN);
                 assertThat(created).startsWith("201 ");
@@ -110,13 +113,27 @@ class VpnIT {
                 Poll.until(Duration.ofSeconds(10), "the client's interface", () -> net.cmd("vc", "ip link show nfwgvc")
                         .ok());
                 assertThat(net.cmd("vc", "wg setconf nfwgvc " + conf + " && ip addr add 203.0.113.70/32 dev nfwgvc"
-                        + " && ip link set nfwgvc up && ip route add 203.0.113.100/32 dev nfwgvc").ok()).isTrue();
+                        + " && ip link set nfwgvc up && wg set nfwgvc fwmark 51820"
+                        // As wg-quick routes: all but the tunnel's own packets (marked) into the tunnel; the public
+                        // segment is enough here.
+                        + " && ip route add 203.0.113.0/24 dev nfwgvc table 51820"
+                        + " && ip rule add not fwmark 51820 table 51820").ok()).isTrue();
                 try {
                     Poll.until(Duration.ofSeconds(20), "vc reaches srv1 from the borrowed address", () -> echoes(net));
                     assertThat(net.cmd("srv1", "curl -s -m 3 -o /dev/null -w '%{http_code}'"
                             + " http://203.0.113.70:8000/").out()).as("srv1 connects back to the borrowed address")
                             .isEqualTo("200");
                     assertThat(net.cmd("vc", "cat " + access).out()).contains("203.0.113.100 - - ");
+                    assertThat(net.cmd("h1", "curl -s -m 5 -o /dev/null -w '%{http_code}' http://203.0.113.70:8000/")
+                            .out()).as(() -> "an inside host reaches the borrowed address by hairpinning\n"
+                            + net.sh("ovs-ofctl -O OpenFlow13 dump-flows s1 | grep -E 'priority=(250|212|180|238|68)'").out()
+                            + net.sh("ip -n natflow-vpn route; ip -n natflow-vpn neigh; ip -n natflow-vpn -s link").out()
+                            + net.cmd("vc", "ip route; wg show").out()).isEqualTo("200");
+                    assertThat(net.cmd("vc", "cat " + access).out()).as("seen from h1's mapping")
+                            .containsPattern("203\\.0\\.113\\.1[0-3] - - ");
+                    assertThat(net.cmd("vc", "curl -s -m 20 -o /dev/null -w '%{size_download}'"
+                            + " http://203.0.113.100:8080/blob").out()).as("4 MB through the tunnel (MTU)")
+                            .isEqualTo("4000000");
                     JsonNode listed = peers(controller).get(0);
                     assertThat(listed.get("endpoint").asText()).as("the client's NAT as its outer address")
                             .startsWith("198.51.100.20:");
@@ -151,11 +168,16 @@ class VpnIT {
                     net.kill("wg-client");
                     net.kill("web");
                     net.kill("echo");
+                    net.kill("blob");
+                    net.cmd("srv1", "rm -rf /tmp/natflow-vpn-it-www");
                 }
             }
         } finally {
             Files.deleteIfExists(conf);
             Files.deleteIfExists(echo);
+            try (var files = Files.walk(dataDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 }

@@ -23,15 +23,19 @@ import org.slf4j.LoggerFactory;
  * The tunnel endpoint: Debian's {@code wireguard-go} in the VPN's namespace. natflow starts it there (or takes
  * over the one a previous run left, which kept every tunnel up meanwhile), gives it the endpoint's key (kept in
  * the data directory, so clients' configurations stay valid across restarts) and port, and sets up the
- * namespace: the endpoint's address and a default route towards the border on the link, a route into the
- * tunnel per peer. Peers are added and removed through the configuration socket.
+ * namespace: its address on the link (the border translates the endpoint's outer packets to and from it), a
+ * default route towards the border, the pool's addresses through the border's inside MAC (hairpinning), a
+ * route into the tunnel per peer. Peers are added and removed through the configuration socket.
  */
 public final class WireGuardGo implements TunnelDevice {
 
     private static final Logger log = LoggerFactory.getLogger(WireGuardGo.class);
-    /** The link's own addresses in the namespace (link-local); the border is the other one. */
-    private static final String LINK_ADDRESS = "169.254.101.1/30";
+    /** The namespace's address on the link (link-local); the border's outer translation leads to it. */
+    private static final IPv4Address LINK_ADDRESS = IPv4Address.of("169.254.101.1");
+    /** The next hop for everything but the pool: the border's outside MAC. */
     private static final String LINK_GATEWAY = "169.254.101.2";
+    /** The next hop for the pool's addresses (inside hosts' mappings, hairpinned): the border's inside MAC. */
+    private static final String LINK_POOL_GATEWAY = "169.254.101.3";
 
     /**
      * Where it runs.
@@ -39,14 +43,17 @@ public final class WireGuardGo implements TunnelDevice {
      * @param namespace     the network namespace (made by the operator, with the link's end in it)
      * @param device        the WireGuard interface's name (unique on the machine: its socket is named after it)
      * @param linkInterface the namespace's end of the VPN link
-     * @param endpoint      the endpoint's public address (the first pool address)
      * @param port          its UDP port
      * @param borderMac     the MAC the namespace sends to (the gateway's outside MAC)
+     * @param insideMac     the MAC it sends to for the pool's addresses (the gateway's inside MAC: the NAT's
+     *                      hairpin flows take them there)
+     * @param pool          the pool's addresses
      * @param keyFile       where the endpoint's key pair is kept
      * @param runDir        where wireguard-go puts its sockets
      */
-    public record Settings(String namespace, String device, String linkInterface, IPv4Address endpoint, int port,
-                           MacAddress borderMac, Path keyFile, Path runDir) {
+    public record Settings(String namespace, String device, String linkInterface, int port,
+                           MacAddress borderMac, MacAddress insideMac, List<IPv4Address> pool, Path keyFile,
+                           Path runDir) {
     }
 
     private final Settings settings;
@@ -86,10 +93,14 @@ public final class WireGuardGo implements TunnelDevice {
         String link = settings.linkInterface();
         ip("link", "set", "lo", "up");
         ip("link", "set", link, "up");
-        ip("addr", "replace", LINK_ADDRESS, "dev", link);
-        ip("addr", "replace", settings.endpoint() + "/32", "dev", link);
+        ip("addr", "replace", LINK_ADDRESS + "/29", "dev", link);
         ip("neigh", "replace", LINK_GATEWAY, "lladdr", settings.borderMac().toString(), "dev", link, "nud", "permanent");
-        ip("route", "replace", "default", "via", LINK_GATEWAY, "dev", link, "src", settings.endpoint().toString());
+        ip("neigh", "replace", LINK_POOL_GATEWAY, "lladdr", settings.insideMac().toString(), "dev", link, "nud",
+                "permanent");
+        ip("route", "replace", "default", "via", LINK_GATEWAY, "dev", link);
+        for (IPv4Address a : settings.pool()) {
+            ip("route", "replace", a + "/32", "via", LINK_POOL_GATEWAY, "dev", link);
+        }
         ip("link", "set", settings.device(), "up");
         run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1");
         linkMac = MacAddress.of(run("ip", "netns", "exec", ns, "cat", "/sys/class/net/" + link + "/address").strip());
@@ -102,6 +113,11 @@ public final class WireGuardGo implements TunnelDevice {
             key = loadOrCreateKey(settings.keyFile());
         }
         return key.publicKey();
+    }
+
+    @Override
+    public IPv4Address linkAddress() {
+        return LINK_ADDRESS;
     }
 
     @Override
