@@ -68,11 +68,13 @@ class StaticNatResourceTest {
             refused(post("{\"publicAddress\":\"203.0.113.71\",\"insideAddress\":\"10.0.0.22\"}"), 409,
                     "static NAT " + id); // a disabled rule keeps its address
         } finally {
-            for (JsonNode r : rest.getForObject("/api/v1/static-nat", JsonNode.class)) {
+            for (JsonNode r : send(HttpMethod.GET, "/api/v1/static-nat", null).getBody()) {
                 send(HttpMethod.DELETE, "/api/v1/static-nat/" + r.get("id").asLong(), null);
             }
         }
         refused(send(HttpMethod.DELETE, "/api/v1/static-nat/" + id, null), 404, "no static NAT " + id);
-        assertThat(rest.getForObject("/api/v1/static-nat", JsonNode.class).size()).isZero();
+        assertThat(send(HttpMethod.GET, "/api/v1/static-nat", null).getBody().size()).isZero();
+        assertThat(rest.getForEntity("/api/v1/static-nat", String.class).getStatusCode().value())
+                .as("who has which address, and whom it talks to: the read role's").isEqualTo(401);
     }
 }
