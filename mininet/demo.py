@@ -61,6 +61,8 @@ def main():
     spec['controller'] = {'ip': '127.0.0.1', 'port': args.of_port}
     # natflow's own services (here the jump host's proxies) reach the data plane over a service link.
     spec['serviceLink'] = {'switch': 's1', 'address': '169.254.100.1/24', 'port': 'nfsvc-s1', 'rootIntf': 'nfsvc0'}
+    # natflow's VPN runs wireguard-go in a namespace of its own, linked to the border.
+    spec['vpnLink'] = {'switch': 's1', 'namespace': 'natflow-vpn', 'port': 'nfvpn-s1', 'intf': 'nfvpn0'}
     net = natflow_net.build(spec)
     results = []
     try:
@@ -138,6 +140,40 @@ def main():
                             code, (re.findall(r'^(\S+) - - ', inbound, re.M) or ['-'])[-1], last)))
         rest(args.rest_port, '/api/v1/static-nat/%d' % rule['id'], 'DELETE')
         h2.cmd('kill $(cat /tmp/natflow-demo-h2-web.pid); rm -f /tmp/natflow-demo-h2-web.pid')
+        # The VPN that lends addresses: srv2 (beyond the upstream router) becomes a peer, brings up wireguard-go with
+        # the configuration natflow hands out, and reaches srv1 from the borrowed address.
+        for _ in range(40):
+            if rest(args.rest_port, '/api/v1/vpn').get('up'):
+                break
+            time.sleep(0.5)
+        peer = rest(args.rest_port, '/api/v1/vpn/peers', 'POST', {'name': 'demo srv2'})
+        conf = '/var/tmp/natflow-demo-wg.conf'
+        with open(conf, 'w') as f:
+            f.write(re.sub(r'(?m)^Address = .*\n', '', peer['config']))
+        os.chmod(conf, 0o600)
+        wg = srv2.cmd('wireguard-go -f nfwgdemo >/dev/null 2>&1 & echo $!').strip()
+        for _ in range(20):
+            if 'state' in srv2.cmd('ip link show nfwgdemo 2>/dev/null'):
+                break
+            time.sleep(0.25)
+        srv2.cmd('wg setconf nfwgdemo %s && ip addr add %s/32 dev nfwgdemo && ip link set nfwgdemo up'
+                 ' && wg set nfwgdemo fwmark 51820 && ip route add 203.0.113.100/32 dev nfwgdemo table 51820'
+                 ' && ip rule add not fwmark 51820 table 51820' % (conf, peer['address']))
+        code = '000'
+        for _ in range(20):
+            code = srv2.cmd("curl -s -m 3 -o /dev/null -w '%{http_code}' http://203.0.113.100:8000/")
+            if code == '200':
+                break
+            time.sleep(0.5)
+        seen = srv1.cmd('cat /tmp/natflow-demo-http.txt')
+        last = (re.findall(r'^(\S+) - - ', seen, re.M) or ['?'])[-1]
+        listed = rest(args.rest_port, '/api/v1/vpn/peers/%d' % peer['id'])
+        results.append(('srv2 borrows a global address through natflow\'s VPN (WireGuard)',
+                        code == '200' and last == peer['address'],
+                        'HTTP %s, srv1 saw %s; tunnel from %s' % (code, last, listed.get('endpoint'))))
+        rest(args.rest_port, '/api/v1/vpn/peers/%d' % peer['id'], 'DELETE')
+        srv2.cmd('kill %s; ip rule del not fwmark 51820 table 51820' % wg)
+        os.remove(conf)
         srv2.cmd('iperf3 -s -1 -D')
         time.sleep(0.5)
         out = h1.cmd('iperf3 -c 198.51.100.10 -t 3 -J')

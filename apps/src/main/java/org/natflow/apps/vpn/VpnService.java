@@ -204,11 +204,14 @@ public final class VpnService implements BorderApp {
             if (known != null && known.border().equals(b) && known.port().equals(p.ofPort())) {
                 return;
             }
+            List<OFMessage> m = new java.util.ArrayList<>(vpnFlows.link(b, p.ofPort(), device.linkMac(),
+                    device.linkAddress()));
+            peers.values().forEach(peer -> m.addAll(vpnFlows.peer(b, p.ofPort(), device.linkMac(), peer)));
+            java.util.concurrent.CompletableFuture<org.natflow.controller.api.FlowBatchResult> sent =
+                    flows.apply(b.dpid(), m);
             linked = new Linked(b, p.ofPort());
             peers.values().forEach(this::claim); // inside hosts now reach them at the link (hairpinning)
-            List<OFMessage> m = new java.util.ArrayList<>(vpnFlows.link(b, p.ofPort(), device.linkMac(), device.linkAddress()));
-            peers.values().forEach(peer -> m.addAll(vpnFlows.peer(b, p.ofPort(), device.linkMac(), peer)));
-            flows.apply(b.dpid(), m).whenComplete((r, e) -> {
+            sent.whenComplete((r, e) -> {
                 if (e != null || !r.ok()) {
                     log.warn("event=vpn-link-failed dpid={} error=\"{}\"", b.dpid(),
                             e != null ? e.toString() : r.errors().get(0).describe());

@@ -123,9 +123,10 @@ class VpnServiceTest {
     private final FakeDevice device = new FakeDevice();
     private final InMemoryStore store = new InMemoryStore();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    private final List<String> logLines = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final VpnService vpn = new VpnService(new VpnConfig(Addresses.pool(List.of("203.0.113.70-203.0.113.71")),
             51820, "nfvpn-s1", Duration.ofHours(1), 25), store, device, flows, new FixedSwitchService(SWITCH),
-            bed.borders, bed.ports, MappingLog.off(), clock);
+            bed.borders, bed.ports, new MappingLog(line -> logLines.add(line.toString()), clock), clock);
 
     @AfterEach
     void stop() {
@@ -189,6 +190,24 @@ class VpnServiceTest {
                 .isInstanceOf(RuleException.class).hasMessageContaining("quarantined");
         clock.advance(Duration.ofMinutes(61));
         assertThat(vpn.create("carol", null, List.of()).peer().address()).isEqualTo(IPv4Address.of("203.0.113.70"));
+    }
+
+    @Test
+    void aPeerWithAllowedSourcesIsReachableFromThemOnlyAndItsLeaseIsInTheMappingLog() {
+        upAndLinked();
+        VpnService.Created c = vpn.create("cam", null, List.of(
+                org.projectfloodlight.openflow.types.IPv4AddressWithMask.of("198.51.100.0/24"),
+                org.projectfloodlight.openflow.types.IPv4AddressWithMask.of("192.0.2.0/28")));
+        List<OFFlowAdd> in = adds(Pipeline.Band.VPN_PEER).stream()
+                .filter(a -> a.getMatch().isExact(org.projectfloodlight.openflow.protocol.match.MatchField.IPV4_DST))
+                .toList();
+        assertThat(in).as("one inbound flow per allowed prefix").hasSize(2);
+        assertThat(in.toString()).contains("198.51.100.0").contains("192.0.2.0");
+        vpn.delete(c.peer().id());
+        assertThat(logLines).hasSize(2);
+        assertThat(logLines.get(0)).contains("event=vpn-lease-created id=" + c.peer().id())
+                .contains("peer=\"cam\"").contains("public=203.0.113.70");
+        assertThat(logLines.get(1)).contains("event=vpn-lease-deleted").contains("reason=deleted").contains(" end=");
     }
 
     @Test
