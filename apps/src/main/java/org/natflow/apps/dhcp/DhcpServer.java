@@ -345,8 +345,9 @@ public final class DhcpServer implements PacketListener {
             nak(b, port, m, "your address is " + r.get().address());
             return;
         }
+        // A client that sends no host name (udhcpc without -x hostname:) has none: "", never null.
         String hostname = r.map(Reservation::hostname).filter(h -> !h.isEmpty())
-                .orElse(m.text(DhcpOptions.HOSTNAME));
+                .orElseGet(() -> java.util.Objects.requireNonNullElse(m.text(DhcpOptions.HOSTNAME), ""));
         Lease lease = new Lease(a, m.chaddr(), cid, hostname, now + config.leaseTime().toMillis(), true);
         store.save(lease); // durable before the client is told
         Lease old = table.put(lease);

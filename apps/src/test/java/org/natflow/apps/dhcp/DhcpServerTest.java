@@ -111,6 +111,16 @@ class DhcpServerTest {
     }
 
     @Test
+    void aClientThatSendsNoHostNameIsAcknowledgedToo() {
+        server("10.0.0.100-10.0.0.110", Duration.ZERO);
+        IPv4Address a = exchange(client(A, DhcpOptions.DISCOVER, Map.of())).yiaddr();
+        DhcpMessage ack = exchange(client(A, DhcpOptions.REQUEST, Map.of(DhcpOptions.SERVER_ID, GW.getBytes(),
+                DhcpOptions.REQUESTED_ADDRESS, a.getBytes())));
+        assertThat(ack.type()).as("no host name (udhcpc's default)").isEqualTo(DhcpOptions.ACK);
+        assertThat(store.leases.get(a).hostname()).isEmpty();
+    }
+
+    @Test
     void aDeclinedAddressIsSkippedAndAnExhaustedRangeOffersNothing() {
         server("10.0.0.100-10.0.0.101", Duration.ZERO);
         IPv4Address first = bind(A);

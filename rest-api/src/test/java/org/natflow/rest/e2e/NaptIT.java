@@ -154,11 +154,20 @@ class NaptIT extends NatHomeIT {
         // not the switch's cached "to the controller" entry of the SYN (NatFlows' priority-62 flow).
         Poll.until(Duration.ofSeconds(15), "room for 10 more of h1's TCP mappings (quota 16)",
                 () -> sessions("?insideAddress=10.0.0.11&protocol=tcp").size() <= 6);
+        // Source ports no mapping of h1 has (a port the kernel reused would meet its live mapping: no packet-in).
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        sessions("?insideAddress=10.0.0.11").forEach(m -> used.add(m.get("insidePort").asInt()));
+        List<Integer> free = new ArrayList<>();
+        for (int p = 47000; free.size() < 10; p++) {
+            if (!used.contains(p)) {
+                free.add(p);
+            }
+        }
         double before = metric("natflow_nat_newflow_packetin_total");
         // Ten connections, each sending its request the moment it is up (the ACK and the data right behind).
         String client = "import socket\n"
-                + "for i in range(10):\n"
-                + "    s = socket.create_connection(('203.0.113.100', 8000), 5)\n"
+                + "for p in " + free + ":\n"
+                + "    s = socket.create_connection(('203.0.113.100', 8000), 5, ('', p))\n"
                 + "    s.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n'); print(s.recv(12).decode()); s.close()\n";
         MininetNetwork.Result r = net.cmd("h1", "python3 -c \"" + client + "\"");
         assertThat(r.out().lines().filter(l -> l.startsWith("HTTP/1.0 200")).count()).as(r.out()).isEqualTo(10);
