@@ -139,6 +139,16 @@ def main():
                         'srv2 -> 203.0.113.60:8001 HTTP %s, h2 saw %s; srv1 saw h2 as %s' % (
                             code, (re.findall(r'^(\S+) - - ', inbound, re.M) or ['-'])[-1], last)))
         rest(args.rest_port, '/api/v1/static-nat/%d' % rule['id'], 'DELETE')
+        # NAT-PMP: h2 asks the gateway itself for a forward to its web server (natpmpc), which srv2 then reaches.
+        out = h2.cmd('timeout 20 natpmpc -g 10.0.0.1 -a 18001 8001 tcp 120 2>&1')
+        pub = (re.findall(r'Public IP address : (\S+)', h2.cmd('timeout 20 natpmpc -g 10.0.0.1 2>&1')) or ['?'])[0]
+        code = srv2.cmd("curl -s -m 5 -o /dev/null -w '%%{http_code}' http://%s:18001/" % pub)
+        forwards = [f for f in rest(args.rest_port, '/api/v1/port-forwards') if f['source'] == 'natpmp']
+        results.append(('h2 maps its own port with NAT-PMP (natpmpc)',
+                        'Mapped public port 18001' in out and code == '200' and len(forwards) == 1,
+                        'srv2 -> %s:18001 HTTP %s; %d natpmp forward(s), expiring %s' % (
+                            pub, code, len(forwards), forwards[0]['expiresAt'] if forwards else '-')))
+        h2.cmd('timeout 20 natpmpc -g 10.0.0.1 -a 18001 8001 tcp 0')
         h2.cmd('kill $(cat /tmp/natflow-demo-h2-web.pid); rm -f /tmp/natflow-demo-h2-web.pid')
         # The VPN that lends addresses: srv2 (beyond the upstream router) becomes a peer, brings up wireguard-go with
         # the configuration natflow hands out, and reaches srv1 from the borrowed address.

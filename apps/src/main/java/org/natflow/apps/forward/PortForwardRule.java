@@ -19,14 +19,35 @@ import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
  * @param allowedSources remote prefixes allowed in; empty: everyone
  * @param description    free text
  * @param enabled        whether it is in effect
+ * @param source         who made it: {@link #OPERATOR} (REST), or an application's protocol ({@code natpmp})
+ * @param expiresMillis  when it goes by itself (epoch milliseconds); 0: never
  */
 public record PortForwardRule(long id, Protocol protocol, IPv4Address publicAddress, int publicPort,
                               int publicPortEnd, IPv4Address insideAddress, int insidePort,
-                              List<IPv4AddressWithMask> allowedSources, String description, boolean enabled) {
+                              List<IPv4AddressWithMask> allowedSources, String description, boolean enabled,
+                              String source, long expiresMillis) {
+
+    /** The source of rules an operator made through REST. */
+    public static final String OPERATOR = "api";
 
     public PortForwardRule {
         allowedSources = List.copyOf(allowedSources);
         description = description == null ? "" : description;
+        source = source == null ? OPERATOR : source;
+    }
+
+    /** An operator's rule that never expires. */
+    public PortForwardRule(long id, Protocol protocol, IPv4Address publicAddress, int publicPort, int publicPortEnd,
+                           IPv4Address insideAddress, int insidePort, List<IPv4AddressWithMask> allowedSources,
+                           String description, boolean enabled) {
+        this(id, protocol, publicAddress, publicPort, publicPortEnd, insideAddress, insidePort, allowedSources,
+                description, enabled, OPERATOR, 0);
+    }
+
+    /** The same rule, expiring at another time. */
+    public PortForwardRule withExpiry(long newExpiresMillis) {
+        return new PortForwardRule(id, protocol, publicAddress, publicPort, publicPortEnd, insideAddress,
+                insidePort, allowedSources, description, enabled, source, newExpiresMillis);
     }
 
     /** Number of ports in the range. */
@@ -37,7 +58,7 @@ public record PortForwardRule(long id, Protocol protocol, IPv4Address publicAddr
     /** The same rule with another id. */
     public PortForwardRule withId(long newId) {
         return new PortForwardRule(newId, protocol, publicAddress, publicPort, publicPortEnd, insideAddress,
-                insidePort, allowedSources, description, enabled);
+                insidePort, allowedSources, description, enabled, source, expiresMillis);
     }
 
     /** Whether the public ranges of two rules overlap (same protocol and address). */

@@ -50,9 +50,17 @@ public final class PortForwardService implements BorderApp {
     private final ScheduledExecutorService retry =
             Executors.newSingleThreadScheduledExecutor(new NamedThreads("natflow-forward-retry"));
     private final Map<Long, PortForwardRule> rules = new ConcurrentSkipListMap<>();
+    private final java.time.Clock clock;
 
     /** Forwards on the borders of {@code borders}, their ports in {@code ports}, recorded in {@code store}. */
     public PortForwardService(PublicPorts ports, PortForwardStore store, FlowService flows, Borders borders) {
+        this(ports, store, flows, borders, java.time.Clock.systemUTC());
+    }
+
+    /** The same, with expiries measured by {@code clock}. */
+    public PortForwardService(PublicPorts ports, PortForwardStore store, FlowService flows, Borders borders,
+                              java.time.Clock clock) {
+        this.clock = clock;
         this.gateway = borders.gateway();
         this.ports = ports;
         this.store = store;
@@ -61,7 +69,10 @@ public final class PortForwardService implements BorderApp {
         this.forwardFlows = new ForwardFlows(gateway);
     }
 
-    /** Loads the stored rules, reserves their ports and programs borders as they come up. Call once. */
+    /**
+     * Loads the stored rules, reserves their ports and programs borders as they come up; from then on, rules
+     * with an expiry (applications' own forwards) are deleted when it passes. Call once.
+     */
     public synchronized void start() {
         for (PortForwardRule r : store.all()) {
             reserve(r);
@@ -69,6 +80,29 @@ public final class PortForwardService implements BorderApp {
         }
         refreshPins();
         borders.register(this);
+        retry.scheduleWithFixedDelay(() -> expire(clock.millis()), 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Deletes every rule whose expiry is at or before {@code nowMillis} (the service's timer calls it each second). */
+    public synchronized void expire(long nowMillis) {
+        for (PortForwardRule r : List.copyOf(rules.values())) {
+            if (r.expiresMillis() > 0 && r.expiresMillis() <= nowMillis) {
+                try {
+                    delete(r.id());
+                    log.info("event=forward-expired id={} source={} rule=\"{}\"", r.id(), r.source(), describe(r));
+                } catch (RuntimeException e) {
+                    log.warn("event=forward-expiry-failed id={} error=\"{}\"", r.id(), e.toString());
+                }
+            }
+        }
+    }
+
+    /** Moves a rule's expiry (an application renewed its mapping); its flows stay as they are. */
+    public synchronized PortForwardRule renew(long id, long expiresMillis) {
+        PortForwardRule r = existing(id).withExpiry(expiresMillis);
+        store.update(r).orElseThrow(() -> notFound(id));
+        rules.put(id, r);
+        return r;
     }
 
     @Override
@@ -216,7 +250,7 @@ public final class PortForwardService implements BorderApp {
             throw RuleException.invalid("insideAddress", problem);
         });
         return new PortForwardRule(r.id(), r.protocol(), pub, r.publicPort(), r.publicPortEnd(), r.insideAddress(),
-                r.insidePort(), r.allowedSources(), r.description(), r.enabled());
+                r.insidePort(), r.allowedSources(), r.description(), r.enabled(), r.source(), r.expiresMillis());
     }
 
     private static void checkPort(String field, int port) {
@@ -309,7 +343,8 @@ public final class PortForwardService implements BorderApp {
     private static String describe(PortForwardRule r) {
         return r.protocol().lower() + " " + r.publicAddress() + ":" + r.publicPort()
                 + (r.size() > 1 ? "-" + r.publicPortEnd() : "") + " -> " + r.insideAddress() + ":" + r.insidePort()
-                + (r.allowedSources().isEmpty() ? "" : " from " + r.allowedSources()) + (r.enabled() ? "" : " disabled");
+                + (r.allowedSources().isEmpty() ? "" : " from " + r.allowedSources()) + (r.enabled() ? "" : " disabled")
+                + (PortForwardRule.OPERATOR.equals(r.source()) ? "" : " by " + r.source());
     }
 
     /** Stops the retry timer. */

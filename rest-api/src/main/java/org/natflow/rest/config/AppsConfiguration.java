@@ -29,17 +29,17 @@ import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatDatapath;
 import org.natflow.apps.nat.PortBlocks;
+import org.natflow.apps.portmap.PortMappings;
 import org.natflow.apps.ports.PublicPorts;
 import org.natflow.apps.relay.RelayService;
 import org.natflow.apps.relay.RelayStore;
 import org.natflow.apps.relay.TcpRelay;
 import org.natflow.apps.service.ServiceLink;
 import org.natflow.apps.staticnat.StaticNatService;
+import org.natflow.apps.staticnat.StaticNatStore;
 import org.natflow.apps.vpn.VpnConfig;
 import org.natflow.apps.vpn.VpnPeerStore;
 import org.natflow.apps.vpn.VpnService;
-import org.natflow.services.vpn.WireGuardGo;
-import org.natflow.apps.staticnat.StaticNatStore;
 import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketService;
 import org.natflow.controller.api.StatisticsService;
@@ -52,11 +52,13 @@ import org.natflow.services.dns.LeaseNames;
 import org.natflow.services.dns.LocalNames;
 import org.natflow.services.intercept.InterceptPolicy;
 import org.natflow.services.intercept.InterceptServer;
+import org.natflow.services.portmap.NatPmpServer;
 import org.natflow.services.proxy.ProxyPolicy;
 import org.natflow.services.proxy.ProxyServer;
 import org.natflow.services.relay.TcpSplicer;
 import org.natflow.services.splice.OutsideConnector;
 import org.natflow.services.turn.TurnServer;
+import org.natflow.services.vpn.WireGuardGo;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -320,6 +322,22 @@ public class AppsConfiguration {
         }
         dhcp.start();
         return dhcp;
+    }
+
+    @Bean(destroyMethod = "stop")
+    @Conditional(NatEnabledCondition.class)
+    @ConditionalOnProperty(name = "natflow.natpmp.enabled", havingValue = "true")
+    NatPmpServer natPmpServer(NatPmpProperties properties, ObjectProvider<ServiceLink> link,
+                              PortForwardService forwards, PublicPorts ports,
+                              @Value("${natflow.data-dir}") String dataDir) {
+        ServiceLink serviceLink = serviceLinkFor(link, "natflow.natpmp.enabled", "the NAT-PMP server is reached");
+        PortMappings mappings = new PortMappings(forwards, ports, InvalidSettingException.check(properties::toPolicy),
+                Clock.systemUTC(), "natpmp");
+        NatPmpServer server = new NatPmpServer(serviceLink, mappings,
+                new NioEventLoopGroup(1, new DefaultThreadFactory("natflow-natpmp-io", true)), Clock.systemUTC(),
+                NatPmpProperties.epochOrigin(Path.of(dataDir), Clock.systemUTC()), properties.requestsPerHost());
+        server.start();
+        return server;
     }
 
     @Bean(destroyMethod = "stop")

@@ -16,14 +16,17 @@ import org.natflow.apps.forward.PortForwardRule;
  * @param allowedSources allowed remote prefixes (empty: everyone)
  * @param description    free text
  * @param enabled        in effect
+ * @param source         who made it: {@code api} (an operator), {@code natpmp} (the inside host itself)
+ * @param expiresAt      when it goes by itself, or null
  */
 public record PortForwardView(long id, String protocol, String publicAddress, int publicPort, int publicPortEnd,
                               String insideAddress, int insidePort, List<String> allowedSources, String description,
-                              boolean enabled) {
+                              boolean enabled, String source, java.time.Instant expiresAt) {
 
     static PortForwardView of(PortForwardRule r) {
         return new PortForwardView(r.id(), r.protocol().lower(), r.publicAddress().toString(), r.publicPort(),
                 r.publicPortEnd(), r.insideAddress().toString(), r.insidePort(),
-                r.allowedSources().stream().map(Object::toString).toList(), r.description(), r.enabled());
+                r.allowedSources().stream().map(Object::toString).toList(), r.description(), r.enabled(), r.source(),
+                r.expiresMillis() == 0 ? null : java.time.Instant.ofEpochMilli(r.expiresMillis()));
     }
 }
