@@ -55,7 +55,7 @@ public final class DhcpServer implements PacketListener {
     private final DhcpReplies replies;
     private final ThreadPoolExecutor worker;
     private final ScheduledExecutorService timer;
-    private volatile Runnable bindingsListener = () -> { };
+    private final java.util.List<Runnable> bindingsListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final LogLimiter messageLog = new LogLimiter(100, java.time.Duration.ofSeconds(10));
     /** Counters, read by the metrics binder. */
     public final AtomicLong received = new AtomicLong();
@@ -131,17 +131,19 @@ public final class DhcpServer implements PacketListener {
 
     /**
      * Calls {@code listener} (never on the packet-in path) whenever the set of {@link #bindings()} may have
-     * changed; set once, before {@link #start()}.
+     * changed; add listeners before {@link #start()}.
      */
     public void onBindingsChanged(Runnable listener) {
-        this.bindingsListener = listener;
+        bindingsListeners.add(listener);
     }
 
     private void bindingsChanged() {
-        try {
-            bindingsListener.run();
-        } catch (RuntimeException e) {
-            log.warn("event=dhcp-bindings-listener-failed error=\"{}\"", e.toString());
+        for (Runnable l : bindingsListeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                log.warn("event=dhcp-bindings-listener-failed error=\"{}\"", e.toString());
+            }
         }
     }
 

@@ -27,9 +27,10 @@ public final class PortMappings {
 
     private final PortForwardService forwards;
     private final PublicPorts ports;
-    private final PortMappingPolicy policy;
+    private volatile PortMappingPolicy policy;
     private final Clock clock;
     private final String source;
+    private java.util.Set<IPv4Address> boundBefore = java.util.Set.of();
 
     /** Mappings as {@code source} forwards in {@code forwards}. */
     public PortMappings(PortForwardService forwards, PublicPorts ports, PortMappingPolicy policy, Clock clock,
@@ -39,6 +40,34 @@ public final class PortMappings {
         this.policy = policy;
         this.clock = clock;
         this.source = source;
+    }
+
+    /**
+     * The inside addresses that hold a DHCP binding now: the mappings of a host whose lease ended (bound before,
+     * not now) go with it, since its address may be given to another host. Hosts that never had a lease (static
+     * addresses) keep theirs.
+     */
+    public synchronized void bound(java.util.Set<IPv4Address> now) {
+        java.util.Set<IPv4Address> ended = new java.util.HashSet<>(boundBefore);
+        ended.removeAll(now);
+        boundBefore = java.util.Set.copyOf(now);
+        for (IPv4Address host : ended) {
+            for (PortForwardRule r : of(host)) {
+                forwards.delete(r.id());
+                log.info("event=port-mapping-lease-ended source={} inside={}:{} public={}:{}", source, host,
+                        r.insidePort(), r.publicAddress(), r.publicPort());
+            }
+        }
+    }
+
+    /** The policy in force. */
+    public PortMappingPolicy policy() {
+        return policy;
+    }
+
+    /** Replaces the policy; mappings made before keep their ports and lifetimes until renewed. */
+    public void setPolicy(PortMappingPolicy policy) {
+        this.policy = policy;
     }
 
     /** The public address an inside host's mappings (and connections) have. */
@@ -59,6 +88,7 @@ public final class PortMappings {
      */
     public synchronized MappingResult map(IPv4Address host, Protocol protocol, int insidePort, int suggested,
                                           long lifetimeSecs) {
+        PortMappingPolicy policy = this.policy;
         if (!policy.admits(host)) {
             return MappingResult.refused(MappingResult.NOT_AUTHORIZED, insidePort);
         }

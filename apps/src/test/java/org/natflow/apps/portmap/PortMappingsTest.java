@@ -118,6 +118,20 @@ class PortMappingsTest {
         assertThat(forwards.all()).isEmpty();
     }
 
+    @Test
+    void aHostsMappingsGoWhenItsLeaseEndsAndAStaticHostsStay() {
+        forwards.start();
+        IPv4Address leased = IPv4Address.of("10.0.0.5");
+        mappings.bound(java.util.Set.of(leased));
+        mappings.map(leased, Protocol.UDP, 5000, 0, 600);
+        mappings.map(HOST, Protocol.UDP, 5000, 0, 600); // a static host: never bound
+        mappings.bound(java.util.Set.of(leased));
+        assertThat(forwards.all()).hasSize(2);
+        mappings.bound(java.util.Set.of());
+        assertThat(forwards.all()).as("the ended lease's mapping goes").extracting(PortForwardRule::insideAddress)
+                .containsExactly(HOST);
+    }
+
     private void forwardsExpire() {
         forwards.expire(clock.millis()); // what its timer does every second
     }

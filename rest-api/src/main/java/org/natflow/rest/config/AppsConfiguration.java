@@ -11,6 +11,7 @@ import org.natflow.apps.Pipeline;
 import org.natflow.apps.border.Borders;
 import org.natflow.apps.border.GatewayConfig;
 import org.natflow.apps.dhcp.DhcpConfig;
+import org.natflow.apps.dhcp.Binding;
 import org.natflow.apps.dhcp.DhcpServer;
 import org.natflow.apps.dhcp.LeaseStore;
 import org.natflow.apps.dhcp.SourceGuard;
@@ -29,7 +30,9 @@ import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatDatapath;
 import org.natflow.apps.nat.PortBlocks;
+import org.natflow.apps.portmap.PortMappingPolicy;
 import org.natflow.apps.portmap.PortMappings;
+import org.natflow.rest.portmap.JdbcPortMappingPolicyStore;
 import org.natflow.apps.ports.PublicPorts;
 import org.natflow.apps.relay.RelayService;
 import org.natflow.apps.relay.RelayStore;
@@ -324,15 +327,31 @@ public class AppsConfiguration {
         return dhcp;
     }
 
+    @Bean
+    @Conditional(NatEnabledCondition.class)
+    @ConditionalOnProperty(name = "natflow.natpmp.enabled", havingValue = "true")
+    PortMappings portMappings(NatPmpProperties properties, PortForwardService forwards, PublicPorts ports,
+                              ObjectProvider<DhcpServer> dhcp, JdbcPortMappingPolicyStore policies) {
+        PortMappingPolicy settings = InvalidSettingException.check(properties::toPolicy);
+        PortMappings mappings = new PortMappings(forwards, ports, policies.load(settings).orElse(settings),
+                Clock.systemUTC(), "natpmp");
+        DhcpServer leases = dhcp.getIfAvailable();
+        if (leases != null) {
+            // A host's mappings end with its lease (its address may go to another host).
+            Runnable sync = () -> mappings.bound(leases.bindings().stream().map(Binding::address)
+                    .collect(java.util.stream.Collectors.toSet()));
+            sync.run();
+            leases.onBindingsChanged(sync);
+        }
+        return mappings;
+    }
+
     @Bean(destroyMethod = "stop")
     @Conditional(NatEnabledCondition.class)
     @ConditionalOnProperty(name = "natflow.natpmp.enabled", havingValue = "true")
-    NatPmpServer natPmpServer(NatPmpProperties properties, ObjectProvider<ServiceLink> link,
-                              PortForwardService forwards, PublicPorts ports,
+    NatPmpServer natPmpServer(NatPmpProperties properties, ObjectProvider<ServiceLink> link, PortMappings mappings,
                               @Value("${natflow.data-dir}") String dataDir) {
         ServiceLink serviceLink = serviceLinkFor(link, "natflow.natpmp.enabled", "the NAT-PMP server is reached");
-        PortMappings mappings = new PortMappings(forwards, ports, InvalidSettingException.check(properties::toPolicy),
-                Clock.systemUTC(), "natpmp");
         NatPmpServer server = new NatPmpServer(serviceLink, mappings,
                 new NioEventLoopGroup(1, new DefaultThreadFactory("natflow-natpmp-io", true)), Clock.systemUTC(),
                 NatPmpProperties.epochOrigin(Path.of(dataDir), Clock.systemUTC()), properties.requestsPerHost());

@@ -174,10 +174,13 @@ class CampusIT extends CampusNetworkIT {
             // gives EHOSTUNREACH): h1 first reaches srv at all, from a port the check does not use.
             Poll.until(Duration.ofSeconds(20), "h1 reaches srv through its border", () -> net.cmd("h1",
                     "python3 -c \"import socket; s = socket.create_connection(('203.0.113.20', 9000), 3);"
-                            + " print(s.recv(64).decode())\"").out().contains(":"));
+                            + " print(s.recv(64).decode())\"").out().startsWith("203.0.113."));
             String tcp = net.cmd("h1", "timeout 30 /usr/bin/python3 " + NatBehaviourIT.tool()
                     + " --echo 203.0.113.20:9000").out();
-            assertThat(tcp).as(() -> tcp + diagnostics.get()).contains("got hello")
+            assertThat(tcp).as(() -> tcp + diagnostics.get() + "\n--- h1\n" + net.cmd("h1", "ip neigh; ip route;"
+                    + " ss -tanp | head -20").out() + "\n--- borders\n" + net.sh("for b in b1 b2; do ovs-ofctl -O OpenFlow13"
+                    + " dump-flows $b | grep -E 'table=(0|1),' | grep -vE 'priority=(2000|1|0) ' | head -40; done").out())
+                    .contains("got hello")
                     .containsPattern("peer 203\\.0\\.113\\.5[01]:");
             String udp = net.cmd("h1", "turnutils_natdiscovery -H 203.0.113.20", Duration.ofSeconds(30)).out();
             assertThat(udp).as(udp).contains("Received a request");

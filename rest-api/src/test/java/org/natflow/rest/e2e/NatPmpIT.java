@@ -18,7 +18,7 @@ import org.natflow.rest.testing.Poll;
  * NAT-PMP (issue 23) on the shipped {@code nat-home} network with the service link: h2 asks the gateway with
  * Debian's natpmpc for its public address and a TCP mapping, which srv1 then reaches and which shows as a port
  * forward of source natpmp; the mapping is renewed, deleted, and expires by itself; the per-host quota answers
- * "out of resources"; a bad version, an unknown opcode and truncated or oversized datagrams get their answer or
+ * "out of resources" until the operator's policy (REST, persisted) allows more; a bad version, an unknown opcode and truncated or oversized datagrams get their answer or
  * none, changing nothing; a mapping and the epoch survive natflow killed with SIGKILL.
  */
 @Tag("mininet")
@@ -102,6 +102,15 @@ class NatPmpIT {
                 // The quota (2): a third mapping is refused with result 4, out of resources.
                 assertThat(net.cmd("h2", PROBE + "0002" + "0000" + "2329" + "0000" + "0000003c").out().trim())
                         .as("out of resources").startsWith("008200040");
+                // The operator's policy through REST: a bad field named, then a larger quota lets it through.
+                assertThat(controller.send("PUT", "/api/v1/port-mapping-policy", "{\"publicPorts\":\"9-x\"}", TOKEN))
+                        .startsWith("400 ").contains("publicPorts");
+                assertThat(controller.send("PUT", "/api/v1/port-mapping-policy", "{\"maxPerHost\":3}", TOKEN))
+                        .startsWith("200 ").contains("\"maxPerHost\":3");
+                assertThat(net.cmd("h2", PROBE + "0002" + "0000" + "2329" + "0000" + "0000003c").out().trim())
+                        .as("within the new quota").startsWith("008200000");
+                assertThat(net.cmd("h2", PROBE + "0002" + "0000" + "2329" + "0000" + "00000000").out().trim())
+                        .as("and deleted again").startsWith("008200000");
                 Poll.until(Duration.ofSeconds(8), "the 3 s UDP mapping expires by itself",
                         () -> natpmpForwards(controller).size() == 1);
 
@@ -124,6 +133,8 @@ class NatPmpIT {
                 Poll.until(Duration.ofSeconds(30), "s1 back",
                         () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
                 assertThat(natpmpForwards(controller)).as("the mapping kept").hasSize(1);
+                assertThat(controller.get("/api/v1/port-mapping-policy")).as("the policy kept")
+                        .contains("\"maxPerHost\":3");
                 Poll.until(Duration.ofSeconds(20), "the NAT-PMP server back", () -> !net.cmd("h2", PROBE + "0000")
                         .out().trim().equals("none"));
                 long after = Long.parseLong(net.cmd("h2", PROBE + "0000").out().trim().substring(8, 16), 16);
