@@ -170,8 +170,9 @@ class CampusIT extends CampusNetworkIT {
         try {
             Poll.until(Duration.ofSeconds(15), "the echo and STUN servers", () -> net.cmd("srv",
                     "ss -Hltn | grep -q ':9000 ' && ss -Hlun | grep -q 203.0.113.21:3479").ok());
-            // The fabric may still be settling right after start (h1's ARP for the gateway unanswered for a moment
-            // gives EHOSTUNREACH): h1 first reaches srv at all, from a port the check does not use.
+            // An edge port carries host traffic only once it has been up for natflow.fabric.settle (2.5 s) without a
+            // probe (docs/campus.md), and every link can be found sooner: h1's ARP for the gateway in that window
+            // goes unanswered (EHOSTUNREACH). So h1 first reaches srv at all, from a port the check does not use.
             Poll.until(Duration.ofSeconds(20), "h1 reaches srv through its border", () -> net.cmd("h1",
                     "python3 -c \"import socket; s = socket.create_connection(('203.0.113.20', 9000), 3);"
                             + " print(s.recv(64).decode())\"").out().startsWith("203.0.113."));
