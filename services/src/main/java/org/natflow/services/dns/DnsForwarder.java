@@ -36,6 +36,7 @@ import org.natflow.apps.ports.PublicPorts;
 import org.natflow.apps.service.Conversation;
 import org.natflow.apps.service.ServiceLink;
 import org.natflow.controller.api.KeyedTokenBuckets;
+import org.natflow.services.link.LinkDatagrams;
 import org.natflow.controller.api.LogLimiter;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.slf4j.Logger;
@@ -140,21 +141,9 @@ public final class DnsForwarder {
     }
 
     private void bind() {
-        if (stopped) {
-            return;
-        }
         String at = link.config().serviceAddress().toString();
-        new Bootstrap().group(loop).channel(NioDatagramChannel.class).handler(new SimpleChannelInboundHandler<DatagramPacket>() {
-            @Override
-            protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
-                fromClient(p);
-            }
-        }).bind(new InetSocketAddress(at, PORT)).addListener((ChannelFuture f) -> {
-            if (!f.isSuccess()) {
-                loop.schedule(this::bind, 2, TimeUnit.SECONDS); // the link address appears with the link
-                return;
-            }
-            udp = f.channel();
+        LinkDatagrams.bind(loop, at, PORT, this::fromClient, clients -> {
+            udp = clients;
             new Bootstrap().group(loop).channel(NioDatagramChannel.class)
                     .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                         @Override
@@ -179,7 +168,7 @@ public final class DnsForwarder {
                         }
                     });
             log.info("event=dns-listening at={}:{} upstreams={} public={}", at, PORT, config.upstreams(), publicSide);
-        });
+        }, () -> stopped);
     }
 
     // ---- clients ---------------------------------------------------------------------------------------------

@@ -1,16 +1,11 @@
 package org.natflow.services.portmap;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Optional;
@@ -26,6 +21,7 @@ import org.natflow.apps.service.Conversation;
 import org.natflow.apps.service.ServiceLink;
 import org.natflow.controller.api.KeyedTokenBuckets;
 import org.natflow.controller.api.NamedThreads;
+import org.natflow.services.link.LinkDatagrams;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,23 +82,11 @@ public final class NatPmpServer {
     }
 
     private void bind() {
-        if (stopped) {
-            return;
-        }
         String at = link.config().serviceAddress().toString();
-        new Bootstrap().group(loop).channel(NioDatagramChannel.class).handler(new SimpleChannelInboundHandler<DatagramPacket>() {
-            @Override
-            protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
-                received(p);
-            }
-        }).bind(new InetSocketAddress(at, PORT)).addListener((ChannelFuture f) -> {
-            if (!f.isSuccess()) {
-                loop.schedule(this::bind, 2, TimeUnit.SECONDS); // the link address appears with the link
-                return;
-            }
-            udp = f.channel();
+        LinkDatagrams.bind(loop, at, PORT, this::received, ch -> {
+            udp = ch;
             log.info("event=natpmp-listening at={}:{}", at, PORT);
-        });
+        }, () -> stopped);
     }
 
     private long epoch() {
