@@ -149,6 +149,22 @@ def main():
                         'srv2 -> %s:18001 HTTP %s; %d natpmp forward(s), expiring %s' % (
                             pub, code, len(forwards), forwards[0]['expiresAt'] if forwards else '-')))
         h2.cmd('timeout 20 natpmpc -g 10.0.0.1 -a 18001 8001 tcp 0')
+        # PCP, NAT-PMP's successor on the same port: a MAP with a FILTER that lets only srv2's network in.
+        pcp_client = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'tools', 'pcp_client.py')
+        answer = h2.cmd('/usr/bin/python3 %s map --protocol tcp --internal 8001 --external 18002 --lifetime 120'
+                        ' --filter 198.51.100.0/24' % pcp_client).strip().splitlines()
+        try:
+            mapped = json.loads(answer[-1])
+        except (ValueError, IndexError):
+            mapped = {}
+        target = 'http://%s:%s/' % (mapped.get('externalAddress'), mapped.get('externalPort'))
+        code = srv2.cmd("curl -s -m 5 -o /dev/null -w '%%{http_code}' %s" % target)
+        kept_out = srv1.cmd("curl -s -m 3 -o /dev/null -w '%%{http_code}' %s" % target)
+        results.append(('h2 maps its own port with PCP, only srv2\'s network let in',
+                        mapped.get('resultName') == 'SUCCESS' and code == '200' and kept_out == '000',
+                        '%s; srv2 -> %s HTTP %s, srv1 HTTP %s' % (mapped.get('resultName'), target, code, kept_out)))
+        h2.cmd('/usr/bin/python3 %s map --protocol tcp --internal 8001 --lifetime 0 --nonce %s' % (
+            pcp_client, mapped.get('nonce', '00' * 12)))
         h2.cmd('kill $(cat /tmp/natflow-demo-h2-web.pid); rm -f /tmp/natflow-demo-h2-web.pid')
         # The VPN that lends addresses: srv2 (beyond the upstream router) becomes a peer, brings up wireguard-go with
         # the configuration natflow hands out, and reaches srv1 from the borrowed address.

@@ -21,11 +21,13 @@ import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
  * @param enabled        whether it is in effect
  * @param source         who made it: {@link #OPERATOR} (REST), or an application's protocol ({@code natpmp})
  * @param expiresMillis  when it goes by itself (epoch milliseconds); 0: never
+ * @param clientTag      what the application that asked identifies it by (PCP's nonce and the mapping's kind);
+ *                       empty for an operator's rule and NAT-PMP's
  */
 public record PortForwardRule(long id, Protocol protocol, IPv4Address publicAddress, int publicPort,
                               int publicPortEnd, IPv4Address insideAddress, int insidePort,
                               List<IPv4AddressWithMask> allowedSources, String description, boolean enabled,
-                              String source, long expiresMillis) {
+                              String source, long expiresMillis, String clientTag) {
 
     /** The source of rules an operator made through REST. */
     public static final String OPERATOR = "api";
@@ -34,6 +36,7 @@ public record PortForwardRule(long id, Protocol protocol, IPv4Address publicAddr
         allowedSources = List.copyOf(allowedSources);
         description = description == null ? "" : description;
         source = source == null ? OPERATOR : source;
+        clientTag = clientTag == null ? "" : clientTag;
     }
 
     /** An operator's rule that never expires. */
@@ -41,13 +44,13 @@ public record PortForwardRule(long id, Protocol protocol, IPv4Address publicAddr
                            IPv4Address insideAddress, int insidePort, List<IPv4AddressWithMask> allowedSources,
                            String description, boolean enabled) {
         this(id, protocol, publicAddress, publicPort, publicPortEnd, insideAddress, insidePort, allowedSources,
-                description, enabled, OPERATOR, 0);
+                description, enabled, OPERATOR, 0, "");
     }
 
     /** The same rule, expiring at another time. */
     public PortForwardRule withExpiry(long newExpiresMillis) {
         return new PortForwardRule(id, protocol, publicAddress, publicPort, publicPortEnd, insideAddress,
-                insidePort, allowedSources, description, enabled, source, newExpiresMillis);
+                insidePort, allowedSources, description, enabled, source, newExpiresMillis, clientTag);
     }
 
     /** Number of ports in the range. */
@@ -58,7 +61,18 @@ public record PortForwardRule(long id, Protocol protocol, IPv4Address publicAddr
     /** The same rule with another id. */
     public PortForwardRule withId(long newId) {
         return new PortForwardRule(newId, protocol, publicAddress, publicPort, publicPortEnd, insideAddress,
-                insidePort, allowedSources, description, enabled, source, expiresMillis);
+                insidePort, allowedSources, description, enabled, source, expiresMillis, clientTag);
+    }
+
+    /** The same rule admitting other remote prefixes. */
+    public PortForwardRule withAllowedSources(List<IPv4AddressWithMask> sources) {
+        return new PortForwardRule(id, protocol, publicAddress, publicPort, publicPortEnd, insideAddress,
+                insidePort, sources, description, enabled, source, expiresMillis, clientTag);
+    }
+
+    /** Whether an application asked for it (it was not made by an operator). */
+    public boolean requestedByApplication() {
+        return !OPERATOR.equals(source);
     }
 
     /** Whether the public ranges of two rules overlap (same protocol and address). */

@@ -250,7 +250,8 @@ public final class PortForwardService implements BorderApp {
             throw RuleException.invalid("insideAddress", problem);
         });
         return new PortForwardRule(r.id(), r.protocol(), pub, r.publicPort(), r.publicPortEnd(), r.insideAddress(),
-                r.insidePort(), r.allowedSources(), r.description(), r.enabled(), r.source(), r.expiresMillis());
+                r.insidePort(), r.allowedSources(), r.description(), r.enabled(), r.source(), r.expiresMillis(),
+                r.clientTag());
     }
 
     private static void checkPort(String field, int port) {

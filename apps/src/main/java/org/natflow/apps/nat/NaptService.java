@@ -505,6 +505,28 @@ public final class NaptService implements BorderApp, PacketListener, FlowRemoved
                         k.hostPort())));
     }
 
+    /**
+     * The public endpoint an inside endpoint's connections leave from now (its mapping of this NAT's, or on the
+     * conntrack datapath the port its newest connection was seen with), if it has one. Memory only.
+     */
+    public Optional<Endpoint> publicEndpoint(Protocol p, IPv4Address inside, int insidePort) {
+        Optional<NatSession> s = table.byInside(p, inside, insidePort);
+        if (s.isPresent()) {
+            return Optional.of(new Endpoint(s.get().publicAddress(), s.get().publicPort()));
+        }
+        if (trackedEndpoints == null) {
+            return Optional.empty();
+        }
+        return trackedEndpoints.publicPort(p, inside, insidePort, System.nanoTime())
+                .flatMap(port -> blocks.of(inside).filter(k -> port >= k.first() && port <= k.last())
+                        .map(k -> new Endpoint(k.address(), port)));
+    }
+
+    /** How long a mapping of this protocol lasts after its last packet. */
+    public java.time.Duration idleTimeout(Protocol p) {
+        return config.timeouts().initial(p);
+    }
+
     /** The public endpoint the tracker gave an inside endpoint, as a mapping-shaped value (id 0), if known. */
     private Optional<NatSession> trackedSender(Border b, Protocol p, IPv4Address inside, int insidePort) {
         if (trackedEndpoints == null) {

@@ -31,7 +31,9 @@ import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatDatapath;
 import org.natflow.apps.nat.PortBlocks;
 import org.natflow.apps.portmap.PortMappingPolicy;
+import org.natflow.apps.portmap.LiveMappings;
 import org.natflow.apps.portmap.PortMappings;
+import org.natflow.rest.portmap.JdbcPortMappingEpoch;
 import org.natflow.rest.portmap.JdbcPortMappingPolicyStore;
 import org.natflow.apps.ports.PublicPorts;
 import org.natflow.apps.relay.RelayService;
@@ -55,7 +57,7 @@ import org.natflow.services.dns.LeaseNames;
 import org.natflow.services.dns.LocalNames;
 import org.natflow.services.intercept.InterceptPolicy;
 import org.natflow.services.intercept.InterceptServer;
-import org.natflow.services.portmap.NatPmpServer;
+import org.natflow.services.portmap.PortMappingServer;
 import org.natflow.services.proxy.ProxyPolicy;
 import org.natflow.services.proxy.ProxyServer;
 import org.natflow.services.relay.TcpSplicer;
@@ -331,10 +333,13 @@ public class AppsConfiguration {
     @Conditional(NatEnabledCondition.class)
     @ConditionalOnProperty(name = "natflow.natpmp.enabled", havingValue = "true")
     PortMappings portMappings(NatPmpProperties properties, PortForwardService forwards, PublicPorts ports,
-                              ObjectProvider<DhcpServer> dhcp, JdbcPortMappingPolicyStore policies) {
+                              ObjectProvider<DhcpServer> dhcp, JdbcPortMappingPolicyStore policies,
+                              NaptService napt) {
         PortMappingPolicy settings = InvalidSettingException.check(properties::toPolicy);
-        PortMappings mappings = new PortMappings(forwards, ports, policies.load(settings).orElse(settings),
-                Clock.systemUTC(), "natpmp");
+        LiveMappings live = (p, inside, port) -> napt.publicEndpoint(p, inside, port)
+                .map(e -> new LiveMappings.Live(e.address(), e.port(), napt.idleTimeout(p).toSeconds()));
+        PortMappings mappings = new PortMappings(forwards, ports, live, policies.load(settings).orElse(settings),
+                Clock.systemUTC());
         DhcpServer leases = dhcp.getIfAvailable();
         if (leases != null) {
             // A host's mappings end with its lease (its address may go to another host).
@@ -349,12 +354,14 @@ public class AppsConfiguration {
     @Bean(destroyMethod = "stop")
     @Conditional(NatEnabledCondition.class)
     @ConditionalOnProperty(name = "natflow.natpmp.enabled", havingValue = "true")
-    NatPmpServer natPmpServer(NatPmpProperties properties, ObjectProvider<ServiceLink> link, PortMappings mappings,
-                              @Value("${natflow.data-dir}") String dataDir) {
-        ServiceLink serviceLink = serviceLinkFor(link, "natflow.natpmp.enabled", "the NAT-PMP server is reached");
-        NatPmpServer server = new NatPmpServer(serviceLink, mappings,
-                new NioEventLoopGroup(1, new DefaultThreadFactory("natflow-natpmp-io", true)), Clock.systemUTC(),
-                NatPmpProperties.epochOrigin(Path.of(dataDir), Clock.systemUTC()), properties.requestsPerHost());
+    PortMappingServer portMappingServer(NatPmpProperties properties, ObjectProvider<ServiceLink> link,
+                                        PortMappings mappings, JdbcPortMappingEpoch epoch,
+                                        @Value("${natflow.data-dir}") String dataDir) {
+        ServiceLink serviceLink = serviceLinkFor(link, "natflow.natpmp.enabled", "the PCP and NAT-PMP server is reached");
+        long origin = epoch.origin(Path.of(dataDir), Clock.systemUTC());
+        PortMappingServer server = new PortMappingServer(serviceLink, mappings,
+                new NioEventLoopGroup(1, new DefaultThreadFactory("natflow-portmap-io", true)), Clock.systemUTC(),
+                () -> origin, properties.requestsPerHost());
         server.start();
         return server;
     }

@@ -27,11 +27,11 @@ public class JdbcPortForwardStore implements PortForwardStore {
     public PortForwardRule create(PortForwardRule r) {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("INSERT INTO port_forward (protocol, public_address, public_port, public_port_end, inside_address,"
-                        + " inside_port, allowed_sources, description, enabled, source, expires_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        + " inside_port, allowed_sources, description, enabled, source, expires_at, client_tag)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(r.protocol().lower(), r.publicAddress().toString(), r.publicPort(), r.publicPortEnd(),
                         r.insideAddress().toString(), r.insidePort(), sources(r), r.description(), r.enabled(),
-                        r.source(), r.expiresMillis())
+                        r.source(), r.expiresMillis(), r.clientTag())
                 .update(keys, "id");
         return r.withId(keys.getKey().longValue());
     }
@@ -41,10 +41,11 @@ public class JdbcPortForwardStore implements PortForwardStore {
     public Optional<PortForwardRule> update(PortForwardRule r) {
         int n = jdbc.sql("UPDATE port_forward SET protocol = ?, public_address = ?, public_port = ?,"
                         + " public_port_end = ?, inside_address = ?, inside_port = ?, allowed_sources = ?,"
-                        + " description = ?, enabled = ?, source = ?, expires_at = ? WHERE id = ?")
+                        + " description = ?, enabled = ?, source = ?, expires_at = ?, client_tag = ?"
+                        + " WHERE id = ?")
                 .params(r.protocol().lower(), r.publicAddress().toString(), r.publicPort(), r.publicPortEnd(),
                         r.insideAddress().toString(), r.insidePort(), sources(r), r.description(), r.enabled(),
-                        r.source(), r.expiresMillis(), r.id())
+                        r.source(), r.expiresMillis(), r.clientTag(), r.id())
                 .update();
         return n == 0 ? Optional.empty() : Optional.of(r);
     }
@@ -75,6 +76,6 @@ public class JdbcPortForwardStore implements PortForwardStore {
                 Addresses.address(rs.getString("public_address")), rs.getInt("public_port"),
                 rs.getInt("public_port_end"), Addresses.address(rs.getString("inside_address")),
                 rs.getInt("inside_port"), allowed, rs.getString("description"), rs.getBoolean("enabled"),
-                rs.getString("source"), rs.getLong("expires_at"));
+                rs.getString("source"), rs.getLong("expires_at"), rs.getString("client_tag"));
     }
 }

@@ -1,6 +1,7 @@
 package org.natflow.services.portmap;
 
 import java.nio.ByteBuffer;
+import org.natflow.apps.portmap.MappingOutcome;
 import org.natflow.apps.portmap.MappingResult;
 import org.projectfloodlight.openflow.types.IPv4Address;
 
@@ -14,7 +15,11 @@ final class NatPmpCodec {
     static final int OP_ADDRESS = 0;
     static final int OP_MAP_UDP = 1;
     static final int OP_MAP_TCP = 2;
+    static final int SUCCESS = 0;
     static final int UNSUPPORTED_VERSION = 1;
+    static final int NOT_AUTHORIZED = 2;
+    static final int NETWORK_FAILURE = 3;
+    static final int OUT_OF_RESOURCES = 4;
     static final int UNSUPPORTED_OPCODE = 5;
     /** Longer datagrams are no NAT-PMP request (the longest is 12 bytes; PCP's are at most 1100). */
     static final int MAX_REQUEST = 1100;
@@ -45,6 +50,9 @@ final class NatPmpCodec {
         }
         int version = d[0] & 0xff;
         int op = d[1] & 0xff;
+        if (op >= 128) {
+            return null; // an answer
+        }
         if (version != VERSION || op == OP_ADDRESS) {
             return new Request(version, op, 0, 0, 0);
         }
@@ -70,9 +78,19 @@ final class NatPmpCodec {
                 .putInt((int) epochSecs).putInt(address.getInt()).array();
     }
 
+    /** NAT-PMP's result code for an outcome (RFC 6886, section 3.5: it has fewer than PCP). */
+    static int code(MappingOutcome outcome) {
+        return switch (outcome) {
+            case SUCCESS -> SUCCESS;
+            case NETWORK_FAILURE -> NETWORK_FAILURE;
+            case NO_RESOURCES, USER_EX_QUOTA -> OUT_OF_RESOURCES;
+            default -> NOT_AUTHORIZED;
+        };
+    }
+
     /** The answer to a mapping request. */
     static byte[] mapped(int op, long epochSecs, MappingResult r) {
-        return ByteBuffer.allocate(16).put((byte) VERSION).put((byte) (128 + op)).putShort((short) r.code())
+        return ByteBuffer.allocate(16).put((byte) VERSION).put((byte) (128 + op)).putShort((short) code(r.outcome()))
                 .putInt((int) epochSecs).putShort((short) r.insidePort()).putShort((short) r.publicPort())
                 .putInt((int) r.lifetimeSecs()).array();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
+import org.natflow.apps.portmap.MappingOutcome;
 import org.natflow.apps.portmap.MappingResult;
 import org.projectfloodlight.openflow.types.IPv4Address;
 
@@ -56,12 +57,15 @@ class NatPmpCodecTest {
         assertThat(a.get(1) & 0xff).isEqualTo(128);
         assertThat(a.getInt(4)).isEqualTo(77);
         assertThat(IPv4Address.of(a.getInt(8))).isEqualTo(IPv4Address.of("203.0.113.10"));
-        ByteBuffer m = ByteBuffer.wrap(NatPmpCodec.mapped(1, 5, new MappingResult(0, 5353, 40000, 7200)));
+        ByteBuffer m = ByteBuffer.wrap(NatPmpCodec.mapped(1, 5, new MappingResult(MappingOutcome.SUCCESS, 5353, IPv4Address.NONE, 40000, 7200)));
         assertThat(m.capacity()).isEqualTo(16);
         assertThat(m.get(1) & 0xff).isEqualTo(129);
         assertThat(m.getShort(8) & 0xffff).isEqualTo(5353);
         assertThat(m.getShort(10) & 0xffff).isEqualTo(40000);
         assertThat(m.getInt(12)).isEqualTo(7200);
+        assertThat(NatPmpCodec.code(MappingOutcome.USER_EX_QUOTA)).as("NAT-PMP's out of resources").isEqualTo(4);
+        assertThat(NatPmpCodec.code(MappingOutcome.CANNOT_PROVIDE_EXTERNAL)).as("refused").isEqualTo(2);
+        assertThat(NatPmpCodec.parse(hex("0081000000000000"))).as("an answer").isNull();
         assertThat(HexFormat.of().formatHex(NatPmpCodec.error(7, NatPmpCodec.UNSUPPORTED_OPCODE, 1)))
                 .isEqualTo("0087000500000001");
     }

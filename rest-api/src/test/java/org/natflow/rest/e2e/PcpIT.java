@@ -1,0 +1,274 @@
+package org.natflow.rest.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.natflow.rest.testing.Poll;
+
+/**
+ * PCP (RFC 6887, issue 23) on the shipped {@code nat-home} network with the service link, asked by a PCP client
+ * that builds its datagrams by the RFC ({@code mininet/tools/pcp_client.py}) from inside hosts: a MAP that srv1
+ * then reaches, shown as a forward of source pcp with its lifetime; the nonce guarding renewals; PREFER_FAILURE;
+ * FILTER letting only srv2's network in, then cleared; THIRD_PARTY refused by default; a spoofed client address;
+ * the quota; malformed, oversized and unknown requests answered with their result codes or dropped, changing
+ * nothing. Hole punching: h2 (behind natflow) and vc (behind a Linux MASQUERADE NAT, cnat) exchange datagrams
+ * directly once h2 made a PEER mapping towards vc's public endpoint (learnt from srv2, as STUN would tell it).
+ * The epoch: ANNOUNCE across natflow killed with SIGKILL goes on (mappings kept), and after a restart with its
+ * state lost it starts again, which the client detects by RFC 6887's check.
+ */
+@Tag("mininet")
+class PcpIT {
+
+    private static final String TOKEN = "pcp-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path CLIENT = MininetEnvironment.projectRoot().resolve("mininet/tools/pcp_client.py");
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> topology(int controllerPort) throws Exception {
+        Map<String, Object> spec = MininetNetwork.topology("nat-home", controllerPort);
+        List<Object> switches = new ArrayList<>((List<Object>) spec.get("switches"));
+        switches.add(Map.of("name", "s4", "dpid", "00000000000000a4", "controlled", false));
+        spec.put("switches", switches);
+        List<Object> hosts = new ArrayList<>((List<Object>) spec.get("hosts"));
+        hosts.add(Map.of("name", "cnat", "ip", "198.51.100.20/24", "defaultRoute", "via 198.51.100.1",
+                "forwarding", true, "commands",
+                List.of("iptables -t nat -A POSTROUTING -o cnat-eth0 -j MASQUERADE")));
+        hosts.add(Map.of("name", "vc", "ip", "10.99.0.2/24", "defaultRoute", "via 10.99.0.1"));
+        spec.put("hosts", hosts);
+        List<Object> links = new ArrayList<>((List<Object>) spec.get("links"));
+        links.add(List.of("cnat", "s3"));
+        links.add(Map.of("a", "cnat", "b", "s4", "aIp", "10.99.0.1/24"));
+        links.add(List.of("vc", "s4"));
+        spec.put("links", links);
+        spec.put("serviceLink", Map.of("switch", "s1", "address", "169.254.100.1/24", "port", "nfsvc-s1",
+                "rootIntf", "nfsvc0"));
+        return spec;
+    }
+
+    private static List<String> props(Path dataDir) throws java.io.IOException {
+        List<String> props = new ArrayList<>();
+        MininetNetwork.properties("nat-home").forEach((k, v) -> props.add("--" + k + "=" + v));
+        props.addAll(List.of("--natflow.data-dir=" + dataDir, "--natflow.api.token=" + TOKEN,
+                "--natflow.service-link.port=nfsvc-s1", "--natflow.natpmp.enabled=true",
+                "--natflow.natpmp.max-per-host=3"));
+        return props;
+    }
+
+    private static JsonNode pcp(MininetNetwork net, String host, String args) {
+        String out = net.cmd(host, "/usr/bin/python3 " + CLIENT + " " + args + " 2>&1", Duration.ofSeconds(20))
+                .out().trim();
+        try {
+            return JSON.readTree(out.substring(out.lastIndexOf('\n') + 1));
+        } catch (java.io.IOException e) {
+            throw new AssertionError("pcp_client printed: " + out, e);
+        }
+    }
+
+    private static List<JsonNode> pcpForwards(ControllerProcess controller) {
+        try {
+            List<JsonNode> out = new ArrayList<>();
+            for (JsonNode f : JSON.readTree(controller.get("/api/v1/port-forwards"))) {
+                if (f.get("source").asText().equals("pcp")) {
+                    out.add(f);
+                }
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String curl(MininetNetwork net, String host, String url) {
+        return net.cmd(host, "curl -s -m 3 -o /dev/null -w '%{http_code}' " + url).out();
+    }
+
+    @Test
+    void insideHostsMapPortsAndPunchHolesWithPcp() throws Exception {
+        Path dataDir = Files.createTempDirectory("pcp-it");
+        Path log = MininetEnvironment.projectRoot().resolve("rest-api/target/pcp-it.log");
+        try (ControllerProcess controller = new ControllerProcess(log, props(dataDir))) {
+            controller.start();
+            try (MininetNetwork net = MininetNetwork.start(topology(controller.openflowPort))) {
+                Poll.until(Duration.ofSeconds(30), "s1 connected",
+                        () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
+                Poll.until(Duration.ofSeconds(20), "the PCP server on the link",
+                        () -> net.sh("ss -lun | grep -qE '169.254.100.1]?:5351 '").ok());
+                net.spawn("h2", "web", "cd / && exec python3 -m http.server 8000");
+                Poll.until(Duration.ofSeconds(10), "h2's web server",
+                        () -> net.cmd("h2", "ss -ltn | grep -q ':8000 '").ok());
+
+                String nonce = "00112233445566778899aabb";
+                JsonNode m = pcp(net, "h2", "map --protocol tcp --internal 8000 --external 8080 --lifetime 60"
+                        + " --nonce " + nonce);
+                assertThat(m.path("resultName").asText()).as(m.toString()).isEqualTo("SUCCESS");
+                assertThat(m.path("externalPort").asInt()).isEqualTo(8080);
+                assertThat(m.path("lifetime").asInt()).isEqualTo(60);
+                assertThat(m.path("nonce").asText()).isEqualTo(nonce);
+                String pub = m.path("externalAddress").asText();
+                assertThat(pub).matches("203\\.0\\.113\\.1[0-3]");
+                List<JsonNode> forwards = pcpForwards(controller);
+                assertThat(forwards).hasSize(1);
+                assertThat(forwards.get(0).get("insideAddress").asText()).isEqualTo("10.0.0.12");
+                assertThat(forwards.get(0).get("lifetimeSeconds").asInt()).isBetween(50, 60);
+                Poll.until(Duration.ofSeconds(5), "srv1 reaches h2 through the mapping",
+                        () -> curl(net, "srv1", "http://" + pub + ":8080/").equals("200"));
+
+                assertThat(pcp(net, "h2", "map --protocol tcp --internal 8000 --lifetime 60 --nonce "
+                        + "ffffffffffffffffffffffff").path("resultName").asText()).as("another nonce")
+                        .isEqualTo("NOT_AUTHORIZED");
+                assertThat(pcp(net, "h2", "map --protocol tcp --internal 8001 --external 8080 --prefer-failure")
+                        .path("resultName").asText()).isEqualTo("CANNOT_PROVIDE_EXTERNAL");
+                assertThat(pcp(net, "h2", "map --protocol tcp --internal 8000 --third-party 10.0.0.11")
+                        .path("resultName").asText()).as("THIRD_PARTY is off by default").isEqualTo("NOT_AUTHORIZED");
+                assertThat(pcp(net, "h2", "--client-ip 10.0.0.99 map --protocol tcp --internal 8002")
+                        .path("resultName").asText()).as("a client address not its own")
+                        .isEqualTo("ADDRESS_MISMATCH");
+
+                // FILTER: only srv2's network, then every remote again.
+                JsonNode filtered = pcp(net, "h2", "map --protocol tcp --internal 8000 --lifetime 120 --nonce "
+                        + nonce + " --filter 198.51.100.0/24");
+                assertThat(filtered.path("externalPort").asInt()).as(filtered.toString()).isEqualTo(8080);
+                assertThat(pcpForwards(controller).get(0).get("allowedSources").toString())
+                        .contains("198.51.100.0/24");
+                Poll.until(Duration.ofSeconds(5), "srv1 kept out",
+                        () -> curl(net, "srv1", "http://" + pub + ":8080/").equals("000"));
+                assertThat(curl(net, "srv2", "http://" + pub + ":8080/")).isEqualTo("200");
+                pcp(net, "h2", "map --protocol tcp --internal 8000 --lifetime 120 --nonce " + nonce
+                        + " --filter none");
+                Poll.until(Duration.ofSeconds(5), "srv1 let in again",
+                        () -> curl(net, "srv1", "http://" + pub + ":8080/").equals("200"));
+
+                // Bad datagrams: their result codes, or nothing; no mapping changes.
+                assertThat(pcp(net, "h2", "raw 0301" + "00".repeat(22)).path("resultName").asText())
+                        .isEqualTo("UNSUPP_VERSION");
+                assertThat(pcp(net, "h2", "raw 0301" + "00".repeat(22)).path("version").asInt())
+                        .as("the version natflow speaks").isEqualTo(2);
+                assertThat(pcp(net, "h2", "raw 0205" + "00".repeat(22)).path("resultName").asText())
+                        .isEqualTo("UNSUPP_OPCODE");
+                assertThat(pcp(net, "h2", "raw 0201" + "00".repeat(30)).path("resultName").asText())
+                        .as("MAP cut short").isEqualTo("MALFORMED_REQUEST");
+                JsonNode big = pcp(net, "h2", "raw 0201" + "00".repeat(1202));
+                assertThat(big.path("resultName").asText()).isEqualTo("MALFORMED_REQUEST");
+                assertThat(big.path("length").asInt()).as("at most 1100 bytes back").isEqualTo(1100);
+                assertThat(pcp(net, "h2", "--timeout 1 raw 0281" + "00".repeat(22)).path("answer").asText())
+                        .as("an answer sent to the server").isEqualTo("none");
+                assertThat(pcp(net, "h2", "--timeout 1 raw 02").path("answer").asText()).as("one byte")
+                        .isEqualTo("none");
+                assertThat(pcpForwards(controller)).as("nothing changed").hasSize(1);
+
+                // The quota (3): with the one above, two more, then USER_EX_QUOTA.
+                assertThat(pcp(net, "h2", "map --protocol udp --internal 7001").path("resultName").asText())
+                        .isEqualTo("SUCCESS");
+                assertThat(pcp(net, "h2", "map --protocol udp --internal 7002").path("resultName").asText())
+                        .isEqualTo("SUCCESS");
+                JsonNode quota = pcp(net, "h2", "map --protocol udp --internal 7003");
+                assertThat(quota.path("resultName").asText()).isEqualTo("USER_EX_QUOTA");
+                assertThat(quota.path("lifetime").asInt()).as("a short lifetime error").isEqualTo(30);
+
+                // The operator's policy: one more per host, h2 may ask for others, inside ports from 1024 only.
+                assertThat(controller.send("PUT", "/api/v1/port-mapping-policy", "{\"insidePorts\":\"x\"}", TOKEN))
+                        .startsWith("400 ").contains("insidePorts");
+                assertThat(controller.send("PUT", "/api/v1/port-mapping-policy", "{\"maxPerHost\":4,"
+                        + "\"thirdPartyFrom\":[\"10.0.0.12/32\"],\"insidePorts\":\"1024-65535\"}", TOKEN))
+                        .startsWith("200 ").contains("\"thirdPartyFrom\":[\"10.0.0.12/32\"]");
+                assertThat(pcp(net, "h2", "map --protocol tcp --internal 80").path("resultName").asText())
+                        .as("an inside port below 1024").isEqualTo("NOT_AUTHORIZED");
+                JsonNode forH1 = pcp(net, "h2", "map --protocol tcp --internal 8000 --third-party 10.0.0.11");
+                assertThat(forH1.path("resultName").asText()).as(forH1.toString()).isEqualTo("SUCCESS");
+                assertThat(pcpForwards(controller)).anySatisfy(f -> assertThat(f.get("insideAddress").asText())
+                        .isEqualTo("10.0.0.11"));
+
+                // Hole punching: vc's public endpoint as srv2 sees it, a PEER mapping towards it; vc sends first
+                // (punching its own NAT: were h2's datagrams there first, Linux's tracker would hold that tuple
+                // and give vc's flow another port), h2 answers what it hears.
+                net.spawn("srv2", "whoami", "exec /usr/bin/python3 " + MininetEnvironment.projectRoot()
+                        .resolve("mininet/tools/udp_whoami.py") + " --bind 198.51.100.10 --port 3478");
+                Poll.until(Duration.ofSeconds(10), "srv2's whoami", () -> net.cmd("srv2", "ss -lun | grep -q ':3478 '")
+                        .ok());
+                String seen = net.cmd("vc", "python3 -c \"import socket; s = socket.socket(socket.AF_INET,"
+                        + " socket.SOCK_DGRAM); s.bind(('0.0.0.0', 6000)); s.settimeout(3);"
+                        + " s.sendto(b'hi', ('198.51.100.10', 3478)); print(s.recv(100).decode().split()[0])\"")
+                        .out().trim();
+                assertThat(seen).as("vc's public endpoint").startsWith("198.51.100.20:");
+                JsonNode peer = pcp(net, "h2", "peer --protocol udp --internal 5000 --remote " + seen
+                        + " --lifetime 120");
+                assertThat(peer.path("resultName").asText()).as(peer.toString()).isEqualTo("SUCCESS");
+                assertThat(peer.path("remoteAddress").asText() + ":" + peer.path("remotePort").asInt())
+                        .isEqualTo(seen);
+                String h2Public = peer.path("externalAddress").asText() + ":" + peer.path("externalPort").asInt();
+                Path report = MininetEnvironment.projectRoot().resolve("rest-api/target/pcp-peer-h2.json");
+                Files.deleteIfExists(report);
+                String udpPeer = "exec /usr/bin/python3 " + MininetEnvironment.projectRoot()
+                        .resolve("mininet/tools/udp_peer.py");
+                net.spawn("h2", "peerH2", udpPeer + " --bind 5000 --to " + seen
+                        + " --count 20 --interval 0.1 --linger 3 --tag h2 --answer --deadline 20 > " + report);
+                Poll.until(Duration.ofSeconds(10), "h2's peer listening",
+                        () -> net.cmd("h2", "ss -lun | grep -q ':5000 '").ok());
+                JsonNode vc = JSON.readTree(net.cmd("vc", udpPeer.substring(5) + " --bind 6000 --to " + h2Public
+                        + " --count 20 --interval 0.1 --linger 3 --tag vc", Duration.ofSeconds(30)).out().trim());
+                Poll.until(Duration.ofSeconds(15), "h2's report", () -> report.toFile().length() > 0);
+                JsonNode h2 = JSON.readTree(Files.readString(report));
+                assertThat(vc.get("received").asInt()).as("vc hears h2 directly: " + vc).isPositive();
+                assertThat(vc.get("from").toString()).as("from h2's PCP endpoint").contains(h2Public);
+                assertThat(h2.get("received").asInt()).as("h2 hears vc: " + h2).isPositive();
+                assertThat(h2.get("from").toString()).contains(seen);
+
+                // The epoch: ANNOUNCE, natflow killed, ANNOUNCE again: it went on, and the mapping is kept.
+                JsonNode first = pcp(net, "h2", "announce");
+                assertThat(first.path("resultName").asText()).isEqualTo("SUCCESS");
+                assertThat(first.path("lifetime").asInt()).isZero();
+                long clientBefore = System.nanoTime();
+                controller.kill9();
+                controller.start();
+                Poll.until(Duration.ofSeconds(30), "s1 back",
+                        () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
+                Poll.until(Duration.ofSeconds(20), "the PCP server back",
+                        () -> !pcp(net, "h2", "--timeout 1 announce").has("answer"));
+                JsonNode second = pcp(net, "h2", "announce");
+                assertThat(continues(first.path("epoch").asLong(), second.path("epoch").asLong(), clientBefore))
+                        .as("the epoch goes on: " + first + " then " + second).isTrue();
+                assertThat(pcpForwards(controller)).as("the mappings kept").hasSize(5);
+                assertThat(curl(net, "srv1", "http://" + pub + ":8080/")).isEqualTo("200");
+
+                // State lost (a new database): the epoch starts again, and the client can tell.
+                long clientLost = System.nanoTime();
+                controller.kill9();
+                try (var files = Files.walk(dataDir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.equals(dataDir))
+                            .forEach(f -> f.toFile().delete());
+                }
+                controller.start();
+                Poll.until(Duration.ofSeconds(20), "the PCP server back",
+                        () -> !pcp(net, "h2", "--timeout 1 announce").has("answer"));
+                JsonNode third = pcp(net, "h2", "announce");
+                assertThat(continues(second.path("epoch").asLong(), third.path("epoch").asLong(), clientLost))
+                        .as("the reset is detected: " + second + " then " + third).isFalse();
+                assertThat(pcpForwards(controller)).isEmpty();
+                net.kill("web");
+                net.kill("whoami");
+            }
+        } finally {
+            try (var files = Files.walk(dataDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * RFC 6887, section 8.5: the client's check that the server kept its state, from the epoch it saw before,
+     * the one it sees now and the time that passed on its own clock (seconds; 1/8 drift and 2 s allowed).
+     */
+    private static boolean continues(long previousEpoch, long epoch, long previousNanos) {
+        double elapsed = (System.nanoTime() - previousNanos) / 1e9;
+        return epoch >= previousEpoch + elapsed * 7 / 8 - 2 && epoch <= previousEpoch + elapsed * 9 / 8 + 2;
+    }
+}
