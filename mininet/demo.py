@@ -165,6 +165,18 @@ def main():
                         '%s; srv2 -> %s HTTP %s, srv1 HTTP %s' % (mapped.get('resultName'), target, code, kept_out)))
         h2.cmd('/usr/bin/python3 %s map --protocol tcp --internal 8001 --lifetime 0 --nonce %s' % (
             pcp_client, mapped.get('nonce', '00' * 12)))
+        # UPnP IGD: h2 finds the gateway by SSDP and maps a port with miniupnpc's upnpc (-i: the test network's
+        # public address is in a reserved range, which upnpc would otherwise take for "not connected").
+        out = h2.cmd('timeout 30 upnpc -i -e demo -a 10.0.0.12 8001 18003 TCP 120 2>&1')
+        listed = h2.cmd('timeout 30 upnpc -i -l 2>&1')
+        upnp_pub = (re.findall(r'ExternalIPAddress = (\S+)', listed) or ['?'])[0]
+        code = srv2.cmd("curl -s -m 5 -o /dev/null -w '%%{http_code}' http://%s:18003/" % upnp_pub)
+        results.append(('h2 maps its own port with UPnP (upnpc)',
+                        'is redirected to internal 10.0.0.12:8001' in out and code == '200'
+                        and "18003->10.0.0.12:8001" in listed,
+                        'srv2 -> %s:18003 HTTP %s; upnpc -l lists it: %s' % (
+                            upnp_pub, code, 'yes' if "18003->10.0.0.12:8001" in listed else 'no')))
+        h2.cmd('timeout 30 upnpc -i -d 18003 TCP')
         h2.cmd('kill $(cat /tmp/natflow-demo-h2-web.pid); rm -f /tmp/natflow-demo-h2-web.pid')
         # The VPN that lends addresses: srv2 (beyond the upstream router) becomes a peer, brings up wireguard-go with
         # the configuration natflow hands out, and reaches srv1 from the borrowed address.

@@ -205,6 +205,7 @@ public final class Pipeline {
         INTERCEPT(85, "interception rules: first SYNs of intercepted inside connections, to the splicer"),
         RELAY(90, "relay rules: first packets to UDP relay legs"),
         DHCP(92, "the DHCP server: client messages to UDP port 67 on borders (never served to the uplink)"),
+        SSDP(93, "UPnP discovery: inside hosts' M-SEARCHes on borders answered for the gateway device (not consumed)"),
         GATEWAY_ARP(95, "the gateway's ARP on borders: for the gateway inside, for the pool on the uplink"),
         ROUTES(96, "border route-table misses: resolve the next hop, install its route, send the packet on"),
         STATIC_NAT(97, "static NAT: remotes a host with an allow list sends to, ICMP errors about static addresses"),

@@ -23,13 +23,23 @@ import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
  * @param preferFailure    refuse rather than give another public address or port than the one asked for
  * @param filters          the remote prefixes the mapping admits (empty: everyone); absent: leave a renewed
  *                         mapping's as they are
+ * @param description      what the application calls it (UPnP's description), or empty for natflow's own words
  */
 public record MappingRequest(String source, IPv4Address requester, IPv4Address host, Protocol protocol,
                              int insidePort, IPv4Address suggestedAddress, int suggestedPort, long lifetimeSecs,
                              String clientTag, boolean preferFailure,
-                             Optional<List<IPv4AddressWithMask>> filters) {
+                             Optional<List<IPv4AddressWithMask>> filters, String description) {
+
+    /** A request the application gives no description of. */
+    public MappingRequest(String source, IPv4Address requester, IPv4Address host, Protocol protocol, int insidePort,
+                          IPv4Address suggestedAddress, int suggestedPort, long lifetimeSecs, String clientTag,
+                          boolean preferFailure, Optional<List<IPv4AddressWithMask>> filters) {
+        this(source, requester, host, protocol, insidePort, suggestedAddress, suggestedPort, lifetimeSecs, clientTag,
+                preferFailure, filters, "");
+    }
 
     public MappingRequest {
+        description = description == null ? "" : description;
         clientTag = clientTag == null ? "" : clientTag;
         suggestedAddress = suggestedAddress == null ? IPv4Address.NONE : suggestedAddress;
         filters = filters.map(List::copyOf);

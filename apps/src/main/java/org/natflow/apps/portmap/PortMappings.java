@@ -99,6 +99,34 @@ public final class PortMappings {
                 .toList();
     }
 
+    /** The mapping an application asked for that holds a public port, if any. */
+    public Optional<PortForwardRule> atPublic(Protocol protocol, int publicPort, IPv4Address publicAddress) {
+        return forwards.all().stream().filter(r -> r.requestedByApplication() && r.protocol() == protocol
+                && r.publicPort() == publicPort && r.publicAddress().equals(publicAddress)).findFirst();
+    }
+
+    /**
+     * Deletes the mapping of {@code source} at a public port, if the requester may (it is the mapping's host, or
+     * the policy lets it act for others).
+     *
+     * @return SUCCESS, NOT_AUTHORIZED, or empty when there is no such mapping
+     */
+    public synchronized Optional<MappingOutcome> deleteAt(String source, IPv4Address requester, Protocol protocol,
+                                                          int publicPort) {
+        Optional<PortForwardRule> r = atPublic(protocol, publicPort, publicAddress(requester))
+                .filter(m -> m.source().equals(source));
+        if (r.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!r.get().insideAddress().equals(requester) && !policy.admitsThirdParty(requester)) {
+            return Optional.of(MappingOutcome.NOT_AUTHORIZED);
+        }
+        forwards.delete(r.get().id());
+        log.info("event=port-mapping-deleted source={} inside={}:{} public={}:{}", source, r.get().insideAddress(),
+                r.get().insidePort(), r.get().publicAddress(), r.get().publicPort());
+        return Optional.of(MappingOutcome.SUCCESS);
+    }
+
     /** Maps, renews or deletes (lifetime 0) an inbound mapping: a port forward open to everyone or the filters. */
     public synchronized MappingResult map(MappingRequest q) {
         Optional<MappingResult> refused = refusal(q);
@@ -253,8 +281,9 @@ public final class PortMappings {
             }
             try {
                 PortForwardRule r = forwards.create(new PortForwardRule(0, q.protocol(), address, port, port,
-                        q.host(), q.insidePort(), admitted,
-                        q.source() + " " + what + " of " + q.host() + ":" + q.insidePort(), true, q.source(),
+                        q.host(), q.insidePort(), admitted, q.description().isEmpty()
+                                ? q.source() + " " + what + " of " + q.host() + ":" + q.insidePort() : q.description(),
+                        true, q.source(),
                         expires, tag(kind, q)));
                 log.info("event=port-mapping-created source={} kind={} inside={}:{} public={}:{} lifetime={}s"
                         + " requester={}", q.source(), kind.substring(0, kind.length() - 1), q.host(),

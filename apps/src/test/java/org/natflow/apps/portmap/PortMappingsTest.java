@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,11 +12,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.natflow.apps.forward.PortForwardRule;
 import org.natflow.apps.forward.PortForwardService;
-import org.natflow.apps.forward.PortForwardStore;
 import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatTestConfigs;
 import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.testing.BorderBed;
+import org.natflow.apps.testing.InMemoryPortForwardStore;
 import org.natflow.apps.testing.MutableClock;
 import org.natflow.apps.testing.RecordingFlowService;
 import org.natflow.apps.testing.RecordingPacketService;
@@ -31,39 +30,6 @@ import org.projectfloodlight.openflow.types.MacAddress;
 
 class PortMappingsTest {
 
-    /** Forwards in a map. */
-    static final class InMemoryStore implements PortForwardStore {
-        private final Map<Long, PortForwardRule> rules = new TreeMap<>();
-        private long next = 1;
-
-        @Override
-        public synchronized PortForwardRule create(PortForwardRule rule) {
-            PortForwardRule r = rule.withId(next++);
-            rules.put(r.id(), r);
-            return r;
-        }
-
-        @Override
-        public synchronized Optional<PortForwardRule> update(PortForwardRule rule) {
-            return rules.replace(rule.id(), rule) == null ? Optional.empty() : Optional.of(rule);
-        }
-
-        @Override
-        public synchronized boolean delete(long id) {
-            return rules.remove(id) != null;
-        }
-
-        @Override
-        public synchronized Optional<PortForwardRule> get(long id) {
-            return Optional.ofNullable(rules.get(id));
-        }
-
-        @Override
-        public synchronized List<PortForwardRule> all() {
-            return new ArrayList<>(rules.values());
-        }
-    }
-
     private static final IPv4Address HOST = IPv4Address.of("10.0.0.9");
     private static final SwitchInfo SWITCH = new SwitchInfo(new Dpid(1), OFVersion.OF_13, "test", Instant.EPOCH, 254,
             List.of(new SwitchPort(1, "s1-eth1", MacAddress.of(1), true)));
@@ -72,7 +38,7 @@ class PortMappingsTest {
     private final RecordingFlowService flows = new RecordingFlowService();
     private final BorderBed bed = new BorderBed(nat, flows, new RecordingPacketService(), SWITCH);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
-    private final InMemoryStore store = new InMemoryStore();
+    private final InMemoryPortForwardStore store = new InMemoryPortForwardStore();
     private final PortForwardService forwards = new PortForwardService(bed.ports, store, flows, bed.borders, clock);
     private final Map<Integer, LiveMappings.Live> live = new TreeMap<>();
     private final PortMappings mappings = new PortMappings(forwards, bed.ports,

@@ -6,6 +6,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import org.natflow.apps.Pipeline;
 import org.natflow.apps.border.Borders;
@@ -31,8 +32,10 @@ import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatDatapath;
 import org.natflow.apps.nat.PortBlocks;
 import org.natflow.apps.portmap.PortMappingPolicy;
+import org.natflow.apps.portmap.IgdIdentity;
 import org.natflow.apps.portmap.LiveMappings;
 import org.natflow.apps.portmap.PortMappings;
+import org.natflow.apps.portmap.SsdpResponder;
 import org.natflow.rest.portmap.JdbcPortMappingEpoch;
 import org.natflow.rest.portmap.JdbcPortMappingPolicyStore;
 import org.natflow.apps.ports.PublicPorts;
@@ -58,6 +61,7 @@ import org.natflow.services.dns.LocalNames;
 import org.natflow.services.intercept.InterceptPolicy;
 import org.natflow.services.intercept.InterceptServer;
 import org.natflow.services.portmap.PortMappingServer;
+import org.natflow.services.upnp.IgdHttpServer;
 import org.natflow.services.proxy.ProxyPolicy;
 import org.natflow.services.proxy.ProxyServer;
 import org.natflow.services.relay.TcpSplicer;
@@ -80,6 +84,9 @@ import org.springframework.context.annotation.DependsOn;
  */
 @Configuration(proxyBeanMethods = false)
 public class AppsConfiguration {
+
+    /** Mappings inside hosts ask for exist when any protocol to ask with is on. */
+    static final String PORT_MAPPINGS = "${natflow.natpmp.enabled:false} or ${natflow.upnp.enabled:false}";
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AppsConfiguration.class);
 
@@ -331,7 +338,7 @@ public class AppsConfiguration {
 
     @Bean
     @Conditional(NatEnabledCondition.class)
-    @ConditionalOnProperty(name = "natflow.natpmp.enabled", havingValue = "true")
+    @ConditionalOnExpression(PORT_MAPPINGS)
     PortMappings portMappings(NatPmpProperties properties, PortForwardService forwards, PublicPorts ports,
                               ObjectProvider<DhcpServer> dhcp, JdbcPortMappingPolicyStore policies,
                               NaptService napt) {
@@ -362,6 +369,23 @@ public class AppsConfiguration {
         PortMappingServer server = new PortMappingServer(serviceLink, mappings,
                 new NioEventLoopGroup(1, new DefaultThreadFactory("natflow-portmap-io", true)), Clock.systemUTC(),
                 () -> origin, properties.requestsPerHost());
+        server.start();
+        return server;
+    }
+
+    @Bean(destroyMethod = "stop")
+    @Conditional(NatEnabledCondition.class)
+    @ConditionalOnProperty(name = "natflow.upnp.enabled", havingValue = "true")
+    IgdHttpServer igdHttpServer(UpnpProperties properties, ObjectProvider<ServiceLink> link, PortMappings mappings,
+                                Borders borders, PacketService packets) {
+        ServiceLink serviceLink = serviceLinkFor(link, "natflow.upnp.enabled", "the UPnP gateway device is reached");
+        IgdIdentity identity = IgdIdentity.of(borders.gateway().gatewayAddress(), properties.port());
+        SsdpResponder ssdp = new SsdpResponder(borders, packets, identity, Instant.now().getEpochSecond(),
+                properties.searchesPerHost());
+        packets.addListener(Pipeline.Listener.SSDP.priority(), ssdp);
+        IgdHttpServer server = new IgdHttpServer(serviceLink, mappings, identity,
+                new NioEventLoopGroup(1, new DefaultThreadFactory("natflow-upnp-io", true)), Clock.systemUTC(),
+                () -> !borders.all().isEmpty(), properties.requestsPerHost());
         server.start();
         return server;
     }

@@ -5,7 +5,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.natflow.apps.portmap.PortMappingPolicy;
 import org.natflow.apps.portmap.PortMappings;
 import org.natflow.rest.config.NatEnabledCondition;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -13,11 +13,11 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** What inside hosts may map themselves (NAT-PMP): read, and replaced as a whole (missing fields kept). */
+/** What inside hosts may map themselves (PCP, NAT-PMP, UPnP): read, and replaced as a whole (missing fields kept). */
 @RestController
 @RequestMapping("/api/v1/port-mapping-policy")
 @Conditional(NatEnabledCondition.class)
-@ConditionalOnProperty(name = "natflow.natpmp.enabled", havingValue = "true")
+@ConditionalOnExpression("${natflow.natpmp.enabled:false} or ${natflow.upnp.enabled:false}")
 @Tag(name = "port-mapping-policy", description = "Which inside hosts may map which ports themselves, for how long")
 public class PortMappingPolicyResource {
 
