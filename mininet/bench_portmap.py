@@ -7,7 +7,8 @@
              mapping a DNAT and a filter rule in the router's netfilter tables
 
 The client host c1 runs mininet/tools/portmap_load.py: --count UDP mappings made (lifetime 3600), then deleted,
-with --window requests outstanding, over NAT-PMP and over PCP. --rounds N interleaves the servers. Prints
+with --window requests outstanding, over NAT-PMP and over PCP, after a warm-up of the same work on other ports.
+--rounds N interleaves the servers. Prints
 operations answered per second and latency p50/p99 per server, protocol, window and phase (the median over
 rounds, and each round's), and natflow / miniupnpd paired per round; --report writes JSON.
 """
@@ -130,6 +131,9 @@ def main():
                 deadline = time.time() + 40
                 while time.time() < deadline and not answered(c1):
                     time.sleep(0.5)
+                # Warm-up, not measured: the same work once on other ports (natflow's JIT, miniupnpd's tables).
+                for protocol in ('natpmp', 'pcp'):
+                    load(c1, protocol, 8, args.count, 50000)
                 print('measuring %s (round %d of %d) ...' % (v, rnd + 1, args.rounds), flush=True)
                 result = {}
                 first = 20000
