@@ -302,6 +302,28 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         return lb == null ? notAttached() : connect(lb, p, publicSide, remote, servicePort);
     }
 
+    /**
+     * Opens (or finds) a conversation of a conversation's remote (inside or out, where it is) with another
+     * public endpoint of natflow's that a service listens on, unconfirmed (bounded per source like a first
+     * packet's), for a service that answers from another endpoint than the one asked (STUN's CHANGE-REQUEST).
+     * Completes with the alias endpoint to send to from the socket of {@code publicSide}'s port.
+     */
+    public CompletableFuture<Endpoint> sibling(Conversation c, Endpoint publicSide) {
+        LinkedBorder lb = borders.get(c.dpid());
+        if (lb == null) {
+            return notAttached();
+        }
+        Conversation s;
+        try {
+            s = open(lb, c.protocol(), c.remote(), publicSide, publicSide.port(), c.inside(), c.mac(), c.switchPort(),
+                    false);
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return installed.getOrDefault(new AliasKey(c.protocol(), s.aliasPort()), CompletableFuture.completedFuture(null))
+                .thenApply(x -> new Endpoint(link.aliasAddress(), s.aliasPort()));
+    }
+
     private static CompletableFuture<Endpoint> notAttached() {
         return CompletableFuture.failedFuture(new IllegalStateException("the service link is not attached"));
     }

@@ -29,6 +29,8 @@ import org.springframework.validation.annotation.Validated;
  *                           configuration (RFC 1918, RFC 6598, RFC 6890); the inside networks, the pool, the
  *                           uplink subnet and the upstream gateway are refused in any case
  * @param allowedPeers       CIDRs relayed to although denied (e.g. a peer on the uplink subnet)
+ * @param alternatePort      RFC 5780's second port, on the first two pool addresses (0: no behaviour discovery;
+ *                           it needs two pool addresses)
  */
 @Validated
 @ConfigurationProperties("natflow.turn")
@@ -41,7 +43,8 @@ public record TurnProperties(@DefaultValue("false") boolean enabled,
                              @DefaultValue("12500000") @Min(0) long bandwidth,
                              @DefaultValue("600") @Min(1) int defaultLifetime,
                              @DefaultValue("3600") @Min(1) int maxLifetime,
-                             @DefaultValue List<String> deniedPeers, @DefaultValue List<String> allowedPeers) {
+                             @DefaultValue List<String> deniedPeers, @DefaultValue List<String> allowedPeers,
+                             @DefaultValue("3479") @Min(0) @Max(65535) int alternatePort) {
 
     /** The server's view; a user entry without a colon is refused. */
     public TurnConfig toConfig() {
@@ -52,7 +55,7 @@ public record TurnProperties(@DefaultValue("false") boolean enabled,
                 Addresses::prefix);
         return new TurnConfig(port, realm, parsed, secret.isEmpty() ? null : secret, allocationsPerUser,
                 maxAllocations, bandwidth, defaultLifetime, maxLifetime, denied.isEmpty() ? TurnConfig.DENIED : denied,
-                SettingLists.parse(allowedPeers, "natflow.turn.allowed-peers", Addresses::prefix));
+                SettingLists.parse(allowedPeers, "natflow.turn.allowed-peers", Addresses::prefix), alternatePort);
     }
 
     private static Map.Entry<String, String> user(String entry) {

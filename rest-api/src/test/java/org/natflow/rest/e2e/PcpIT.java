@@ -263,6 +263,51 @@ class PcpIT {
         }
     }
 
+    /** The verdicts ("NAT with ...", "No NAT ...") of natdiscovery's mapping and filtering sections. */
+    private static List<String> verdicts(String report) {
+        return report.lines().map(String::strip).filter(l -> l.startsWith("NAT with") || l.startsWith("No NAT")
+                || l.startsWith("NAT unsupport")).toList();
+    }
+
+    @Test
+    void natdiscoveryAgainstNatflowsStunServerClassifiesALinuxNatAsCoturnDoes() throws Exception {
+        Path dataDir = Files.createTempDirectory("stun-it");
+        Path log = MininetEnvironment.projectRoot().resolve("rest-api/target/stun-it.log");
+        List<String> props = props(dataDir);
+        props.add("--natflow.turn.enabled=true");
+        try (ControllerProcess controller = new ControllerProcess(log, props)) {
+            controller.start();
+            try (MininetNetwork net = MininetNetwork.start(topology(controller.openflowPort))) {
+                Poll.until(Duration.ofSeconds(30), "s1 connected",
+                        () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
+                Poll.until(Duration.ofSeconds(20), "natflow's STUN server on both ports",
+                        () -> net.sh("ss -lun | grep -E '169.254.100.1]?:347[89] ' | wc -l").out().trim().equals("2"));
+                // The reference: coturn with RFC 5780 on srv2's two addresses, beside the Linux NAT (cnat).
+                net.cmd("srv2", "ip addr add 198.51.100.11/24 dev srv2-eth0");
+                net.spawn("srv2", "coturn", "exec turnserver -n --no-cli --no-tls --no-dtls --log-file stdout"
+                        + " -L 198.51.100.10 -L 198.51.100.11 --alt-listening-port 3479");
+                Poll.until(Duration.ofSeconds(20), "coturn on both addresses",
+                        () -> net.cmd("srv2", "ss -Hlun").out().contains("198.51.100.11:3479"));
+                String reference = net.cmd("vc", "turnutils_natdiscovery -m -f 198.51.100.10 2>&1",
+                        Duration.ofSeconds(60)).out();
+                String natflow = net.cmd("vc", "turnutils_natdiscovery -m -f 203.0.113.10 2>&1",
+                        Duration.ofSeconds(60)).out();
+                assertThat(verdicts(reference)).as(reference).hasSize(2)
+                        .anySatisfy(v -> assertThat(v).contains("Endpoint Independent Mapping"))
+                        .anySatisfy(v -> assertThat(v).contains("Address and Port Dependent Filtering"));
+                assertThat(verdicts(natflow)).as("natflow's server sees what coturn sees\n" + natflow)
+                        .isEqualTo(verdicts(reference));
+                String other = net.cmd("vc", "turnutils_stunclient 203.0.113.10 2>&1").out();
+                assertThat(other).as(other).contains("203.0.113.11:3479");
+                net.kill("coturn");
+            }
+        } finally {
+            try (var files = Files.walk(dataDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
     /**
      * RFC 6887, section 8.5: the client's check that the server kept its state, from the epoch it saw before,
      * the one it sees now and the time that passed on its own clock (seconds; 1/8 drift and 2 s allowed).

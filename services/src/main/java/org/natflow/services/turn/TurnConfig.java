@@ -19,10 +19,13 @@ import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
  * @param deniedPeers          peers never relayed to, besides the gateway's own networks (see {@link #DENIED})
  * @param allowedPeers         exceptions to {@code deniedPeers} and to the uplink subnet (a peer on the public
  *                             segment); never to the inside networks, the pool, loopback, link-local or multicast
+ * @param alternatePort        the second port of RFC 5780 behaviour discovery (on both of the first two pool
+ *                             addresses; 0: off). Only with two or more pool addresses.
  */
 public record TurnConfig(int port, String realm, Map<String, String> users, String secret, int allocationsPerUser,
                          int maxAllocations, long bandwidth, int defaultLifetime, int maxLifetime,
-                         List<IPv4AddressWithMask> deniedPeers, List<IPv4AddressWithMask> allowedPeers) {
+                         List<IPv4AddressWithMask> deniedPeers, List<IPv4AddressWithMask> allowedPeers,
+                         int alternatePort) {
 
     /**
      * Special-purpose IPv4 space no TURN client should reach through natflow, as in coturn's secure configuration:
@@ -38,5 +41,16 @@ public record TurnConfig(int port, String realm, Map<String, String> users, Stri
         users = Map.copyOf(users);
         deniedPeers = List.copyOf(deniedPeers);
         allowedPeers = List.copyOf(allowedPeers);
+        if (alternatePort == port) {
+            throw new IllegalArgumentException("natflow.turn.alternate-port: must differ from natflow.turn.port");
+        }
+    }
+
+    /** Without behaviour discovery. */
+    public TurnConfig(int port, String realm, Map<String, String> users, String secret, int allocationsPerUser,
+                      int maxAllocations, long bandwidth, int defaultLifetime, int maxLifetime,
+                      List<IPv4AddressWithMask> deniedPeers, List<IPv4AddressWithMask> allowedPeers) {
+        this(port, realm, users, secret, allocationsPerUser, maxAllocations, bandwidth, defaultLifetime, maxLifetime,
+                deniedPeers, allowedPeers, 0);
     }
 }

@@ -65,6 +65,9 @@ public final class TurnServer {
     private final LongAdder created = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private volatile Channel server;
+    /** The socket of the alternate port (RFC 5780), when behaviour discovery is on. */
+    private volatile Channel altServer;
+    private final Optional<BehaviourDiscovery> discovery;
     private volatile boolean stopped;
 
     /** A TURN server on the gateway's first pool address, reached over {@code link}, relayed ports from {@code ports}. */
@@ -81,6 +84,7 @@ public final class TurnServer {
         this.allocations = new TurnAllocations(ports, publicAddress, clock, config.allocationsPerUser(),
                 config.maxAllocations());
         this.peerSide = new TurnPeers(nat, config, link, publicAddress, clock, () -> server);
+        this.discovery = BehaviourDiscovery.of(nat.publicAddresses(), config.port(), config.alternatePort());
     }
 
     /** Opens the TURN port on the public address and starts the lifetime timer. */
@@ -90,18 +94,25 @@ public final class TurnServer {
                     + " is held by " + h);
         });
         link.expose(Protocol.UDP, publicAddress, config.port());
-        bindServer();
+        discovery.ifPresent(d -> d.endpoints().stream().skip(1).forEach(e -> {
+            ports.reserve(Protocol.UDP, e.address(), e.port(), "the STUN server (RFC 5780)").ifPresent(h -> {
+                throw new IllegalStateException("natflow.turn.alternate-port: udp " + e + " is held by " + h);
+            });
+            link.expose(Protocol.UDP, e.address(), e.port());
+        }));
+        bindServer(config.port(), ch -> server = ch);
+        discovery.ifPresent(d -> bindServer(d.altPort(), ch -> altServer = ch));
         group.scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
         // A source idle for a second has a full bucket again: forgetting it changes nothing for it.
         group.scheduleAtFixedRate(() -> unauthenticated.expire(System.nanoTime(), TimeUnit.SECONDS.toNanos(1)), 10,
                 10, TimeUnit.SECONDS);
     }
 
-    private void bindServer() {
+    private void bindServer(int port, java.util.function.Consumer<Channel> bound) {
         if (stopped) {
             return;
         }
-        InetSocketAddress at = new InetSocketAddress(link.config().serviceAddress().toString(), config.port());
+        InetSocketAddress at = new InetSocketAddress(link.config().serviceAddress().toString(), port);
         new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(new ChannelInitializer<DatagramChannel>() {
             @Override
             protected void initChannel(DatagramChannel ch) {
@@ -109,11 +120,11 @@ public final class TurnServer {
             }
         }).bind(at).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
-                server = f.channel();
-                log.info("event=turn-listening public={}:{} at={} realm={}", publicAddress, config.port(), at,
-                        config.realm());
+                bound.accept(f.channel());
+                log.info("event=turn-listening public={}:{} at={} realm={} rfc5780={}", publicAddress, port, at,
+                        config.realm(), discovery.map(d -> d.endpoints().toString()).orElse("off"));
             } else {
-                group.schedule(this::bindServer, REBIND_SECONDS, TimeUnit.SECONDS);
+                group.schedule(() -> bindServer(port, bound), REBIND_SECONDS, TimeUnit.SECONDS);
             }
         });
     }
@@ -122,9 +133,10 @@ public final class TurnServer {
     public void stop() {
         stopped = true;
         allocations.all().forEach(a -> delete(a, "shutdown"));
-        Channel s = server;
-        if (s != null) {
-            s.close();
+        for (Channel s : new Channel[] {server, altServer}) {
+            if (s != null) {
+                s.close();
+            }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
@@ -206,7 +218,7 @@ public final class TurnServer {
                         refused.increment();
                         return; // answered enough for this source this second: no amplification
                     }
-                    request(ctx.channel(), p.remote(), client, m);
+                    request(ctx.channel(), p.remote(), c.get(), m);
                 } else if (m.messageClass() == StunMessage.INDICATION && m.method() == StunMessage.SEND) {
                     send(p.remote(), m);
                 }
@@ -242,9 +254,12 @@ public final class TurnServer {
         return new StunAttribute(StunAttribute.NONCE, credentials.nonce(client).getBytes(StandardCharsets.UTF_8));
     }
 
-    private void request(Channel ch, InetSocketAddress from, Endpoint client, StunMessage m) {
+    private void request(Channel ch, InetSocketAddress from, Conversation conversation, StunMessage m) {
+        Endpoint client = conversation.remote();
         List<Integer> unknown = m.attributes().stream().map(StunAttribute::type)
-                .filter(t -> t < 0x8000 && !StunAttribute.UNDERSTOOD.contains(t)).distinct().toList();
+                .filter(t -> t < 0x8000 && !StunAttribute.UNDERSTOOD.contains(t)
+                        && !(t == BehaviourDiscovery.CHANGE_REQUEST && discovery.isPresent()))
+                .distinct().toList();
         if (!unknown.isEmpty()) {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(unknown.size() * 2);
             unknown.forEach(t -> b.putShort((short) (int) t));
@@ -253,8 +268,11 @@ public final class TurnServer {
             return;
         }
         if (m.method() == StunMessage.BINDING) {
-            reply(ch, from, m, StunMessage.SUCCESS, List.of(new StunAttribute(StunAttribute.XOR_MAPPED_ADDRESS,
-                    StunMessage.xorAddress(TurnPeers.socket(client)))), null);
+            binding(ch, from, conversation, m);
+            return;
+        }
+        if (!conversation.publicSide().equals(new Endpoint(publicAddress, config.port()))) {
+            error(ch, from, m, 400, "Bad Request: TURN is on " + publicAddress + ":" + config.port(), null);
             return;
         }
         if (m.method() != StunMessage.ALLOCATE && m.method() != StunMessage.REFRESH
@@ -295,6 +313,43 @@ public final class TurnServer {
         }
     }
 
+
+    /**
+     * A Binding: the client's reflexive address; with behaviour discovery, also OTHER-ADDRESS and RESPONSE-ORIGIN,
+     * and the answer sent from the endpoint CHANGE-REQUEST asks for (over a conversation of the client's with that
+     * endpoint, unconfirmed: bounded per source like any first packet's).
+     */
+    private void binding(Channel ch, InetSocketAddress from, Conversation c, StunMessage m) {
+        List<StunAttribute> attrs = new ArrayList<>(List.of(new StunAttribute(StunAttribute.XOR_MAPPED_ADDRESS,
+                StunMessage.xorAddress(TurnPeers.socket(c.remote())))));
+        BehaviourDiscovery d = discovery.filter(x -> x.serves(c.publicSide())).orElse(null);
+        if (d == null) {
+            reply(ch, from, m, StunMessage.SUCCESS, attrs, null);
+            return;
+        }
+        Endpoint answering = d.answering(c.publicSide(), m.attribute(BehaviourDiscovery.CHANGE_REQUEST)
+                .map(StunAttribute::value).orElse(null));
+        if (answering == null) {
+            error(ch, from, m, 400, "Bad Request: CHANGE-REQUEST", null);
+            return;
+        }
+        attrs.add(new StunAttribute(BehaviourDiscovery.OTHER_ADDRESS, BehaviourDiscovery.address(d.other(c.publicSide()))));
+        attrs.add(new StunAttribute(StunAttribute.RESPONSE_ORIGIN, BehaviourDiscovery.address(answering)));
+        if (answering.equals(c.publicSide())) {
+            reply(ch, from, m, StunMessage.SUCCESS, attrs, null);
+            return;
+        }
+        StunMessage answer = StunMessage.of(m.method(), StunMessage.SUCCESS, m.transactionId(), attrs);
+        link.sibling(c, answering).whenComplete((alias, error) -> {
+            Channel out = answering.port() == config.port() ? server : altServer;
+            if (error != null || out == null) {
+                refused.increment();
+                return;
+            }
+            out.writeAndFlush(new TurnPacket(new InetSocketAddress(alias.address().toString(), alias.port()), answer,
+                    null, m.hasFingerprint()));
+        });
+    }
 
     private long lifetime(StunMessage m) throws StunException {
         Optional<StunAttribute> l = m.attribute(StunAttribute.LIFETIME);
