@@ -11,8 +11,8 @@ import java.util.List;
 import org.natflow.apps.Pipeline;
 import org.natflow.apps.border.Borders;
 import org.natflow.apps.border.GatewayConfig;
-import org.natflow.apps.dhcp.DhcpConfig;
 import org.natflow.apps.dhcp.Binding;
+import org.natflow.apps.dhcp.DhcpConfig;
 import org.natflow.apps.dhcp.DhcpServer;
 import org.natflow.apps.dhcp.LeaseStore;
 import org.natflow.apps.dhcp.SourceGuard;
@@ -31,13 +31,12 @@ import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatDatapath;
 import org.natflow.apps.nat.PortBlocks;
-import org.natflow.apps.portmap.PortMappingPolicy;
 import org.natflow.apps.portmap.IgdIdentity;
 import org.natflow.apps.portmap.LiveMappings;
+import org.natflow.apps.portmap.PortMappingPolicy;
 import org.natflow.apps.portmap.PortMappings;
 import org.natflow.apps.portmap.SsdpResponder;
-import org.natflow.rest.portmap.JdbcPortMappingEpoch;
-import org.natflow.rest.portmap.JdbcPortMappingPolicyStore;
+import org.natflow.apps.ports.Endpoint;
 import org.natflow.apps.ports.PublicPorts;
 import org.natflow.apps.relay.RelayService;
 import org.natflow.apps.relay.RelayStore;
@@ -54,6 +53,8 @@ import org.natflow.controller.api.StatisticsService;
 import org.natflow.controller.api.SwitchService;
 import org.natflow.rest.dns.JdbcDnsRecordStore;
 import org.natflow.rest.intercept.JdbcInterceptPolicyStore;
+import org.natflow.rest.portmap.JdbcPortMappingEpoch;
+import org.natflow.rest.portmap.JdbcPortMappingPolicyStore;
 import org.natflow.rest.proxy.JdbcProxyPolicyStore;
 import org.natflow.services.dns.DnsForwarder;
 import org.natflow.services.dns.LeaseNames;
@@ -61,13 +62,15 @@ import org.natflow.services.dns.LocalNames;
 import org.natflow.services.intercept.InterceptPolicy;
 import org.natflow.services.intercept.InterceptServer;
 import org.natflow.services.portmap.PortMappingServer;
-import org.natflow.services.upnp.IgdHttpServer;
 import org.natflow.services.proxy.ProxyPolicy;
 import org.natflow.services.proxy.ProxyServer;
 import org.natflow.services.relay.TcpSplicer;
 import org.natflow.services.splice.OutsideConnector;
 import org.natflow.services.turn.TurnServer;
+import org.natflow.services.turn.UpstreamNatProbe;
+import org.natflow.services.upnp.IgdHttpServer;
 import org.natflow.services.vpn.WireGuardGo;
+import org.projectfloodlight.openflow.types.IPv4Address;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -371,6 +374,34 @@ public class AppsConfiguration {
                 () -> origin, properties.requestsPerHost());
         server.start();
         return server;
+    }
+
+    @Bean(destroyMethod = "stop")
+    @Conditional(NatEnabledCondition.class)
+    @ConditionalOnExpression("!'${natflow.upstream-nat.stun-server:}'.isEmpty()")
+    UpstreamNatProbe upstreamNatProbe(UpstreamNatProperties properties, ObjectProvider<ServiceLink> link,
+                                      PublicPorts ports) {
+        ServiceLink serviceLink = serviceLinkFor(link, "natflow.upstream-nat.stun-server",
+                "the upstream NAT probe sends");
+        Endpoint server = InvalidSettingException.check(() -> {
+            String s = properties.stunServer().strip();
+            int colon = s.lastIndexOf(':');
+            try {
+                return new Endpoint(IPv4Address.of(colon < 0 ? s : s.substring(0, colon)),
+                        colon < 0 ? 3478 : Integer.parseInt(s.substring(colon + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException("natflow.upstream-nat.stun-server", "'" + s + "' is not"
+                        + " address:port", "give the STUN server as 198.51.100.10:3478");
+            }
+        });
+        if (properties.interval().toSeconds() < 10) {
+            throw new InvalidSettingException("natflow.upstream-nat.interval", "at least 10 s", "give e.g. 10m");
+        }
+        UpstreamNatProbe probe = new UpstreamNatProbe(serviceLink, ports, ports.pool().get(0), server,
+                new NioEventLoopGroup(1, new DefaultThreadFactory("natflow-upstream-nat", true)), Clock.systemUTC(),
+                properties.interval());
+        probe.start();
+        return probe;
     }
 
     @Bean(destroyMethod = "stop")

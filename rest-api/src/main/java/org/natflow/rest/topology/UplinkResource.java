@@ -4,6 +4,10 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.natflow.apps.NotFoundException;
 import org.natflow.apps.border.Addresses;
 import org.natflow.apps.border.Border;
 import org.natflow.apps.border.Borders;
@@ -11,8 +15,11 @@ import org.natflow.apps.border.Uplink;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.SwitchService;
 import org.natflow.rest.config.NatEnabledCondition;
+import org.natflow.services.turn.UpstreamNatProbe;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -31,10 +38,26 @@ public class UplinkResource {
 
     private final Borders napt;
     private final SwitchService switches;
+    private final ObjectProvider<UpstreamNatProbe> probe;
 
-    public UplinkResource(Borders napt, SwitchService switches) {
+    public UplinkResource(Borders napt, SwitchService switches, ObjectProvider<UpstreamNatProbe> probe) {
         this.napt = napt;
         this.switches = switches;
+        this.probe = probe;
+    }
+
+    @PostMapping("/upstream-nat/check")
+    @Operation(summary = "Classify the NAT beyond the uplink now (RFC 5780 against natflow.upstream-nat.stun-server)")
+    public UpstreamNatProbe.Result checkUpstreamNat() throws InterruptedException {
+        UpstreamNatProbe p = probe.getIfAvailable();
+        if (p == null) {
+            throw new NotFoundException("no upstream NAT probe: set natflow.upstream-nat.stun-server");
+        }
+        try {
+            return p.check().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the upstream NAT check did not finish: " + e, e);
+        }
     }
 
     @GetMapping
@@ -98,6 +121,8 @@ public class UplinkResource {
     private List<UplinkView> views(List<Uplink> uplinks) {
         List<Border> borders = napt.all();
         List<UplinkView> out = new ArrayList<>();
+        UpstreamNatProbe upstream = probe.getIfAvailable();
+        boolean reported = false;
         for (Uplink u : uplinks) {
             String border = null;
             for (Border b : borders) {
@@ -107,7 +132,10 @@ public class UplinkResource {
                     border = b.dpid().toString();
                 }
             }
-            out.add(UplinkView.of(u, border));
+            boolean probed = upstream != null && !reported
+                    && (u.addresses().isEmpty() || u.addresses().contains(upstream.endpoint().address()));
+            reported |= probed;
+            out.add(UplinkView.of(u, border, probed ? upstream.last() : null));
         }
         return out;
     }

@@ -275,9 +275,19 @@ class PcpIT {
         Path log = MininetEnvironment.projectRoot().resolve("rest-api/target/stun-it.log");
         List<String> props = props(dataDir);
         props.add("--natflow.turn.enabled=true");
+        props.add("--natflow.upstream-nat.stun-server=198.51.100.10:3478");
         try (ControllerProcess controller = new ControllerProcess(log, props)) {
             controller.start();
-            try (MininetNetwork net = MininetNetwork.start(topology(controller.openflowPort))) {
+            Map<String, Object> spec = topology(controller.openflowPort);
+            // natflow's own uplink behind a Linux NAT too, for what natflow sends to srv2 (the STUN server it
+            // classifies its upstream with): r1 masquerades towards srv2's two addresses.
+            @SuppressWarnings("unchecked")
+            List<Object> hosts = new ArrayList<>((List<Object>) spec.get("hosts"));
+            hosts.replaceAll(h -> h instanceof Map<?, ?> m && "r1".equals(m.get("name")) ? Map.of("name", "r1",
+                    "forwarding", true, "commands", List.of("iptables -t nat -A POSTROUTING -o r1-eth1"
+                            + " -d 198.51.100.10/31 -j MASQUERADE")) : h);
+            spec.put("hosts", hosts);
+            try (MininetNetwork net = MininetNetwork.start(spec)) {
                 Poll.until(Duration.ofSeconds(30), "s1 connected",
                         () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
                 Poll.until(Duration.ofSeconds(20), "natflow's STUN server on both ports",
@@ -299,6 +309,17 @@ class PcpIT {
                         .isEqualTo(verdicts(reference));
                 String other = net.cmd("vc", "turnutils_stunclient 203.0.113.10 2>&1").out();
                 assertThat(other).as(other).contains("203.0.113.11:3479");
+
+                // natflow classifies the NAT beyond its own uplink (r1's) against coturn, as vc's stack did.
+                JsonNode upstream = JSON.readTree(controller.send("POST", "/api/v1/uplinks/upstream-nat/check", "",
+                        TOKEN).replaceFirst("^\\d+ ", ""));
+                assertThat(upstream.path("error").isNull()).as(upstream.toString()).isTrue();
+                assertThat(upstream.path("behindNat").asBoolean()).as(upstream.toString()).isTrue();
+                assertThat(upstream.path("mappedEndpoint").asText()).startsWith("198.51.100.1:");
+                assertThat(upstream.path("mapping").asText()).isEqualTo("endpoint-independent");
+                assertThat(upstream.path("filtering").asText()).isEqualTo("address-and-port-dependent");
+                assertThat(controller.get("/api/v1/uplinks")).contains("\"upstreamNat\":{")
+                        .contains("\"filtering\":\"address-and-port-dependent\"");
                 net.kill("coturn");
             }
         } finally {

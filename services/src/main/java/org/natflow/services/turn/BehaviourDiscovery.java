@@ -72,6 +72,20 @@ record BehaviourDiscovery(IPv4Address primary, IPv4Address alternate, int port, 
                 .putInt(e.address().getInt()).array();
     }
 
+    /** Reads a MAPPED-ADDRESS-style value (IPv4), or null. */
+    static Endpoint endpoint(byte[] v) {
+        if (v == null || v.length != 8 || v[1] != 1) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        return new Endpoint(IPv4Address.of(b.getInt(4)), b.getShort(2) & 0xffff);
+    }
+
+    /** The value of a CHANGE-REQUEST asking for another address and port, or another port only. */
+    static byte[] changeRequest(boolean address, boolean port) {
+        return ByteBuffer.allocate(4).putInt((address ? CHANGE_IP : 0) | (port ? CHANGE_PORT : 0)).array();
+    }
+
     static InetSocketAddress socket(Endpoint e) {
         return new InetSocketAddress(e.address().toString(), e.port());
     }
