@@ -3,13 +3,10 @@ package org.natflow.rest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.natflow.rest.testing.Poll;
@@ -25,41 +22,17 @@ import org.natflow.rest.testing.Poll;
 class NatPmpIT {
 
     private static final String TOKEN = "natpmp-token";
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Sends one datagram (hex) to the gateway's NAT-PMP port and prints the answer in hex, or "none". */
     private static final String PROBE = "python3 -c \"import socket, sys; s = socket.socket(socket.AF_INET,"
             + " socket.SOCK_DGRAM); s.settimeout(2); s.sendto(bytes.fromhex(sys.argv[1]), ('10.0.0.1', 5351))\n"
             + "try:\n    print(s.recv(64).hex())\nexcept socket.timeout:\n    print('none')\" ";
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> topology(int controllerPort) throws Exception {
-        Map<String, Object> spec = MininetNetwork.topology("nat-home", controllerPort);
-        spec.put("serviceLink", Map.of("switch", "s1", "address", "169.254.100.1/24", "port", "nfsvc-s1",
-                "rootIntf", "nfsvc0"));
-        return spec;
-    }
-
     private static List<String> props(Path dataDir) throws java.io.IOException {
-        List<String> props = new ArrayList<>();
-        MininetNetwork.properties("nat-home").forEach((k, v) -> props.add("--" + k + "=" + v));
-        props.addAll(List.of("--natflow.data-dir=" + dataDir, "--natflow.api.token=" + TOKEN,
-                "--natflow.service-link.port=nfsvc-s1", "--natflow.natpmp.enabled=true",
-                "--natflow.natpmp.max-per-host=2"));
-        return props;
+        return HomeGateway.properties(dataDir, TOKEN, "--natflow.natpmp.enabled=true", "--natflow.natpmp.max-per-host=2");
     }
 
-    private static JsonNode natpmpForwards(ControllerProcess controller) {
-        try {
-            List<JsonNode> out = new ArrayList<>();
-            for (JsonNode f : JSON.readTree(controller.get("/api/v1/port-forwards"))) {
-                if (f.get("source").asText().equals("natpmp")) {
-                    out.add(f);
-                }
-            }
-            return JSON.valueToTree(out);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+    private static List<JsonNode> natpmpForwards(ControllerProcess controller) {
+        return HomeGateway.forwards(controller, "natpmp");
     }
 
     private static String natpmpc(MininetNetwork net, String args) {
@@ -72,7 +45,7 @@ class NatPmpIT {
         Path log = MininetEnvironment.projectRoot().resolve("rest-api/target/natpmp-it.log");
         try (ControllerProcess controller = new ControllerProcess(log, props(dataDir))) {
             controller.start();
-            try (MininetNetwork net = MininetNetwork.start(topology(controller.openflowPort))) {
+            try (MininetNetwork net = MininetNetwork.start(HomeGateway.topology(controller.openflowPort))) {
                 Poll.until(Duration.ofSeconds(30), "s1 connected",
                         () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
                 Poll.until(Duration.ofSeconds(20), "the NAT-PMP server on the link",
@@ -87,7 +60,7 @@ class NatPmpIT {
                 String mapped = natpmpc(net, "-a 8080 8000 tcp 60");
                 assertThat(mapped).as(mapped).contains("Mapped public port 8080 protocol TCP to local port 8000")
                         .containsPattern("lif(e)?time 60"); // natpmpc writes "liftime"
-                JsonNode forwards = natpmpForwards(controller);
+                List<JsonNode> forwards = natpmpForwards(controller);
                 assertThat(forwards).hasSize(1);
                 assertThat(forwards.get(0).get("insideAddress").asText()).isEqualTo("10.0.0.12");
                 assertThat(forwards.get(0).get("publicAddress").asText()).isEqualTo(pub);
@@ -149,9 +122,7 @@ class NatPmpIT {
                 net.kill("web");
             }
         } finally {
-            try (var files = Files.walk(dataDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            HomeGateway.delete(dataDir);
         }
     }
 }

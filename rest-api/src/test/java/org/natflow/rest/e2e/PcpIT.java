@@ -34,7 +34,7 @@ class PcpIT {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> topology(int controllerPort) throws Exception {
-        Map<String, Object> spec = MininetNetwork.topology("nat-home", controllerPort);
+        Map<String, Object> spec = HomeGateway.topology(controllerPort);
         List<Object> switches = new ArrayList<>((List<Object>) spec.get("switches"));
         switches.add(Map.of("name", "s4", "dpid", "00000000000000a4", "controlled", false));
         spec.put("switches", switches);
@@ -49,18 +49,12 @@ class PcpIT {
         links.add(Map.of("a", "cnat", "b", "s4", "aIp", "10.99.0.1/24"));
         links.add(List.of("vc", "s4"));
         spec.put("links", links);
-        spec.put("serviceLink", Map.of("switch", "s1", "address", "169.254.100.1/24", "port", "nfsvc-s1",
-                "rootIntf", "nfsvc0"));
         return spec;
     }
 
     private static List<String> props(Path dataDir) throws java.io.IOException {
-        List<String> props = new ArrayList<>();
-        MininetNetwork.properties("nat-home").forEach((k, v) -> props.add("--" + k + "=" + v));
-        props.addAll(List.of("--natflow.data-dir=" + dataDir, "--natflow.api.token=" + TOKEN,
-                "--natflow.service-link.port=nfsvc-s1", "--natflow.natpmp.enabled=true",
+        return new ArrayList<>(HomeGateway.properties(dataDir, TOKEN, "--natflow.natpmp.enabled=true",
                 "--natflow.natpmp.max-per-host=3"));
-        return props;
     }
 
     private static JsonNode pcp(MininetNetwork net, String host, String args) {
@@ -74,17 +68,7 @@ class PcpIT {
     }
 
     private static List<JsonNode> pcpForwards(ControllerProcess controller) {
-        try {
-            List<JsonNode> out = new ArrayList<>();
-            for (JsonNode f : JSON.readTree(controller.get("/api/v1/port-forwards"))) {
-                if (f.get("source").asText().equals("pcp")) {
-                    out.add(f);
-                }
-            }
-            return out;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return HomeGateway.forwards(controller, "pcp");
     }
 
     private static String curl(MininetNetwork net, String host, String url) {
@@ -257,9 +241,7 @@ class PcpIT {
                 net.kill("whoami");
             }
         } finally {
-            try (var files = Files.walk(dataDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            HomeGateway.delete(dataDir);
         }
     }
 
@@ -323,9 +305,7 @@ class PcpIT {
                 net.kill("coturn");
             }
         } finally {
-            try (var files = Files.walk(dataDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            HomeGateway.delete(dataDir);
         }
     }
 

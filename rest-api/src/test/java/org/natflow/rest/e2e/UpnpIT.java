@@ -3,13 +3,10 @@ package org.natflow.rest.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.natflow.rest.testing.Poll;
@@ -26,36 +23,13 @@ import org.natflow.rest.testing.Poll;
 class UpnpIT {
 
     private static final String TOKEN = "upnp-token";
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static Map<String, Object> topology(int controllerPort) throws Exception {
-        Map<String, Object> spec = MininetNetwork.topology("nat-home", controllerPort);
-        spec.put("serviceLink", Map.of("switch", "s1", "address", "169.254.100.1/24", "port", "nfsvc-s1",
-                "rootIntf", "nfsvc0"));
-        return spec;
-    }
 
     private static List<String> props(Path dataDir) throws java.io.IOException {
-        List<String> props = new ArrayList<>();
-        MininetNetwork.properties("nat-home").forEach((k, v) -> props.add("--" + k + "=" + v));
-        props.addAll(List.of("--natflow.data-dir=" + dataDir, "--natflow.api.token=" + TOKEN,
-                "--natflow.service-link.port=nfsvc-s1", "--natflow.upnp.enabled=true",
-                "--natflow.natpmp.max-per-host=2"));
-        return props;
+        return HomeGateway.properties(dataDir, TOKEN, "--natflow.upnp.enabled=true", "--natflow.natpmp.max-per-host=2");
     }
 
     private static List<JsonNode> upnpForwards(ControllerProcess controller) {
-        try {
-            List<JsonNode> out = new ArrayList<>();
-            for (JsonNode f : JSON.readTree(controller.get("/api/v1/port-forwards"))) {
-                if (f.get("source").asText().equals("upnp")) {
-                    out.add(f);
-                }
-            }
-            return out;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return HomeGateway.forwards(controller, "upnp");
     }
 
     private static String upnpc(MininetNetwork net, String host, String args) {
@@ -80,7 +54,7 @@ class UpnpIT {
         Path log = MininetEnvironment.projectRoot().resolve("rest-api/target/upnp-it.log");
         try (ControllerProcess controller = new ControllerProcess(log, props(dataDir))) {
             controller.start();
-            try (MininetNetwork net = MininetNetwork.start(topology(controller.openflowPort))) {
+            try (MininetNetwork net = MininetNetwork.start(HomeGateway.topology(controller.openflowPort))) {
                 Poll.until(Duration.ofSeconds(30), "s1 connected",
                         () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
                 Poll.until(Duration.ofSeconds(20), "the UPnP device on the link",
@@ -146,9 +120,7 @@ class UpnpIT {
                 net.kill("web");
             }
         } finally {
-            try (var files = Files.walk(dataDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            HomeGateway.delete(dataDir);
         }
     }
 }
