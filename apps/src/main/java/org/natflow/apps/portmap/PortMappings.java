@@ -93,6 +93,11 @@ public final class PortMappings {
         return ports.pairedAddress(host).orElse(ports.pool().get(0));
     }
 
+    /** How many mappings one protocol ({@code natpmp}, {@code pcp}, {@code upnp}) made that are live now. */
+    public long count(String source) {
+        return forwards.all().stream().filter(r -> source.equals(r.source())).count();
+    }
+
     /** The host's mappings, whichever application asked. */
     public List<PortForwardRule> of(IPv4Address host) {
         return forwards.all().stream().filter(r -> r.requestedByApplication() && r.insideAddress().equals(host))

@@ -404,16 +404,24 @@ public class AppsConfiguration {
         return probe;
     }
 
+    @Bean
+    @Conditional(NatEnabledCondition.class)
+    @ConditionalOnProperty(name = "natflow.upnp.enabled", havingValue = "true")
+    SsdpResponder ssdpResponder(UpnpProperties properties, Borders borders, PacketService packets) {
+        SsdpResponder ssdp = new SsdpResponder(borders, packets,
+                IgdIdentity.of(borders.gateway().gatewayAddress(), properties.port()), Instant.now().getEpochSecond(),
+                properties.searchesPerHost());
+        packets.addListener(Pipeline.Listener.SSDP.priority(), ssdp);
+        return ssdp;
+    }
+
     @Bean(destroyMethod = "stop")
     @Conditional(NatEnabledCondition.class)
     @ConditionalOnProperty(name = "natflow.upnp.enabled", havingValue = "true")
     IgdHttpServer igdHttpServer(UpnpProperties properties, ObjectProvider<ServiceLink> link, PortMappings mappings,
-                                Borders borders, PacketService packets) {
+                                Borders borders) {
         ServiceLink serviceLink = serviceLinkFor(link, "natflow.upnp.enabled", "the UPnP gateway device is reached");
         IgdIdentity identity = IgdIdentity.of(borders.gateway().gatewayAddress(), properties.port());
-        SsdpResponder ssdp = new SsdpResponder(borders, packets, identity, Instant.now().getEpochSecond(),
-                properties.searchesPerHost());
-        packets.addListener(Pipeline.Listener.SSDP.priority(), ssdp);
         IgdHttpServer server = new IgdHttpServer(serviceLink, mappings, identity,
                 new NioEventLoopGroup(1, new DefaultThreadFactory("natflow-upnp-io", true)), Clock.systemUTC(),
                 () -> !borders.all().isEmpty(), properties.requestsPerHost());

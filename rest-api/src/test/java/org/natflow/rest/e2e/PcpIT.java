@@ -148,6 +148,9 @@ class PcpIT {
                 assertThat(pcp(net, "h2", "--timeout 1 raw 02").path("answer").asText()).as("one byte")
                         .isEqualTo("none");
                 assertThat(pcpForwards(controller)).as("nothing changed").hasSize(1);
+                String meters = controller.get("/actuator/prometheus");
+                assertThat(meters).contains("natflow_portmap_mappings{source=\"pcp\"} 1.0")
+                        .containsPattern("natflow_portmap_malformed_total [1-9]");
 
                 // The quota (3): with the one above, two more, then USER_EX_QUOTA.
                 assertThat(pcp(net, "h2", "map --protocol udp --internal 7001").path("resultName").asText())

@@ -109,9 +109,19 @@ class UpnpIT {
                 String big = net.cmd("h2", "head -c 20000 /dev/zero | tr '\\0' 'a' | curl -s -m 3 -o /dev/null"
                         + " -w '%{http_code}' --data-binary @- http://10.0.0.1:5000/ctl/IPConn").out();
                 assertThat(big).as("a body over 16 KiB").isEqualTo("413");
+                String flood = net.cmd("h2", "python3 -c \"import socket, time\n"
+                        + "s = [socket.create_connection(('10.0.0.1', 5000), 3) for i in range(20)]\n"
+                        + "time.sleep(1.5)\nclosed = 0\nfor c in s:\n    c.settimeout(0.2)\n    try:\n"
+                        + "        closed += c.recv(1) == b''\n    except socket.timeout:\n        pass\n"
+                        + "print('closed', closed)\"", Duration.ofSeconds(30)).out().trim();
+                assertThat(flood).as("16 connections per host: the rest closed at once").isEqualTo("closed 4");
                 assertThat(curl(net, "srv1", "http://" + pub + ":5000/rootDesc.xml")).as("not to the outside")
                         .isEqualTo("000");
                 assertThat(upnpForwards(controller)).as("nothing changed").hasSize(1);
+                String meters = controller.get("/actuator/prometheus");
+                assertThat(meters).contains("natflow_portmap_mappings{source=\"upnp\"} 1.0")
+                        .containsPattern("natflow_upnp_searches_answered_total [1-9]")
+                        .containsPattern("natflow_upnp_refused_total [1-9]");
 
                 String deleted = upnpc(net, "h2", "-d 8080 TCP");
                 assertThat(deleted).as(deleted).doesNotContain("failed");

@@ -49,14 +49,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * natflow's UPnP Internet Gateway Device over HTTP on the gateway address (over the service link): the device
- * and service descriptions (GET) and SOAP control (POST), for inside hosts only. Bounded: a request line of
- * 1 KiB, 8 KiB of headers, a body of 16 KiB, 10 s to send a request, {@code requestsPerHost} actions a second
- * per host (beyond: 503). Actions run on a worker of their own (mappings are stored), at most 256 waiting.
+ * and service descriptions (GET) and SOAP control (POST), for inside hosts only. Bounded: 16 connections per
+ * host and 1 024 in all (more are closed at once), a request line of 1 KiB, 8 KiB of headers, a body of 16 KiB,
+ * 10 s to send a request, {@code requestsPerHost} actions a second per host (beyond: 503). Actions run on a worker of their own (mappings are stored), at most 256 waiting.
  */
 public final class IgdHttpServer {
 
     private static final Logger log = LoggerFactory.getLogger(IgdHttpServer.class);
     private static final int MAX_BODY = 16 * 1024;
+    /** Connections one inside host may hold open at once (control points use one or two). */
+    static final int CONNECTIONS_PER_HOST = 16;
+    /** Connections of all hosts together. */
+    static final int CONNECTIONS = 1024;
 
     private final ServiceLink link;
     private final IgdIdentity identity;
@@ -65,6 +69,8 @@ public final class IgdHttpServer {
     private final KeyedTokenBuckets<IPv4Address> rates;
     private final ExecutorService worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(256), new NamedThreads("natflow-upnp"));
+    private final java.util.Map<IPv4Address, Integer> open = new java.util.HashMap<>();
+    private int openTotal;
     private volatile Channel server;
     private volatile boolean stopped;
     /** Actions answered (success or UPnP error). */
@@ -124,8 +130,15 @@ public final class IgdHttpServer {
             ch.close();
             return;
         }
-        link.confirm(Protocol.TCP, aliasPort);
         IPv4Address host = c.get().remote().address();
+        if (!admit(host)) {
+            refused.incrementAndGet();
+            link.close(c.get());
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> release(host));
+        link.confirm(Protocol.TCP, aliasPort);
         ch.pipeline().addLast(new ReadTimeoutHandler(10), new HttpServerCodec(1024, 8192, 8192),
                 new HttpObjectAggregator(MAX_BODY), new SimpleChannelInboundHandler<FullHttpRequest>() {
                     @Override
@@ -138,6 +151,22 @@ public final class IgdHttpServer {
                         ctx.close();
                     }
                 });
+    }
+
+    /** Takes one of the host's connections, if it has one left (and the server does). */
+    private synchronized boolean admit(IPv4Address host) {
+        int mine = open.getOrDefault(host, 0);
+        if (mine >= CONNECTIONS_PER_HOST || openTotal >= CONNECTIONS) {
+            return false;
+        }
+        open.put(host, mine + 1);
+        openTotal++;
+        return true;
+    }
+
+    private synchronized void release(IPv4Address host) {
+        open.computeIfPresent(host, (h, n) -> n <= 1 ? null : n - 1);
+        openTotal--;
     }
 
     private void request(ChannelHandlerContext ctx, FullHttpRequest req, IPv4Address host) {
