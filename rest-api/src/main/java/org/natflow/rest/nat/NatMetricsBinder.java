@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
 /**
- * NAT meters: {@code natflow.sessions.active}; {@code natflow.nat.mappings.created} and {@code .deleted};
+ * NAT meters: {@code natflow.sessions.active}; {@code natflow.nat.mappings.new} and {@code natflow.nat.mappings.deleted};
  * {@code natflow.nat.refusals{reason=pool|quota|switch|rate}}; {@code natflow.nat.spoofed};
  * {@code natflow.nat.untranslated}; {@code natflow.nat.fragments.dropped}; {@code natflow.nat.newflow.packetin};
  * {@code natflow.nat.hosts.tracked}, {@code .untracked} and {@code .forgotten} (new-flow state per inside host);
@@ -44,7 +44,8 @@ public class NatMetricsBinder implements MeterBinder {
         NatMetrics m = napt.metrics();
         Gauge.builder("natflow.sessions.active", napt.table(), t -> t.size()).description("Live NAT mappings")
                 .register(r);
-        counter(r, "natflow.nat.mappings.created", m.created);
+        // Not ".created": Prometheus reserves the _created suffix, and the counter would lose it (natflow_nat_mappings_total).
+        counter(r, "natflow.nat.mappings.new", m.created);
         counter(r, "natflow.nat.mappings.deleted", m.deleted);
         counter(r, "natflow.nat.refusals", m.refusedPool, "reason", "pool");
         counter(r, "natflow.nat.refusals", m.refusedQuota, "reason", "quota");

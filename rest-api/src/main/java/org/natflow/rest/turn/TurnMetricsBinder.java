@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
 /**
- * TURN meters: {@code natflow.turn.allocations} (live), {@code natflow.turn.allocations.created},
+ * TURN meters: {@code natflow.turn.allocations} (live), {@code natflow.turn.allocations.new},
  * {@code natflow.turn.refused} (error responses) and {@code natflow.turn.malformed} (datagrams dropped).
  */
 @Component
@@ -28,7 +28,7 @@ public class TurnMetricsBinder implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry r) {
         Gauge.builder("natflow.turn.allocations", turn, TurnServer::allocationCount).register(r);
-        FunctionCounter.builder("natflow.turn.allocations.created", turn, TurnServer::allocationsCreated).register(r);
+        FunctionCounter.builder("natflow.turn.allocations.new", turn, TurnServer::allocationsCreated).register(r);
         FunctionCounter.builder("natflow.turn.refused", turn, TurnServer::refused).register(r);
         FunctionCounter.builder("natflow.turn.malformed", turn, TurnServer::malformed).register(r);
     }
