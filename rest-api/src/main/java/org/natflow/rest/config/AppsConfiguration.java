@@ -34,6 +34,7 @@ import org.natflow.apps.nat.PortBlocks;
 import org.natflow.apps.portmap.IgdIdentity;
 import org.natflow.apps.portmap.LiveMappings;
 import org.natflow.apps.portmap.PortMappingPolicy;
+import org.natflow.apps.portmap.PcpAnnouncer;
 import org.natflow.apps.portmap.PortMappings;
 import org.natflow.apps.portmap.SsdpResponder;
 import org.natflow.apps.ports.Endpoint;
@@ -365,13 +366,23 @@ public class AppsConfiguration {
     @Conditional(NatEnabledCondition.class)
     @ConditionalOnProperty(name = "natflow.natpmp.enabled", havingValue = "true")
     PortMappingServer portMappingServer(NatPmpProperties properties, ObjectProvider<ServiceLink> link,
-                                        PortMappings mappings, JdbcPortMappingEpoch epoch,
-                                        @Value("${natflow.data-dir}") String dataDir) {
+                                        PortMappings mappings, JdbcPortMappingEpoch epoch, Borders borders,
+                                        SwitchService switches, PacketService packets,
+                                        @Value("${natflow.data-dir}") String dataDir,
+                                        @Value("${natflow.vpn.link-port:}") String vpnLinkPort) {
         ServiceLink serviceLink = serviceLinkFor(link, "natflow.natpmp.enabled", "the PCP and NAT-PMP server is reached");
-        long origin = epoch.origin(Path.of(dataDir), Clock.systemUTC());
+        JdbcPortMappingEpoch.Epoch e = epoch.origin(Path.of(dataDir), Clock.systemUTC());
+        long origin = e.originMillis();
         PortMappingServer server = new PortMappingServer(serviceLink, mappings,
                 new NioEventLoopGroup(1, new DefaultThreadFactory("natflow-portmap-io", true)), Clock.systemUTC(),
                 () -> origin, properties.requestsPerHost());
+        // State lost (a new database): PCP clients are told at once by an unsolicited ANNOUNCE.
+        java.util.Set<String> own = new java.util.HashSet<>(List.of(serviceLink.config().portName()));
+        if (vpnLinkPort != null && !vpnLinkPort.isBlank()) {
+            own.add(vpnLinkPort);
+        }
+        borders.register(new PcpAnnouncer(borders.gateway(), switches, packets, announceTimer(),
+                () -> Math.max(0, (Clock.systemUTC().millis() - origin) / 1000), own, e.begun()));
         server.start();
         return server;
     }
@@ -427,6 +438,12 @@ public class AppsConfiguration {
                 () -> !borders.all().isEmpty(), properties.requestsPerHost());
         server.start();
         return server;
+    }
+
+    /** A daemon timer for the ANNOUNCE repeats (it dies with the process). */
+    private static java.util.concurrent.ScheduledExecutorService announceTimer() {
+        return java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("natflow-pcp-announce", true));
     }
 
     @Bean(destroyMethod = "stop")

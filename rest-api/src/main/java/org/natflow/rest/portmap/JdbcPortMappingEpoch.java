@@ -26,19 +26,29 @@ public class JdbcPortMappingEpoch {
         this.jdbc = jdbc;
     }
 
+    /**
+     * The epoch's origin, and whether it began at this start (no mapping state was there: a new database).
+     *
+     * @param originMillis when the epoch began
+     * @param begun        whether it began now
+     */
+    public record Epoch(long originMillis, boolean begun) {
+    }
+
     /** The origin, stored now if it never was. */
     @Transactional
-    public long origin(Path dataDir, Clock clock) {
+    public Epoch origin(Path dataDir, Clock clock) {
         Optional<Long> stored = read();
         if (stored.isPresent()) {
-            return stored.get();
+            return new Epoch(stored.get(), false);
         }
-        long origin = legacy(dataDir).orElse(clock.millis());
+        Optional<Long> earlier = legacy(dataDir);
+        long origin = earlier.orElse(clock.millis());
         try {
             jdbc.sql("INSERT INTO port_mapping_epoch (id, origin_millis) VALUES (1, ?)").param(origin).update();
-            return origin;
+            return new Epoch(origin, earlier.isEmpty());
         } catch (DuplicateKeyException e) {
-            return read().orElseThrow(); // another instance stored it first
+            return new Epoch(read().orElseThrow(), false); // another instance stored it first
         }
     }
 

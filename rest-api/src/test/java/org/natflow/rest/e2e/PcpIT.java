@@ -226,7 +226,16 @@ class PcpIT {
                 assertThat(pcpForwards(controller)).as("the mappings kept").hasSize(5);
                 assertThat(curl(net, "srv1", "http://" + pub + ":8080/")).isEqualTo("200");
 
-                // State lost (a new database): the epoch starts again, and the client can tell.
+                // State lost (a new database): the epoch starts again, and the client can tell, from natflow's
+                // unsolicited ANNOUNCE to 224.0.0.1:5350 too.
+                Path heard = MininetEnvironment.projectRoot().resolve("rest-api/target/pcp-announce.hex");
+                Files.deleteIfExists(heard);
+                net.spawn("h2", "announce", "exec python3 -c \"import socket\n"
+                        + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                        + "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ns.bind(('', 5350))\n"
+                        + "d, a = s.recvfrom(2048)\nopen('" + heard + "', 'w').write(a[0] + ' ' + d.hex())\"");
+                Poll.until(Duration.ofSeconds(10), "h2 listens on 5350",
+                        () -> net.cmd("h2", "ss -lun | grep -q ':5350 '").ok());
                 long clientLost = System.nanoTime();
                 controller.kill9();
                 try (var files = Files.walk(dataDir)) {
@@ -239,6 +248,13 @@ class PcpIT {
                 JsonNode third = pcp(net, "h2", "announce");
                 assertThat(continues(second.path("epoch").asLong(), third.path("epoch").asLong(), clientLost))
                         .as("the reset is detected: " + second + " then " + third).isFalse();
+                Poll.until(Duration.ofSeconds(10), "natflow's unsolicited ANNOUNCE", () -> heard.toFile().length() > 0);
+                String[] announce = Files.readString(heard).split(" ");
+                assertThat(announce[0]).as("from the gateway").isEqualTo("10.0.0.1");
+                assertThat(announce[1]).as("version 2, an answer to ANNOUNCE, SUCCESS, lifetime 0")
+                        .startsWith("028000000000000");
+                assertThat(continues(second.path("epoch").asLong(), Long.parseLong(announce[1].substring(16, 24), 16),
+                        clientLost)).as("its epoch shows the reset").isFalse();
                 assertThat(pcpForwards(controller)).isEmpty();
                 net.kill("web");
                 net.kill("whoami");
