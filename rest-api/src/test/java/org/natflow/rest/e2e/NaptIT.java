@@ -157,6 +157,12 @@ class NaptIT extends NatHomeIT {
         // Source ports no mapping of h1 has (a port the kernel reused would meet its live mapping: no packet-in).
         java.util.Set<Integer> used = new java.util.HashSet<>();
         sessions("?insideAddress=10.0.0.11").forEach(m -> used.add(m.get("insidePort").asInt()));
+        // Nor one h1's kernel still holds (an earlier test's connection in TIME_WAIT: bind would fail).
+        java.util.regex.Matcher local = java.util.regex.Pattern.compile("(?m)^\\S+\\s+\\d+\\s+\\d+\\s+\\S+:(\\d+)\\s")
+                .matcher(net.cmd("h1", "ss -Htan").out());
+        while (local.find()) {
+            used.add(Integer.parseInt(local.group(1)));
+        }
         List<Integer> free = new ArrayList<>();
         for (int p = 47000; free.size() < 10; p++) {
             if (!used.contains(p)) {
@@ -167,7 +173,8 @@ class NaptIT extends NatHomeIT {
         // Ten connections, each sending its request the moment it is up (the ACK and the data right behind).
         String client = "import socket\n"
                 + "for p in " + free + ":\n"
-                + "    s = socket.create_connection(('203.0.113.100', 8000), 5, ('', p))\n"
+                + "    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+                + "    s.settimeout(5); s.bind(('', p)); s.connect(('203.0.113.100', 8000))\n"
                 + "    s.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n'); print(s.recv(12).decode()); s.close()\n";
         MininetNetwork.Result r = net.cmd("h1", "python3 -c \"" + client + "\"");
         assertThat(r.out().lines().filter(l -> l.startsWith("HTTP/1.0 200")).count()).as(r.out()).isEqualTo(10);
