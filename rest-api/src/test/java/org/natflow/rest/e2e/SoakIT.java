@@ -47,7 +47,7 @@ class SoakIT extends NatHomeIT {
         String rounds = net.sh("cat /tmp/natflow-soak-*.done; rm -f /tmp/natflow-soak-*.done").out();
         net.kill("churn-h1");
         net.kill("churn-h2");
-        long created = Long.parseLong(rest.getForObject("/actuator/metrics/natflow.nat.mappings.created",
+        long created = Long.parseLong(rest.getForObject("/actuator/metrics/natflow.nat.mappings.new",
                 JsonNode.class).at("/measurements/0/value").asText().replace(".0", ""));
         assertThat(created).as("mappings made during the soak (" + rounds.trim() + ")").isGreaterThan(100);
 
