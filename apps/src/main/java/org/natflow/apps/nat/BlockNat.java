@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.natflow.apps.border.Border;
 import org.natflow.apps.ports.AllocationException;
+import org.natflow.apps.ports.Protocol;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.FlowService;
 import org.natflow.controller.api.PacketService;
@@ -76,6 +77,8 @@ final class BlockNat {
         } catch (AllocationException e) {
             metrics.refusedPool.increment();
             log.warn("event=nat-refused reason={} inside={} detail=\"{}\"", e.reason(), ip.src(), e.getMessage());
+            mappingLog.refused(e, ip.protocol() == Protocol.UDP.number() ? Protocol.UDP : Protocol.TCP, ip.src(),
+                    b.dpid().value());
             return;
         }
         if (lookup.displaced() != null) {

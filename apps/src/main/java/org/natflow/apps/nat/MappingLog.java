@@ -3,6 +3,9 @@ package org.natflow.apps.nat;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import org.natflow.apps.natevents.NatEvent;
+import org.natflow.apps.natevents.NatEventListener;
+import org.natflow.apps.ports.AllocationException;
 import org.natflow.apps.ports.Endpoint;
 import org.natflow.apps.ports.Protocol;
 import org.projectfloodlight.openflow.types.IPv4Address;
@@ -21,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * <p>A record is written at every new connection, so it is built by hand into a reused buffer (no message
  * formatter, no {@code Instant} or address strings): through the application log it cost as much CPU as the
  * rest of a set-up (docs/benchmarks.md). Where the lines go is the {@link Sink}'s business.
+ *
+ * <p>Beside its lines, and whether or not lines are kept, each record is raised as a {@link NatEvent} to a
+ * {@link NatEventListener} (the IPFIX export of RFC 8158), with the refusals for want of ports or quota that
+ * have no line.
  */
 public final class MappingLog implements AutoCloseable {
 
@@ -56,10 +63,26 @@ public final class MappingLog implements AutoCloseable {
 
     private final Sink sink;
     private final Clock clock;
+    private final NatEventListener events;
 
     public MappingLog(Sink sink, Clock clock) {
+        this(sink, clock, NatEventListener.NONE);
+    }
+
+    /** A log whose records are also raised as events to {@code events}. */
+    public MappingLog(Sink sink, Clock clock, NatEventListener events) {
         this.sink = sink;
         this.clock = clock;
+        this.events = events;
+    }
+
+    /** This log's lines, with its records raised as events to {@code listener} too. */
+    public MappingLog withEvents(NatEventListener listener) {
+        return new MappingLog(sink, clock, listener);
+    }
+
+    private boolean raising() {
+        return events != NatEventListener.NONE;
     }
 
     /** Records go to the application log (logger {@code org.natflow.apps.nat.MappingLog}, INFO). */
@@ -102,31 +125,80 @@ public final class MappingLog implements AutoCloseable {
         Line l = start("nat-mapping-created", s.id());
         mapping(l, s);
         sink.write(l.sb);
+        if (raising()) {
+            events.natEvent(NatEvent.mapping(true, s.createdMillis(), s.dpid().value(), s.protocol(),
+                    s.insideAddress(), s.insidePort(), s.publicAddress(), s.publicPort()));
+        }
     }
 
     /** A mapping ended; {@code reason} says why (idle, deleted, flows-vanished, ...). */
     public void deleted(NatSession s, String reason) {
         Line l = start("nat-mapping-deleted", s.id());
         mapping(l, s);
-        endNow(l, reason);
+        long end = endNow(l, reason);
+        if (raising()) {
+            events.natEvent(NatEvent.mapping(false, end, s.dpid().value(), s.protocol(), s.insideAddress(),
+                    s.insidePort(), s.publicAddress(), s.publicPort()));
+        }
     }
 
     /**
      * Another app began to use a public port for an inside endpoint (a proxy tunnel's outside connection):
-     * a record like a mapping's, under event {@code <kind>-created}.
+     * a record like a mapping's, under event {@code <kind>-created}. Raised as a session of one destination
+     * when {@code remote} is given, else as an endpoint-independent mapping.
+     *
+     * @param remote the one destination the port is used for, or null for any
+     * @param dpid   the border the port is used through
      */
-    public void portUsed(String kind, long id, Protocol protocol, Endpoint inside, Endpoint pub, long startMillis) {
+    public void portUsed(String kind, long id, Protocol protocol, Endpoint inside, Endpoint pub, Endpoint remote,
+                         long dpid, long startMillis) {
         Line l = start(kind + "-created", id);
         use(l, protocol, inside, pub, startMillis);
         sink.write(l.sb);
+        if (raising()) {
+            events.natEvent(use(true, startMillis, dpid, protocol, inside, pub, remote));
+        }
     }
 
     /** The use {@link #portUsed} recorded ended; {@code reason} says why. */
     public void portReleased(String kind, long id, Protocol protocol, Endpoint inside, Endpoint pub,
-                             long startMillis, String reason) {
+                             Endpoint remote, long dpid, long startMillis, String reason) {
         Line l = start(kind + "-deleted", id);
         use(l, protocol, inside, pub, startMillis);
-        endNow(l, reason);
+        long end = endNow(l, reason);
+        if (raising()) {
+            events.natEvent(use(false, end, dpid, protocol, inside, pub, remote));
+        }
+    }
+
+    private static NatEvent use(boolean created, long millis, long dpid, Protocol protocol, Endpoint inside,
+                                Endpoint pub, Endpoint remote) {
+        return remote == null
+                ? NatEvent.mapping(created, millis, dpid, protocol, inside.address(), inside.port(), pub.address(),
+                        pub.port())
+                : NatEvent.session(created, millis, dpid, protocol, inside.address(), inside.port(), pub.address(),
+                        pub.port(), remote.address(), remote.port());
+    }
+
+    /**
+     * A host was refused a port or a block for want of room or quota: no line (the application log has a
+     * warning), an event (quota exceeded, ports exhausted, and addresses exhausted when no address had room).
+     */
+    public void refused(AllocationException e, Protocol protocol, IPv4Address inside, long dpid) {
+        if (!raising()) {
+            return;
+        }
+        long now = clock.millis();
+        if (e.reason() == AllocationException.Reason.QUOTA_EXCEEDED) {
+            events.natEvent(NatEvent.quotaExceeded(now, dpid, protocol, inside, e.limit()));
+            return;
+        }
+        if (e.address() != null) {
+            events.natEvent(NatEvent.portsExhausted(now, dpid, protocol, e.address()));
+        }
+        if (e.everyAddress()) {
+            events.natEvent(NatEvent.addressesExhausted(now, dpid));
+        }
     }
 
     private static void use(Line l, Protocol protocol, Endpoint inside, Endpoint pub, long startMillis) {
@@ -151,6 +223,9 @@ public final class MappingLog implements AutoCloseable {
         Line l = start(kind + "-created", id);
         wholeAddress(l, inside, pub, startMillis);
         sink.write(l.sb);
+        if (raising()) {
+            events.natEvent(NatEvent.binding(true, startMillis, 0, inside, pub, null));
+        }
     }
 
     /** The holding {@link #addressHeld} recorded ended; {@code reason} says why. */
@@ -158,7 +233,10 @@ public final class MappingLog implements AutoCloseable {
                                 String reason) {
         Line l = start(kind + "-deleted", id);
         wholeAddress(l, inside, pub, startMillis);
-        endNow(l, reason);
+        long end = endNow(l, reason);
+        if (raising()) {
+            events.natEvent(NatEvent.binding(false, end, 0, inside, pub, null));
+        }
     }
 
     private static void wholeAddress(Line l, IPv4Address inside, IPv4Address pub, long startMillis) {
@@ -178,13 +256,19 @@ public final class MappingLog implements AutoCloseable {
         Line l = start(kind + "-created", id);
         lent(l, peer, pub, startMillis);
         sink.write(l.sb);
+        if (raising()) {
+            events.natEvent(NatEvent.binding(true, startMillis, 0, pub, pub, peer));
+        }
     }
 
     /** The lending {@link #addressLent} recorded ended; {@code reason} says why. */
     public void addressReturned(String kind, long id, String peer, IPv4Address pub, long startMillis, String reason) {
         Line l = start(kind + "-deleted", id);
         lent(l, peer, pub, startMillis);
-        endNow(l, reason);
+        long end = endNow(l, reason);
+        if (raising()) {
+            events.natEvent(NatEvent.binding(false, end, 0, pub, pub, peer));
+        }
     }
 
     private static void lent(Line l, String peer, IPv4Address pub, long startMillis) {
@@ -201,6 +285,10 @@ public final class MappingLog implements AutoCloseable {
         l.sb.append(" dpid=").append(b.dpid()).append(" start=");
         l.time(b.createdMillis());
         sink.write(l.sb);
+        if (raising()) {
+            events.natEvent(NatEvent.block(true, b.createdMillis(), b.dpid().value(), b.inside(), b.address(),
+                    b.first(), b.last()));
+        }
     }
 
     /** A port block was released. */
@@ -209,7 +297,11 @@ public final class MappingLog implements AutoCloseable {
         block(l, b);
         l.sb.append(" start=");
         l.time(b.createdMillis());
-        endNow(l, reason);
+        long end = endNow(l, reason);
+        if (raising()) {
+            events.natEvent(NatEvent.block(false, end, b.dpid().value(), b.inside(), b.address(), b.first(),
+                    b.last()));
+        }
     }
 
     private Line start(String event, long id) {
@@ -220,12 +312,14 @@ public final class MappingLog implements AutoCloseable {
         return l;
     }
 
-    /** Ends a record of something that ended now, and writes it. */
-    private void endNow(Line l, String reason) {
+    /** Ends a record of something that ended now, and writes it; returns the end's time. */
+    private long endNow(Line l, String reason) {
+        long end = clock.millis();
         l.sb.append(" end=");
-        l.time(clock.millis());
+        l.time(end);
         l.sb.append(" reason=").append(reason);
         sink.write(l.sb);
+        return end;
     }
 
     private static void mapping(Line l, NatSession s) {

@@ -68,6 +68,7 @@ final class Mappings {
                     .increment();
             log.warn("event=nat-refused reason={} protocol={} inside={}:{} detail=\"{}\"", e.reason(), p.lower(),
                     inside, port, e.getMessage());
+            mappingLog.refused(e, p, inside, b.dpid().value());
             return null;
         }
     }

@@ -63,7 +63,7 @@ public final class PortBlocks {
         int first = ports.reserveBlock(inside, pub, size);
         if (first < 0) {
             throw new AllocationException(AllocationException.Reason.POOL_EXHAUSTED,
-                    "no free block of " + size + " ports on " + pub + " (paired with " + inside + ")");
+                    "no free block of " + size + " ports on " + pub + " (paired with " + inside + ")", pub, 0, false);
         }
         int last = first + size - 1;
         PortBlock b = new PortBlock(ids.incrementAndGet(), inside, pub, first, last, border.dpid(), mac, switchPort,

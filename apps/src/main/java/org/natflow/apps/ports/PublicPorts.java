@@ -176,17 +176,29 @@ public final class PublicPorts {
         int[] counts = counts(inside);
         if (counts[protocol.ordinal()] >= perHost) {
             throw new AllocationException(AllocationException.Reason.QUOTA_EXCEEDED,
-                    inside + " holds " + counts[protocol.ordinal()] + " " + protocol.lower() + " mappings (quota)");
+                    inside + " holds " + counts[protocol.ordinal()] + " " + protocol.lower() + " mappings (quota)",
+                    null, perHost, false);
         }
         IPv4Address pub = pair(inside, candidates);
         int port = allocator(protocol, pub).allocate(inside, nowNanos());
         if (port < 0) {
             forgetIfEmpty(inside);
             throw new AllocationException(AllocationException.Reason.POOL_EXHAUSTED,
-                    "no free " + protocol.lower() + " port on " + pub + " (paired with " + inside + ")");
+                    "no free " + protocol.lower() + " port on " + pub + " (paired with " + inside + ")", pub, 0,
+                    noneFree(protocol, candidates));
         }
         counts[protocol.ordinal()]++;
         return new Endpoint(pub, port);
+    }
+
+    /** Whether none of the addresses has a free port of the protocol. */
+    private boolean noneFree(Protocol protocol, List<IPv4Address> addresses) {
+        for (IPv4Address a : addresses) {
+            if (allocator(protocol, a).free() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -7,6 +7,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.natflow.apps.natevents.NatEvent;
+import org.natflow.apps.natevents.NatEventType;
+import org.natflow.apps.ports.AllocationException;
+import org.natflow.apps.ports.Endpoint;
 import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.testing.MutableClock;
 import org.natflow.controller.api.Dpid;
@@ -77,5 +81,50 @@ class MappingLogTest {
         assertThat(off.written()).isZero();
         assertThat(off.dropped()).isZero();
         off.close();
+    }
+
+    @Test
+    void eachRecordIsRaisedAsItsNatEventWhateverTheSinkKeeps() {
+        List<NatEvent> events = new ArrayList<>();
+        MappingLog raising = new MappingLog(line -> { }, clock).withEvents(events::add);
+        NatSession s = session(clock.millis());
+        raising.created(s);
+        clock.advance(Duration.ofSeconds(5));
+        raising.deleted(s, "idle");
+        Endpoint inside = new Endpoint(IPv4Address.of("10.0.0.12"), 5000);
+        Endpoint pub = new Endpoint(IPv4Address.of("203.0.113.250"), 40001);
+        Endpoint server = new Endpoint(IPv4Address.of("198.51.100.7"), 443);
+        raising.portUsed("proxy-tcp", 9, Protocol.TCP, inside, pub, server, 1, clock.millis());
+        raising.portReleased("proxy-udp", 10, Protocol.UDP, inside, pub, null, 1, clock.millis(), "closed");
+        raising.addressHeld("static-nat", 3, IPv4Address.of("10.0.0.12"), IPv4Address.of("203.0.113.60"), 0);
+        raising.addressLent("vpn-peer", 4, "ana", IPv4Address.of("203.0.113.70"), 0);
+        raising.refused(new AllocationException(AllocationException.Reason.QUOTA_EXCEEDED, "quota", null, 64, false),
+                Protocol.TCP, IPv4Address.of("10.0.0.12"), 1);
+        raising.refused(new AllocationException(AllocationException.Reason.POOL_EXHAUSTED, "full",
+                IPv4Address.of("203.0.113.250"), 0, true), Protocol.UDP, IPv4Address.of("10.0.0.12"), 1);
+
+        assertThat(events).extracting(NatEvent::type).containsExactly(NatEventType.NAT44_BIB_CREATE,
+                NatEventType.NAT44_BIB_DELETE, NatEventType.NAT44_SESSION_CREATE, NatEventType.NAT44_BIB_DELETE,
+                NatEventType.ADDRESS_BINDING_CREATE, NatEventType.ADDRESS_BINDING_CREATE, NatEventType.QUOTA_EXCEEDED,
+                NatEventType.PORTS_EXHAUSTED, NatEventType.ADDRESSES_EXHAUSTED);
+        assertThat(events.get(0).timeMillis()).as("a creation at its start").isEqualTo(s.createdMillis());
+        assertThat(events.get(1).timeMillis()).as("an end when it ended").isEqualTo(s.createdMillis() + 5000);
+        assertThat(events.get(0).dpid()).isEqualTo(1);
+        assertThat(events.get(0).outsidePort()).isEqualTo(40094);
+        assertThat(events.get(2).remote()).isEqualTo(server.address());
+        assertThat(events.get(2).remotePort()).isEqualTo(443);
+        assertThat(events.get(5).name()).isEqualTo("ana");
+        assertThat(events.get(5).inside()).as("a peer sends from the address it borrows")
+                .isEqualTo(IPv4Address.of("203.0.113.70"));
+        assertThat(events.get(6).limit()).isEqualTo(64);
+        assertThat(events.get(7).outside()).isEqualTo(IPv4Address.of("203.0.113.250"));
+        assertThat(lines).as("this log's own sink kept nothing").isEmpty();
+    }
+
+    @Test
+    void withoutAListenerNothingIsRaisedAndRefusalsWriteNoLine() {
+        log.refused(new AllocationException(AllocationException.Reason.QUOTA_EXCEEDED, "quota"), Protocol.TCP,
+                IPv4Address.of("10.0.0.12"), 1);
+        assertThat(lines).isEmpty();
     }
 }

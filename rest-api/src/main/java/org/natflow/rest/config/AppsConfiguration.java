@@ -65,6 +65,7 @@ import org.natflow.services.intercept.InterceptServer;
 import org.natflow.services.portmap.PortMappingServer;
 import org.natflow.services.proxy.ProxyPolicy;
 import org.natflow.services.proxy.ProxyServer;
+import org.natflow.services.ipfix.IpfixExporter;
 import org.natflow.services.relay.TcpSplicer;
 import org.natflow.services.splice.OutsideConnector;
 import org.natflow.services.turn.TurnServer;
@@ -137,8 +138,9 @@ public class AppsConfiguration {
 
     @Bean(destroyMethod = "close")
     @Conditional(NatEnabledCondition.class)
-    MappingLog natMappingLog(NatProperties properties, @Value("${natflow.data-dir}") String dataDir) {
-        MappingLog mappingLog = InvalidSettingException.check(() -> {
+    MappingLog natMappingLog(NatProperties properties, @Value("${natflow.data-dir}") String dataDir,
+                             ObjectProvider<IpfixExporter> ipfix) {
+        MappingLog lines = InvalidSettingException.check(() -> {
             try {
                 return properties.mappingLog().open(Path.of(dataDir));
             } catch (IOException e) {
@@ -146,6 +148,8 @@ public class AppsConfiguration {
                         + e.getMessage(), "give a writable file, or natflow.data-dir a writable directory");
             }
         });
+        IpfixExporter exporter = ipfix.getIfAvailable();
+        MappingLog mappingLog = exporter == null ? lines : lines.withEvents(exporter);
         log.info("event=nat-mapping-log destination={} file=\"{}\"", properties.mappingLog().destination(),
                 mappingLog.location());
         return mappingLog;

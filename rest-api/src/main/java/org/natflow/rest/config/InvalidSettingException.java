@@ -16,7 +16,7 @@ public class InvalidSettingException extends IllegalArgumentException {
             Map.entry("natflow.openflow", "README.md#running-the-controller"), Map.entry("natflow.proxy", "docs/proxy.md"),
             Map.entry("natflow.intercept", "docs/intercept.md"), Map.entry("natflow.dhcp", "docs/home.md"),
             Map.entry("natflow.dns", "docs/home.md#dns-forwarder"), Map.entry("natflow.vpn", "docs/vpn.md"),
-            Map.entry("natflow.natpmp", "docs/port-mapping.md"));
+            Map.entry("natflow.natpmp", "docs/port-mapping.md"), Map.entry("natflow.ipfix", "docs/ipfix.md"));
 
     private final String property;
     private final String fix;

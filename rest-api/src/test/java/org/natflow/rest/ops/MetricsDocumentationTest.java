@@ -31,7 +31,8 @@ import org.springframework.boot.test.web.client.TestRestTemplate;
         "natflow.service-link.port=nfsvc-s1", "natflow.dhcp.enabled=true",
         "natflow.dhcp.ranges=10.0.0.100-10.0.0.199", "natflow.dns.enabled=true",
         "natflow.dns.upstreams=203.0.113.100", "natflow.turn.enabled=true", "natflow.proxy.enabled=true",
-        "natflow.intercept.enabled=true", "natflow.natpmp.enabled=true", "natflow.upnp.enabled=true"})
+        "natflow.intercept.enabled=true", "natflow.natpmp.enabled=true", "natflow.upnp.enabled=true",
+        "natflow.ipfix.collectors=127.0.0.1:4739"})
 class MetricsDocumentationTest {
 
     private static final Path DOCS = Path.of("..", "docs");
@@ -56,7 +57,7 @@ class MetricsDocumentationTest {
         Set<String> names = registered();
         assertThat(names).as("the services' meters are there").contains("natflow_switches_connected",
                 "natflow_portmap_mappings", "natflow_upnp_actions_total", "natflow_dns_queries_total",
-                "natflow_nat_mappings_new_total");
+                "natflow_nat_mappings_new_total", "natflow_ipfix_records_sent_total");
         String doc = Files.readString(DOCS.resolve("metrics.md"));
         for (String n : names) {
             assertThat(doc).as("docs/metrics.md lists " + n).contains("`" + n + "`");

@@ -107,6 +107,7 @@ final class UdpRelay {
         try {
             pub = ports.allocate(Protocol.UDP, client.inside().address(), b.addresses());
         } catch (AllocationException e) {
+            mappingLog.refused(e, Protocol.UDP, client.inside().address(), b.dpid().value());
             return CompletableFuture.failedFuture(new RefusedException(Refusal.NO_PORT, e.getMessage()));
         }
         UdpAssociation a = new UdpAssociation(t, client, declared, pub, link);
@@ -118,7 +119,8 @@ final class UdpRelay {
             }
             t.publicSide(pub);
             byHost.computeIfAbsent(client.inside().address(), h -> new CopyOnWriteArrayList<>()).add(a);
-            mappingLog.portUsed("proxy-udp", t.id(), Protocol.UDP, client.inside(), pub, start);
+            mappingLog.portUsed("proxy-udp", t.id(), Protocol.UDP, client.inside(), pub, null, b.dpid().value(),
+                    start);
             control.closeFuture().addListener(f -> {
                 byHost.computeIfPresent(client.inside().address(), (h, l) -> {
                     l.remove(a);
@@ -126,7 +128,8 @@ final class UdpRelay {
                 });
                 a.close();
                 ports.release(Protocol.UDP, client.inside().address(), pub);
-                mappingLog.portReleased("proxy-udp", t.id(), Protocol.UDP, client.inside(), pub, start, "closed");
+                mappingLog.portReleased("proxy-udp", t.id(), Protocol.UDP, client.inside(), pub, null,
+                        b.dpid().value(), start, "closed");
             });
         });
     }

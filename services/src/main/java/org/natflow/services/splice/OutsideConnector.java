@@ -68,6 +68,7 @@ public final class OutsideConnector {
         try {
             pub = ports.allocate(Protocol.TCP, r.inside().address(), b.addresses());
         } catch (AllocationException e) {
+            mappingLog.refused(e, Protocol.TCP, r.inside().address(), r.dpid().value());
             return CompletableFuture.failedFuture(new OutsideFailure(OutsideFailure.Reason.NO_PORT, e.getMessage()));
         }
         CompletableFuture<OutsideLeg> out = new CompletableFuture<>();
@@ -98,12 +99,13 @@ public final class OutsideConnector {
                                 return;
                             }
                             link.confirm(Protocol.TCP, alias.port());
-                            mappingLog.portUsed(r.holder(), r.id(), Protocol.TCP, r.inside(), pub, start);
+                            mappingLog.portUsed(r.holder(), r.id(), Protocol.TCP, r.inside(), pub, r.remote(),
+                                    r.dpid().value(), start);
                             ch.closeFuture().addListener(f -> group.schedule(() -> {
                                 link.byAlias(Protocol.TCP, alias.port()).ifPresent(link::close);
                                 ports.release(Protocol.TCP, r.inside().address(), pub);
-                                mappingLog.portReleased(r.holder(), r.id(), Protocol.TCP, r.inside(), pub, start,
-                                        "closed");
+                                mappingLog.portReleased(r.holder(), r.id(), Protocol.TCP, r.inside(), pub,
+                                        r.remote(), r.dpid().value(), start, "closed");
                             }, LINGER_SECONDS, TimeUnit.SECONDS));
                             out.complete(new OutsideLeg(ch, pub));
                         });
