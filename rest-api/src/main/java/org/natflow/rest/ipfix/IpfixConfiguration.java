@@ -24,9 +24,12 @@ public class IpfixConfiguration {
         if (properties.templateRefresh().toSeconds() < 1) {
             throw new InvalidSettingException("natflow.ipfix.template-refresh", "at least 1 s", "give e.g. 10m");
         }
+        if (properties.flushInterval().isNegative() || properties.flushInterval().toSeconds() > 10) {
+            throw new InvalidSettingException("natflow.ipfix.flush-interval", "0 to 10 s", "give e.g. 100ms");
+        }
         IpfixExporter exporter = new IpfixExporter(new IpfixExporter.Settings(collectors(properties.collectors()),
                 properties.instanceId(), properties.templateRefresh(), properties.maxRecordsPerSecond(),
-                properties.queue(), properties.maxMessageSize()), Clock.systemUTC());
+                properties.queue(), properties.maxMessageSize(), properties.flushInterval()), Clock.systemUTC());
         try {
             exporter.start();
         } catch (IOException e) {

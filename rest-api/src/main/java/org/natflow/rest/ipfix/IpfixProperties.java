@@ -18,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRecordsPerSecond records exported per second at most; more are counted and dropped
  * @param queue               records waiting for the export thread at most
  * @param maxMessageSize      largest IPFIX message, bytes (keep it within the path MTU)
+ * @param flushInterval       how long records are gathered before they are sent (many to a message)
  */
 @Validated
 @ConfigurationProperties("natflow.ipfix")
@@ -26,5 +27,6 @@ public record IpfixProperties(@DefaultValue("") List<String> collectors,
                               @DefaultValue("10m") Duration templateRefresh,
                               @DefaultValue("100000") @Min(1) @Max(10_000_000) int maxRecordsPerSecond,
                               @DefaultValue("65536") @Min(16) @Max(16_777_216) int queue,
-                              @DefaultValue("1400") @Min(512) @Max(65000) int maxMessageSize) {
+                              @DefaultValue("1400") @Min(512) @Max(65000) int maxMessageSize,
+                              @DefaultValue("100ms") Duration flushInterval) {
 }

@@ -35,9 +35,11 @@ public final class IpfixExporter implements NatEventListener, AutoCloseable {
      * @param maxRecordsPerSecond most records taken per second; past it they are counted and dropped
      * @param queueCapacity      most records waiting for the export thread
      * @param maxMessageBytes    largest message (within the path MTU)
+     * @param flushInterval      how long the export thread gathers records after the first it finds waiting,
+     *                           so that records go many to a message and the thread wakes seldom
      */
     public record Settings(List<InetSocketAddress> collectors, long instanceId, Duration templateRefresh,
-                           int maxRecordsPerSecond, int queueCapacity, int maxMessageBytes) {
+                           int maxRecordsPerSecond, int queueCapacity, int maxMessageBytes, Duration flushInterval) {
         public Settings {
             collectors = List.copyOf(collectors);
         }
@@ -109,10 +111,17 @@ public final class IpfixExporter implements NatEventListener, AutoCloseable {
             try {
                 NatEvent first = queue.poll(1, TimeUnit.SECONDS);
                 if (first != null) {
+                    // Gather for a while: producers only signal a condition nobody waits on meanwhile.
+                    long flush = settings.flushInterval().toMillis();
+                    if (flush > 0 && running) {
+                        Thread.sleep(flush);
+                    }
                     batch.add(first);
-                    queue.drainTo(batch, BATCH - 1);
-                    export(batch);
-                    batch.clear();
+                    do {
+                        queue.drainTo(batch, BATCH - batch.size());
+                        export(batch);
+                        batch.clear();
+                    } while (!queue.isEmpty());
                 }
                 long now = clock.millis();
                 for (CollectorStream s : streams) {

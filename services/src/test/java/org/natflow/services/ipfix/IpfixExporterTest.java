@@ -48,7 +48,7 @@ class IpfixExporterTest {
 
     private IpfixExporter exporter(int perSecond, int queue, int maxBytes) throws Exception {
         exporter = new IpfixExporter(new IpfixExporter.Settings(List.of((InetSocketAddress) collector.getLocalAddress()),
-                42, Duration.ofMinutes(10), perSecond, queue, maxBytes), clock);
+                42, Duration.ofMinutes(10), perSecond, queue, maxBytes, Duration.ofMillis(20)), clock);
         exporter.start();
         return exporter;
     }
@@ -183,7 +183,7 @@ class IpfixExporterTest {
         InetSocketAddress nobody = (InetSocketAddress) collector.getLocalAddress();
         collector.close();
         exporter = new IpfixExporter(new IpfixExporter.Settings(List.of(nobody), 1, Duration.ofMinutes(10), 1000,
-                1000, 1400), clock);
+                1000, 1400, Duration.ZERO), clock);
         exporter.start();
         long deadline = System.nanoTime() + 5_000_000_000L;
         int i = 0;
