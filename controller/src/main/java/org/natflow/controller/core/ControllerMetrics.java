@@ -34,6 +34,8 @@ public final class ControllerMetrics {
     /** Completed batches and their total barrier round-trip time. */
     public final LongAdder batchesCompleted = new LongAdder();
     public final LongAdder batchNanos = new LongAdder();
+    // Who else takes each batch's round trip (a latency histogram); set once at start.
+    private volatile java.util.function.LongConsumer batchLatencies = nanos -> { };
     /** Barrier or statistics replies that did not arrive in time. */
     public final LongAdder requestTimeouts = new LongAdder();
     /** Statistics replies refused for passing the reply bound (the switch was disconnected). */
@@ -51,5 +53,17 @@ public final class ControllerMetrics {
             m.put(r, new LongAdder());
         }
         return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** Each completed batch's round trip, in nanoseconds, also goes to {@code listener} (called on I/O threads). */
+    public void onBatchLatency(java.util.function.LongConsumer listener) {
+        this.batchLatencies = listener;
+    }
+
+    /** Counts a completed batch and its barrier round trip. */
+    public void batchCompleted(long nanos) {
+        batchesCompleted.increment();
+        batchNanos.add(nanos);
+        batchLatencies.accept(nanos);
     }
 }

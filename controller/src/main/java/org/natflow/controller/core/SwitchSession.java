@@ -190,8 +190,7 @@ public final class SwitchSession {
             return false;
         }
         batch.sent.forEach(m -> batchesByXid.remove(m.getXid()));
-        metrics.batchesCompleted.increment();
-        metrics.batchNanos.add(System.nanoTime() - batch.startNanos);
+        metrics.batchCompleted(System.nanoTime() - batch.startNanos);
         List<FlowError> errors;
         synchronized (batch) {
             errors = List.copyOf(batch.errors);

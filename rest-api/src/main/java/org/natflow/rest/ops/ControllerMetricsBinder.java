@@ -1,10 +1,11 @@
 package org.natflow.rest.ops;
 
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.natflow.controller.api.SwitchService;
@@ -22,7 +23,7 @@ import org.springframework.stereotype.Component;
  * <li>{@code natflow.openflow.messages.skipped}, {@code natflow.openflow.connections.rejected},
  * {@code natflow.openflow.handshake.failures}, {@code natflow.openflow.request.timeouts}</li>
  * <li>{@code natflow.flowmod.sent}, {@code natflow.flowmod.errors}; {@code natflow.flowmod.latency}: time from
- * sending a batch to its barrier reply</li>
+ * sending a batch to its barrier reply, a histogram (Prometheus buckets: p50, p99 with histogram_quantile)</li>
  * </ul>
  */
 @Component
@@ -60,9 +61,11 @@ public class ControllerMetricsBinder implements MeterBinder {
                 "Port changes folded into a change of the same port still waiting for delivery");
         counter(r, "natflow.flowmod.sent", m.flowMessagesSent, "Messages sent in flow batches");
         counter(r, "natflow.flowmod.errors", m.flowErrors, "Errors switches returned for flow batch messages");
-        FunctionTimer.builder("natflow.flowmod.latency", m, x -> x.batchesCompleted.sum(),
-                        x -> x.batchNanos.sum(), TimeUnit.NANOSECONDS)
-                .description("Flow batch send to barrier reply").register(r);
+        // A histogram (Prometheus buckets) for p50/p99, from 10 us to 10 s.
+        Timer latency = Timer.builder("natflow.flowmod.latency").description("Flow batch send to barrier reply")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(r);
+        m.onBatchLatency(nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
     }
 
     private static void counter(MeterRegistry r, String name, LongAdder adder, String description, String... tags) {

@@ -50,7 +50,8 @@ class OperationsEndpointsTest {
         }
         String text = rest.getForObject("/actuator/prometheus", String.class);
         assertThat(text).contains("natflow_switches_connected", "natflow_packetin_total{queue=\"control\"}",
-                "natflow_flowmod_latency_seconds_count", "natflow_packetin_dropped_total");
+                "natflow_flowmod_latency_seconds_count", "natflow_flowmod_latency_seconds_bucket{le=",
+                "natflow_packetin_dropped_total");
     }
 
     private static double skipped(String text) {
