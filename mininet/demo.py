@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -45,12 +46,32 @@ def rest(port, path, method='GET', body=None):
         return json.loads(text) if text else None
 
 
+def ipfix_events(pid, directory):
+    """Stops nfcapd (it writes its file on SIGTERM) and counts the NAT events nfdump reads, by IANA natEvent."""
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.time() + 10
+    files = []
+    while time.time() < deadline and not files:
+        time.sleep(0.5)  # nfcapd renames its current file when it has written it whole
+        files = sorted(f for f in os.listdir(directory) if re.match(r'nfcapd\.\d+$', f))
+    raw = ''.join(subprocess.run(['nfdump', '-r', os.path.join(directory, f), '-o', 'raw'], capture_output=True,
+                                 text=True).stdout for f in files)
+    events = re.findall(r'nat event\s+=\s+(\d+):', raw)
+    names = {'8': 'BIB create', '9': 'BIB delete', '4': 'session create', '5': 'session delete',
+             '14': 'binding create', '15': 'binding delete'}
+    counts = ', '.join('%s %d' % (names.get(e, 'event ' + e), events.count(e))
+                       for e in sorted(set(events), key=int))
+    return ('NAT events over IPFIX in nfdump (nfcapd, nfdump -r)', events.count('8') > 0, counts or 'none')
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--of-port', type=int, default=6653)
     ap.add_argument('--rest-port', type=int, default=8080)
     ap.add_argument('--cli', action='store_true')
     ap.add_argument('--token', help='REST bearer token (reads of the mappings need credentials)')
+    ap.add_argument('--nfcapd-pid', type=int, help="nfdump's nfcapd receiving natflow's IPFIX NAT events")
+    ap.add_argument('--nfcapd-dir', help='where that nfcapd writes')
     args = ap.parse_args()
     global TOKEN
     TOKEN = args.token
@@ -276,6 +297,8 @@ def main():
             time.sleep(0.25)
         results.append(('proxy tunnels closed after use (GET /api/v1/proxy/tunnels)', tunnels == [],
                         '%d open' % len(tunnels)))
+        if args.nfcapd_pid:
+            results.append(ipfix_events(args.nfcapd_pid, args.nfcapd_dir))
         sessions = rest(args.rest_port, '/api/v1/nat/sessions')
         results.append(('NAT mappings (GET /api/v1/nat/sessions)', len(sessions) > 0,
                         '%d mappings' % len(sessions)))
