@@ -156,6 +156,18 @@ final class SessionStore {
         return out;
     }
 
+    /** The ids of the mappings a query matches, in no particular order: a pass over the columns, no objects. */
+    it.unimi.dsi.fastutil.longs.LongArrayList matching(MappingQuery q) {
+        it.unimi.dsi.fastutil.longs.LongArrayList out = new it.unimi.dsi.fastutil.longs.LongArrayList();
+        forEachSlot(slot -> {
+            if (q.matches(protocols[slot], insideAddresses[slot], ports[slot] >>> 16, publicAddresses[slot],
+                    ports[slot] & 0xffff, created[slot])) {
+                out.add(ids[slot]);
+            }
+        });
+        return out;
+    }
+
     /** Every mapping, in no particular order. */
     void forEach(Consumer<NatSession> action) {
         forEachSlot(slot -> action.accept(session(slot)));

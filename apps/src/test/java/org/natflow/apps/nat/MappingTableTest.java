@@ -277,4 +277,34 @@ class MappingTableTest {
         assertThat(t.blocks().all()).containsExactly(moved.block());
         assertThat(t.blocks().block(host(2), two, MAC, OFPort.of(2)).displaced()).isNull();
     }
+
+    @Test
+    void aSearchPagesThroughTheMatchesOldestFirstByEveryPart() throws Exception {
+        Nat t = nat(NatTestConfigs.config(1024, 65535, 100, "203.0.113.10"));
+        List<NatSession> made = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            made.add(map(t, i % 3 == 0 ? Protocol.TCP : Protocol.UDP, 2 + i % 2, 5000 + i).session());
+            clock.advance(Duration.ofSeconds(1));
+        }
+        MappingQuery.Page all = t.table().search(MappingQuery.ANY, 0, 7);
+        assertThat(all.total()).isEqualTo(30);
+        assertThat(all.mappings()).extracting(NatSession::id).isSorted().hasSize(7);
+        MappingQuery.Page last = t.table().search(MappingQuery.ANY, 28, 7);
+        assertThat(last.mappings()).hasSize(2);
+        assertThat(last.mappings().get(1)).isEqualTo(made.get(29));
+        assertThat(t.table().search(MappingQuery.ANY, 40, 7).mappings()).as("past the end").isEmpty();
+
+        assertThat(t.table().search(new MappingQuery(Protocol.TCP, host(2), 0, null, 0, Long.MIN_VALUE,
+                Long.MAX_VALUE), 0, 100).total()).as("tcp from 10.0.0.2: i = 0, 6, 12, 18, 24").isEqualTo(5);
+        NatSession one = made.get(17);
+        MappingQuery.Page byPublic = t.table().search(new MappingQuery(null, null, 0, one.publicAddress(),
+                one.publicPort(), Long.MIN_VALUE, Long.MAX_VALUE), 0, 100);
+        assertThat(byPublic.mappings()).containsExactly(one);
+        assertThat(t.table().search(new MappingQuery(null, null, 5003, null, 0, Long.MIN_VALUE, Long.MAX_VALUE), 0,
+                10).mappings()).extracting(NatSession::insidePort).containsExactly(5003);
+        long from = made.get(10).createdMillis();
+        long to = made.get(19).createdMillis();
+        assertThat(t.table().search(new MappingQuery(null, null, 0, null, 0, from, to), 0, 100).total())
+                .as("created within ten seconds").isEqualTo(10);
+    }
 }

@@ -2,11 +2,15 @@ package org.natflow.rest.nat;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.natflow.apps.NotFoundException;
+import org.natflow.apps.RuleException;
 import org.natflow.apps.border.Addresses;
+import org.natflow.apps.nat.MappingQuery;
 import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatSession;
 import org.natflow.apps.nat.PortBlock;
@@ -54,12 +58,84 @@ public class NatResource {
                 .filter(s -> inside == null || s.insideAddress().equals(inside))
                 .filter(s -> proto == null || s.protocol() == proto).toList();
         Map<Long, long[]> counters = counters(sessions);
-        return sessions.stream().map(s -> {
-            long[] c = counters.get(s.id());
-            return new SessionView(s.id(), s.protocol().lower(), s.insideAddress().toString(), s.insidePort(),
-                    s.publicAddress().toString(), s.publicPort(), s.createdAt(), s.dpid().toString(),
-                    c == null ? null : c[0], c == null ? null : c[1]);
-        }).toList();
+        return sessions.stream().map(s -> view(s, counters.get(s.id()))).toList();
+    }
+
+    /** Most mappings on one page of a search. */
+    static final int MAX_PAGE = 1000;
+
+    @GetMapping("/sessions/search")
+    @Operation(summary = "Search mappings by inside and public address and port, protocol and creation time, one"
+            + " page at a time (oldest first): for tables of millions, without listing them all")
+    public SessionPage search(@RequestParam(required = false) String insideAddress,
+                              @RequestParam(required = false) Integer insidePort,
+                              @RequestParam(required = false) String publicAddress,
+                              @RequestParam(required = false) Integer publicPort,
+                              @RequestParam(required = false) String protocol,
+                              @RequestParam(required = false) String createdAfter,
+                              @RequestParam(required = false) String createdBefore,
+                              @RequestParam(defaultValue = "0") int offset,
+                              @RequestParam(defaultValue = "100") int limit) {
+        if (offset < 0) {
+            throw RuleException.invalid("offset", "must be 0 or more");
+        }
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw RuleException.invalid("limit", "must be 1 to " + MAX_PAGE);
+        }
+        MappingQuery q = new MappingQuery(protocol == null || protocol.isBlank() ? null : protocol(protocol),
+                address("insideAddress", insideAddress), port("insidePort", insidePort),
+                address("publicAddress", publicAddress), port("publicPort", publicPort),
+                time("createdAfter", createdAfter, Long.MIN_VALUE), time("createdBefore", createdBefore, Long.MAX_VALUE));
+        MappingQuery.Page page = napt.table().search(q, offset, limit);
+        Map<Long, long[]> counters = counters(page.mappings());
+        return new SessionPage(page.total(), page.offset(), limit, page.mappings().stream()
+                .map(s -> view(s, counters.get(s.id()))).toList());
+    }
+
+    private static Protocol protocol(String p) {
+        try {
+            return Protocol.parse(p);
+        } catch (IllegalArgumentException e) {
+            throw RuleException.invalid("protocol", e.getMessage());
+        }
+    }
+
+    private static IPv4Address address(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return IPv4Address.of(value.strip());
+        } catch (IllegalArgumentException e) {
+            throw RuleException.invalid(field, "'" + value + "' is not an IPv4 address");
+        }
+    }
+
+    private static int port(String field, Integer value) {
+        if (value == null) {
+            return 0;
+        }
+        if (value < 1 || value > 65535) {
+            throw RuleException.invalid(field, "must be 1 to 65535");
+        }
+        return value;
+    }
+
+    private static long time(String field, String value, long none) {
+        if (value == null || value.isBlank()) {
+            return none;
+        }
+        try {
+            return Instant.parse(value.strip()).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw RuleException.invalid(field, "'" + value + "' is not an ISO-8601 instant (2026-12-02T05:00:00Z)");
+        }
+    }
+
+    private static SessionView view(NatSession s, long[] c) {
+        return new SessionView(s.id(), s.protocol().lower(), s.insideAddress().toString(), s.insidePort(),
+                s.publicAddress().toString(), s.publicPort(), s.createdAt(), s.dpid().toString(),
+                c == null ? null : c[0], c == null ? null : c[1]);
     }
 
     /** Packets and bytes per mapping id, from each border's counters (read at most every few seconds). */

@@ -18,8 +18,8 @@ import org.springframework.http.HttpMethod;
         "natflow.api.read-username=abuse-desk", "natflow.api.read-password=s3cret"})
 class ApiRolesTest {
 
-    private static final String[] SENSITIVE = {"/api/v1/nat/sessions", "/api/v1/nat/blocks", "/api/v1/relays",
-        "/api/v1/relays?type=turn"};
+    private static final String[] SENSITIVE = {"/api/v1/nat/sessions", "/api/v1/nat/sessions/search",
+        "/api/v1/nat/blocks", "/api/v1/relays", "/api/v1/relays?type=turn"};
 
     @Autowired
     TestRestTemplate rest;
@@ -53,5 +53,20 @@ class ApiRolesTest {
                 null, String.class).getStatusCode().value()).isEqualTo(403);
         assertThat(ApiCalls.send(rest, HttpMethod.POST, "/api/v1/port-forwards", forward, "test-token")
                 .getStatusCode().value()).as("the write token can").isEqualTo(201);
+    }
+
+    @Test
+    void aSearchPagesAndNamesTheParameterAtFault() {
+        var ok = ApiCalls.send(rest, HttpMethod.GET, "/api/v1/nat/sessions/search?insideAddress=10.0.0.5&limit=10",
+                null, "test-read-token");
+        assertThat(ok.getStatusCode().value()).isEqualTo(200);
+        assertThat(ok.getBody().toString()).contains("\"total\":0", "\"limit\":10", "\"sessions\":[]");
+        for (String[] bad : new String[][] {{"limit=0", "limit"}, {"limit=1001", "limit"}, {"offset=-1", "offset"},
+            {"insideAddress=10.0.0", "insideAddress"}, {"publicPort=70000", "publicPort"}, {"protocol=sctp", "protocol"},
+            {"createdAfter=yesterday", "createdAfter"}}) {
+            var r = ApiCalls.send(rest, HttpMethod.GET, "/api/v1/nat/sessions/search?" + bad[0], null, "test-read-token");
+            assertThat(r.getStatusCode().value()).as(bad[0]).isEqualTo(400);
+            assertThat(r.getBody().toString()).as(bad[0]).contains("\"field\":\"" + bad[1] + "\"");
+        }
     }
 }
