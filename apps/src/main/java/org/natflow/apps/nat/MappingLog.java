@@ -82,7 +82,7 @@ public final class MappingLog implements AutoCloseable {
     }
 
     private boolean raising() {
-        return events != NatEventListener.NONE;
+        return events.active();
     }
 
     /** Records go to the application log (logger {@code org.natflow.apps.nat.MappingLog}, INFO). */

@@ -7,9 +7,23 @@ package org.natflow.apps.natevents;
 @FunctionalInterface
 public interface NatEventListener {
 
-    /** Takes no event. */
-    NatEventListener NONE = e -> { };
+    /** Takes no event: whoever raises them need not make any. */
+    NatEventListener NONE = new NatEventListener() {
+        @Override
+        public void natEvent(NatEvent event) {
+        }
+
+        @Override
+        public boolean active() {
+            return false;
+        }
+    };
 
     /** One event. */
     void natEvent(NatEvent event);
+
+    /** Whether events are wanted now (false lets the raiser skip making them). */
+    default boolean active() {
+        return true;
+    }
 }

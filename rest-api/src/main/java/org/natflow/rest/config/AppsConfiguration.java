@@ -31,10 +31,11 @@ import org.natflow.apps.nat.NaptService;
 import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatDatapath;
 import org.natflow.apps.nat.PortBlocks;
+import org.natflow.apps.natevents.NatEventFanOut;
 import org.natflow.apps.portmap.IgdIdentity;
 import org.natflow.apps.portmap.LiveMappings;
-import org.natflow.apps.portmap.PortMappingPolicy;
 import org.natflow.apps.portmap.PcpAnnouncer;
+import org.natflow.apps.portmap.PortMappingPolicy;
 import org.natflow.apps.portmap.PortMappings;
 import org.natflow.apps.portmap.SsdpResponder;
 import org.natflow.apps.ports.Endpoint;
@@ -65,7 +66,6 @@ import org.natflow.services.intercept.InterceptServer;
 import org.natflow.services.portmap.PortMappingServer;
 import org.natflow.services.proxy.ProxyPolicy;
 import org.natflow.services.proxy.ProxyServer;
-import org.natflow.services.ipfix.IpfixExporter;
 import org.natflow.services.relay.TcpSplicer;
 import org.natflow.services.splice.OutsideConnector;
 import org.natflow.services.turn.TurnServer;
@@ -136,10 +136,17 @@ public class AppsConfiguration {
         return new PortBlocks(ports, nat.portsPerHost(), Clock.systemUTC());
     }
 
+    /** Where the mapping log's records go as events: the IPFIX exporter and the dashboard's streams join it. */
+    @Bean
+    @Conditional(NatEnabledCondition.class)
+    NatEventFanOut natEvents() {
+        return new NatEventFanOut();
+    }
+
     @Bean(destroyMethod = "close")
     @Conditional(NatEnabledCondition.class)
     MappingLog natMappingLog(NatProperties properties, @Value("${natflow.data-dir}") String dataDir,
-                             ObjectProvider<IpfixExporter> ipfix) {
+                             NatEventFanOut natEvents) {
         MappingLog lines = InvalidSettingException.check(() -> {
             try {
                 return properties.mappingLog().open(Path.of(dataDir));
@@ -148,8 +155,7 @@ public class AppsConfiguration {
                         + e.getMessage(), "give a writable file, or natflow.data-dir a writable directory");
             }
         });
-        IpfixExporter exporter = ipfix.getIfAvailable();
-        MappingLog mappingLog = exporter == null ? lines : lines.withEvents(exporter);
+        MappingLog mappingLog = lines.withEvents(natEvents);
         log.info("event=nat-mapping-log destination={} file=\"{}\"", properties.mappingLog().destination(),
                 mappingLog.location());
         return mappingLog;

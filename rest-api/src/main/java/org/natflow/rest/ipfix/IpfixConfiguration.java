@@ -5,13 +5,18 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.natflow.apps.natevents.NatEventFanOut;
 import org.natflow.rest.config.InvalidSettingException;
 import org.natflow.services.ipfix.IpfixExporter;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The IPFIX exporter, when {@code natflow.ipfix.collectors} names any; the mapping log raises its events to it. */
+/**
+ * The IPFIX exporter, when {@code natflow.ipfix.collectors} names any: it joins the NAT events the mapping log
+ * raises.
+ */
 @Configuration(proxyBeanMethods = false)
 public class IpfixConfiguration {
 
@@ -20,7 +25,7 @@ public class IpfixConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnExpression("!'${natflow.ipfix.collectors:}'.isBlank()")
-    IpfixExporter ipfixExporter(IpfixProperties properties) {
+    IpfixExporter ipfixExporter(IpfixProperties properties, ObjectProvider<NatEventFanOut> natEvents) {
         if (properties.templateRefresh().toSeconds() < 1) {
             throw new InvalidSettingException("natflow.ipfix.template-refresh", "at least 1 s", "give e.g. 10m");
         }
@@ -36,6 +41,7 @@ public class IpfixConfiguration {
             throw new InvalidSettingException(PROPERTY, "cannot reach: " + e.getMessage(),
                     "give collectors this machine can send UDP to");
         }
+        natEvents.ifAvailable(f -> f.join(exporter));
         return exporter;
     }
 

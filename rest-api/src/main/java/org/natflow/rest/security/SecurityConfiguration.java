@@ -22,7 +22,7 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
  * {@code natflow.api.token} or the HTTP Basic user {@code natflow.api.username}/{@code password}. Reads of what
  * says who was translated to what ({@link #SENSITIVE}: NAT mappings and port blocks, the RFC 6888 data an abuse
  * desk guards; TURN allocations; relay bindings; static NATs with the remotes let back in; VPN peers with their
- * leases and outer endpoints) need the read role ({@code natflow.api.read-token},
+ * leases and outer endpoints; the NAT event stream) need the read role ({@code natflow.api.read-token},
  * {@code read-username}/{@code read-password}) or the write role. Other reads are open. Without credentials:
  * 401 as problem+json, and nothing changes. Passwords and tokens are compared in constant time.
  */
@@ -33,7 +33,7 @@ public class SecurityConfiguration {
     static final String[] SENSITIVE = {"/api/v1/nat/sessions/**", "/api/v1/nat/sessions", "/api/v1/nat/blocks/**",
         "/api/v1/nat/blocks", "/api/v1/turn/**", "/api/v1/relays/**", "/api/v1/relays", "/api/v1/proxy/**",
         "/api/v1/intercepts", "/api/v1/intercepts/**", "/api/v1/dhcp/**", "/api/v1/static-nat",
-        "/api/v1/static-nat/**", "/api/v1/vpn/peers", "/api/v1/vpn/peers/**"};
+        "/api/v1/static-nat/**", "/api/v1/vpn/peers", "/api/v1/vpn/peers/**", "/api/v1/events"};
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, ApiProperties api) throws Exception {
