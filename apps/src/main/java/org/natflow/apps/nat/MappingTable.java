@@ -146,6 +146,14 @@ public final class MappingTable {
         return sessions.on(dpid);
     }
 
+    /**
+     * Per inside host (at most {@code max}) its newest mapping: which switch and port it is behind, with which
+     * MAC (one pass over the table).
+     */
+    public synchronized List<NatSession> newestPerInside(int max) {
+        return sessions.newestPerInside(max);
+    }
+
     /** Live mappings. */
     public synchronized int size() {
         return sessions.size();

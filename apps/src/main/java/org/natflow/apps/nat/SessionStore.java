@@ -168,6 +168,21 @@ final class SessionStore {
         return out;
     }
 
+    /** Per inside address its newest mapping, for at most {@code max} addresses: where each inside host is. */
+    List<NatSession> newestPerInside(int max) {
+        it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap newest = new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap();
+        newest.defaultReturnValue(NONE);
+        forEachSlot(slot -> {
+            int prev = newest.get(insideAddresses[slot]);
+            if (prev == NONE ? newest.size() < max : created[slot] > created[prev]) {
+                newest.put(insideAddresses[slot], slot);
+            }
+        });
+        List<NatSession> out = new ArrayList<>(newest.size());
+        newest.values().forEach((int slot) -> out.add(session(slot)));
+        return out;
+    }
+
     /** Every mapping, in no particular order. */
     void forEach(Consumer<NatSession> action) {
         forEachSlot(slot -> action.accept(session(slot)));

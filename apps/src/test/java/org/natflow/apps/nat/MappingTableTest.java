@@ -307,4 +307,15 @@ class MappingTableTest {
         assertThat(t.table().search(new MappingQuery(null, null, 0, null, 0, from, to), 0, 100).total())
                 .as("created within ten seconds").isEqualTo(10);
     }
+
+    @Test
+    void eachInsideHostIsWhereItsNewestMappingSaysWithinTheBound() throws Exception {
+        Nat t = nat(NatTestConfigs.config(1024, 65535, 100, "203.0.113.10"));
+        map(t, Protocol.TCP, 2, 5000);
+        clock.advance(Duration.ofSeconds(1));
+        NatSession newest = map(t, Protocol.UDP, 2, 5001).session();
+        NatSession other = map(t, Protocol.UDP, 3, 5001).session();
+        assertThat(t.table().newestPerInside(10)).containsExactlyInAnyOrder(newest, other);
+        assertThat(t.table().newestPerInside(1)).hasSize(1);
+    }
 }

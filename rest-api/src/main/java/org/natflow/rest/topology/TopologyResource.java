@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Set;
 import org.natflow.apps.border.Borders;
 import org.natflow.apps.fabric.FabricService;
+import org.natflow.apps.nat.MappingTable;
+import org.natflow.apps.nat.NatSession;
 import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.SwitchService;
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,16 +24,22 @@ public class TopologyResource {
     private final SwitchService switches;
     private final ObjectProvider<FabricService> fabric;
     private final ObjectProvider<Borders> napt;
+    private final ObjectProvider<MappingTable> mappings;
+
+    /** Inside hosts shown without the fabric, at most: those with NAT mappings, newest first. */
+    static final int MAX_NAT_HOSTS = 1000;
 
     public TopologyResource(SwitchService switches, ObjectProvider<FabricService> fabric,
-                            ObjectProvider<Borders> napt) {
+                            ObjectProvider<Borders> napt, ObjectProvider<MappingTable> mappings) {
         this.switches = switches;
         this.fabric = fabric;
         this.napt = napt;
+        this.mappings = mappings;
     }
 
     @GetMapping
-    @Operation(summary = "Switches, discovered links and learned hosts (links and hosts need natflow.fabric.enabled)")
+    @Operation(summary = "Switches, discovered links and learned hosts (links need natflow.fabric.enabled; without it,"
+            + " the hosts are the inside hosts with NAT mappings)")
     public TopologyView get() {
         FabricService f = fabric.getIfAvailable();
         if (f != null) {
@@ -39,8 +47,14 @@ public class TopologyResource {
         }
         Borders n = napt.getIfAvailable();
         Set<Dpid> borders = n == null ? Set.of() : n.dpids();
+        MappingTable table = mappings.getIfAvailable();
+        List<TopologyView.HostView> hosts = table == null ? List.of() : table.newestPerInside(MAX_NAT_HOSTS).stream()
+                .sorted(java.util.Comparator.comparingLong(NatSession::createdMillis).reversed())
+                .map(m -> new TopologyView.HostView(m.insideMac().toString(), m.insideAddress().toString(),
+                        m.dpid().toString(), m.switchPort().getPortNumber(), m.dpid().toString(), m.createdMillis()))
+                .toList();
         return new TopologyView(false, switches.switches().stream()
                 .map(s -> new TopologyView.SwitchNode(s.dpid().toString(), borders.contains(s.dpid()), List.of()))
-                .toList(), List.of(), List.of());
+                .toList(), List.of(), hosts);
     }
 }

@@ -7,7 +7,8 @@ import org.natflow.apps.fabric.Link;
 /**
  * {@code GET /api/v1/topology}.
  *
- * @param fabric   whether the campus fabric is on (else links and hosts are empty: one switch, L2 learning)
+ * @param fabric   whether the campus fabric is on (else links are empty, and hosts are the inside hosts with NAT
+ *                 mappings, where their newest mapping says they are)
  * @param switches connected switches
  * @param links    links between switches, one entry per direction
  * @param hosts    hosts seen on edge ports
@@ -43,7 +44,8 @@ public record TopologyView(boolean fabric, List<SwitchNode> switches, List<LinkV
      * @param dpid     the switch it is on
      * @param port     the port there
      * @param border   the border its traffic to the gateway goes to (null: none reachable)
-     * @param lastSeen epoch milliseconds of its last packet at the controller
+     * @param lastSeen epoch milliseconds of its last packet at the controller (without the fabric: of its newest
+ *                 mapping)
      */
     public record HostView(String mac, String ip, String dpid, int port, String border, long lastSeen) {
     }
