@@ -9,6 +9,7 @@ import org.natflow.apps.border.Border;
 import org.natflow.apps.border.GatewayConfig;
 import org.natflow.apps.border.Uplink;
 import org.natflow.apps.nat.Filtering;
+import org.natflow.apps.nat.MappingQuery;
 import org.natflow.apps.nat.MappingTable;
 import org.natflow.apps.nat.NatConfig;
 import org.natflow.apps.nat.NatDatapath;
@@ -37,7 +38,8 @@ public final class MappingTableBench {
     }
 
     /** One fill level's figures. */
-    record Row(int mappings, double heapBytesPerMapping, double allocateNanos, double releaseNanos) {
+    record Row(int mappings, double heapBytesPerMapping, double allocateNanos, double releaseNanos,
+               double searchHostMillis, double searchAllMillis, double listAllMillis) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -51,10 +53,11 @@ public final class MappingTableBench {
         for (String s : sizes.split(",")) {
             rows.add(measure(Integer.parseInt(s.trim())));
         }
-        System.out.printf("%n%12s %18s %16s %16s%n", "mappings", "heap B/mapping", "allocate ns", "release ns");
+        System.out.printf("%n%12s %18s %16s %16s %18s %18s %14s%n", "mappings", "heap B/mapping", "allocate ns",
+                "release ns", "search host ms", "search all ms", "list all ms");
         for (Row r : rows) {
-            System.out.printf("%12d %18.0f %16.0f %16.0f%n", r.mappings(), r.heapBytesPerMapping(), r.allocateNanos(),
-                    r.releaseNanos());
+            System.out.printf("%12d %18.0f %16.0f %16.0f %18.2f %18.2f %14.2f%n", r.mappings(), r.heapBytesPerMapping(),
+                    r.allocateNanos(), r.releaseNanos(), r.searchHostMillis(), r.searchAllMillis(), r.listAllMillis());
         }
         if (rows.size() > 1) {
             Row first = rows.get(0);
@@ -128,6 +131,23 @@ public final class MappingTableBench {
         }
         System.err.printf("%d mappings: table %.1f MB (empty table %.1f MB)%n", n, (full - empty) / 1e6,
                 (empty - before) / 1e6);
-        return new Row(n, perMapping, (double) allocateTotal / ops, (double) releaseTotal / ops);
+        // What the dashboard's NAT view asks: one host's mappings, and the first page of all (medians of 11).
+        MappingQuery oneHost = new MappingQuery(null, host(n / 2), 0, null, 0, Long.MIN_VALUE, Long.MAX_VALUE);
+        double searchHost = medianMillis(() -> table.search(oneHost, 0, 100));
+        double searchAll = medianMillis(() -> table.search(MappingQuery.ANY, 0, 100));
+        double listAll = medianMillis(table::all);
+        return new Row(n, perMapping, (double) allocateTotal / ops, (double) releaseTotal / ops, searchHost, searchAll,
+                listAll);
+    }
+
+    private static double medianMillis(Runnable r) {
+        double[] t = new double[11];
+        for (int i = 0; i < t.length; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            t[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        java.util.Arrays.sort(t);
+        return t[t.length / 2];
     }
 }

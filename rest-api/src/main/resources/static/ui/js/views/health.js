@@ -53,8 +53,9 @@ async function sample(root) {
     el('div', {}, el('div', { class: 'stat' }, f(last.setUps)), 'NAT set-ups/s'),
     el('div', {}, el('div', { class: 'stat' }, f(last.p50) + ' / ' + f(last.p99)), 'flow-mod p50 / p99 (us)'),
     el('div', {}, el('div', { class: 'stat' }, f(last.drops)), 'packet-ins dropped/s'),
-    el('div', {}, el('div', { class: 'stat' }, f(last.refusals)), 'set-ups refused/s')));
-  const line = (name, key) => ({ name, type: 'line', showSymbol: false, connectNulls: false,
+    el('div', {}, el('div', { class: 'stat' }, f(last.refusals)), 'set-ups refused/s'),
+    el('div', {}, el('div', { class: 'stat', id: 'health-samples' }, points.length), 'intervals charted')));
+  const line = (name, key) => ({ name, type: 'line', showSymbol: points.length < 30, connectNulls: false,
     data: points.map(p => [p.t, p[key]]) });
   const base = { tooltip: { trigger: 'axis' }, legend: {}, xAxis: { type: 'time' }, yAxis: { type: 'value' } };
   charts[0].setOption(Object.assign({}, base, { series: [line('packet-ins/s', 'packetIns'), line('set-ups/s', 'setUps')] }), true);

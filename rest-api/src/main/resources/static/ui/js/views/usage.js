@@ -35,7 +35,7 @@ async function sample(root) {
   }
   const series = [];
   for (const a of byAddress.keys()) {
-    series.push({ name: a + ' in use', type: 'line', showSymbol: false,
+    series.push({ name: a + ' in use', type: 'line', showSymbol: history.length < 30,
       data: history.map(h => [h.t, (h.addresses.find(x => x.address === a) || {}).inUse || 0]) });
   }
   series.push({ name: 'quota refusals', type: 'bar', yAxisIndex: 1,

@@ -23,7 +23,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 final class Browser implements AutoCloseable {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private final WebDriver driver;
     private final Path screenshots;
 
@@ -45,7 +45,22 @@ final class Browser implements AutoCloseable {
     }
 
     WebElement find(String css) {
-        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+        try {
+            return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw diagnosed(e);
+        }
+    }
+
+    /** A failed wait, with the page as it was saved beside the screenshots (failed.png, failed.html). */
+    private RuntimeException diagnosed(RuntimeException e) {
+        try {
+            screenshot("failed");
+            Files.writeString(screenshots.resolve("failed.html"), driver.getPageSource());
+        } catch (IOException | RuntimeException ignored) {
+            // the failure itself is what matters
+        }
+        return e;
     }
 
     void type(String css, String text) {
@@ -60,7 +75,8 @@ final class Browser implements AutoCloseable {
 
     /** Waits until the element's text contains every one of {@code texts}; returns its text. */
     String waitForText(String css, String... texts) {
-        return new WebDriverWait(driver, WAIT).withMessage(() -> css + " to show " + String.join(", ", texts)
+        try {
+            return new WebDriverWait(driver, WAIT).withMessage(() -> css + " to show " + String.join(", ", texts)
                 + "; it shows: " + textOf(css)).until(d -> {
                     String t = textOf(css);
                     for (String s : texts) {
@@ -70,6 +86,22 @@ final class Browser implements AutoCloseable {
                     }
                     return t;
                 });
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw diagnosed(e);
+        }
+    }
+
+    /** Waits until the element's text starts with a number of at least {@code n}. */
+    void waitForAtLeast(String css, int n) {
+        try {
+            new WebDriverWait(driver, WAIT).withMessage(() -> css + " to reach " + n + "; it shows: " + textOf(css))
+                    .until(d -> {
+                        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\d+").matcher(textOf(css).strip());
+                        return m.find() && Integer.parseInt(m.group()) >= n ? Boolean.TRUE : null;
+                    });
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw diagnosed(e);
+        }
     }
 
     /** Waits until the element shows some text; returns it. */
@@ -81,8 +113,12 @@ final class Browser implements AutoCloseable {
     }
 
     private String textOf(String css) {
-        var found = driver.findElements(By.cssSelector(css));
-        return found.isEmpty() ? "" : found.get(0).getText();
+        try {
+            var found = driver.findElements(By.cssSelector(css));
+            return found.isEmpty() ? "" : found.get(0).getText();
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return ""; // the view redrew it (live views do every few seconds): the next poll reads the new one
+        }
     }
 
     /** Goes to a view of the dashboard by its #fragment. */

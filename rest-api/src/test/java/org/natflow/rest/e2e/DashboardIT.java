@@ -85,13 +85,15 @@ class DashboardIT {
             browser.waitForText("#events-body", "NAT44_BIB_CREATE", "10.0.0.11");
             browser.screenshot("ui-events");
 
+            net.spawn("h1", "load", "while true; do curl -s -m 2 -o /dev/null http://203.0.113.100:8000/; sleep 0.2; done");
             browser.view("usage");
             browser.waitForText("#usage-addresses", "203.0.113.10");
             browser.screenshot("ui-usage");
             browser.view("health");
             browser.waitForText("#health-switches", "1");
-            Thread.sleep(6000); // a second scrape, so the charts have a rate to draw (a picture, not an assertion)
+            browser.waitForAtLeast("#health-samples", 3); // three intervals of rates in the charts
             browser.screenshot("ui-health");
+            net.kill("load");
             net.kill("web");
         } finally {
             HomeGateway.delete(dataDir);

@@ -90,8 +90,12 @@ class IpfixIT {
                         + "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('', p));"
                         + " s.sendto(b'x', ('203.0.113.100', 9))\"");
 
-                assertThat(net.cmd("h1", "curl -s -m 5 -o /dev/null -w '%{http_code}' -x http://10.0.0.1:3128"
-                        + " http://203.0.113.100:8000/").out()).as("through natflow's proxy").isEqualTo("200");
+                // The proxy binds once the service link is up: wait for it, then for an answer through it.
+                Poll.until(Duration.ofSeconds(20), "natflow's proxy on the link",
+                        () -> net.sh("ss -ltn | grep -qE '169.254.100.1]?:3128 '").ok());
+                Poll.until(Duration.ofSeconds(15), "h1 through natflow's proxy", () -> net.cmd("h1",
+                        "curl -s -m 3 -o /dev/null -w '%{http_code}' -x http://10.0.0.1:3128 http://203.0.113.100:8000/")
+                        .out().equals("200"));
 
                 String created = controller.send("POST", "/api/v1/static-nat", "{\"publicAddress\":\"203.0.113.60\","
                         + "\"insideAddress\":\"10.0.0.12\"}", TOKEN);
