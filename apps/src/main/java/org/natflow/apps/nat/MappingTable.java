@@ -112,15 +112,22 @@ public final class MappingTable {
         return out;
     }
 
+    /** Slots a search looks at per hold of the lock: about a millisecond, so set-ups wait no longer. */
+    private static final int SEARCH_CHUNK = 32_768;
+
     /**
      * One page of the mappings a query matches, oldest first, without making the others: the table's lock is held
-     * for one pass over its columns (a few milliseconds at a million mappings) and then for the page's lookups;
-     * the sort is done without it. A mapping that ends between the two is left out of the page.
+     * for passes over {@value #SEARCH_CHUNK} slots of its columns at a time (set-ups go on between them) and then
+     * for the page's lookups; the sort is done without it. A mapping made or ended during the search may be left
+     * out; one that ends before its page is read is.
      */
     public MappingQuery.Page search(MappingQuery query, int offset, int limit) {
-        it.unimi.dsi.fastutil.longs.LongArrayList ids;
-        synchronized (this) {
-            ids = sessions.matching(query);
+        it.unimi.dsi.fastutil.longs.LongArrayList ids = new it.unimi.dsi.fastutil.longs.LongArrayList();
+        int next = 0;
+        while (next >= 0) {
+            synchronized (this) {
+                next = sessions.matching(query, next, SEARCH_CHUNK, ids);
+            }
         }
         long[] sorted = ids.toLongArray();
         java.util.Arrays.sort(sorted);

@@ -156,16 +156,20 @@ final class SessionStore {
         return out;
     }
 
-    /** The ids of the mappings a query matches, in no particular order: a pass over the columns, no objects. */
-    it.unimi.dsi.fastutil.longs.LongArrayList matching(MappingQuery q) {
-        it.unimi.dsi.fastutil.longs.LongArrayList out = new it.unimi.dsi.fastutil.longs.LongArrayList();
-        forEachSlot(slot -> {
+    /**
+     * Adds to {@code out} the ids of live mappings in slots {@code from} to {@code from + count} (not past the
+     * last) that a query matches: a pass over the columns, no objects. Returns the slot to go on from, or -1 past
+     * the last, so that a caller can let others at the table between passes.
+     */
+    int matching(MappingQuery q, int from, int count, it.unimi.dsi.fastutil.longs.LongArrayList out) {
+        int end = (int) Math.min(slots, (long) from + count);
+        for (int slot = from; slot < end; slot++) {
             if (q.matches(protocols[slot], insideAddresses[slot], ports[slot] >>> 16, publicAddresses[slot],
-                    ports[slot] & 0xffff, created[slot])) {
+                    ports[slot] & 0xffff, created[slot]) && byId.get(ids[slot]) == slot) {
                 out.add(ids[slot]);
             }
-        });
-        return out;
+        }
+        return end >= slots ? -1 : end;
     }
 
     /** Per inside address its newest mapping, for at most {@code max} addresses: where each inside host is. */

@@ -306,6 +306,9 @@ class MappingTableTest {
         long to = made.get(19).createdMillis();
         assertThat(t.table().search(new MappingQuery(null, null, 0, null, 0, from, to), 0, 100).total())
                 .as("created within ten seconds").isEqualTo(10);
+        t.table().remove(made.get(29).id());
+        assertThat(t.table().search(MappingQuery.ANY, 0, 100).mappings()).as("an ended mapping's slot is not found")
+                .hasSize(29).doesNotContain(made.get(29));
     }
 
     @Test
