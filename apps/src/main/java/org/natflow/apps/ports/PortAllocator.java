@@ -201,6 +201,12 @@ final class PortAllocator {
         return inUse;
     }
 
+    /** Ports released and still in their quarantine (those that are over end first). */
+    int quarantined(long nowNanos) {
+        expire(nowNanos);
+        return quarantine.size();
+    }
+
     /** Ports that could be handed out now or after quarantine: the range less used and reserved ones. */
     int free() {
         int reservedInRange = reserved.get(min, max + 1).cardinality();

@@ -452,6 +452,7 @@ public final class PublicPorts {
     /** Use of one pool address for one protocol (cheap: what a metrics scrape calls per gauge). */
     public synchronized PoolUsage usage(IPv4Address address, Protocol protocol) {
         PortAllocator alloc = allocator(protocol, address);
-        return new PoolUsage(address, protocol, alloc.inUse(), alloc.free(), hostsPerAddress.getOrDefault(address, 0));
+        return new PoolUsage(address, protocol, alloc.inUse(), alloc.free(), hostsPerAddress.getOrDefault(address, 0),
+                alloc.quarantined(nowNanos()));
     }
 }

@@ -122,4 +122,19 @@ class PublicPortsTest {
         assertThat(small.hosts()).as("a host that got nothing counts among the empty, within the bound")
                 .isEqualTo(12);
     }
+
+    @Test
+    void aReleasedPortCountsAsQuarantinedUntilItsQuarantineIsOver() throws Exception {
+        org.natflow.apps.testing.MutableClock clock = new org.natflow.apps.testing.MutableClock();
+        PublicPorts timed = new PublicPorts(List.of(A), 5000, 5099, 3, Duration.ofSeconds(120), clock);
+        Endpoint e = timed.allocate(Protocol.TCP, HOST, List.of(A));
+        assertThat(timed.usage(A, Protocol.TCP).quarantined()).isZero();
+        timed.release(Protocol.TCP, HOST, e);
+        PoolUsage after = timed.usage(A, Protocol.TCP);
+        assertThat(after.quarantined()).isEqualTo(1);
+        assertThat(after.free()).as("free counts it").isEqualTo(100);
+        assertThat(timed.usage(A, Protocol.UDP).quarantined()).as("per protocol").isZero();
+        clock.advance(Duration.ofSeconds(121));
+        assertThat(timed.usage(A, Protocol.TCP).quarantined()).isZero();
+    }
 }

@@ -76,6 +76,8 @@ public class NatMetricsBinder implements MeterBinder {
                     .tags("address", address, "protocol", protocol).register(r);
             Gauge.builder("natflow.ports.used", ports, t -> t.usage(u.address(), u.protocol()).inUse())
                     .tags("address", address, "protocol", protocol).register(r);
+            Gauge.builder("natflow.ports.quarantined", ports, t -> t.usage(u.address(), u.protocol()).quarantined())
+                    .tags("address", address, "protocol", protocol).register(r);
         }
     }
 

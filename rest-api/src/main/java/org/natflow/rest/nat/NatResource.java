@@ -169,9 +169,9 @@ public class NatResource {
     }
 
     @GetMapping("/pool")
-    @Operation(summary = "Ports in use and free per pool address and protocol")
+    @Operation(summary = "Ports in use, free and in quarantine per pool address and protocol")
     public List<PoolView> pool() {
         return ports.usage().stream().map(u -> new PoolView(u.address().toString(), u.protocol().lower(),
-                u.inUse(), u.free(), u.hosts())).toList();
+                u.inUse(), u.free(), u.hosts(), u.quarantined())).toList();
     }
 }
