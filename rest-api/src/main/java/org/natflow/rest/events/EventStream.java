@@ -12,17 +12,17 @@ import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * One reader's stream: events wait in a bounded queue (a slow reader loses the oldest, counted and told), and a
+ * One reader's stream: NAT events and application events wait in a bounded queue (a slow reader loses the oldest, counted and told), and a
  * thread of the stream's own writes them, so that the threads raising events never wait on a socket. A comment
  * every 15 s finds a reader that went away.
  */
-final class EventStream implements NatEventListener {
+final class EventStream implements NatEventListener, java.util.function.Consumer<AppLogEvent> {
 
     private static final int QUEUE = 1024;
     private static final long KEEPALIVE_MILLIS = 15_000;
 
     private final SseEmitter emitter;
-    private final BlockingQueue<NatEvent> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong lost = new AtomicLong();
     private final Runnable onEnd;
     private final AtomicBoolean open = new AtomicBoolean(true);
@@ -37,6 +37,15 @@ final class EventStream implements NatEventListener {
 
     @Override
     public void natEvent(NatEvent event) {
+        offer(event);
+    }
+
+    @Override
+    public void accept(AppLogEvent event) {
+        offer(event);
+    }
+
+    private void offer(Object event) {
         while (!queue.offer(event)) {
             if (queue.poll() != null) {
                 lost.incrementAndGet(); // the oldest goes
@@ -50,14 +59,17 @@ final class EventStream implements NatEventListener {
         try {
             emitter.send(SseEmitter.event().comment("natflow NAT events"));
             while (open.get()) {
-                NatEvent e = queue.poll(1, TimeUnit.SECONDS);
+                Object e = queue.poll(1, TimeUnit.SECONDS);
                 long lostNow = lost.getAndSet(0);
                 if (lostNow > 0) {
                     emitter.send(SseEmitter.event().name("lost").data("{\"events\":" + lostNow + "}",
                             MediaType.APPLICATION_JSON));
                 }
-                if (e != null) {
-                    emitter.send(SseEmitter.event().name("nat").data(EventView.of(e), MediaType.APPLICATION_JSON));
+                if (e instanceof NatEvent n) {
+                    emitter.send(SseEmitter.event().name("nat").data(EventView.of(n), MediaType.APPLICATION_JSON));
+                    lastWrite = System.currentTimeMillis();
+                } else if (e instanceof AppLogEvent a) {
+                    emitter.send(SseEmitter.event().name("app").data(a, MediaType.APPLICATION_JSON));
                     lastWrite = System.currentTimeMillis();
                 } else if (System.currentTimeMillis() - lastWrite >= KEEPALIVE_MILLIS) {
                     emitter.send(SseEmitter.event().comment("keep-alive"));

@@ -17,13 +17,15 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * NAT events live: each {@code GET} is a stream of server-sent events named {@code nat} (an {@link EventView}
- * as JSON) and {@code lost} (how many a slow reader missed). At most {@value #MAX_STREAMS} streams at once;
+ * as JSON), {@code app} (an {@link AppLogEvent}: natflow's application events, as its log names them) and
+ * {@code lost} (how many a slow reader missed). At most {@value #MAX_STREAMS} streams at once;
  * another gets 503. Needs the read role: the events say who was translated to what.
  */
 @RestController
 @RequestMapping("/api/v1/events")
 @Conditional(NatEnabledCondition.class)
-@Tag(name = "events", description = "NAT events (mappings, blocks, bindings, refusals) as server-sent events")
+@Tag(name = "events", description = "NAT events (mappings, blocks, bindings, refusals) and application events as"
+        + " server-sent events")
 public class EventStreamResource {
 
     /** Streams open at once at most. */
@@ -31,11 +33,13 @@ public class EventStreamResource {
     private static final long STREAM_MILLIS = 30 * 60_000L;
 
     private final NatEventFanOut events;
+    private final ApplicationLogEvents applicationEvents;
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
     private final AtomicInteger numbers = new AtomicInteger();
 
-    public EventStreamResource(NatEventFanOut events) {
+    public EventStreamResource(NatEventFanOut events, ApplicationLogEvents applicationEvents) {
         this.events = events;
+        this.applicationEvents = applicationEvents;
     }
 
     @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -48,9 +52,11 @@ public class EventStreamResource {
         EventStream[] stream = new EventStream[1];
         stream[0] = new EventStream(emitter, () -> {
             events.leave(stream[0]);
+            applicationEvents.leave(stream[0]);
             streams.release();
         });
         events.join(stream[0]);
+        applicationEvents.join(stream[0]);
         Thread t = new Thread(stream[0]::run, "natflow-events-" + numbers.incrementAndGet());
         t.setDaemon(true);
         t.start();

@@ -1,4 +1,5 @@
-// Events: NAT events (mappings, blocks, bindings, refusals) as they happen, from GET /api/v1/events.
+// Events: NAT events (mappings, blocks, bindings, refusals) and natflow's application events as they happen, from
+// GET /api/v1/events.
 import { stream } from '../api.js';
 import { el, fill } from '../dom.js';
 
@@ -11,9 +12,11 @@ export function mount(root) {
   const state = el('span', { id: 'events-state', class: 'muted' }, 'connecting...');
   const lost = el('span', { id: 'events-lost', class: 'muted' });
   let missed = 0;
+  const apps = el('input', { type: 'checkbox', id: 'events-apps', checked: true });
   fill(root, el('h1', {}, 'Events'), el('section', { class: 'card' },
-    el('p', {}, 'NAT events as they happen (the mapping log\'s records and refusals; natEvent values of IANA\'s registry): ',
-      state, ' ', lost),
+    el('p', {}, 'NAT events as they happen (the mapping log\'s records and refusals; natEvent values of IANA\'s registry)',
+      ' and natflow\'s application events: ', state, ' ', lost),
+    el('label', {}, apps, ' application events too'),
     el('table', { id: 'events-table' }, el('thead', {}, el('tr', {}, ['time', 'event', 'natEvent', 'protocol', 'inside',
       'public', 'destination', 'ports', 'border', 'detail'].map(h => el('th', {}, h)))), body)));
   stop = stream('/api/v1/events', (name, data) => {
@@ -22,12 +25,22 @@ export function mount(root) {
       lost.textContent = missed + ' missed (the stream was behind)';
       return;
     }
-    if (name !== 'nat') {
+    let cells;
+    if (name === 'nat') {
+      const e = JSON.parse(data);
+      cells = [new Date(e.time).toLocaleTimeString(), e.event, e.natEvent, e.protocol, e.inside, e.outside, e.remote,
+        e.ports, e.dpid, e.name || (e.limit ? 'quota ' + e.limit : '')];
+    } else if (name === 'app') {
+      if (!apps.checked) {
+        return;
+      }
+      const a = JSON.parse(data);
+      cells = [new Date(a.time).toLocaleTimeString(), a.event, '', '', '', '', '', '', '',
+        a.level + ' ' + a.logger + ': ' + a.message];
+    } else {
       return;
     }
-    const e = JSON.parse(data);
-    body.prepend(el('tr', {}, [new Date(e.time).toLocaleTimeString(), e.event, e.natEvent, e.protocol, e.inside,
-      e.outside, e.remote, e.ports, e.dpid, e.name || (e.limit ? 'quota ' + e.limit : '')].map(v => el('td', {}, v ?? ''))));
+    body.prepend(el('tr', { class: name }, cells.map(v => el('td', {}, v ?? ''))));
     while (body.children.length > KEEP) {
       body.lastChild.remove();
     }

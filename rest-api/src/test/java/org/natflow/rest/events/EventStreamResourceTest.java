@@ -19,7 +19,7 @@ import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpMethod;
 
-/** The NAT event stream: read role, an event of a rule change seen live, the bound on streams. */
+/** The event stream: read role, a rule change's NAT event and application event seen live, the bound on streams. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "natflow.openflow.address=127.0.0.1", "natflow.openflow.port=0",
         "natflow.nat.inside-networks=10.0.0.0/24", "natflow.nat.gateway-address=10.0.0.1",
@@ -62,6 +62,10 @@ class EventStreamResourceTest {
                         && l.contains("\"natEvent\":14") && l.contains("\"inside\":\"10.0.0.30\"")
                         && l.contains("\"outside\":\"203.0.113.80\"")));
         assertThat(lines).contains("event:nat");
+        Poll.until(Duration.ofSeconds(5), "the application's own event, as its log names it", () -> lines.stream()
+                .anyMatch(l -> l.startsWith("data:") && l.contains("\"event\":\"static-nat-created\"")
+                        && l.contains("\"logger\":\"StaticNatService\"")));
+        assertThat(lines).contains("event:app");
         stream.body().close();
     }
 
