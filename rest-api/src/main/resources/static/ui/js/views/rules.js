@@ -144,8 +144,14 @@ async function showCollection(root, kind, editing) {
       return;
     }
     try {
-      await api(editing ? kind.path + '/' + editing.id : kind.path, editing ? 'PUT' : 'POST', b);
-      showCollection(root, kind, null);
+      const made = await api(editing ? kind.path + '/' + editing.id : kind.path, editing ? 'PUT' : 'POST', b);
+      await showCollection(root, kind, null);
+      if (made && made.config) {
+        // A VPN peer's wg-quick configuration, with the private key natflow made: shown this once, never stored.
+        root.querySelector('#rules-area').prepend(el('section', { class: 'card', id: 'client-config' },
+          el('h2', {}, 'Configuration for ' + made.name + ' (shown once: copy it now)'),
+          el('textarea', { readonly: true, rows: 12 }, made.config)));
+      }
     } catch (e) {
       showError(form, e);
     }
