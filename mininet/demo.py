@@ -299,6 +299,15 @@ def main():
                         '%d open' % len(tunnels)))
         if args.nfcapd_pid:
             results.append(ipfix_events(args.nfcapd_pid, args.nfcapd_dir))
+        page = urllib.request.urlopen('http://127.0.0.1:%d/ui/' % args.rest_port, timeout=5).read().decode()
+        try:
+            search = rest(args.rest_port, '/api/v1/nat/sessions/search?insideAddress=10.0.0.11&limit=5')
+        except Exception as e:  # noqa: BLE001 - shown in the check
+            search = {'error': str(e)}
+        results.append(('web dashboard at /ui/ (and its NAT search)', '<title>natflow</title>' in page
+                        and isinstance(search, dict) and search.get('total', 0) > 0,
+                        'http://127.0.0.1:%d/ui/ (log in with the token); h1 has %s mappings' % (
+                            args.rest_port, search.get('total', '?'))))
         sessions = rest(args.rest_port, '/api/v1/nat/sessions')
         results.append(('NAT mappings (GET /api/v1/nat/sessions)', len(sessions) > 0,
                         '%d mappings' % len(sessions)))
