@@ -52,6 +52,16 @@ class IpfixIT {
         return -1;
     }
 
+    /** Once s1 is connected, h1 fetches a page from srv1's web server through the NAT. */
+    private static void h1ReachesSrv1(ControllerProcess controller, MininetNetwork net) {
+        Poll.until(Duration.ofSeconds(30), "s1 connected",
+                () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
+        net.spawn("srv1", "web", "cd / && exec python3 -m http.server 8000");
+        Poll.until(Duration.ofSeconds(10), "srv1's web server", () -> net.cmd("srv1", "ss -ltn | grep -q ':8000 '").ok());
+        assertThat(net.cmd("h1", "curl -s -m 5 -o /dev/null -w '%{http_code}' http://203.0.113.100:8000/").out())
+                .isEqualTo("200");
+    }
+
     @Test
     void theControllerDatapathsMappingsQuotaProxySessionsAndBindingsReachNfcapd() throws Exception {
         Path dataDir = Files.createTempDirectory("ipfix-it");
@@ -65,14 +75,7 @@ class IpfixIT {
             List<Map<String, String>> records;
             String mappedPort;
             try (MininetNetwork net = MininetNetwork.start(HomeGateway.topology(controller.openflowPort))) {
-                Poll.until(Duration.ofSeconds(30), "s1 connected",
-                        () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
-                net.spawn("srv1", "web", "cd / && exec python3 -m http.server 8000");
-                Poll.until(Duration.ofSeconds(10), "srv1's web server",
-                        () -> net.cmd("srv1", "ss -ltn | grep -q ':8000 '").ok());
-
-                assertThat(net.cmd("h1", "curl -s -m 5 -o /dev/null -w '%{http_code}' http://203.0.113.100:8000/")
-                        .out()).isEqualTo("200");
+                h1ReachesSrv1(controller, net);
                 JsonNode sessions = JSON.readTree(controller.get("/api/v1/nat/sessions?insideAddress=10.0.0.11"));
                 JsonNode tcp = null;
                 for (JsonNode s : sessions) {
@@ -162,13 +165,7 @@ class IpfixIT {
                 JsonNode block;
                 try (MininetNetwork net = MininetNetwork.start(MininetNetwork.topology("nat-home",
                         controller.openflowPort))) {
-                    Poll.until(Duration.ofSeconds(30), "s1 connected",
-                            () -> controller.get("/api/v1/switches").contains(net.dpid("s1")));
-                    net.spawn("srv1", "web", "cd / && exec python3 -m http.server 8000");
-                    Poll.until(Duration.ofSeconds(10), "srv1's web server",
-                            () -> net.cmd("srv1", "ss -ltn | grep -q ':8000 '").ok());
-                    assertThat(net.cmd("h1", "curl -s -m 5 -o /dev/null -w '%{http_code}' http://203.0.113.100:8000/")
-                            .out()).isEqualTo("200");
+                    h1ReachesSrv1(controller, net);
                     JsonNode blocks = JSON.readTree(controller.get("/api/v1/nat/blocks?insideAddress=10.0.0.11"));
                     assertThat(blocks).hasSize(1);
                     block = blocks.get(0);
