@@ -57,8 +57,9 @@ async function search(root) {
 
 async function blocks(root) {
   const out = root.querySelector('#nat-blocks');
+  const inside = root.querySelector('#nat-search').elements.insideAddress.value.trim();
   try {
-    const b = await api('/api/v1/nat/blocks');
+    const b = await api('/api/v1/nat/blocks' + (inside ? '?insideAddress=' + encodeURIComponent(inside) : ''));
     fill(out, el('h2', {}, 'Port blocks (' + b.length + ')'), b.length === 0
       ? el('p', { class: 'muted' }, 'none: the conntrack datapath assigns them')
       : table([['inside', x => x.insideAddress], ['public', x => x.publicAddress],
@@ -73,7 +74,7 @@ export function mount(root) {
   offset = 0;
   const input = (name, label, attrs) => el('label', {}, label, el('input', Object.assign({ name, id: 'nat-' + name }, attrs)));
   const form = el('form', { id: 'nat-search', class: 'inline',
-    onsubmit: e => { e.preventDefault(); offset = 0; search(root); } },
+    onsubmit: e => { e.preventDefault(); offset = 0; search(root); blocks(root); } },
   input('insideAddress', 'Inside address', { placeholder: '10.0.0.11', size: 14 }),
   input('insidePort', 'Inside port', { size: 6 }),
   input('publicAddress', 'Public address', { placeholder: '203.0.113.10', size: 14 }),
