@@ -124,6 +124,29 @@ public final class InsideHosts {
         known.values().removeIf(l -> nowNanos - l.nanos() >= IDLE_NANOS);
     }
 
+    /**
+     * A host whose location is kept.
+     *
+     * @param ip          its address
+     * @param where       its MAC and switch port
+     * @param learnedAgoMillis how long ago it was last learned
+     */
+    public record Known(IPv4Address ip, HostLocation where, long learnedAgoMillis) {
+    }
+
+    /** At most {@code max} of the hosts whose location is kept now, in no particular order. */
+    public List<Known> snapshot(int max) {
+        long now = System.nanoTime();
+        List<Known> out = new ArrayList<>();
+        for (Map.Entry<IPv4Address, Learned> e : known.entrySet()) {
+            if (out.size() >= max) {
+                break;
+            }
+            out.add(new Known(e.getKey(), e.getValue().where(), (now - e.getValue().nanos()) / 1_000_000));
+        }
+        return out;
+    }
+
     /** Hosts whose location is kept now. */
     public int size() {
         return known.size();

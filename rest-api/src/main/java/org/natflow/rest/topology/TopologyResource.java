@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Set;
 import org.natflow.apps.border.Borders;
+import org.natflow.apps.border.InsideHosts;
 import org.natflow.apps.fabric.FabricService;
 import org.natflow.apps.nat.MappingTable;
 import org.natflow.apps.nat.NatSession;
@@ -37,9 +38,43 @@ public class TopologyResource {
         this.mappings = mappings;
     }
 
+    /**
+     * Without the fabric: the inside hosts with NAT mappings, where their newest mapping says they are, then those
+     * the gateway learned from their packets (on the one border, when there is one; else on none shown).
+     */
+    private List<TopologyView.HostView> insideHosts(Borders n, Set<Dpid> borders) {
+        List<TopologyView.HostView> out = new java.util.ArrayList<>();
+        Set<String> listed = new java.util.HashSet<>();
+        MappingTable table = mappings.getIfAvailable();
+        if (table != null) {
+            table.newestPerInside(MAX_NAT_HOSTS).stream()
+                    .sorted(java.util.Comparator.comparingLong(NatSession::createdMillis).reversed())
+                    .forEach(m -> {
+                        listed.add(m.insideAddress().toString());
+                        out.add(new TopologyView.HostView(m.insideMac().toString(), m.insideAddress().toString(),
+                                m.dpid().toString(), m.switchPort().getPortNumber(), m.dpid().toString(),
+                                m.createdMillis()));
+                    });
+        }
+        if (n != null) {
+            String only = borders.size() == 1 ? borders.iterator().next().toString() : null;
+            long now = System.currentTimeMillis();
+            for (InsideHosts.Known k : n.hosts().snapshot(MAX_NAT_HOSTS)) {
+                if (out.size() >= MAX_NAT_HOSTS) {
+                    break;
+                }
+                if (listed.add(k.ip().toString())) {
+                    out.add(new TopologyView.HostView(k.where().mac().toString(), k.ip().toString(), only,
+                            k.where().port().getPortNumber(), only, now - k.learnedAgoMillis()));
+                }
+            }
+        }
+        return out;
+    }
+
     @GetMapping
     @Operation(summary = "Switches, discovered links and learned hosts (links need natflow.fabric.enabled; without it,"
-            + " the hosts are the inside hosts with NAT mappings)")
+            + " the hosts are the inside hosts with NAT mappings and those the gateway learned)")
     public TopologyView get() {
         FabricService f = fabric.getIfAvailable();
         if (f != null) {
@@ -47,12 +82,7 @@ public class TopologyResource {
         }
         Borders n = napt.getIfAvailable();
         Set<Dpid> borders = n == null ? Set.of() : n.dpids();
-        MappingTable table = mappings.getIfAvailable();
-        List<TopologyView.HostView> hosts = table == null ? List.of() : table.newestPerInside(MAX_NAT_HOSTS).stream()
-                .sorted(java.util.Comparator.comparingLong(NatSession::createdMillis).reversed())
-                .map(m -> new TopologyView.HostView(m.insideMac().toString(), m.insideAddress().toString(),
-                        m.dpid().toString(), m.switchPort().getPortNumber(), m.dpid().toString(), m.createdMillis()))
-                .toList();
+        List<TopologyView.HostView> hosts = insideHosts(n, borders);
         return new TopologyView(false, switches.switches().stream()
                 .map(s -> new TopologyView.SwitchNode(s.dpid().toString(), borders.contains(s.dpid()), List.of()))
                 .toList(), List.of(), hosts);

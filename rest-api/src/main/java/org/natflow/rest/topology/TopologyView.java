@@ -8,7 +8,8 @@ import org.natflow.apps.fabric.Link;
  * {@code GET /api/v1/topology}.
  *
  * @param fabric   whether the campus fabric is on (else links are empty, and hosts are the inside hosts with NAT
- *                 mappings, where their newest mapping says they are)
+ *                 mappings, where their newest mapping says they are, then those the gateway learned from their
+ *                 packets, on the one border when there is one)
  * @param switches connected switches
  * @param links    links between switches, one entry per direction
  * @param hosts    hosts seen on edge ports

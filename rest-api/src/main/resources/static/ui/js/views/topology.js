@@ -30,7 +30,9 @@ function graph(t) {
   for (const h of t.hosts) {
     const id = 'h:' + h.mac;
     nodes.push({ id, name: h.ip || h.mac, category: 2, symbolSize: 18, label: { show: true, formatter: h.ip || h.mac } });
-    links.push({ source: id, target: 's:' + h.dpid });
+    if (h.dpid && t.switches.some(s => s.dpid === h.dpid)) {
+      links.push({ source: id, target: 's:' + h.dpid });
+    }
   }
   return { nodes, links };
 }
@@ -61,7 +63,7 @@ async function refresh(root) {
     el('h2', {}, 'Hosts (' + t.hosts.length + ')'),
     t.hosts.length === 0 ? el('p', { class: 'muted' }, t.fabric ? 'none learned yet'
       : 'inside hosts appear once they have NAT mappings') : null,
-    table([['address', h => h.ip || ''], ['MAC', h => h.mac], ['switch', h => h.dpid], ['port', h => h.port],
+    table([['address', h => h.ip || ''], ['MAC', h => h.mac], ['switch', h => h.dpid || ''], ['port', h => h.port],
       ['border', h => h.border || ''], ['last seen', h => new Date(h.lastSeen).toLocaleTimeString()]], t.hosts,
     { id: 'hosts-table' }),
     t.links.length ? el('h2', {}, 'Links (' + t.links.length + ' directions)') : null,
