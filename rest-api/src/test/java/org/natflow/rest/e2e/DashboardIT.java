@@ -12,8 +12,8 @@ import org.natflow.rest.testing.Poll;
 
 /**
  * The web dashboard (issue 24) in a real browser (Debian's chromium, headless, through Selenium) against natflow
- * on the shipped {@code nat-home} network: after logging in with the token, the topology shows s1 and an inside
- * host, the NAT search finds h1's live mapping, a forward with a bad port shows the API's error at the port, a
+ * on the shipped {@code nat-home} network: after logging in with the token, the topology shows s1, h1 (it has a
+ * mapping) and h2 (the gateway learned it from its ARP), the NAT search finds h1's live mapping, a forward with a bad port shows the API's error at the port, a
  * good one appears in the table and in s1's flow table and srv1 reaches h2 through it, the events view shows a
  * new mapping live, and each view is photographed (rest-api/target/ui-screenshots; with NATFLOW_UI_SCREENSHOTS
  * set, also copied there, as docs/figures is filled).
@@ -39,6 +39,7 @@ class DashboardIT {
                     && net.cmd("h2", "ss -ltn | grep -q ':8000 '").ok());
             assertThat(net.cmd("h1", "curl -s -m 5 -o /dev/null -w '%{http_code}' http://203.0.113.100:8000/").out())
                     .isEqualTo("200");
+            net.cmd("h2", "ping -c 1 -W 1 10.0.0.1"); // h2 has no mapping: the gateway learns it from its ARP
 
             String base = "http://127.0.0.1:" + controller.restPort + "/ui/";
             browser.open(base);
@@ -48,7 +49,7 @@ class DashboardIT {
 
             browser.view("topology");
             browser.waitForText("#switches-table", s1, "NAT border");
-            browser.waitForText("#hosts-table", "10.0.0.11");
+            browser.waitForText("#hosts-table", "10.0.0.11", "10.0.0.12");
             browser.screenshot("ui-topology");
 
             browser.view("nat");
