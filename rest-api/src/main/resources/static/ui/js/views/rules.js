@@ -38,7 +38,7 @@ const KINDS = [
       ['legs', r => JSON.stringify(r.legs || [])], ['description', r => r.description || '']] },
   { key: 'intercepts', title: 'Intercepts', path: '/api/v1/intercepts', editable: true,
     fields: [list('sources', 'Inside sources', 'CIDRs'), list('destinations', 'Destinations', 'CIDRs; empty: any'),
-      list('ports', 'Ports', '80, 443, 8000-8080'), choice('fallback', 'Fallback', ['', 'napt', 'reset']),
+      list('ports', 'Ports', '80, 443, 8000-8080'), choice('fallback', 'Fallback', ['', 'napt', 'refuse']),
       text('description', 'Description'), check('enabled', 'Enabled')],
     columns: [['id', r => r.id], ['sources', r => (r.sources || []).join(', ')],
       ['destinations', r => (r.destinations || []).join(', ')], ['ports', r => (r.ports || []).join(', ')],
