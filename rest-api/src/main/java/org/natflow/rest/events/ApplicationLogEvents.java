@@ -30,6 +30,7 @@ public class ApplicationLogEvents extends AppenderBase<ILoggingEvent> {
         listeners.add(listener);
     }
 
+    /** {@code listener} takes no more. */
     public void leave(Consumer<AppLogEvent> listener) {
         listeners.remove(listener);
     }

@@ -7,11 +7,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 @Controller
 public class DashboardController {
 
+    /** The bare address: on to {@code /ui/}, so that the page's relative links resolve. */
     @GetMapping("/ui")
     public String redirect() {
         return "redirect:/ui/";
     }
 
+    /** The page itself. */
     @GetMapping("/ui/")
     public String page() {
         return "forward:/ui/index.html";
