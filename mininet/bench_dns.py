@@ -4,12 +4,14 @@
   natflow   a natflow border (userspace OVS) with its service link; the forwarder answers on 10.0.0.1:53
   dnsmasq   dnsmasq as the forwarder on a Linux namespace host in the gateway's place (10.0.0.1, a veth to the
             client, no switch)
+  dnsmasq-switched  the same dnsmasq with the client and it on a userspace OVS switch (standalone, L2), so that
+            its queries cross the switch as natflow's do (natflow's also cross the service link)
 
 Both forward to the same upstream: dnsmasq on out1 (203.0.113.100), which answers every name under
 bench.example. The client c1 (10.0.0.2) runs dnsperf with --clients sockets for --seconds over a query file of
 --names distinct names, so that after their first pass the answers come from the forwarder's cache (as a home
 router's mostly do). --rounds N interleaves the servers; prints queries/s per server (median and per round), the
-ratio natflow / dnsmasq paired per round, and lost queries; --report writes JSON.
+ratios of natflow to each dnsmasq paired per round, and lost queries; --report writes JSON.
 """
 
 import argparse
@@ -37,14 +39,16 @@ def spec_natflow():
             'serviceLink': {'switch': 's1', 'address': '169.254.100.1/24', 'port': 'nfsvc-s1', 'rootIntf': 'nfsvc0'}}
 
 
-def spec_dnsmasq():
+def spec_dnsmasq(switched=False):
     fwd = ('dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces --listen-address=10.0.0.1'
            ' --server=203.0.113.100 --cache-size=10000 --pid-file= --log-facility=/dev/null >/dev/null 2>&1 &')
-    return {'switches': [],
+    inside = ([{'a': 'r1', 'b': 's1', 'aIp': '10.0.0.1/24'}, ['c1', 's1']] if switched
+              else [{'a': 'r1', 'b': 'c1', 'aIp': '10.0.0.1/24'}])
+    return {'switches': [{'name': 's1', 'dpid': '00000000000000a1', 'controlled': False}] if switched else [],
             'hosts': [{'name': 'out1', 'ip': '203.0.113.100/24', 'commands': [UPSTREAM]},
                       {'name': 'c1', 'ip': '10.0.0.2/24', 'defaultRoute': 'via 10.0.0.1'},
                       {'name': 'r1', 'forwarding': True, 'commands': [fwd]}],
-            'links': [{'a': 'r1', 'b': 'c1', 'aIp': '10.0.0.1/24'}, {'a': 'r1', 'b': 'out1', 'aIp': '203.0.113.10/24'}]}
+            'links': inside + [{'a': 'r1', 'b': 'out1', 'aIp': '203.0.113.10/24'}]}
 
 
 def dnsperf(c1, names_file, seconds, clients):
@@ -75,7 +79,7 @@ def main():
     with open(names_file, 'w') as f:
         for i in range(args.names):
             f.write('h%d.bench.example A\n' % i)
-    rounds = {'natflow': [], 'dnsmasq': []}
+    rounds = {'natflow': [], 'dnsmasq': [], 'dnsmasq-switched': []}
     try:
         for rnd, v in [(n, v) for n in range(args.rounds) for v in rounds]:
             cleanup()
@@ -98,7 +102,7 @@ def main():
                     while time.time() < deadline and '00:00:00:00:00:00:00:01' not in ctl.get('/api/v1/switches'):
                         time.sleep(0.5)
                 else:
-                    net = natflow_net.build(spec_dnsmasq())
+                    net = natflow_net.build(spec_dnsmasq(switched=v == 'dnsmasq-switched'))
                 c1 = net.get('c1')
                 deadline = time.time() + 30   # the forwarder binds once the link is up
                 while time.time() < deadline and '203.0.113.100' not in c1.cmd(
@@ -124,15 +128,17 @@ def main():
     med = {v: median([r['qps'] for r in rs]) for v, rs in rounds.items()}
     print('\nqueries/s (dnsperf), median of %d round(s)' % args.rounds)
     for v, rs in rounds.items():
-        print('%-8s %10.0f   rounds: %s   lost: %s' % (v, med[v], ' '.join('%.0f' % r['qps'] for r in rs),
+        print('%-16s %10.0f   rounds: %s   lost: %s' % (v, med[v], ' '.join('%.0f' % r['qps'] for r in rs),
                                                      ' '.join(str(r['lost']) for r in rs)))
         for r in rs:
             if r['tail']:
                 print('  dnsperf said: %s' % r['tail'])
-    ratios = sorted(a['qps'] / b['qps'] for a, b in zip(rounds['natflow'], rounds['dnsmasq']) if b['qps'])
-    if ratios:
-        print('natflow / dnsmasq paired per round: min %.2f median %.2f max %.2f' % (ratios[0], median(ratios),
-                                                                                  ratios[-1]))
+    ratios = {}
+    for peer in ('dnsmasq', 'dnsmasq-switched'):
+        r = sorted(a['qps'] / b['qps'] for a, b in zip(rounds['natflow'], rounds[peer]) if b['qps'])
+        ratios[peer] = r
+        if r:
+            print('natflow / %s paired per round: min %.2f median %.2f max %.2f' % (peer, r[0], median(r), r[-1]))
     if args.report:
         with open(args.report, 'w') as f:
             json.dump({'median': med, 'rounds': rounds, 'ratios': ratios}, f, indent=2)
