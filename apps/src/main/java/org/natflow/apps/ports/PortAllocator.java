@@ -201,6 +201,12 @@ final class PortAllocator {
         return inUse;
     }
 
+    /** Whether any port could be handed out now (a bit scan: no copy, fine on a refusal's path). */
+    boolean anyFree(long nowNanos) {
+        expire(nowNanos);
+        return blocked.nextClearBit(min) <= max;
+    }
+
     /** Ports released and still in their quarantine (those that are over end first). */
     int quarantined(long nowNanos) {
         expire(nowNanos);

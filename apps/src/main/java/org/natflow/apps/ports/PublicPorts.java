@@ -191,10 +191,14 @@ public final class PublicPorts {
         return new Endpoint(pub, port);
     }
 
-    /** Whether none of the addresses has a free port of the protocol. */
+    /**
+     * Whether none of the addresses has a port of the protocol to hand out now. Asked on every refused first
+     * packet of a pool that is full, so it scans bits and copies nothing ({@code free()} copies the reserved set).
+     */
     private boolean noneFree(Protocol protocol, List<IPv4Address> addresses) {
+        long now = nowNanos();
         for (IPv4Address a : addresses) {
-            if (allocator(protocol, a).free() > 0) {
+            if (allocator(protocol, a).anyFree(now)) {
                 return false;
             }
         }

@@ -137,4 +137,22 @@ class PublicPortsTest {
         clock.advance(Duration.ofSeconds(121));
         assertThat(timed.usage(A, Protocol.TCP).quarantined()).isZero();
     }
+
+    @Test
+    void aRefusalNamesTheAddressWithoutRoomAndWhetherEveryOtherIsFullToo() throws Exception {
+        PublicPorts tiny = new PublicPorts(List.of(A, B), 5000, 5001, 10, Duration.ofSeconds(120), Clock.systemUTC());
+        IPv4Address other = IPv4Address.of("10.0.0.3");
+        Endpoint first = tiny.allocate(Protocol.UDP, HOST, List.of(A, B));
+        tiny.allocate(Protocol.UDP, HOST, List.of(A, B));
+        AllocationException e = org.junit.jupiter.api.Assertions.assertThrows(AllocationException.class,
+                () -> tiny.allocate(Protocol.UDP, HOST, List.of(A, B)));
+        assertThat(e.reason()).isEqualTo(AllocationException.Reason.POOL_EXHAUSTED);
+        assertThat(e.address()).as("its paired address").isEqualTo(first.address());
+        assertThat(e.everyAddress()).as("the other address has room").isFalse();
+        tiny.allocate(Protocol.UDP, other, List.of(A, B));
+        tiny.allocate(Protocol.UDP, other, List.of(A, B));
+        assertThat(org.junit.jupiter.api.Assertions.assertThrows(AllocationException.class,
+                () -> tiny.allocate(Protocol.UDP, HOST, List.of(A, B))).everyAddress()).as("now none has").isTrue();
+        assertThat(tiny.allocate(Protocol.TCP, HOST, List.of(A, B))).as("per protocol").isNotNull();
+    }
 }
