@@ -3,6 +3,7 @@ package org.natflow.rest.events;
 import java.time.Instant;
 import org.natflow.apps.natevents.NatEvent;
 import org.natflow.controller.api.Dpid;
+import org.projectfloodlight.openflow.types.IPv4Address;
 
 /**
  * A NAT event as the stream shows it: parts the event has not are null.
@@ -31,7 +32,7 @@ public record EventView(String event, int natEvent, Instant time, String dpid, S
                 e.limit() == 0 ? null : e.limit(), e.name());
     }
 
-    private static String endpoint(org.projectfloodlight.openflow.types.IPv4Address a, int port) {
+    private static String endpoint(IPv4Address a, int port) {
         if (a == null) {
             return null;
         }
