@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.natflow.apps.HostDelivery;
 import org.natflow.apps.Pipeline;
 import org.natflow.apps.border.Border;
@@ -32,7 +33,6 @@ import org.natflow.controller.api.SwitchService;
 import org.natflow.controller.packet.ArpPacket;
 import org.natflow.controller.packet.EthernetFrame;
 import org.natflow.controller.packet.Frames;
-import org.natflow.controller.packet.Ipv4Packet;
 import org.natflow.controller.packet.LldpProbe;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -78,8 +78,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
     private final LinkTable links = new LinkTable();
     private final Map<Dpid, SwitchInfo> connected = new ConcurrentHashMap<>();
     private final Map<PortKey, Long> portUpSince = new ConcurrentHashMap<>();
-    private final Map<MacAddress, FabricHost> hosts = new ConcurrentHashMap<>();
-    private final Map<IPv4Address, MacAddress> byIp = new ConcurrentHashMap<>();
+    private final FabricHosts hosts = new FabricHosts();
     private final Map<MacAddress, Dpid> assigned = new HashMap<>();
     private final Map<List<Object>, FabricFlows.Entry> installed = new HashMap<>();
     private final Map<MacAddress, CompletableFuture<Void>> pendingHosts = new HashMap<>();
@@ -126,7 +125,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
 
     @Override
     public Optional<HostLocation> known(Border border, IPv4Address host) {
-        return Optional.ofNullable(byIp.get(host)).map(mac -> new HostLocation(mac, HostDelivery.ACROSS_FABRIC));
+        return Optional.ofNullable(hosts.mac(host)).map(mac -> new HostLocation(mac, HostDelivery.ACROSS_FABRIC));
     }
 
     @Override
@@ -172,8 +171,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
             nodes.add(new FabricView.SwitchNode(sw.dpid(), borders.contains(sw.dpid()), edges));
         }
         List<FabricView.HostNode> hostNodes = new ArrayList<>();
-        hosts.values().stream().sorted((a, b) -> Long.compare(a.mac().getLong(), b.mac().getLong()))
-                .forEach(h -> hostNodes.add(new FabricView.HostNode(h, assigned.get(h.mac()))));
+        hosts.sorted().forEach(h -> hostNodes.add(new FabricView.HostNode(h, assigned.get(h.mac()))));
         return new FabricView(nodes, links.links(), hostNodes);
     }
 
@@ -248,16 +246,9 @@ public final class FabricService implements SwitchListener, InsideNetwork {
         return linkGone | forgetHosts(h -> h.dpid().equals(dpid) && h.port() == port);
     }
 
-    private boolean forgetHosts(java.util.function.Predicate<FabricHost> which) {
-        List<FabricHost> gone = hosts.values().stream().filter(which).toList();
-        for (FabricHost h : gone) {
-            hosts.remove(h.mac());
-            assigned.remove(h.mac());
-            if (h.ip() != null) {
-                byIp.remove(h.ip(), h.mac());
-            }
-            log.info("event=fabric-host-gone mac={} ip={}", h.mac(), h.ip());
-        }
+    private boolean forgetHosts(Predicate<FabricHost> which) {
+        List<FabricHost> gone = hosts.forget(which);
+        gone.forEach(h -> assigned.remove(h.mac()));
         return !gone.isEmpty();
     }
 
@@ -322,44 +313,23 @@ public final class FabricService implements SwitchListener, InsideNetwork {
         if (src.isMulticast() || src.equals(gateway.mac()) || src.equals(MacAddress.NONE)) {
             return false;
         }
-        IPv4Address ip = null;
-        ArpPacket arp = frame.arp();
-        Ipv4Packet ipv4 = frame.ipv4();
-        if (arp != null && !arp.senderIp().equals(IPv4Address.NONE)) {
-            ip = arp.senderIp();
-        } else if (ipv4 != null && !ipv4.src().equals(IPv4Address.NONE)) {
-            ip = ipv4.src();
-        }
+        IPv4Address ip = FabricHosts.senderAddress(frame);
         int port = ctx.inPort().getPortNumber();
         if (!isEdge(ctx.dpid(), port, nanos.getAsLong())) {
             return false;
         }
-        FabricHost seen = hosts.get(src);
         long nowMillis = System.currentTimeMillis();
-        if (seen != null && seen.dpid().equals(ctx.dpid()) && seen.port() == port
-                && (ip == null || ip.equals(seen.ip())) && nowMillis - seen.lastSeen() < 1000) {
+        if (hosts.unchanged(src, ip, ctx.dpid(), port, nowMillis)) {
             return false; // nothing new (the common case): no lock, no allocation
         }
-        boolean changed = false;
+        boolean moved;
         synchronized (this) {
-            FabricHost old = hosts.get(src);
-            IPv4Address known = ip != null ? ip : old != null ? old.ip() : null;
-            FabricHost now = new FabricHost(src, known, ctx.dpid(), port, nowMillis);
-            hosts.put(src, now);
-            if (ip != null && (old == null || !ip.equals(old.ip()))) {
-                byIp.put(ip, src);
-            }
-            if (old == null || !old.dpid().equals(now.dpid()) || old.port() != now.port()
-                    || (ip != null && !ip.equals(old.ip()))) {
-                changed = old == null || !old.dpid().equals(now.dpid()) || old.port() != now.port();
-                log.info("event=fabric-host{} mac={} ip={} dpid={} port={}", old == null ? "-new" : "-moved",
-                        src, known, ctx.dpid(), port);
-            }
-            if (changed) {
+            moved = hosts.seen(src, ip, ctx.dpid(), port, nowMillis);
+            if (moved) {
                 pendingHosts.put(src, new CompletableFuture<>());
             }
         }
-        if (changed) {
+        if (moved) {
             requestRecompute();
         }
         return false;
@@ -444,7 +414,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
         if (ip.equals(gateway.address())) {
             return gateway.mac();
         }
-        return byIp.get(ip);
+        return hosts.mac(ip);
     }
 
     /** Sends a frame out of every edge port of every switch, except the one it came in on. */
@@ -498,7 +468,7 @@ public final class FabricService implements SwitchListener, InsideNetwork {
             MacAddress gw = gateway.mac();
             Set<Dpid> borders = Set.copyOf(gateway.borders());
             lastBorders = borders;
-            Map<List<Object>, FabricFlows.Entry> wanted = FabricPlan.wanted(hosts.values(), connected.keySet(),
+            Map<List<Object>, FabricFlows.Entry> wanted = FabricPlan.wanted(hosts.all(), connected.keySet(),
                     links.links(), borders, gateway, assigned);
             FabricPlan.changes(installed, wanted, gw, connected).forEach((dpid, batch) ->
                     batches.computeIfAbsent(dpid, k -> new ArrayList<>()).addAll(batch));

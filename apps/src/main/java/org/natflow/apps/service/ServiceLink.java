@@ -5,17 +5,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.natflow.apps.AppCookies;
 import org.natflow.apps.Pipeline;
 import org.natflow.apps.border.Border;
 import org.natflow.apps.border.BorderApp;
 import org.natflow.apps.border.Borders;
 import org.natflow.apps.border.GatewayConfig;
-import org.natflow.apps.border.PoolBoundPacket;
 import org.natflow.apps.ports.Endpoint;
 import org.natflow.apps.ports.Protocol;
 import org.natflow.apps.ports.TransportPorts;
@@ -31,8 +32,8 @@ import org.natflow.controller.packet.ArpPacket;
 import org.natflow.controller.packet.EthernetFrame;
 import org.natflow.controller.packet.Frames;
 import org.natflow.controller.packet.Ipv4Packet;
-import org.natflow.controller.packet.TcpSegment;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
+import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
@@ -58,15 +59,6 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
     /** Refusals, apart: a busy link's conversation lines must not hide why a first packet was refused. */
     private final LogLimiter refusalLog = new LogLimiter(50, Duration.ofSeconds(10));
 
-    private record Key(Protocol protocol, Endpoint remote, Endpoint publicSide) {
-    }
-
-    private record AliasKey(Protocol protocol, int aliasPort) {
-    }
-
-    private record Exposed(Protocol protocol, IPv4Address address, int port) {
-    }
-
     private record LinkedBorder(Border border, OFPort linkPort) {
     }
 
@@ -78,19 +70,11 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
     private final Borders platform;
     private final ServiceFlows serviceFlows;
     private final Map<Dpid, LinkedBorder> borders = new ConcurrentHashMap<>();
-    private final java.util.Set<Dpid> adoptedOnce = ConcurrentHashMap.newKeySet();
-    private final Map<Key, Conversation> byRemote = new ConcurrentHashMap<>();
-    private final Map<AliasKey, Conversation> byAlias = new ConcurrentHashMap<>();
-    private final Map<AliasKey, CompletableFuture<Void>> installed = new ConcurrentHashMap<>();
-    private final Map<Protocol, AliasPorts> aliasPorts = Map.of(Protocol.TCP, new AliasPorts(),
-            Protocol.UDP, new AliasPorts());
-    private final java.util.Set<Exposed> exposed = ConcurrentHashMap.newKeySet();
-    private final java.util.Set<Exposed> onGateway = ConcurrentHashMap.newKeySet();
-    private final Map<Exposed, Integer> gatewayIdle = new ConcurrentHashMap<>();
+    private final Set<Dpid> adoptedOnce = ConcurrentHashMap.newKeySet();
+    private final ConversationTable conversations;
+    private final ExposedPorts exposed;
     private final List<Consumer<Conversation>> closeListeners = new CopyOnWriteArrayList<>();
-    // Guarded by aliasPorts, as the alias ports are.
-    private final Unconfirmed unconfirmed;
-    private final java.util.function.LongSupplier nanos;
+    private final LongSupplier nanos;
 
     /** The link {@code link} on the borders of {@code platform} that have its port. */
     public ServiceLink(ServiceLinkConfig link, FlowService flows, PacketService packets, SwitchService switches,
@@ -100,7 +84,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
 
     /** The same, on the clock {@code nanos} (tests). */
     ServiceLink(ServiceLinkConfig link, FlowService flows, PacketService packets, SwitchService switches,
-                Borders platform, java.util.function.LongSupplier nanos) {
+                Borders platform, LongSupplier nanos) {
         this.nanos = nanos;
         this.nat = platform.gateway();
         this.link = link;
@@ -109,7 +93,9 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         this.switches = switches;
         this.platform = platform;
         this.serviceFlows = new ServiceFlows(nat, link);
-        this.unconfirmed = new Unconfirmed(link.unconfirmedPerSource(), link.unconfirmedTotal(), UNCONFIRMED_MAX_AGE);
+        this.exposed = new ExposedPorts(nat);
+        this.conversations = new ConversationTable(link.unconfirmedPerSource(), link.unconfirmedTotal(),
+                UNCONFIRMED_MAX_AGE);
     }
 
     /** Starts following borders; call once. */
@@ -169,7 +155,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
                 m.add(AppCookies.deleteAll(b.factory(), AppCookies.SERVICE));
             }
             m.addAll(serviceFlows.staticFlows(b.factory(), p.ofPort()));
-            for (Exposed e : exposed) {
+            for (ExposedPorts.Exposed e : exposed.exposed()) {
                 m.add(serviceFlows.exposed(b.factory(), b.uplink(), e.protocol(), e.address(), e.port()));
             }
             flows.apply(b.dpid(), m);
@@ -181,7 +167,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
     /** A border stopped being one: its conversations end (the link's flows there go). */
     @Override
     public synchronized void borderRetired(Border b) {
-        for (Conversation c : List.copyOf(byAlias.values())) {
+        for (Conversation c : conversations.all()) {
             if (c.dpid().equals(b.dpid())) {
                 close(c);
             }
@@ -190,8 +176,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
 
     /** Public endpoints whose first packets should open conversations with natflow's service on the same port. */
     public void expose(Protocol p, IPv4Address address, int port) {
-        Exposed e = new Exposed(p, address, port);
-        exposed.add(e);
+        exposed.expose(new ExposedPorts.Exposed(p, address, port));
         for (LinkedBorder lb : borders.values()) {
             flows.apply(lb.border().dpid(), List.of(serviceFlows.exposed(lb.border().factory(), lb.border().uplink(),
                     p, address, port)));
@@ -200,12 +185,12 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
 
     /** Stops opening conversations for a public endpoint and ends the ones it has. */
     public void unexpose(Protocol p, IPv4Address address, int port) {
-        exposed.remove(new Exposed(p, address, port));
+        exposed.unexpose(new ExposedPorts.Exposed(p, address, port));
         for (LinkedBorder lb : borders.values()) {
             flows.apply(lb.border().dpid(), List.of(serviceFlows.unexposed(lb.border().factory(),
                     lb.border().uplink(), p, address, port)));
         }
-        for (Conversation c : List.copyOf(byAlias.values())) {
+        for (Conversation c : conversations.all()) {
             if (c.protocol() == p && c.publicSide().equals(new Endpoint(address, port))) {
                 close(c);
             }
@@ -227,18 +212,13 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
      * timeouts). A service whose clients use a fresh port per request (DNS resolvers) keeps few alias ports so.
      */
     public void exposeOnGateway(Protocol p, int port, int idleSeconds) {
-        Exposed e = new Exposed(p, nat.gatewayAddress(), port);
-        if (idleSeconds > 0) {
-            gatewayIdle.put(e, idleSeconds);
-        }
-        onGateway.add(e);
+        exposed.exposeOnGateway(p, port, idleSeconds);
     }
 
     /** Stops opening conversations for a gateway port and ends the ones it has. */
     public void unexposeOnGateway(Protocol p, int port) {
-        Exposed e = new Exposed(p, nat.gatewayAddress(), port);
-        onGateway.remove(e);
-        for (Conversation c : List.copyOf(byAlias.values())) {
+        ExposedPorts.Exposed e = exposed.unexposeOnGateway(p, port);
+        for (Conversation c : conversations.all()) {
             if (c.protocol() == p && c.publicSide().equals(new Endpoint(e.address(), port))) {
                 close(c);
             }
@@ -263,7 +243,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         }
         Endpoint remote = new Endpoint(ip.src(), ports.srcPort());
         Endpoint server = new Endpoint(ip.dst(), ports.dstPort());
-        Conversation c = byRemote.get(new Key(Protocol.TCP, remote, server));
+        Conversation c = conversations.find(Protocol.TCP, remote, server);
         if (c == null) {
             c = openFor(lb, Protocol.TCP, remote, server, servicePort, true, frame, ctx.inPort());
         }
@@ -276,7 +256,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
 
     /** The conversation a service sees as coming from {@code aliasAddress:aliasPort}. */
     public Optional<Conversation> byAlias(Protocol p, int aliasPort) {
-        return Optional.ofNullable(byAlias.get(new AliasKey(p, aliasPort)));
+        return Optional.ofNullable(conversations.byAlias(p, aliasPort));
     }
 
     /**
@@ -320,8 +300,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         } catch (IllegalStateException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return installed.getOrDefault(new AliasKey(c.protocol(), s.aliasPort()), CompletableFuture.completedFuture(null))
-                .thenApply(x -> new Endpoint(link.aliasAddress(), s.aliasPort()));
+        return conversations.installed(s).thenApply(x -> new Endpoint(link.aliasAddress(), s.aliasPort()));
     }
 
     private static CompletableFuture<Endpoint> notAttached() {
@@ -336,21 +315,13 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         } catch (IllegalStateException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return installed.getOrDefault(new AliasKey(p, c.aliasPort()), CompletableFuture.completedFuture(null))
-                .thenApply(x -> new Endpoint(link.aliasAddress(), c.aliasPort()));
+        return conversations.installed(c).thenApply(x -> new Endpoint(link.aliasAddress(), c.aliasPort()));
     }
 
     /** Ends a conversation: its flows go and its alias port is free again. */
     public void close(Conversation c) {
-        AliasKey key = new AliasKey(c.protocol(), c.aliasPort());
-        if (!byAlias.remove(key, c)) {
+        if (!conversations.remove(c)) {
             return;
-        }
-        byRemote.remove(new Key(c.protocol(), c.remote(), c.publicSide()));
-        installed.remove(key);
-        synchronized (aliasPorts) {
-            aliasPorts.get(c.protocol()).release(c.aliasPort());
-            unconfirmed.remove(c);
         }
         LinkedBorder lb = borders.get(c.dpid());
         if (lb != null) {
@@ -366,54 +337,26 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
      */
     private Conversation open(LinkedBorder lb, Protocol p, Endpoint remote, Endpoint publicSide, int servicePort,
                               boolean inside, MacAddress mac, OFPort port, boolean confirmed) {
-        Key key = new Key(p, remote, publicSide);
-        Conversation existing = byRemote.get(key);
+        Conversation existing = conversations.find(p, remote, publicSide);
         if (existing != null) {
             return existing;
         }
         long now = nanos.getAsLong();
-        List<Conversation> stale;
-        synchronized (aliasPorts) {
-            stale = unconfirmed.expired(now);
-        }
-        stale.forEach(this::close); // nobody vouched for them in time: their ports and shares are free again
-        Conversation evicted = null;
-        Conversation c;
-        synchronized (aliasPorts) {
-            existing = byRemote.get(key);
-            if (existing != null) {
-                return existing;
-            }
-            if (!confirmed) {
-                if (!unconfirmed.admits(remote.address())) {
-                    throw new IllegalStateException("too many unconfirmed conversations from " + remote.address());
-                }
-                evicted = unconfirmed.overflow();
-                if (evicted != null) {
-                    unconfirmed.remove(evicted);
-                }
-            }
-            int alias = aliasPorts.get(p).allocate();
-            if (alias < 0) {
-                throw new IllegalStateException("no free alias port");
-            }
-            c = new Conversation(p, remote, publicSide, alias, servicePort, inside, mac, port, lb.border().dpid());
-            if (!confirmed) {
-                unconfirmed.add(c, now);
-            }
-            byRemote.put(key, c);
-            byAlias.put(new AliasKey(p, alias), c);
-            installed.put(new AliasKey(p, alias), install(lb, c));
+        conversations.expired(now).forEach(this::close); // nobody vouched for them in time: their shares are free
+        ConversationTable.Opened o = conversations.open(p, remote, publicSide, confirmed, now,
+                alias -> new Conversation(p, remote, publicSide, alias, servicePort, inside, mac, port,
+                        lb.border().dpid()), c -> install(lb, c));
+        if (o.created()) {
             long left = conversationLog.permit();
             if (left >= 0) {
                 log.info("event=service-conversation protocol={} remote={} public={} alias={}:{} suppressed={}",
-                        p.lower(), remote, publicSide, link.aliasAddress(), alias, left);
+                        p.lower(), remote, publicSide, link.aliasAddress(), o.conversation().aliasPort(), left);
             }
         }
-        if (evicted != null) {
-            close(evicted); // the oldest conversation nobody vouched for gives way
+        if (o.evicted() != null) {
+            close(o.evicted()); // the oldest conversation nobody vouched for gives way
         }
-        return c;
+        return o.conversation();
     }
 
     /**
@@ -421,19 +364,12 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
      * longer among the unconfirmed that give way to new ones.
      */
     public void confirm(Protocol p, int aliasPort) {
-        Conversation c = byAlias.get(new AliasKey(p, aliasPort));
-        if (c != null) {
-            synchronized (aliasPorts) {
-                unconfirmed.remove(c);
-            }
-        }
+        conversations.confirm(p, aliasPort);
     }
 
     /** Conversations no service has vouched for yet. */
     public int unconfirmedCount() {
-        synchronized (aliasPorts) {
-            return unconfirmed.size();
-        }
+        return conversations.unconfirmedCount();
     }
 
     private CompletableFuture<Void> install(LinkedBorder lb, Conversation c) {
@@ -446,8 +382,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
         CompletableFuture<MacAddress> remoteMac = c.inside() ? CompletableFuture.completedFuture(c.mac())
                 : platform.routes().nextHopMac(b, c.remote().address());
         int linkIdle = c.protocol() == Protocol.TCP ? link.tcpIdle() : link.udpIdle();
-        int idle = !c.inside() ? linkIdle : gatewayIdle.getOrDefault(new Exposed(c.protocol(),
-                c.publicSide().address(), c.publicSide().port()), linkIdle);
+        int idle = !c.inside() ? linkIdle : exposed.idle(c.protocol(), c.publicSide(), linkIdle);
         return remoteMac.thenCompose(mac -> flows.apply(b.dpid(), serviceFlows.conversation(b.factory(), b.uplink(),
                 lb.linkPort(), c, mac, serviceMac, idle))).thenAccept(r -> {
                     if (!r.ok()) {
@@ -472,70 +407,17 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
             fromLink(lb, ctx, frame);
             return true;
         }
-        if (!onGateway.isEmpty() && toGateway(lb, ctx, frame)) {
-            return true;
+        ExposedPorts.Arrival a = exposed.arrival(ctx, lb.border());
+        if (a == null || a == ExposedPorts.Arrival.NOT_SERVED) {
+            return a != null;
         }
-        PoolBoundPacket packet = PoolBoundPacket.of(ctx, lb.border(), nat);
-        if (packet == null) {
-            return false;
-        }
-        Ipv4Packet ip = packet.ip();
-        Protocol p = packet.ports().protocol();
-        int sport = packet.ports().srcPort();
-        int dport = packet.ports().dstPort();
-        if (!exposed.contains(new Exposed(p, ip.dst(), dport))) {
-            return false;
-        }
-        if (!packet.servable()) {
-            return true;
-        }
-        boolean fromInside = packet.fromInside();
-        Endpoint remote = new Endpoint(ip.src(), sport);
-        Endpoint service = new Endpoint(ip.dst(), dport);
-        Conversation known = byRemote.get(new Key(p, remote, service));
-        if (known == null && !starts(p, ip)) {
+        Conversation known = conversations.find(a.protocol(), a.remote(), a.service());
+        if (known == null && !a.opens()) {
             return true;
         }
         Conversation c = known != null ? known
-                : openFor(lb, p, remote, service, service.port(), fromInside, frame, ctx.inPort());
-        if (c == null) {
-            return true;
-        }
-        resend(lb, c, ctx.inPort(), frame.bytes());
-        return true;
-    }
-
-    /**
-     * Whether a packet without a conversation may open one: any UDP datagram, but only a SYN for TCP (a late FIN,
-     * ACK or RST of a connection whose conversation ended must not open one nobody will ever confirm).
-     */
-    private static boolean starts(Protocol p, Ipv4Packet ip) {
-        return p != Protocol.TCP || ip.transport() instanceof TcpSegment t && t.has(TcpSegment.SYN)
-                && !t.has(TcpSegment.ACK);
-    }
-
-    /** A first packet from an inside host to an exposed gateway port: opens its conversation. */
-    private boolean toGateway(LinkedBorder lb, PacketContext ctx, EthernetFrame frame) {
-        Ipv4Packet ip = frame.ipv4();
-        if (ip == null || !ip.dst().equals(nat.gatewayAddress()) || ip.fragmentOffset() != 0
-                || ctx.inPort().equals(lb.border().uplink())) {
-            return false;
-        }
-        TransportPorts ports = TransportPorts.of(ip);
-        if (ports == null || !onGateway.contains(new Exposed(ports.protocol(), ip.dst(), ports.dstPort()))) {
-            return false;
-        }
-        if (!frame.dst().equals(nat.insideMac()) || !nat.isInside(ip.src())) {
-            return true; // not from an inside host through the gateway: not served, not passed on
-        }
-        Endpoint remote = new Endpoint(ip.src(), ports.srcPort());
-        Endpoint service = new Endpoint(ip.dst(), ports.dstPort());
-        Conversation known = byRemote.get(new Key(ports.protocol(), remote, service));
-        if (known == null && !starts(ports.protocol(), ip)) {
-            return true;
-        }
-        Conversation c = known != null ? known
-                : openFor(lb, ports.protocol(), remote, service, service.port(), true, frame, ctx.inPort());
+                : openFor(lb, a.protocol(), a.remote(), a.service(), a.service().port(), a.fromInside(), frame,
+                        ctx.inPort());
         if (c != null) {
             resend(lb, c, ctx.inPort(), frame.bytes());
         }
@@ -559,15 +441,14 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
     }
 
     private void resend(LinkedBorder lb, Conversation c, OFPort inPort, byte[] data) {
-        installed.getOrDefault(new AliasKey(c.protocol(), c.aliasPort()), CompletableFuture.completedFuture(null))
-                .whenComplete((x, e) -> {
-                    if (e != null) {
-                        log.warn("event=service-install-failed alias={} error=\"{}\"", c.aliasPort(), e.toString());
-                        return;
-                    }
-                    packets.packetOut(lb.border().dpid(), inPort,
-                            List.of(lb.border().factory().actions().output(OFPort.TABLE, 0)), data);
-                });
+        conversations.installed(c).whenComplete((x, e) -> {
+            if (e != null) {
+                log.warn("event=service-install-failed alias={} error=\"{}\"", c.aliasPort(), e.toString());
+                return;
+            }
+            packets.packetOut(lb.border().dpid(), inPort,
+                    List.of(lb.border().factory().actions().output(OFPort.TABLE, 0)), data);
+        });
     }
 
     private void fromLink(LinkedBorder lb, PacketContext ctx, EthernetFrame frame) {
@@ -584,7 +465,7 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
             return;
         }
         TransportPorts ports = TransportPorts.of(ip);
-        Conversation c = ports == null ? null : byAlias.get(new AliasKey(ports.protocol(), ports.dstPort()));
+        Conversation c = ports == null ? null : conversations.byAlias(ports.protocol(), ports.dstPort());
         if (c != null) {
             resend(lb, c, ctx.inPort(), frame.bytes());
         }
@@ -593,14 +474,14 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
     @Override
     public void flowRemoved(Dpid dpid, OFFlowRemoved message) {
         if (AppCookies.app(message.getCookie()) != AppCookies.SERVICE
-                || message.getReason() == org.projectfloodlight.openflow.protocol.OFFlowRemovedReason.DELETE) {
+                || message.getReason() == OFFlowRemovedReason.DELETE) {
             return;
         }
         Protocol p = ServiceFlows.protocol(message.getCookie());
         if (p == null) {
             return;
         }
-        Conversation c = byAlias.get(new AliasKey(p, ServiceFlows.aliasPort(message.getCookie())));
+        Conversation c = conversations.byAlias(p, ServiceFlows.aliasPort(message.getCookie()));
         if (c != null) {
             long left = conversationLog.permit();
             if (left >= 0) {
@@ -613,6 +494,6 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
 
     /** Live conversations. */
     public List<Conversation> conversations() {
-        return List.copyOf(byAlias.values());
+        return conversations.all();
     }
 }

@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class TurnServer {
 
     private static final Logger log = LoggerFactory.getLogger(TurnServer.class);
-    private static final String SOFTWARE = "natflow";
     private static final long PERMISSION_MILLIS = 300_000;
     private static final long CHANNEL_MILLIS = 600_000;
     private static final long REBIND_SECONDS = 2;
@@ -62,8 +61,8 @@ public final class TurnServer {
     private final TurnCredentials credentials;
     private final IPv4Address publicAddress;
     private final LongAdder malformed = new LongAdder();
-    private final LongAdder created = new LongAdder();
-    private final LongAdder refused = new LongAdder();
+    private final TurnAnswers answers = new TurnAnswers();
+    private final TurnAllocator allocator;
     private volatile Channel server;
     /** The socket of the alternate port (RFC 5780), when behaviour discovery is on. */
     private volatile Channel altServer;
@@ -85,6 +84,7 @@ public final class TurnServer {
                 config.maxAllocations());
         this.peerSide = new TurnPeers(nat, config, link, publicAddress, clock, () -> server);
         this.discovery = BehaviourDiscovery.of(nat.publicAddresses(), config.port(), config.alternatePort());
+        this.allocator = new TurnAllocator(config, link, allocations, peerSide, publicAddress, clock, answers);
     }
 
     /** Opens the TURN port on the public address and starts the lifetime timer. */
@@ -148,12 +148,12 @@ public final class TurnServer {
 
     /** Allocations created so far. */
     public long allocationsCreated() {
-        return created.sum();
+        return allocator.created();
     }
 
     /** Requests refused (errors answered). */
     public long refused() {
-        return refused.sum();
+        return answers.refused();
     }
 
     /** Number of live allocations (cheap: what a metrics scrape reads). */
@@ -215,7 +215,7 @@ public final class TurnServer {
                 if (m.messageClass() == StunMessage.REQUEST) {
                     if (m.attribute(StunAttribute.MESSAGE_INTEGRITY).isEmpty() && !unauthenticated.take(
                             client.address(), System.nanoTime())) {
-                        refused.increment();
+                        answers.refusedSilently();
                         return; // answered enough for this source this second: no amplification
                     }
                     request(ctx.channel(), p.remote(), c.get(), m);
@@ -224,26 +224,6 @@ public final class TurnServer {
                 }
             }
         }
-    }
-
-    private void reply(Channel ch, InetSocketAddress to, StunMessage request, int cls, List<StunAttribute> attrs,
-                       byte[] key) {
-        List<StunAttribute> all = new ArrayList<>(attrs);
-        if (key != null) {
-            // Not on unauthenticated answers: every byte there is amplification for a spoofed source.
-            all.add(new StunAttribute(StunAttribute.SOFTWARE, SOFTWARE.getBytes(StandardCharsets.UTF_8)));
-        }
-        ch.writeAndFlush(new TurnPacket(to, StunMessage.of(request.method(), cls, request.transactionId(), all), key,
-                request.hasFingerprint()));
-    }
-
-    private void error(Channel ch, InetSocketAddress to, StunMessage request, int code, String reason, byte[] key,
-                       StunAttribute... extra) {
-        refused.increment();
-        List<StunAttribute> attrs = new ArrayList<>();
-        attrs.add(new StunAttribute(StunAttribute.ERROR_CODE, StunMessage.errorCode(code, reason)));
-        attrs.addAll(List.of(extra));
-        reply(ch, to, request, StunMessage.ERROR, attrs, key);
     }
 
     private StunAttribute realm() {
@@ -263,7 +243,7 @@ public final class TurnServer {
         if (!unknown.isEmpty()) {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(unknown.size() * 2);
             unknown.forEach(t -> b.putShort((short) (int) t));
-            error(ch, from, m, 420, "Unknown Attribute", null,
+            answers.error(ch, from, m, 420, "Unknown Attribute", null,
                     new StunAttribute(StunAttribute.UNKNOWN_ATTRIBUTES, b.array()));
             return;
         }
@@ -272,44 +252,44 @@ public final class TurnServer {
             return;
         }
         if (!conversation.publicSide().equals(new Endpoint(publicAddress, config.port()))) {
-            error(ch, from, m, 400, "Bad Request: TURN is on " + publicAddress + ":" + config.port(), null);
+            answers.error(ch, from, m, 400, "Bad Request: TURN is on " + publicAddress + ":" + config.port(), null);
             return;
         }
         if (m.method() != StunMessage.ALLOCATE && m.method() != StunMessage.REFRESH
                 && m.method() != StunMessage.CREATE_PERMISSION && m.method() != StunMessage.CHANNEL_BIND) {
-            error(ch, from, m, 400, "Bad Request", null);
+            answers.error(ch, from, m, 400, "Bad Request", null);
             return;
         }
         // Long-term credentials (RFC 8489, 9.2.4).
         if (m.attribute(StunAttribute.MESSAGE_INTEGRITY).isEmpty()) {
-            error(ch, from, m, 401, "Unauthorized", null, realm(), nonce(client));
+            answers.error(ch, from, m, 401, "Unauthorized", null, realm(), nonce(client));
             return;
         }
         Optional<String> user = m.text(StunAttribute.USERNAME);
         Optional<String> nonce = m.text(StunAttribute.NONCE);
         if (user.isEmpty() || m.text(StunAttribute.REALM).isEmpty() || nonce.isEmpty()) {
-            error(ch, from, m, 400, "Bad Request", null);
+            answers.error(ch, from, m, 400, "Bad Request", null);
             return;
         }
         if (!credentials.nonceValid(nonce.get(), client)) {
-            error(ch, from, m, 438, "Stale Nonce", null, realm(), nonce(client));
+            answers.error(ch, from, m, 438, "Stale Nonce", null, realm(), nonce(client));
             return;
         }
         byte[] key = credentials.key(user.get()).orElse(null);
         if (key == null || !m.text(StunAttribute.REALM).get().equals(config.realm()) || !m.integrityValid(key)) {
-            error(ch, from, m, 401, "Unauthorized", null, realm(), nonce(client));
+            answers.error(ch, from, m, 401, "Unauthorized", null, realm(), nonce(client));
             return;
         }
         link.confirm(Protocol.UDP, from.getPort()); // an authenticated client: its conversation is no stranger's
         try {
             switch (m.method()) {
-                case StunMessage.ALLOCATE -> allocate(ch, from, client, m, user.get(), key);
+                case StunMessage.ALLOCATE -> allocator.allocate(ch, from, client, m, user.get(), key);
                 case StunMessage.REFRESH -> refresh(ch, from, m, key, user.get());
                 case StunMessage.CREATE_PERMISSION -> createPermission(ch, from, m, key, user.get());
                 default -> channelBind(ch, from, m, key, user.get());
             }
         } catch (StunException e) {
-            error(ch, from, m, 400, "Bad Request: " + e.getMessage(), key);
+            answers.error(ch, from, m, 400, "Bad Request: " + e.getMessage(), key);
         }
     }
 
@@ -324,158 +304,31 @@ public final class TurnServer {
                 StunMessage.xorAddress(TurnPeers.socket(c.remote())))));
         BehaviourDiscovery d = discovery.filter(x -> x.serves(c.publicSide())).orElse(null);
         if (d == null) {
-            reply(ch, from, m, StunMessage.SUCCESS, attrs, null);
+            answers.reply(ch, from, m, StunMessage.SUCCESS, attrs, null);
             return;
         }
         Endpoint answering = d.answering(c.publicSide(), m.attribute(BehaviourDiscovery.CHANGE_REQUEST)
                 .map(StunAttribute::value).orElse(null));
         if (answering == null) {
-            error(ch, from, m, 400, "Bad Request: CHANGE-REQUEST", null);
+            answers.error(ch, from, m, 400, "Bad Request: CHANGE-REQUEST", null);
             return;
         }
         attrs.add(new StunAttribute(BehaviourDiscovery.OTHER_ADDRESS, BehaviourDiscovery.address(d.other(c.publicSide()))));
         attrs.add(new StunAttribute(StunAttribute.RESPONSE_ORIGIN, BehaviourDiscovery.address(answering)));
         if (answering.equals(c.publicSide())) {
-            reply(ch, from, m, StunMessage.SUCCESS, attrs, null);
+            answers.reply(ch, from, m, StunMessage.SUCCESS, attrs, null);
             return;
         }
         StunMessage answer = StunMessage.of(m.method(), StunMessage.SUCCESS, m.transactionId(), attrs);
         link.sibling(c, answering).whenComplete((alias, error) -> {
             Channel out = answering.port() == config.port() ? server : altServer;
             if (error != null || out == null) {
-                refused.increment();
+                answers.refusedSilently();
                 return;
             }
             out.writeAndFlush(new TurnPacket(new InetSocketAddress(alias.address().toString(), alias.port()), answer,
                     null, m.hasFingerprint()));
         });
-    }
-
-    private long lifetime(StunMessage m) throws StunException {
-        Optional<StunAttribute> l = m.attribute(StunAttribute.LIFETIME);
-        long asked = l.isPresent() ? StunMessage.u32(l.get().value()) : config.defaultLifetime();
-        if (asked == 0) {
-            return 0;
-        }
-        return Math.max(config.defaultLifetime(), Math.min(asked, config.maxLifetime()));
-    }
-
-    private void allocate(Channel ch, InetSocketAddress from, Endpoint client, StunMessage m, String user, byte[] key)
-            throws StunException {
-        Allocation existing = allocations.byClient(from);
-        if (existing != null) {
-            if (!existing.username.equals(user)) {
-                error(ch, from, m, 441, "Wrong Credentials", key);
-            } else if (existing.answer != null && java.util.Arrays.equals(existing.createdBy, m.transactionId())) {
-                reply(ch, from, m, StunMessage.SUCCESS, existing.answer, key); // a retransmission (RFC 8656, 7.2)
-            } else {
-                error(ch, from, m, 437, "Allocation Mismatch", key);
-            }
-            return;
-        }
-        Optional<StunAttribute> transport = m.attribute(StunAttribute.REQUESTED_TRANSPORT);
-        if (transport.isEmpty() || transport.get().value().length != 4) {
-            error(ch, from, m, 400, "Bad Request: REQUESTED-TRANSPORT missing", key);
-            return;
-        }
-        if ((transport.get().value()[0] & 0xff) != 17) {
-            error(ch, from, m, 442, "Unsupported Transport Protocol", key);
-            return;
-        }
-        Optional<StunAttribute> family = m.attribute(StunAttribute.REQUESTED_ADDRESS_FAMILY);
-        if (family.isPresent() && (family.get().value().length < 1 || family.get().value()[0] != 1)) {
-            error(ch, from, m, 440, "Address Family not Supported", key);
-            return;
-        }
-        Optional<StunAttribute> even = m.attribute(StunAttribute.EVEN_PORT);
-        Optional<StunAttribute> token = m.attribute(StunAttribute.RESERVATION_TOKEN);
-        if (even.isPresent() && token.isPresent()) {
-            error(ch, from, m, 400, "Bad Request: EVEN-PORT with RESERVATION-TOKEN", key);
-            return;
-        }
-        long lifetime = lifetime(m);
-        if (lifetime == 0) {
-            lifetime = config.defaultLifetime();
-        }
-        if (!allocations.startAllocating(from)) {
-            return; // a retransmission while its relayed socket is being bound: the first one will be answered
-        }
-        // Counted before the socket is bound, so a burst of Allocates cannot pass the quota together.
-        String over = allocations.claimQuota(user);
-        if (over != null) {
-            allocations.doneAllocating(from);
-            error(ch, from, m, 486, "Allocation Quota Reached: " + over, key);
-            return;
-        }
-        int port;
-        byte[] newToken = null;
-        if (token.isPresent()) {
-            port = allocations.takeKept(token.get().value());
-            if (port < 0) {
-                allocations.doneAllocating(from);
-                allocations.releaseQuota(user);
-                error(ch, from, m, 508, "Insufficient Capacity: unknown or expired reservation token", key);
-                return;
-            }
-        } else {
-            boolean reserveNext = even.isPresent() && even.get().value().length >= 1
-                    && (even.get().value()[0] & 0x80) != 0;
-            port = even.isPresent() ? allocations.reserveEven(reserveNext) : allocations.reservePort();
-            if (port >= 0 && reserveNext) {
-                newToken = allocations.keepForLater(port + 1);
-            }
-        }
-        if (port < 0) {
-            allocations.doneAllocating(from);
-            allocations.releaseQuota(user);
-            error(ch, from, m, 508, "Insufficient Capacity", key);
-            return;
-        }
-        // Bound on this event loop, so the socket is there before the client can use the answer.
-        int relayPort = port;
-        long granted = lifetime;
-        byte[] reservation = newToken;
-        new Bootstrap().group(ch.eventLoop()).channel(NioDatagramChannel.class).handler(peerSide.handler())
-                .bind(new InetSocketAddress(link.config().serviceAddress().toString(), port))
-                .addListener((ChannelFuture bound) -> {
-                    allocations.doneAllocating(from);
-                    if (!bound.isSuccess()) {
-                        allocations.releasePort(relayPort);
-                        allocations.releaseQuota(user);
-                        error(ch, from, m, 508, "Insufficient Capacity", key);
-                        return;
-                    }
-                    allocated(ch, from, client, m, user, key, relayPort, granted, reservation, bound.channel());
-                });
-    }
-
-    private void allocated(Channel ch, InetSocketAddress from, Endpoint client, StunMessage m, String user,
-                           byte[] key, int port, long lifetime, byte[] newToken, Channel relay) {
-        Allocation a = new Allocation(allocations.nextId(), user, from, client, port, relay, key,
-                clock.millis(), lifetime, config.bandwidth());
-        relay.attr(TurnPeers.ALLOCATION).set(a);
-        if (!allocations.add(a)) {
-            relay.close();
-            allocations.releasePort(port);
-            allocations.releaseQuota(user);
-            error(ch, from, m, 437, "Allocation Mismatch", key);
-            return;
-        }
-        link.expose(Protocol.UDP, publicAddress, port);
-        created.increment();
-        log.info("event=turn-allocation-created id={} user={} client={} relayed={}:{} lifetime={}", a.id, user,
-                client, publicAddress, port, lifetime);
-        List<StunAttribute> attrs = new ArrayList<>(List.of(
-                new StunAttribute(StunAttribute.XOR_RELAYED_ADDRESS, StunMessage.xorAddress(
-                        new InetSocketAddress(publicAddress.toString(), port))),
-                new StunAttribute(StunAttribute.LIFETIME, StunMessage.u32(lifetime)),
-                new StunAttribute(StunAttribute.XOR_MAPPED_ADDRESS, StunMessage.xorAddress(TurnPeers.socket(client)))));
-        if (newToken != null) {
-            attrs.add(new StunAttribute(StunAttribute.RESERVATION_TOKEN, newToken));
-        }
-        a.createdBy = m.transactionId();
-        a.answer = List.copyOf(attrs);
-        reply(ch, from, m, StunMessage.SUCCESS, attrs, key);
     }
 
     /**
@@ -485,9 +338,9 @@ public final class TurnServer {
     private Allocation mine(Channel ch, InetSocketAddress from, StunMessage m, byte[] key, String user) {
         Allocation a = allocations.byClient(from);
         if (a == null) {
-            error(ch, from, m, 437, "Allocation Mismatch", key);
+            answers.error(ch, from, m, 437, "Allocation Mismatch", key);
         } else if (!a.username.equals(user)) {
-            error(ch, from, m, 441, "Wrong Credentials", key);
+            answers.error(ch, from, m, 441, "Wrong Credentials", key);
             return null;
         }
         return a;
@@ -499,7 +352,7 @@ public final class TurnServer {
         if (a == null) {
             return;
         }
-        long lifetime = lifetime(m);
+        long lifetime = TurnAllocator.lifetime(config, m);
         if (lifetime == 0) {
             delete(a, "refresh-zero");
         } else {
@@ -507,7 +360,7 @@ public final class TurnServer {
                 a.expiresAtMillis = clock.millis() + lifetime * 1000;
             }
         }
-        reply(ch, from, m, StunMessage.SUCCESS, List.of(new StunAttribute(StunAttribute.LIFETIME,
+        answers.reply(ch, from, m, StunMessage.SUCCESS, List.of(new StunAttribute(StunAttribute.LIFETIME,
                 StunMessage.u32(lifetime))), key);
     }
 
@@ -519,14 +372,14 @@ public final class TurnServer {
         }
         List<StunAttribute> peers = m.all(StunAttribute.XOR_PEER_ADDRESS);
         if (peers.isEmpty()) {
-            error(ch, from, m, 400, "Bad Request: XOR-PEER-ADDRESS missing", key);
+            answers.error(ch, from, m, 400, "Bad Request: XOR-PEER-ADDRESS missing", key);
             return;
         }
         List<InetAddress> addresses = new ArrayList<>();
         for (StunAttribute p : peers) {
             InetAddress peer = StunMessage.xorAddress(p.value()).getAddress();
             if (peerSide.forbidden(peer)) {
-                error(ch, from, m, 403, "Forbidden: " + peer.getHostAddress() + " may not be relayed to", key);
+                answers.error(ch, from, m, 403, "Forbidden: " + peer.getHostAddress() + " may not be relayed to", key);
                 return;
             }
             addresses.add(peer);
@@ -535,13 +388,13 @@ public final class TurnServer {
         synchronized (a) {
             if (addresses.stream().filter(p -> !a.permissions.containsKey(p)).count() + a.permissions.size()
                     > MAX_PERMISSIONS) {
-                error(ch, from, m, 508, "Insufficient Capacity: at most " + MAX_PERMISSIONS
+                answers.error(ch, from, m, 508, "Insufficient Capacity: at most " + MAX_PERMISSIONS
                         + " permissions per allocation", key);
                 return;
             }
             addresses.forEach(p -> a.permissions.put(p, until));
         }
-        reply(ch, from, m, StunMessage.SUCCESS, List.of(), key);
+        answers.reply(ch, from, m, StunMessage.SUCCESS, List.of(), key);
     }
 
     private void channelBind(Channel ch, InetSocketAddress from, StunMessage m, byte[] key, String user)
@@ -553,17 +406,17 @@ public final class TurnServer {
         Optional<StunAttribute> number = m.attribute(StunAttribute.CHANNEL_NUMBER);
         Optional<StunAttribute> peerAttr = m.attribute(StunAttribute.XOR_PEER_ADDRESS);
         if (number.isEmpty() || peerAttr.isEmpty() || number.get().value().length != 4) {
-            error(ch, from, m, 400, "Bad Request: CHANNEL-NUMBER and XOR-PEER-ADDRESS required", key);
+            answers.error(ch, from, m, 400, "Bad Request: CHANNEL-NUMBER and XOR-PEER-ADDRESS required", key);
             return;
         }
         int channel = ((number.get().value()[0] & 0xff) << 8) | (number.get().value()[1] & 0xff);
         InetSocketAddress peer = StunMessage.xorAddress(peerAttr.get().value());
         if (channel < ChannelData.MIN_CHANNEL || channel > ChannelData.MAX_CHANNEL) {
-            error(ch, from, m, 400, "Bad Request: channel number outside 0x4000-0x7FFE", key);
+            answers.error(ch, from, m, 400, "Bad Request: channel number outside 0x4000-0x7FFE", key);
             return;
         }
         if (peerSide.forbidden(peer.getAddress())) {
-            error(ch, from, m, 403, "Forbidden", key);
+            answers.error(ch, from, m, 403, "Forbidden", key);
             return;
         }
         long now = clock.millis();
@@ -571,11 +424,11 @@ public final class TurnServer {
             InetSocketAddress bound = a.channels.get(channel);
             Integer other = a.channelOf.get(peer);
             if ((bound != null && !bound.equals(peer)) || (other != null && other != channel)) {
-                error(ch, from, m, 400, "Bad Request: channel or peer already bound otherwise", key);
+                answers.error(ch, from, m, 400, "Bad Request: channel or peer already bound otherwise", key);
                 return;
             }
             if (bound == null && a.channels.size() >= MAX_PERMISSIONS) {
-                error(ch, from, m, 508, "Insufficient Capacity: at most " + MAX_PERMISSIONS
+                answers.error(ch, from, m, 508, "Insufficient Capacity: at most " + MAX_PERMISSIONS
                         + " channels per allocation", key);
                 return;
             }
@@ -584,7 +437,7 @@ public final class TurnServer {
             a.channelExpiry.put(channel, now + CHANNEL_MILLIS);
             a.permissions.put(peer.getAddress(), now + PERMISSION_MILLIS);
         }
-        reply(ch, from, m, StunMessage.SUCCESS, List.of(), key);
+        answers.reply(ch, from, m, StunMessage.SUCCESS, List.of(), key);
     }
 
     // ---- data -----------------------------------------------------------------------------------------------
