@@ -16,6 +16,7 @@ import org.natflow.apps.border.Border;
 import org.natflow.apps.border.Borders;
 import org.natflow.apps.border.GatewayConfig;
 import org.natflow.controller.api.LogLimiter;
+import org.natflow.controller.api.NamedThreads;
 import org.natflow.controller.api.PacketContext;
 import org.natflow.controller.api.PacketListener;
 import org.natflow.controller.api.PacketService;
@@ -68,6 +69,8 @@ public final class DhcpServer implements PacketListener {
     public final AtomicLong releases = new AtomicLong();
     public final AtomicLong exhausted = new AtomicLong();
     public final AtomicLong probedInUse = new AtomicLong();
+    /** Messages whose handling failed (a bug: logged, the message dropped). */
+    public final AtomicLong failures = new AtomicLong();
 
     public DhcpServer(DhcpConfig config, Borders borders, PacketService packets, LeaseStore store, Clock clock) {
         this.config = config;
@@ -85,16 +88,9 @@ public final class DhcpServer implements PacketListener {
         }
         this.table = new LeaseTable(config.ranges(), borders::isPinned, List.of(gateway.gatewayAddress()));
         this.replies = new DhcpReplies(config, gateway);
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
-            Thread t = new Thread(r, "natflow-dhcp");
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "natflow-dhcp-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
+                new NamedThreads("natflow-dhcp"), new ThreadPoolExecutor.AbortPolicy());
+        this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("natflow-dhcp-timer"));
     }
 
     private boolean sameNetwork(IPv4Address a, IPv4Address b) {
@@ -254,6 +250,14 @@ public final class DhcpServer implements PacketListener {
     private record Requester(OFPort port, MacAddress mac) {
     }
 
+    /**
+     * Handles one message (a UDP payload to port 67 from {@code mac} on {@code port} of border {@code b}) on the
+     * caller's thread, as the worker does: for tests and fuzzing.
+     */
+    void handle(Border b, OFPort port, MacAddress mac, byte[] payload) {
+        handle(b, new Requester(port, mac), payload, 0, payload.length);
+    }
+
     private void handle(Border b, Requester port, byte[] data, int at, int length) {
         DhcpMessage m;
         try {
@@ -276,6 +280,7 @@ public final class DhcpServer implements PacketListener {
                 default -> malformed.incrementAndGet();
             }
         } catch (RuntimeException e) {
+            failures.incrementAndGet();
             log.warn("event=dhcp-error mac={} type={} error=\"{}\"", m.chaddr(), DhcpOptions.typeName(m.type()),
                     e.toString());
         }

@@ -52,7 +52,7 @@ class DhcpServerTest {
     private final NatConfig nat = NatTestConfigs.config(5000, 6000, 100, "203.0.113.10");
     private final RecordingPacketService packets = new RecordingPacketService();
     private final BorderBed bed = new BorderBed(nat, new RecordingFlowService(), packets, SWITCH);
-    private final MemoryStore store = new MemoryStore();
+    private final MemoryLeaseStore store = new MemoryLeaseStore();
     private DhcpServer server;
 
     @AfterEach
@@ -257,50 +257,6 @@ class DhcpServerTest {
                 throw new AssertionError("timed out waiting for " + what);
             }
             Thread.onSpinWait();
-        }
-    }
-
-    /** Leases and reservations in memory. */
-    private static final class MemoryStore implements LeaseStore {
-        final Map<IPv4Address, Lease> leases = new java.util.concurrent.ConcurrentHashMap<>();
-        final List<Reservation> reservations = new ArrayList<>();
-        private final AtomicLong ids = new AtomicLong();
-
-        @Override
-        public void save(Lease lease) {
-            leases.put(lease.address(), lease);
-        }
-
-        @Override
-        public void delete(IPv4Address address) {
-            leases.remove(address);
-        }
-
-        @Override
-        public List<Lease> leases() {
-            return List.copyOf(leases.values());
-        }
-
-        @Override
-        public Reservation create(Reservation r) {
-            Reservation s = r.withId(ids.incrementAndGet());
-            reservations.add(s);
-            return s;
-        }
-
-        @Override
-        public Optional<Reservation> update(Reservation r) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean deleteReservation(long id) {
-            return reservations.removeIf(r -> r.id() == id);
-        }
-
-        @Override
-        public List<Reservation> reservations() {
-            return List.copyOf(reservations);
         }
     }
 }

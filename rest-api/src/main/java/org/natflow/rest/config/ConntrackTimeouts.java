@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.natflow.apps.nat.ConntrackZonePolicy;
+import org.natflow.controller.api.NamedThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +25,8 @@ final class ConntrackTimeouts {
     private final ConntrackZonePolicy policy;
     private final ConntrackProperties properties;
     private final java.util.concurrent.ExecutorService runner = new java.util.concurrent.ThreadPoolExecutor(1, 1,
-            0, TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1), r -> {
-                Thread t = new Thread(r, "natflow-conntrack-timeouts");
-                t.setDaemon(true);
-                return t;
-            }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+            0, TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1),
+            new NamedThreads("natflow-conntrack-timeouts"), new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
 
     ConntrackTimeouts(ConntrackZonePolicy policy, ConntrackProperties properties) {
         this.policy = policy;

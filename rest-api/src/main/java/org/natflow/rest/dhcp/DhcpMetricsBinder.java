@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * DHCP meters: {@code natflow.dhcp.leases} (valid now), {@code natflow.dhcp.messages{type}} (replies sent and
  * client messages acted on), {@code natflow.dhcp.dropped} (queue full), {@code natflow.dhcp.malformed},
- * {@code natflow.dhcp.exhausted} (a DISCOVER with no address left), {@code natflow.dhcp.probed.in.use}.
+ * {@code natflow.dhcp.exhausted} (a DISCOVER with no address left), {@code natflow.dhcp.probed.in.use},
+ * {@code natflow.dhcp.failures} (messages whose handling failed: a bug).
  */
 @Component
 @ConditionalOnProperty(name = "natflow.dhcp.enabled", havingValue = "true")
@@ -40,6 +41,7 @@ public class DhcpMetricsBinder implements MeterBinder {
         FunctionCounter.builder("natflow.dhcp.malformed", dhcp.malformed, AtomicLong::get).register(r);
         FunctionCounter.builder("natflow.dhcp.exhausted", dhcp.exhausted, AtomicLong::get).register(r);
         FunctionCounter.builder("natflow.dhcp.probed.in.use", dhcp.probedInUse, AtomicLong::get).register(r);
+        FunctionCounter.builder("natflow.dhcp.failures", dhcp.failures, AtomicLong::get).register(r);
     }
 
     private static void counter(MeterRegistry r, String name, AtomicLong v, String type) {

@@ -108,7 +108,7 @@ public final class DnsForwarder {
     }
 
     /** Where an answer goes: back to a UDP client (within the size its query allows), or down a TCP connection. */
-    private interface Responder {
+    interface Responder {
         /** @param query the query answered, or null when it could not be read */
         void answer(Message m, Message query);
     }
@@ -210,8 +210,8 @@ public final class DnsForwarder {
                 });
     }
 
-    /** Answers one query (on the forwarder's event loop). */
-    private void query(byte[] bytes, IPv4Address host, Responder to) {
+    /** Answers one query from inside host {@code host} (on the forwarder's event loop; tests and fuzzing: any thread). */
+    void query(byte[] bytes, IPv4Address host, Responder to) {
         queries.incrementAndGet();
         if (!rates.take(host, System.nanoTime())) {
             limited.incrementAndGet();
@@ -220,9 +220,10 @@ public final class DnsForwarder {
         Message q;
         try {
             q = new Message(bytes);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) { // dnsjava throws both (a TTL over 31 bits: the latter)
             malformed.incrementAndGet();
-            if (bytes.length >= Header.LENGTH) {
+            // FORMERR with the id, when there is one; never to a response (QR): two servers would answer each other.
+            if (bytes.length >= Header.LENGTH && (bytes[2] & 0x80) == 0) {
                 Message err = new Message(((bytes[0] & 0xff) << 8) | (bytes[1] & 0xff));
                 err.getHeader().setFlag(Flags.QR);
                 err.getHeader().setRcode(Rcode.FORMERR);
@@ -405,7 +406,7 @@ public final class DnsForwarder {
         Message r;
         try {
             r = new Message(ByteBufUtil.getBytes(p.content()));
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             return;
         }
         Pending q = pending.get(r.getHeader().getID());
@@ -471,7 +472,7 @@ public final class DnsForwarder {
     }
 
     /** The largest UDP answer the client takes: its EDNS(0) payload size (at most 4 096), or 512 (RFC 6891). */
-    private static int udpSize(Message query) {
+    static int udpSize(Message query) {
         OPTRecord opt = query == null ? null : query.getOPT();
         return opt == null ? 512 : Math.max(512, Math.min(4096, opt.getPayloadSize()));
     }
