@@ -461,12 +461,15 @@ public class AppsConfiguration {
     @ConditionalOnProperty(name = "natflow.dns.enabled", havingValue = "true")
     DnsForwarder dnsForwarder(DnsProperties properties, ObjectProvider<ServiceLink> link, PublicPorts ports,
                               ObjectProvider<DhcpServer> dhcp, @Value("${natflow.dhcp.domain:}") String dhcpDomain,
-                              JdbcDnsRecordStore records) {
+                              JdbcDnsRecordStore records, Borders borders, MappingLog mappingLog) {
         ServiceLink serviceLink = serviceLinkFor(link, "natflow.dns.enabled", "the DNS forwarder is reached");
         DhcpServer leases = dhcp.getIfAvailable();
         LocalNames names = leases == null ? LocalNames.none() : new LeaseNames(leases::leases);
+        EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("natflow-dns", true));
         DnsForwarder dns = new DnsForwarder(InvalidSettingException.check(() -> properties.toConfig(dhcpDomain)),
-                serviceLink, ports, names, new NioEventLoopGroup(1, new DefaultThreadFactory("natflow-dns", true)));
+                serviceLink, ports, names, group);
+        dns.askTruncatedOverTcp(new OutsideConnector(borders, serviceLink, ports, mappingLog, group,
+                Clock.systemUTC()));
         dns.setRecords(records.all());
         dns.start();
         return dns;

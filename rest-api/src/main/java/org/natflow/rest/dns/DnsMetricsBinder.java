@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * DNS forwarder meters: {@code natflow.dns.queries} (all), {@code natflow.dns.answers{source}} ({@code local},
  * {@code cache}, {@code upstream}), {@code natflow.dns.failed} (SERVFAIL), {@code natflow.dns.malformed},
- * {@code natflow.dns.limited} (over a host's rate).
+ * {@code natflow.dns.limited} (over a host's rate), {@code natflow.dns.upstream.tcp} (truncated answers asked again
+ * over TCP) and {@code natflow.dns.upstream.tcp.failed}.
  */
 @Component
 @ConditionalOnProperty(name = "natflow.dns.enabled", havingValue = "true")
@@ -36,5 +37,7 @@ public class DnsMetricsBinder implements MeterBinder {
         FunctionCounter.builder("natflow.dns.failed", dns.failed, AtomicLong::get).register(r);
         FunctionCounter.builder("natflow.dns.malformed", dns.malformed, AtomicLong::get).register(r);
         FunctionCounter.builder("natflow.dns.limited", dns.limited, AtomicLong::get).register(r);
+        FunctionCounter.builder("natflow.dns.upstream.tcp", dns.upstreamTcp, AtomicLong::get).register(r);
+        FunctionCounter.builder("natflow.dns.upstream.tcp.failed", dns.upstreamTcpFailed, AtomicLong::get).register(r);
     }
 }

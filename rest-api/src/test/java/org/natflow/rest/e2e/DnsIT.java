@@ -22,6 +22,10 @@ import org.springframework.test.annotation.DirtiesContext;
         "natflow.dhcp.probe-timeout=0", "natflow.dns.enabled=true", "natflow.dns.upstreams=203.0.113.20"})
 class DnsIT extends TwoSitesIT {
 
+    /** 24 TXT records of 250 bytes: over 6 KB, more than the 4 096 bytes natflow asks upstreams for over UDP. */
+    private static final String HUGE = java.util.stream.IntStream.range(0, 24).mapToObj(i -> " --txt-record=huge.example,"
+            + String.format("%02d", i) + "h".repeat(248)).collect(java.util.stream.Collectors.joining());
+
     private static final String SCRIPT = MininetEnvironment.projectRoot().resolve("mininet/tools/dhcp_client_script.sh")
             .toString();
 
@@ -30,7 +34,7 @@ class DnsIT extends TwoSitesIT {
         net.spawn("pub", "dns", "exec dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces"
                 + " --listen-address=203.0.113.20 --pid-file= --local=/example/ --address=/web.example/203.0.113.20"
                 + " --txt-record=big.example," + "x".repeat(200) + " --txt-record=big.example," + "y".repeat(200)
-                + " --txt-record=big.example," + "z".repeat(200));
+                + " --txt-record=big.example," + "z".repeat(200) + HUGE);
         Poll.until(Duration.ofSeconds(10), "dnsmasq on pub", () -> net.cmd("pub", "ss -lun | grep -q ':53 '").ok());
         Poll.until(Duration.ofSeconds(15), "the forwarder on the link", () -> net.sh(
                 "ss -lun | grep -qE '169.254.100.1]?:53 '").ok());
@@ -61,6 +65,12 @@ class DnsIT extends TwoSitesIT {
         assertThat(big).as("larger than 512 bytes over UDP: truncated").contains(" tc");
         assertThat(dig("hB", "+noedns @10.0.0.1 big.example TXT")).as("dig retries over TCP and gets it all")
                 .contains("xxxxxxxx").contains("zzzzzzzz");
+        String huge = dig("hB", "+tcp @10.0.0.1 huge.example TXT");
+        assertThat(huge.lines().filter(l -> l.contains("hhhhhhhh")).count())
+                .as("an answer the upstream truncates even at 4 096 bytes comes whole, asked again over TCP: " + huge)
+                .isEqualTo(24);
+        assertThat(dig("hB", "+noedns @10.0.0.1 huge.example TXT").lines().filter(l -> l.contains("hhhhhhhh")).count())
+                .as("over UDP truncated, then from the cache over TCP").isEqualTo(24);
         String formerr = net.cmd("hB", "python3 -c \"import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM);"
                 + " s.settimeout(3); s.sendto(bytes([0x12,0x34,1,0,0,1,0,0,0,0,0,0,0xff,0xff]), ('10.0.0.1', 53));"
                 + " d=s.recv(512); print(d[0], d[1], d[3] & 15)\"", Duration.ofSeconds(10)).out().trim();

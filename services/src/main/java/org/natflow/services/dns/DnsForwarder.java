@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -36,25 +37,20 @@ import org.natflow.apps.ports.PublicPorts;
 import org.natflow.apps.service.Conversation;
 import org.natflow.apps.service.ServiceLink;
 import org.natflow.controller.api.KeyedTokenBuckets;
-import org.natflow.services.link.LinkDatagrams;
 import org.natflow.controller.api.LogLimiter;
+import org.natflow.services.link.LinkDatagrams;
+import org.natflow.services.splice.OutsideConnector;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
-import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.Type;
 
 /**
  * The DNS forwarder on the gateway address: UDP and TCP port 53, reached by inside hosts over the service link
@@ -63,7 +59,9 @@ import org.xbill.DNS.Type;
  * the upstream resolvers from a UDP port reserved on the first pool address (through a conversation the switch
  * translates), and its answer cached. Malformed queries get FORMERR when their header can be read (else they are
  * dropped), other opcodes NOTIMP; each inside host is held to its query rate. UDP answers larger than the
- * client's size (512, or its EDNS(0) payload size) are truncated with TC set, so it asks again over TCP.
+ * client's size (512, or its EDNS(0) payload size) are truncated with TC set, so it asks again over TCP. An
+ * upstream's answer that comes truncated even at the 4 096 bytes asked for is asked again over TCP
+ * ({@link #askTruncatedOverTcp}), and the whole answer cached, so the client's TCP retry finds it.
  */
 public final class DnsForwarder {
 
@@ -71,14 +69,13 @@ public final class DnsForwarder {
     static final int PORT = 53;
     private static final long UPSTREAM_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final int MAX_PENDING = 10_000;
-    private static final long LOCAL_TTL = 60;
     /** A UDP client's conversation (one per source port) idles out in the switch after this long. */
     static final int CLIENT_IDLE_SECONDS = 10;
 
     private final DnsConfig config;
     private final ServiceLink link;
     private final PublicPorts ports;
-    private final LocalNames names;
+    private final LocalAnswers localAnswers;
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final DnsCache cache;
@@ -86,7 +83,6 @@ public final class DnsForwarder {
     private final KeyedTokenBuckets<IPv4Address> rates;
     private final LogLimiter refusedLog = new LogLimiter(20, java.time.Duration.ofSeconds(10));
     private final Map<Integer, Pending> pending = new HashMap<>(); // on loop
-    private volatile Map<String, java.util.List<StaticRecord>> records = Map.of();
     private Channel udp;
     private Channel tcp;
     private Channel upstream;
@@ -101,10 +97,14 @@ public final class DnsForwarder {
     public final AtomicLong failed = new AtomicLong();
     public final AtomicLong malformed = new AtomicLong();
     public final AtomicLong limited = new AtomicLong();
+    /** Truncated upstream answers asked again over TCP, and the ones of those that failed (the truncated one given). */
+    public final AtomicLong upstreamTcp = new AtomicLong();
+    public final AtomicLong upstreamTcpFailed = new AtomicLong();
+    private volatile TcpUpstream tcpUpstream;
 
     /** A query sent upstream, waiting for its answer. */
-    private record Pending(int clientId, Message query, Record question, Responder to, long deadlineNanos,
-                           int tries) {
+    private record Pending(int clientId, Message query, Record question, DnsAsker asker, Responder to,
+                           long deadlineNanos, int tries) {
     }
 
     /** Where an answer goes: back to a UDP client (within the size its query allows), or down a TCP connection. */
@@ -120,7 +120,7 @@ public final class DnsForwarder {
         this.config = config;
         this.link = link;
         this.ports = ports;
-        this.names = names;
+        this.localAnswers = new LocalAnswers(config.domain(), names);
         this.group = group;
         this.loop = group.next();
         this.cache = new DnsCache(config.cacheEntries());
@@ -129,6 +129,14 @@ public final class DnsForwarder {
         this.rates = new KeyedTokenBuckets<>(config.queriesPerHost(), 2.0 * config.queriesPerHost(), 65_536,
                 config.queriesPerHost(), 2.0 * config.queriesPerHost(), System.nanoTime());
         link.addCloseListener(this::conversationClosed);
+    }
+
+    /**
+     * Asks again over TCP, through {@code connector}, when an upstream's UDP answer comes truncated (without it,
+     * the truncated answer is passed on). Call before {@link #start}.
+     */
+    public void askTruncatedOverTcp(OutsideConnector connector) {
+        this.tcpUpstream = new TcpUpstream(connector);
     }
 
     /** Exposes port 53 on the gateway address and listens on the link address (retrying until it is there). */
@@ -183,7 +191,7 @@ public final class DnsForwarder {
         byte[] bytes = ByteBufUtil.getBytes(p.content());
         Responder to = (m, q) -> udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(m.toWire(udpSize(q))),
                 sender));
-        query(bytes, c.get().remote().address(), to);
+        query(bytes, new DnsAsker(c.get().remote(), c.get().dpid()), to);
     }
 
     private void tcpClient(SocketChannel ch) {
@@ -194,13 +202,14 @@ public final class DnsForwarder {
             return;
         }
         link.confirm(Protocol.TCP, aliasPort);
-        IPv4Address host = c.get().remote().address();
+        DnsAsker asker = new DnsAsker(c.get().remote(), c.get().dpid());
         ch.pipeline().addLast(new ReadTimeoutHandler(10), new LengthFieldBasedFrameDecoder(65_535, 0, 2, 0, 2),
                 new LengthFieldPrepender(2), new SimpleChannelInboundHandler<ByteBuf>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
                         byte[] bytes = ByteBufUtil.getBytes(msg);
-                        loop.execute(() -> query(bytes, host, (m, q) -> ch.writeAndFlush(Unpooled.wrappedBuffer(m.toWire()))));
+                        loop.execute(() -> query(bytes, asker, (m, q) -> ch.writeAndFlush(
+                                Unpooled.wrappedBuffer(m.toWire()))));
                     }
 
                     @Override
@@ -210,10 +219,10 @@ public final class DnsForwarder {
                 });
     }
 
-    /** Answers one query from inside host {@code host} (on the forwarder's event loop; tests and fuzzing: any thread). */
-    void query(byte[] bytes, IPv4Address host, Responder to) {
+    /** Answers one query of an inside host's (on the forwarder's event loop; tests and fuzzing: any thread). */
+    void query(byte[] bytes, DnsAsker asker, Responder to) {
         queries.incrementAndGet();
-        if (!rates.take(host, System.nanoTime())) {
+        if (!rates.take(asker.client().address(), System.nanoTime())) {
             limited.incrementAndGet();
             return;
         }
@@ -245,7 +254,7 @@ public final class DnsForwarder {
             to.answer(error(q, Rcode.FORMERR), q);
             return;
         }
-        Message own = localAnswer(q, question);
+        Message own = localAnswers.answer(q, question);
         if (own != null) {
             local.incrementAndGet();
             to.answer(own, q);
@@ -257,10 +266,11 @@ public final class DnsForwarder {
             to.answer(withId(hit, h.getID(), q), q);
             return;
         }
-        forward(q, question, to, 0);
+        forward(q, question, asker, to, 0);
     }
 
-    private static Message error(Message q, int rcode) {
+    /** An answer to {@code q} with {@code rcode} and its question, nothing else. */
+    static Message error(Message q, int rcode) {
         Message m = new Message(q.getHeader().getID());
         m.getHeader().setFlag(Flags.QR);
         if (q.getHeader().getFlag(Flags.RD)) {
@@ -275,95 +285,13 @@ public final class DnsForwarder {
     }
 
     /** Replaces the static records (the operator's names, answered before anything else). */
-    public void setRecords(java.util.List<StaticRecord> all) {
-        Map<String, java.util.List<StaticRecord>> byName = new HashMap<>();
-        for (StaticRecord r : all) {
-            byName.computeIfAbsent(r.name(), k -> new java.util.ArrayList<>()).add(r);
-        }
-        records = Map.copyOf(byName);
-    }
-
-    /** An answer from the static records: those of the question's type, or the name's CNAME; null when none. */
-    private Message staticAnswer(Message q, Record question, String name) throws IOException {
-        java.util.List<StaticRecord> mine = records.get(name);
-        if (mine == null) {
-            return null;
-        }
-        Message m = error(q, Rcode.NOERROR);
-        m.getHeader().setFlag(Flags.AA);
-        Name owner = question.getName();
-        for (StaticRecord r : mine) {
-            int type = Type.value(r.type());
-            if (type == Type.CNAME || type == question.getType() || question.getType() == Type.ANY) {
-                m.addRecord(switch (r.type()) {
-                    case "A" -> new ARecord(owner, DClass.IN, r.ttl(), java.net.InetAddress.getByName(r.value()));
-                    case "CNAME" -> new org.xbill.DNS.CNAMERecord(owner, DClass.IN, r.ttl(),
-                            Name.fromString(r.value() + "."));
-                    default -> new org.xbill.DNS.TXTRecord(owner, DClass.IN, r.ttl(), r.value());
-                }, Section.ANSWER);
-            }
-        }
-        return m; // the name is ours: no records of that type is an empty answer, not a question for upstream
-    }
-
-    /** The answer natflow gives itself: a static record, a DHCP client's name under the local domain, or its PTR. */
-    private Message localAnswer(Message q, Record question) {
-        if (question.getDClass() != DClass.IN) {
-            return null;
-        }
-        Name name = question.getName();
-        String text = name.toString(true).toLowerCase(java.util.Locale.ROOT);
-        try {
-            Message s = staticAnswer(q, question, text);
-            if (s != null) {
-                return s;
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            return null;
-        }
-        if (config.domain().isEmpty()) {
-            return null;
-        }
-        String suffix = "." + config.domain().toLowerCase(java.util.Locale.ROOT);
-        try {
-            if (text.endsWith(suffix) && text.indexOf('.') == text.length() - suffix.length()) {
-                Optional<IPv4Address> a = names.address(text.substring(0, text.length() - suffix.length()));
-                if (a.isEmpty()) {
-                    return null; // not a client of ours: the upstream may know it
-                }
-                Message m = error(q, Rcode.NOERROR);
-                m.getHeader().setFlag(Flags.AA);
-                if (question.getType() == Type.A || question.getType() == Type.ANY) {
-                    m.addRecord(new ARecord(name, DClass.IN, LOCAL_TTL,
-                            java.net.InetAddress.getByAddress(a.get().getBytes())), Section.ANSWER);
-                }
-                return m;
-            }
-            if (question.getType() == Type.PTR && text.endsWith(".in-addr.arpa")) {
-                String[] p = text.substring(0, text.length() - ".in-addr.arpa".length()).split("\\.");
-                if (p.length != 4) {
-                    return null;
-                }
-                IPv4Address a = IPv4Address.of(p[3] + "." + p[2] + "." + p[1] + "." + p[0]);
-                Optional<String> host = names.hostname(a);
-                if (host.isEmpty()) {
-                    return null;
-                }
-                Message m = error(q, Rcode.NOERROR);
-                m.getHeader().setFlag(Flags.AA);
-                m.addRecord(new PTRRecord(ReverseMap.fromAddress(java.net.InetAddress.getByAddress(a.getBytes())),
-                        DClass.IN, LOCAL_TTL, Name.fromString(host.get() + suffix + ".")), Section.ANSWER);
-                return m;
-            }
-        } catch (IllegalArgumentException | IOException e) {
-            return null; // not an address or a name we can make: the upstream answers
-        }
-        return null;
+    public void setRecords(List<StaticRecord> all) {
+        localAnswers.setRecords(all);
     }
 
     // ---- upstream --------------------------------------------------------------------------------------------
 
-    private void forward(Message q, Record question, Responder to, int tries) {
+    private void forward(Message q, Record question, DnsAsker asker, Responder to, int tries) {
         if (pending.size() >= MAX_PENDING || upstream == null) {
             failed.incrementAndGet();
             to.answer(error(q, Rcode.SERVFAIL), q);
@@ -385,7 +313,8 @@ public final class DnsForwarder {
             }
             out.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
         }
-        pending.put(id, new Pending(clientId, q, question, to, System.nanoTime() + UPSTREAM_TIMEOUT_NANOS, tries));
+        pending.put(id, new Pending(clientId, q, question, asker, to, System.nanoTime() + UPSTREAM_TIMEOUT_NANOS,
+                tries));
         forwarded.incrementAndGet();
         byte[] wire = out.toWire();
         upstreamAlias().whenComplete((alias, e) -> loop.execute(() -> {
@@ -414,6 +343,28 @@ public final class DnsForwarder {
             return; // late, spoofed, or for another question
         }
         pending.remove(r.getHeader().getID());
+        TcpUpstream tcpAsk = tcpUpstream;
+        if (r.getHeader().getFlag(Flags.TC) && tcpAsk != null) {
+            // Larger than the 4 096 bytes asked for: the whole answer comes over TCP (RFC 7766).
+            upstreamTcp.incrementAndGet();
+            Endpoint server = config.upstreams().get(upstreamIndex % config.upstreams().size());
+            tcpAsk.ask(q.asker(), server, q.query()).whenComplete((whole, e) -> loop.execute(() -> {
+                boolean usable = e == null && q.question().equals(whole.getQuestion())
+                        && !whole.getHeader().getFlag(Flags.TC);
+                if (!usable) {
+                    upstreamTcpFailed.incrementAndGet();
+                    long left = refusedLog.permit();
+                    if (left >= 0) {
+                        log.warn("event=dns-upstream-tcp-failed question=\"{}\" upstream={} error=\"{}\""
+                                + " suppressed={}", q.question(), server, e == null ? "not the answer" : e, left);
+                    }
+                }
+                Message answer = usable ? whole : r;
+                cache.put(q.question(), answer, System.nanoTime());
+                q.to().answer(withId(answer, q.clientId(), q.query()), q.query());
+            }));
+            return;
+        }
         cache.put(q.question(), r, System.nanoTime());
         q.to().answer(withId(r, q.clientId(), q.query()), q.query());
     }
@@ -447,7 +398,7 @@ public final class DnsForwarder {
                     upstreamIndex++; // the next resolver, and its conversation
                     upstreamAlias = null;
                 }
-                loop.execute(() -> forward(p.query(), p.question(), p.to(), p.tries() + 1));
+                loop.execute(() -> forward(p.query(), p.question(), p.asker(), p.to(), p.tries() + 1));
             } else {
                 failed.incrementAndGet();
                 p.to().answer(error(p.query(), Rcode.SERVFAIL), p.query());

@@ -44,6 +44,7 @@ class DnsFuzzTest {
             List.of(new SwitchPort(1, "s1-eth1", MacAddress.of(1), true),
                     new SwitchPort(3, "nfsvc-s1", MacAddress.of(3), true)));
     private static final IPv4Address HOST = IPv4Address.of("10.0.0.11");
+    private static final DnsAsker ASKER = new DnsAsker(new Endpoint(HOST, 40000), DPID);
     private static DnsForwarder forwarder;
     private static final DnsCache cache = new DnsCache(64);
 
@@ -80,7 +81,7 @@ class DnsFuzzTest {
     void queriesAreAnsweredInFormOrNotAtAll(byte[] datagram) throws IOException {
         List<Message> answers = new ArrayList<>();
         List<Message> queries = new ArrayList<>();
-        forwarder().query(datagram, HOST, (m, q) -> {
+        forwarder().query(datagram, ASKER, (m, q) -> {
             answers.add(m);
             queries.add(q);
         });
