@@ -204,7 +204,8 @@ public final class Pipeline {
         SERVICE_LINK(80, "the service link: first packets of conversations with natflow's services, and the link"),
         INTERCEPT(85, "interception rules: first SYNs of intercepted inside connections, to the splicer"),
         RELAY(90, "relay rules: first packets to UDP relay legs"),
-        DHCP(92, "the DHCP server: client messages to UDP port 67 on borders (never served to the uplink)"),
+        DHCP(92, "the DHCP server: client messages to UDP port 67 on borders and the fabric's edge switches"
+                + " (never the uplink)"),
         SSDP(93, "UPnP discovery: inside hosts' M-SEARCHes on borders answered for the gateway device (not consumed)"),
         GATEWAY_ARP(95, "the gateway's ARP on borders: for the gateway inside, for the pool on the uplink"),
         ROUTES(96, "border route-table misses: resolve the next hop, install its route, send the packet on"),

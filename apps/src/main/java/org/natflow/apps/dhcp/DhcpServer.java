@@ -15,6 +15,7 @@ import org.natflow.apps.RuleException;
 import org.natflow.apps.border.Border;
 import org.natflow.apps.border.Borders;
 import org.natflow.apps.border.GatewayConfig;
+import org.natflow.controller.api.Dpid;
 import org.natflow.controller.api.LogLimiter;
 import org.natflow.controller.api.NamedThreads;
 import org.natflow.controller.api.PacketContext;
@@ -24,6 +25,7 @@ import org.natflow.controller.packet.EthernetFrame;
 import org.natflow.controller.packet.Frames;
 import org.natflow.controller.packet.Ipv4Packet;
 import org.natflow.controller.packet.UdpDatagram;
+import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
@@ -69,6 +71,7 @@ public final class DhcpServer implements PacketListener {
     public final AtomicLong releases = new AtomicLong();
     public final AtomicLong exhausted = new AtomicLong();
     public final AtomicLong probedInUse = new AtomicLong();
+    private volatile boolean acrossFabric;
     /** Messages whose handling failed (a bug: logged, the message dropped). */
     public final AtomicLong failures = new AtomicLong();
 
@@ -95,6 +98,14 @@ public final class DhcpServer implements PacketListener {
 
     private boolean sameNetwork(IPv4Address a, IPv4Address b) {
         return gateway.insideNetworks().stream().anyMatch(n -> n.contains(a) && n.contains(b));
+    }
+
+    /**
+     * Serves the campus fabric's edge switches too (they are no borders): a client there is answered out of its
+     * edge port, through the switch it sent from. Call before {@link #start}, when the fabric runs.
+     */
+    public void serveAcrossFabric() {
+        this.acrossFabric = true;
     }
 
     /** Loads the stored leases and reservations, and starts expiring leases; call once. */
@@ -226,12 +237,14 @@ public final class DhcpServer implements PacketListener {
         if (ip == null || ip.isFragment() || !(ip.transport() instanceof UdpDatagram udp) || udp.dstPort() != 67) {
             return false;
         }
-        Border b = borders.border(ctx.dpid());
+        Border own = borders.border(ctx.dpid());
+        if (own != null && ctx.inPort().equals(own.uplink())) {
+            return true; // no DHCP service to the public side
+        }
+        // Across the campus fabric, an edge switch's host is answered on its edge port; a border probes for it.
+        Border b = own != null ? own : acrossFabric ? borders.all().stream().findFirst().orElse(null) : null;
         if (b == null) {
             return false;
-        }
-        if (ctx.inPort().equals(b.uplink())) {
-            return true; // no DHCP service to the public side
         }
         received.incrementAndGet();
         int at = ip.offset() + ip.headerLength() + 8;
@@ -239,15 +252,19 @@ public final class DhcpServer implements PacketListener {
         byte[] data = frame.bytes();
         MacAddress from = frame.src();
         try {
-            worker.execute(() -> handle(b, new Requester(ctx.inPort(), from), data, at, length));
+            Requester requester = new Requester(ctx.dpid(), ctx.factory(), ctx.inPort(), from);
+            worker.execute(() -> handle(b, requester, data, at, length));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             dropped.incrementAndGet();
         }
         return true;
     }
 
-    /** Where a message came from: its switch port and source MAC (a relay agent's, when giaddr is set). */
-    private record Requester(OFPort port, MacAddress mac) {
+    /**
+     * Where a message came from: its switch (a border, or an edge switch of the fabric), the port and source MAC
+     * (a relay agent's, when giaddr is set).
+     */
+    private record Requester(Dpid dpid, OFFactory factory, OFPort port, MacAddress mac) {
     }
 
     /**
@@ -255,7 +272,7 @@ public final class DhcpServer implements PacketListener {
      * caller's thread, as the worker does: for tests and fuzzing.
      */
     void handle(Border b, OFPort port, MacAddress mac, byte[] payload) {
-        handle(b, new Requester(port, mac), payload, 0, payload.length);
+        handle(b, new Requester(b.dpid(), b.factory(), port, mac), payload, 0, payload.length);
     }
 
     private void handle(Border b, Requester port, byte[] data, int at, int length) {
@@ -420,7 +437,8 @@ public final class DhcpServer implements PacketListener {
         IPv4Address dstIp = relayed ? request.giaddr() : unicast ? request.ciaddr() : ALL_ONES;
         byte[] frame = Frames.udp(gateway.insideMac(), dstMac, gateway.gatewayAddress(), dstIp, 67, relayed ? 67 : 68,
                 reply.bytes());
-        packets.packetOut(b.dpid(), OFPort.CONTROLLER, List.of(b.factory().actions().output(from.port(), 0)), frame);
+        packets.packetOut(from.dpid(), OFPort.CONTROLLER, List.of(from.factory().actions().output(from.port(), 0)),
+                frame);
     }
 
     private void note(String format, Object... args) {

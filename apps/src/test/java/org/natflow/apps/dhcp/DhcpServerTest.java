@@ -111,6 +111,27 @@ class DhcpServerTest {
     }
 
     @Test
+    void aHostOnAFabricEdgeSwitchIsAnsweredOnItsEdgePortOnlyWhenTheFabricRuns() {
+        server("10.0.0.100-10.0.0.110", Duration.ZERO);
+        Dpid edge = new Dpid(0xe1);
+        DhcpMessage discover = client(A, DhcpOptions.DISCOVER, Map.of());
+        PacketContext atEdge = new PacketContext(edge, OFVersion.OF_13, OFPort.of(3), OFPacketInReason.NO_MATCH,
+                TableId.of(0), U64.ZERO, PacketParser.parse(frame(discover, A)));
+        assertThat(server.onPacket(atEdge)).as("no fabric: a switch that is no border is not served").isFalse();
+
+        server.serveAcrossFabric();
+        int before = packets.sent.size();
+        assertThat(server.onPacket(atEdge)).isTrue();
+        waitFor(() -> packets.sent.stream().skip(before).anyMatch(p -> reply(p.data()) != null), "the offer");
+        RecordingPacketService.PacketOut out = packets.sent.stream().skip(before).filter(p -> reply(p.data()) != null)
+                .findFirst().orElseThrow();
+        assertThat(out.dpid()).as("answered through the edge switch").isEqualTo(edge);
+        assertThat(out.actions().toString()).as("out of the client's edge port").contains("port=3");
+        assertThat(reply(out.data()).type()).isEqualTo(DhcpOptions.OFFER);
+        assertThat(reply(out.data()).yiaddr()).isEqualTo(IPv4Address.of("10.0.0.100"));
+    }
+
+    @Test
     void aClientThatSendsNoHostNameIsAcknowledgedToo() {
         server("10.0.0.100-10.0.0.110", Duration.ZERO);
         IPv4Address a = exchange(client(A, DhcpOptions.DISCOVER, Map.of())).yiaddr();

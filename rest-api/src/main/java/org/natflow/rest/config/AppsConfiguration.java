@@ -328,8 +328,8 @@ public class AppsConfiguration {
     @ConditionalOnProperty(name = "natflow.dhcp.enabled", havingValue = "true")
     @DependsOn("portForwardService")
     DhcpServer dhcpServer(DhcpProperties properties, Borders borders, PacketService packets, FlowService flows,
-                          LeaseStore store,
-                          @Value("${natflow.dns.enabled:false}") boolean dns) {
+                          LeaseStore store, @Value("${natflow.dns.enabled:false}") boolean dns,
+                          @Value("${natflow.fabric.enabled:false}") boolean fabric) {
         DhcpServer dhcp = InvalidSettingException.check(() -> {
             DhcpConfig c = properties.toConfig();
             if (dns && c.dnsServers().isEmpty()) {
@@ -340,6 +340,9 @@ public class AppsConfiguration {
             }
             return new DhcpServer(c, borders, packets, store, Clock.systemUTC());
         });
+        if (fabric) {
+            dhcp.serveAcrossFabric();
+        }
         packets.addListener(Pipeline.Listener.DHCP.priority(), dhcp);
         if (properties.sourceGuard()) {
             SourceGuard guard = new SourceGuard(borders, flows, borders.gateway().insideMac(), dhcp::bindings);
