@@ -168,6 +168,11 @@ class ControllerRestartIT {
                 net.spawn("h1", "stream", "exec iperf3 -c 203.0.113.100 -t 12 -i 1 -J > /tmp/natflow-restart-ct.json");
                 Poll.until(Duration.ofSeconds(10), "h1's block", () -> blocks(controller).startsWith("10.0.0.11>"));
                 String before = blocks(controller);
+                // The block is listed once it is taken; its flows reach the switch a moment later. Only flows in
+                // the switch can be read back: kill once they are there (a busy machine showed the gap).
+                String range = before.substring(before.indexOf('>') + 1);
+                Poll.until(Duration.ofSeconds(10), "h1's block in the switch (nat(src=" + range + "))", () -> net.sh(
+                        "ovs-ofctl -O OpenFlow13 dump-flows s1 | grep -qF 'nat(src=" + range + ")'").ok());
 
                 killAndRestart(controller, net);
                 Poll.until(Duration.ofSeconds(10), "block read back from the flow table",
