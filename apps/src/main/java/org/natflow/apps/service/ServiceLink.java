@@ -408,8 +408,11 @@ public final class ServiceLink implements BorderApp, PacketListener, FlowRemoved
             return true;
         }
         ExposedPorts.Arrival a = exposed.arrival(ctx, lb.border());
-        if (a == null || a == ExposedPorts.Arrival.NOT_SERVED) {
-            return a != null;
+        if (a == null) {
+            return false; // nothing exposed: another app's packet
+        }
+        if (a == ExposedPorts.Arrival.NOT_SERVED) {
+            return true; // exposed, but not from where it is served: taken, neither answered nor passed on
         }
         Conversation known = conversations.find(a.protocol(), a.remote(), a.service());
         if (known == null && !a.opens()) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.natflow.rest.testing.Poll;
@@ -20,8 +19,7 @@ import org.springframework.boot.test.context.SpringBootTest;
         "natflow.dhcp.ranges=10.0.0.100-10.0.0.110", "natflow.dhcp.probe-timeout=300ms"})
 class CampusDhcpIT extends CampusNetworkIT {
 
-    private static final String SCRIPT = MininetEnvironment.projectRoot().resolve("mininet/tools/dhcp_client_script.sh")
-            .toString();
+    private static final String SCRIPT = DhcpClientLease.SCRIPT;
 
     @Override
     void afterStart() {
@@ -31,19 +29,12 @@ class CampusDhcpIT extends CampusNetworkIT {
         Poll.until(Duration.ofSeconds(20), "all links discovered",
                 () -> rest.getForObject("/api/v1/topology", JsonNode.class).get("links").size() == LINK_DIRECTIONS);
         for (String h : new String[] {"h1", "h5"}) {
-            net.cmd(h, "ip addr flush dev " + h + "-eth0; rm -f /tmp/natflow-dhcp-" + h + "-eth0.env");
+            net.cmd(h, "ip addr flush dev " + h + "-eth0; rm -f " + DhcpClientLease.file(h));
         }
     }
 
     private Map<String, String> env(String host) {
-        Map<String, String> m = new HashMap<>();
-        for (String line : net.cmd(host, "cat /tmp/natflow-dhcp-" + host + "-eth0.env").out().split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                m.put(line.substring(0, eq), line.substring(eq + 1).trim());
-            }
-        }
-        return m;
+        return DhcpClientLease.read(net, host);
     }
 
     @Test

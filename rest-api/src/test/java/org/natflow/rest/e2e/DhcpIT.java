@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.natflow.rest.testing.Poll;
@@ -28,8 +27,7 @@ import org.springframework.http.ResponseEntity;
         "natflow.dhcp.probe-timeout=300ms"})
 class DhcpIT extends NatHomeIT {
 
-    private static final String SCRIPT = MininetEnvironment.projectRoot().resolve("mininet/tools/dhcp_client_script.sh")
-            .toString();
+    private static final String SCRIPT = DhcpClientLease.SCRIPT;
 
     @Override
     void afterStart() {
@@ -37,7 +35,7 @@ class DhcpIT extends NatHomeIT {
                 .resolve("mininet/tools/whoami_http.py") + " --bind 203.0.113.100 --port 8000");
         Poll.until(Duration.ofSeconds(10), "web on srv1", () -> net.cmd("srv1", "ss -ltn | grep -q ':8000 '").ok());
         for (String h : new String[] {"h1", "h2"}) {
-            net.cmd(h, "ip addr flush dev " + h + "-eth0; rm -f /tmp/natflow-dhcp-" + h + "-eth0.env");
+            net.cmd(h, "ip addr flush dev " + h + "-eth0; rm -f " + DhcpClientLease.file(h));
         }
         net.cmd("h1", "rm -f /tmp/natflow-dhclient.leases"); // a lease of an earlier run would make it reboot
     }
@@ -50,14 +48,7 @@ class DhcpIT extends NatHomeIT {
     }
 
     private Map<String, String> env(String host) {
-        Map<String, String> m = new HashMap<>();
-        for (String line : net.cmd(host, "cat /tmp/natflow-dhcp-" + host + "-eth0.env").out().split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                m.put(line.substring(0, eq), line.substring(eq + 1).trim());
-            }
-        }
-        return m;
+        return DhcpClientLease.read(net, host);
     }
 
     @Test

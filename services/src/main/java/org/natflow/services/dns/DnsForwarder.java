@@ -226,10 +226,8 @@ public final class DnsForwarder {
             limited.incrementAndGet();
             return;
         }
-        Message q;
-        try {
-            q = new Message(bytes);
-        } catch (IOException | IllegalArgumentException e) { // dnsjava throws both (a TTL over 31 bits: the latter)
+        Message q = read(bytes);
+        if (q == null) {
             malformed.incrementAndGet();
             // FORMERR with the id, when there is one; never to a response (QR): two servers would answer each other.
             if (bytes.length >= Header.LENGTH && (bytes[2] & 0x80) == 0) {
@@ -267,6 +265,18 @@ public final class DnsForwarder {
             return;
         }
         forward(q, question, asker, to, 0);
+    }
+
+    /**
+     * A message read from the wire by dnsjava, or null if it cannot be read: dnsjava throws IOException for most
+     * malformed input and IllegalArgumentException for some (a TTL over 31 bits), so every reader goes through here.
+     */
+    static Message read(byte[] wire) {
+        try {
+            return new Message(wire);
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** An answer to {@code q} with {@code rcode} and its question, nothing else. */
@@ -332,10 +342,8 @@ public final class DnsForwarder {
     }
 
     private void fromUpstream(DatagramPacket p) {
-        Message r;
-        try {
-            r = new Message(ByteBufUtil.getBytes(p.content()));
-        } catch (IOException | IllegalArgumentException e) {
+        Message r = read(ByteBufUtil.getBytes(p.content()));
+        if (r == null) {
             return;
         }
         Pending q = pending.get(r.getHeader().getID());

@@ -52,10 +52,11 @@ final class TcpUpstream {
                         new SimpleChannelInboundHandler<ByteBuf>() {
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                                try {
-                                    answer.complete(new Message(ByteBufUtil.getBytes(msg)));
-                                } catch (IOException | IllegalArgumentException e) {
-                                    answer.completeExceptionally(e);
+                                Message m = DnsForwarder.read(ByteBufUtil.getBytes(msg));
+                                if (m != null) {
+                                    answer.complete(m);
+                                } else {
+                                    answer.completeExceptionally(new IOException(server + " sent an unreadable answer"));
                                 }
                                 ctx.close();
                             }

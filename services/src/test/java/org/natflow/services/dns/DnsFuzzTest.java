@@ -102,10 +102,8 @@ class DnsFuzzTest {
 
     /** The bytes as an upstream's answer to their own question: cached (or not) consistently. */
     private static void asUpstreamAnswer(byte[] datagram) {
-        Message r;
-        try {
-            r = new Message(datagram);
-        } catch (IOException | IllegalArgumentException e) {
+        Message r = DnsForwarder.read(datagram);
+        if (r == null) {
             return;
         }
         Record question = r.getQuestion();
